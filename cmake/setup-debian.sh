@@ -1,0 +1,14 @@
+#!/bin/sh
+# Installs everything geostrip needs to build and test on Debian 12 (run as
+# root or with sudo available). Idempotent.
+set -eu
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config ca-certificates \
+  libgdal-dev gdal-bin python3-gdal python3-numpy \
+  libopenmpi-dev openmpi-bin libhdf5-dev \
+  catch2 libcli11-dev libfmt-dev nlohmann-json3-dev libmuparser-dev \
+  libtiff-dev libgeotiff-dev libdeflate-dev libzstd-dev >/dev/null

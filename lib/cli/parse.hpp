@@ -1,0 +1,20 @@
+#pragma once
+// Parsers for the command line's value syntaxes; all throw UsageError.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "geometry/row_block.hpp"
+
+namespace geostrip {
+
+// "4GiB", "512MiB", "2G", "1.5GB", "1048576": bytes.
+std::uint64_t parse_size(std::string_view option, std::string_view text);
+
+// "ROWSxCOLS", both positive.
+RasterSize parse_raster_size(std::string_view option, std::string_view text);
+
+// "auto" (nullopt) or a positive integer.
+std::optional<std::int64_t> parse_count_or_auto(std::string_view option, std::string_view text);
+
+}  // namespace geostrip

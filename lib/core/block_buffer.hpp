@@ -1,0 +1,60 @@
+#pragma once
+// Pixels of one row block: `bands` planes of rows x cols, band after band.
+#include <cassert>
+#include <cstddef>
+#include <memory>
+
+#include "core/pixel_type.hpp"
+#include "geometry/row_block.hpp"
+
+namespace geostrip {
+
+// A typed view of one band: row-major, `cols` pixels a row.
+template <class T>
+struct Plane {
+  T* data = nullptr;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  T* row(std::int64_t r) const { return data + r * cols; }
+};
+
+class BlockBuffer {
+ public:
+  BlockBuffer() = default;
+  BlockBuffer(PixelType type, int bands, RowBlock rows, std::int64_t cols)
+      : type_(type), bands_(bands), rows_(rows), cols_(cols),
+        bytes_(std::make_unique_for_overwrite<std::byte[]>(band_bytes() * static_cast<std::size_t>(bands))) {}
+
+  PixelType type() const { return type_; }
+  int bands() const { return bands_; }
+  RowBlock rows() const { return rows_; }
+  std::int64_t cols() const { return cols_; }
+  std::size_t band_bytes() const {
+    return static_cast<std::size_t>(rows_.rows() * cols_) * size_of(type_);
+  }
+
+  std::byte* band_data(int band) { return bytes_.get() + band_bytes() * static_cast<std::size_t>(band); }
+  const std::byte* band_data(int band) const {
+    return bytes_.get() + band_bytes() * static_cast<std::size_t>(band);
+  }
+
+  template <class T>
+  Plane<T> band(int band) {
+    assert(pixel_type_of<T>() == type_ && band < bands_);
+    return {reinterpret_cast<T*>(band_data(band)), rows_.rows(), cols_};
+  }
+  template <class T>
+  Plane<const T> band(int band) const {
+    assert(pixel_type_of<T>() == type_ && band < bands_);
+    return {reinterpret_cast<const T*>(band_data(band)), rows_.rows(), cols_};
+  }
+
+ private:
+  PixelType type_ = PixelType::Byte;
+  int bands_ = 0;
+  RowBlock rows_;
+  std::int64_t cols_ = 0;
+  std::unique_ptr<std::byte[]> bytes_;
+};
+
+}  // namespace geostrip

@@ -1,0 +1,66 @@
+#pragma once
+// Geometry of a row decomposition: plain values and pure functions
+// (in the spirit of heffte's box3d and ITK's ImageRegion::PadByRadius).
+#include <cstdint>
+#include <vector>
+
+namespace geostrip {
+
+struct RasterSize {
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  std::int64_t pixels() const { return rows * cols; }
+  friend bool operator==(const RasterSize&, const RasterSize&) = default;
+};
+
+// Half-open range of raster rows [begin, end).
+struct RowBlock {
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+  std::int64_t rows() const { return end - begin; }
+  bool empty() const { return end <= begin; }
+  bool contains(const RowBlock& other) const { return begin <= other.begin && other.end <= end; }
+  friend bool operator==(const RowBlock&, const RowBlock&) = default;
+};
+
+// Rows and columns a window reaches on each side of its centre.
+struct Halo {
+  int rows = 0;
+  int cols = 0;
+  friend bool operator==(const Halo&, const Halo&) = default;
+};
+
+// A kernel's neighbourhood, centred on the output pixel; both sides odd.
+struct Window {
+  int rows = 1;
+  int cols = 1;
+  Halo halo() const { return {rows / 2, cols / 2}; }
+  friend bool operator==(const Window&, const Window&) = default;
+};
+
+// Input pixels per output pixel along rows and columns (multilook looks).
+struct Stride {
+  int rows = 1;
+  int cols = 1;
+  friend bool operator==(const Stride&, const Stride&) = default;
+};
+
+// The block grown by `halo` rows on both sides (may leave the raster).
+RowBlock pad(RowBlock block, std::int64_t halo);
+
+// The part of `block` inside `extent`.
+RowBlock crop(RowBlock block, RowBlock extent);
+
+// Consecutive blocks of `block_rows` rows covering [0, rows); the last may be shorter.
+std::vector<RowBlock> split_rows(std::int64_t rows, std::int64_t block_rows);
+
+// Output grid of a strided operation: whole cells only.
+RasterSize output_size(RasterSize input, Stride stride);
+
+// Input rows an output block needs: its cells, padded by the halo, cut at the raster edge.
+RowBlock source_rows(RowBlock output, Stride stride, Halo halo, std::int64_t input_rows);
+
+// Index of `valid`'s first row inside the larger `padded` buffer: how much halo to trim.
+std::int64_t trim_offset(RowBlock padded, RowBlock valid);
+
+}  // namespace geostrip

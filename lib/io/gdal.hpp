@@ -1,0 +1,30 @@
+#pragma once
+// Thin RAII layer over the GDAL C++ API: every failure becomes a geostrip::Error
+// carrying the file name and GDAL's own message.
+#include <gdal_priv.h>
+
+#include <memory>
+#include <string>
+
+#include "core/pixel_type.hpp"
+
+namespace geostrip {
+
+// Registers drivers and silences GDAL's stderr printing (errors reach the user
+// through exceptions, as one line). Safe to call more than once.
+void init_gdal();
+
+struct GdalDatasetCloser {
+  void operator()(GDALDataset* dataset) const { GDALClose(GDALDataset::ToHandle(dataset)); }
+};
+using GdalDataset = std::unique_ptr<GDALDataset, GdalDatasetCloser>;
+
+// Opens `path` read-only as a raster; throws Error naming the path.
+GdalDataset open_raster(const std::string& path);
+
+// GDAL's last error message on this thread, or `fallback` when it has none.
+std::string gdal_error_or(const std::string& fallback);
+
+GDALDataType to_gdal(PixelType type);
+
+}  // namespace geostrip

@@ -1,0 +1,102 @@
+#include "io/raster_input.hpp"
+
+#include <ogr_spatialref.h>
+
+#include "core/error.hpp"
+
+namespace geostrip {
+
+namespace {
+
+GDALRasterBand* band_of(GDALDataset& dataset, const InputSpec& spec) {
+  if (spec.band > dataset.GetRasterCount())
+    throw Error(spec.path + ": has " + std::to_string(dataset.GetRasterCount()) + " band(s), band " +
+                std::to_string(spec.band) + " was asked for (-i " + spec.name + ")");
+  return dataset.GetRasterBand(spec.band);
+}
+
+bool same_crs(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return a.empty() && b.empty();
+  OGRSpatialReference ra, rb;
+  if (ra.importFromWkt(a.c_str()) != OGRERR_NONE || rb.importFromWkt(b.c_str()) != OGRERR_NONE) return a == b;
+  return ra.IsSame(&rb);
+}
+
+std::string describe(const InputInfo& info) { return info.spec.name + "=" + info.spec.path; }
+
+}  // namespace
+
+InputInfo describe_input(const InputSpec& spec) {
+  GdalDataset dataset = open_raster(spec.path);
+  GDALRasterBand* band = band_of(*dataset, spec);
+  InputInfo info{spec, {dataset->GetRasterYSize(), dataset->GetRasterXSize()}, {}, {}, false, {}, 1};
+  GeoTransform transform;
+  if (dataset->GetGeoTransform(transform.data()) == CE_None) info.georef.transform = transform;
+  if (const OGRSpatialReference* srs = dataset->GetSpatialRef()) {
+    char* wkt = nullptr;
+    srs->exportToWkt(&wkt);
+    info.georef.crs_wkt = wkt ? wkt : "";
+    CPLFree(wkt);
+  }
+  info.type_name = GDALGetDataTypeName(band->GetRasterDataType());
+  info.complex = GDALDataTypeIsComplex(band->GetRasterDataType()) != 0;
+  int has_nodata = 0;
+  const double nodata = band->GetNoDataValue(&has_nodata);
+  if (has_nodata) info.nodata = nodata;
+  int block_cols = 0, block_rows = 0;
+  band->GetBlockSize(&block_cols, &block_rows);
+  info.tile_rows = block_rows > 0 ? block_rows : 1;
+  return info;
+}
+
+void check_same_grid(std::span<const InputInfo> inputs) {
+  for (std::size_t i = 1; i < inputs.size(); ++i) {
+    const InputInfo& first = inputs.front();
+    const InputInfo& other = inputs[i];
+    const auto mismatch = [&](const std::string& property, const std::string& a, const std::string& b) {
+      return Error("inputs differ in " + property + ": " + describe(first) + " has " + a + ", " +
+                   describe(other) + " has " + b);
+    };
+    const auto size = [](const InputInfo& in) {
+      return std::to_string(in.size.rows) + "x" + std::to_string(in.size.cols) + " (rows x cols)";
+    };
+    if (first.size != other.size) throw mismatch("size", size(first), size(other));
+    const auto& ta = first.georef.transform;
+    const auto& tb = other.georef.transform;
+    const auto transform = [](const std::optional<GeoTransform>& t) {
+      if (!t) return std::string("none");
+      std::string s = "(";
+      for (std::size_t k = 0; k < t->size(); ++k) s += (k ? ", " : "") + std::to_string((*t)[k]);
+      return s + ")";
+    };
+    if (ta.has_value() != tb.has_value() || (ta && !same_transform(*ta, *tb)))
+      throw mismatch("geotransform", transform(ta), transform(tb));
+    if (!same_crs(first.georef.crs_wkt, other.georef.crs_wkt)) {
+      const auto crs = [](const std::string& wkt) {
+        if (wkt.empty()) return std::string("none");
+        OGRSpatialReference srs;
+        srs.importFromWkt(wkt.c_str());
+        const char* name = srs.GetName();
+        const char* code = srs.GetAuthorityCode(nullptr);
+        return std::string(name ? name : "unnamed CRS") + (code ? " (EPSG:" + std::string(code) + ")" : "");
+      };
+      throw mismatch("CRS", crs(first.georef.crs_wkt), crs(other.georef.crs_wkt));
+    }
+  }
+}
+
+RowReader::RowReader(const InputInfo& info)
+    : path_(info.spec.path), dataset_(open_raster(info.spec.path)), band_(band_of(*dataset_, info.spec)) {}
+
+void RowReader::read(RowBlock rows, BlockBuffer& into) {
+  CPLErrorReset();
+  const int cols = static_cast<int>(into.cols());
+  const CPLErr status = band_->RasterIO(GF_Read, 0, static_cast<int>(rows.begin), cols,
+                                        static_cast<int>(rows.rows()), into.band_data(0), cols,
+                                        static_cast<int>(rows.rows()), to_gdal(into.type()), 0, 0, nullptr);
+  if (status != CE_None)
+    throw Error(path_ + ": reading rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1) +
+                " failed: " + gdal_error_or("I/O error"));
+}
+
+}  // namespace geostrip

@@ -1,0 +1,46 @@
+#pragma once
+// Opening and reading inputs through GDAL, one dataset handle per thread.
+#include <optional>
+#include <span>
+#include <string>
+
+#include "core/block_buffer.hpp"
+#include "geometry/georeference.hpp"
+#include "geometry/row_block.hpp"
+#include "io/gdal.hpp"
+#include "io/input_spec.hpp"
+
+namespace geostrip {
+
+// What the engine needs to know of an input before reading any pixel.
+struct InputInfo {
+  InputSpec spec;
+  RasterSize size;
+  Georeference georef;
+  std::string type_name;  // native pixel type, as GDAL names it
+  bool complex = false;
+  std::optional<double> nodata;  // declared in the file
+  std::int64_t tile_rows = 1;    // rows of the file's internal blocks
+};
+
+// Opens the input once and checks that its band exists. Throws Error naming the file.
+InputInfo describe_input(const InputSpec& spec);
+
+// All inputs must share rows, columns, geotransform and CRS. Throws Error naming
+// both inputs and the property that differs.
+void check_same_grid(std::span<const InputInfo> inputs);
+
+// Reads rows of one input band, converting to the buffer's pixel type. Holds its
+// own GDAL handle: make one per thread.
+class RowReader {
+ public:
+  explicit RowReader(const InputInfo& info);
+  void read(RowBlock rows, BlockBuffer& into);
+
+ private:
+  std::string path_;
+  GdalDataset dataset_;
+  GDALRasterBand* band_ = nullptr;
+};
+
+}  // namespace geostrip

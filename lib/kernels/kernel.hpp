@@ -1,0 +1,46 @@
+#pragma once
+// The kernel interface. A kernel declares what it reads and writes and the
+// window it looks at; the engine derives the halo from the window, reads the
+// padded rows and hands them over. Kernels know nothing of MPI, threads or files.
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/block_buffer.hpp"
+#include "core/pixel_type.hpp"
+#include "geometry/row_block.hpp"
+
+namespace geostrip {
+
+struct KernelSpec {
+  std::vector<std::string> inputs;  // input names, in the order compute() receives them
+  PixelType input_type = PixelType::Float64;  // the engine converts every input to it
+  PixelType output_type = PixelType::Float32;
+  int output_bands = 1;
+  ColorModel color = ColorModel::Gray;
+  Window window;  // neighbourhood of one output pixel, in input pixels
+  Stride stride;  // input pixels per output pixel
+  std::optional<double> output_nodata;
+};
+
+// One input as a kernel sees it: its padded rows (cut at the raster edge) and
+// its nodata value. NaN is nodata too, for every input.
+struct KernelInput {
+  const BlockBuffer& pixels;
+  std::optional<double> nodata;
+
+  bool is_nodata(double v) const { return std::isnan(v) || (nodata && v == *nodata); }
+};
+
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  virtual const KernelSpec& spec() const = 0;
+  // Fills every band of `out` (the block's valid rows) from `in`, one entry per spec().inputs.
+  virtual void compute(std::span<const KernelInput> in, BlockBuffer& out) const = 0;
+};
+
+}  // namespace geostrip

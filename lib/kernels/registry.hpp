@@ -1,0 +1,30 @@
+#pragma once
+// Every operation geostrip runs: its name, options and how to build its kernel.
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kernels/kernel.hpp"
+#include "kernels/kernel_args.hpp"
+
+namespace geostrip {
+
+struct OptionInfo {
+  std::string name;  // without dashes
+  std::string help;
+  bool per_input = false;  // given as NAME=VALUE, repeatable
+};
+
+struct Operation {
+  std::string name;
+  std::string summary;
+  std::vector<OptionInfo> options;
+  std::unique_ptr<Kernel> (*make)(const KernelArgs&);
+};
+
+std::span<const Operation> operations();
+const Operation& find_operation(std::string_view name);  // throws UsageError listing them
+
+}  // namespace geostrip

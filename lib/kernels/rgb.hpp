@@ -1,0 +1,27 @@
+#pragma once
+#include <memory>
+
+#include "kernels/kernel.hpp"
+#include "kernels/kernel_args.hpp"
+
+namespace geostrip {
+
+// 8-bit RGB + alpha: round(255 * (min(max(v,0),C)/C)^(1/gamma)).
+struct RgbParams {
+  double clamp = 10000;
+  double gamma = 2.2;
+};
+
+class RgbKernel final : public Kernel {
+ public:
+  explicit RgbKernel(RgbParams params);
+  static std::unique_ptr<Kernel> make(const KernelArgs& args);
+  const KernelSpec& spec() const override { return spec_; }
+  void compute(std::span<const KernelInput> in, BlockBuffer& out) const override;
+
+ private:
+  RgbParams params_;
+  KernelSpec spec_;
+};
+
+}  // namespace geostrip

@@ -1,0 +1,129 @@
+#include "synth/s2_scene.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "core/error.hpp"
+#include "engine/block_driver.hpp"
+#include "engine/decomposition.hpp"
+#include "io/geotiff_writer.hpp"
+#include "synth/noise.hpp"
+
+namespace geostrip::synth {
+
+namespace {
+
+using Spectrum = std::array<double, 4>;  // B02, B03, B04, B08 reflectance x 10000
+
+constexpr Spectrum kWater{620, 540, 320, 160};
+constexpr Spectrum kForest{240, 470, 260, 3100};
+constexpr Spectrum kCrop{330, 700, 380, 4200};
+constexpr Spectrum kGrass{480, 820, 760, 2900};
+constexpr Spectrum kSoil{950, 1250, 1650, 2300};
+constexpr Spectrum kUrban{1150, 1250, 1350, 1900};
+constexpr Spectrum kCloud{7800, 7900, 8100, 8400};
+
+Spectrum mix(const Spectrum& a, const Spectrum& b, double t) {
+  Spectrum out;
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = a[i] + t * (b[i] - a[i]);
+  return out;
+}
+
+double smoothstep(double lo, double hi, double x) {
+  const double t = std::clamp((x - lo) / (hi - lo), 0.0, 1.0);
+  return t * t * (3 - 2 * t);
+}
+
+// Agricultural parcels: a jittered grid of fields, each with its own cover and vigour.
+Spectrum field_cover(double x, double y, std::uint64_t seed) {
+  const auto fx = static_cast<std::int64_t>(std::floor(x / 72)), fy = static_cast<std::int64_t>(std::floor(y / 52));
+  const double kind = lattice(fx, fy, seed + 11);
+  const double vigour = 0.75 + 0.5 * lattice(fx, fy, seed + 12);
+  Spectrum s = kind < 0.45 ? kCrop : kind < 0.7 ? kGrass : kSoil;
+  if (kind < 0.7) s[3] *= vigour;  // near-infrared follows how green the field is
+  return s;
+}
+
+}  // namespace
+
+std::array<std::uint16_t, 4> s2_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint64_t seed) {
+  // Outside the swath: the diagonal edge of a Sentinel-2 tile at the end of an orbit.
+  const double edge = 0.93 - 0.22 * static_cast<double>(row) / static_cast<double>(std::max<std::int64_t>(1, size.rows));
+  if (static_cast<double>(col) > edge * static_cast<double>(size.cols)) return {0, 0, 0, 0};
+
+  const auto x = static_cast<double>(col), y = static_cast<double>(row);
+  // Warped coordinates give organic field and shore outlines.
+  const double wx = x + 30 * fbm(x / 250, y / 250, 2, seed + 1);
+  const double wy = y + 30 * fbm(x / 250 + 17.3, y / 250, 2, seed + 2);
+  const double terrain = fbm(wx / 800, wy / 800, 5, seed + 3);
+  const double river = std::abs(fbm(wx / 1400, wy / 1400, 3, seed + 4));
+  const double town = fbm(x / 400, y / 400, 3, seed + 5);
+
+  Spectrum s = field_cover(wx, wy, seed);
+  if (terrain > 0.25) s = mix(s, kForest, smoothstep(0.25, 0.35, terrain));
+  if (town > 0.42) {
+    // Blocks of buildings and streets: bright, rough texture.
+    const double roof = lattice(static_cast<std::int64_t>(x / 3), static_cast<std::int64_t>(y / 3), seed + 6);
+    s = mix(s, kUrban, smoothstep(0.42, 0.5, town));
+    for (double& v : s) v *= 0.7 + 0.6 * roof;
+  }
+  if (terrain < -0.32 || river < 0.012) s = kWater;
+
+  const double grain = 1 + 0.07 * fbm(x / 5, y / 5, 2, seed + 7);
+  const double cloud = smoothstep(0.3, 0.6, fbm(x / 350, y / 350, 4, seed + 8));
+  std::array<std::uint16_t, 4> out;
+  for (std::size_t b = 0; b < out.size(); ++b) {
+    const double v = s[b] * grain + cloud * (kCloud[b] - s[b] * grain);
+    out[b] = static_cast<std::uint16_t>(std::clamp(std::lround(v), 1L, 65535L));
+  }
+  return out;
+}
+
+void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options) {
+  if (size.rows < 1 || size.cols < 1) throw UsageError("--size must be at least 1x1");
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) throw Error(dir + ": cannot create directory: " + error.message());
+
+  // A 10 m grid in UTM zone 33N, like tile 33UVP.
+  OGRSpatialReference utm;
+  utm.importFromEPSG(32633);
+  char* wkt = nullptr;
+  utm.exportToWkt(&wkt);
+  const Georeference georef{GeoTransform{399960, 10, 0, 5300040, 0, -10}, wkt};
+  CPLFree(wkt);
+
+  const int threads = resolve_threads(options);
+  WriteOptions write = options.write;
+  write.threads = threads;
+  std::vector<std::unique_ptr<GeoTiffWriter>> writers;
+  for (const char* band : kS2Bands)
+    writers.push_back(std::make_unique<GeoTiffWriter>(
+        OutputSpec{dir + "/" + band + ".tif", size, georef, PixelType::UInt16, 1, ColorModel::Gray, 0.0}, write));
+
+  const std::uint64_t row_bytes = static_cast<std::uint64_t>(size.cols) * kS2Bands.size() * sizeof(std::uint16_t);
+  const std::int64_t block_rows =
+      options.block_rows ? *options.block_rows
+                         : auto_block_rows({size.rows, row_bytes, threads, resolve_memory(options), write.tile});
+  const auto produce = [&](RowBlock rows, int) {
+    std::vector<BlockBuffer> bands;
+    for (std::size_t b = 0; b < kS2Bands.size(); ++b) bands.emplace_back(PixelType::UInt16, 1, rows, size.cols);
+    for (std::int64_t r = rows.begin; r < rows.end; ++r)
+      for (std::int64_t c = 0; c < size.cols; ++c) {
+        const auto pixel = s2_pixel(r, c, size, seed);
+        for (std::size_t b = 0; b < pixel.size(); ++b)
+          bands[b].band<std::uint16_t>(0).row(r - rows.begin)[c] = pixel[b];
+      }
+    return bands;
+  };
+  run_blocks(split_rows(size.rows, block_rows), threads, produce, [&](std::vector<BlockBuffer>&& bands) {
+    for (std::size_t b = 0; b < bands.size(); ++b) writers[b]->write(std::move(bands[b]));
+  });
+  for (auto& writer : writers) writer->commit();
+}
+
+}  // namespace geostrip::synth

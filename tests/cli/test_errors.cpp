@@ -1,0 +1,135 @@
+// Bad input gets exit 1 and one clear line naming the file, rank and host;
+// wrong usage gets exit 2; nothing ever appears at the output path.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <filesystem>
+
+#include "support/test_support.hpp"
+
+using namespace geostrip::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Fixture {
+  TempDir dir;
+  std::string b04, b08;
+  Fixture() {
+    REQUIRE(run_geostrip("synth s2 -o " + dir / "scene" + " --size 64x48").exit_code == 0);
+    b04 = dir / "scene/B04.tif";
+    b08 = dir / "scene/B08.tif";
+  }
+  std::string output() const { return dir / "out.tif"; }
+  CommandResult ndi(const std::string& a, const std::string& b, const std::string& extra = "") const {
+    return run_geostrip("run ndi -i a=" + a + " -i b=" + b + " -o " + output() + " " + extra);
+  }
+  bool nothing_at_output() const { return !fs::exists(output()) && !fs::exists(output() + ".partial"); }
+};
+
+// One line, naming the rank and host, and every string in `names`.
+void check_one_line_error(const CommandResult& result, std::initializer_list<std::string> names) {
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(std::count(result.output.begin(), result.output.end(), '\n') == 1);
+  CHECK_THAT(result.output, Catch::StartsWith("geostrip: error (rank 0 on "));
+  for (const auto& name : names) CHECK_THAT(result.output, Catch::Contains(name));
+}
+
+}  // namespace
+
+TEST_CASE("a missing input file is named", "[cli]") {
+  Fixture f;
+  const std::string missing = f.dir / "nope.tif";
+  check_one_line_error(f.ndi(f.b08, missing), {missing});
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("a file that is not a raster is named", "[cli]") {
+  Fixture f;
+  const std::string text = f.dir / "notes.tif";
+  REQUIRE(run_command("echo not a raster > " + text).exit_code == 0);
+  check_one_line_error(f.ndi(f.b08, text), {text});
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("a truncated GeoTIFF fails when its missing tiles are read, leaving no output", "[cli]") {
+  Fixture f;
+  const std::string scene = f.dir / "big";
+  REQUIRE(run_geostrip("synth s2 -o " + scene + " --size 600x300 --tile 64 --compress none").exit_code == 0);
+  const std::string cut = scene + "/B04.tif";
+  fs::resize_file(cut, fs::file_size(cut) / 2);
+  const auto result = run_geostrip("run ndi -i a=" + scene + "/B08.tif -i b=" + cut + " -o " + f.output() +
+                                   " --block-rows 50 --threads 2");
+  check_one_line_error(result, {cut, "reading rows"});
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("inputs on different grids are refused, naming both and the property", "[cli]") {
+  Fixture f;
+  const std::string bigger = f.dir / "bigger";
+  REQUIRE(run_geostrip("synth s2 -o " + bigger + " --size 65x48").exit_code == 0);
+  check_one_line_error(f.ndi(f.b08, bigger + "/B04.tif"), {f.b08, bigger + "/B04.tif", "size"});
+
+  const std::string shifted = f.dir / "shifted.tif";
+  REQUIRE(run_command("gdal_translate -q -a_ullr 400000 5300040 400480 5299400 " + f.b04 + " " + shifted).exit_code == 0);
+  check_one_line_error(f.ndi(f.b08, shifted), {f.b08, shifted, "geotransform"});
+
+  const std::string other_crs = f.dir / "crs.tif";
+  REQUIRE(run_command("gdal_translate -q -a_srs EPSG:32632 " + f.b04 + " " + other_crs).exit_code == 0);
+  check_one_line_error(f.ndi(f.b08, other_crs), {f.b08, other_crs, "CRS", "EPSG:32632"});
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("a band that does not exist is named with its file", "[cli]") {
+  Fixture f;
+  check_one_line_error(f.ndi(f.b08, f.b04 + "@2"), {f.b04, "band 2"});
+}
+
+TEST_CASE("an existing output is kept unless --overwrite", "[cli]") {
+  Fixture f;
+  REQUIRE(f.ndi(f.b08, f.b04).exit_code == 0);
+  const auto written = fs::last_write_time(f.output());
+  check_one_line_error(f.ndi(f.b04, f.b08), {f.output(), "--overwrite"});
+  CHECK(fs::last_write_time(f.output()) == written);
+  const auto before = read_band<float>(f.output());
+  REQUIRE(f.ndi(f.b04, f.b08, "--overwrite").exit_code == 0);
+  const auto after = read_band<float>(f.output());
+  CHECK(after[1000] == -before[1000]);  // (b-a)/(b+a) replaced (a-b)/(a+b)
+}
+
+TEST_CASE("an unwritable output directory is named", "[cli]") {
+  Fixture f;
+  const std::string out = f.dir / "no/such/dir/out.tif";
+  const auto result = run_geostrip("run ndi -i a=" + f.b08 + " -i b=" + f.b04 + " -o " + out);
+  check_one_line_error(result, {out});
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("usage errors exit 2", "[cli]") {
+  Fixture f;
+  const auto expect_usage = [](const CommandResult& result, const std::string& says) {
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.output, Catch::Contains(says));
+  };
+  expect_usage(run_geostrip("run sharpen -i a=" + f.b08 + " -o " + f.output()), "unknown operation 'sharpen'");
+  expect_usage(run_geostrip("run ndi -i a=" + f.b08 + " -o " + f.output()), "ndi takes inputs a, b");
+  expect_usage(f.ndi(f.b08, f.b04, "--clamp 3000"), "--clamp does not apply to ndi");
+  expect_usage(f.ndi(f.b08, f.b04, "--scale nir=2"), "no input named 'nir'");
+  expect_usage(f.ndi(f.b08, f.b04, "--threads 0"), "--threads");
+  expect_usage(f.ndi(f.b08, f.b04, "--compress jpeg"), "--compress jpeg");
+  expect_usage(run_geostrip("run ndi -i a=" + f.b08 + " -i b=" + f.b04), "--output");
+  expect_usage(run_geostrip("frobnicate"), "frobnicate");
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("engine options can come from a TOML file", "[cli]") {
+  Fixture f;
+  const std::string config = f.dir / "geostrip.toml";
+  REQUIRE(run_command("printf 'threads = 1\\nblock-rows = 7\\ncompress = \"zstd\"\\n' > " + config).exit_code == 0);
+  const auto result = f.ndi(f.b08, f.b04, "--config " + config);
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("blocks of 7 rows") && Catch::Contains("1 threads"));
+  CHECK(metadata(f.output(), "COMPRESSION", "IMAGE_STRUCTURE") == "ZSTD");
+}

@@ -1,0 +1,31 @@
+#include <catch2/catch.hpp>
+
+#include "cli/parse.hpp"
+#include "core/error.hpp"
+
+using namespace geostrip;
+
+TEST_CASE("sizes take binary and decimal units", "[cli]") {
+  CHECK(parse_size("--memory", "4GiB") == 4ull << 30);
+  CHECK(parse_size("--memory", "512MiB") == 512ull << 20);
+  CHECK(parse_size("--memory", "2G") == 2ull << 30);
+  CHECK(parse_size("--memory", "1.5GB") == 1'500'000'000ull);
+  CHECK(parse_size("--memory", "1048576") == 1048576ull);
+  CHECK_THROWS_AS(parse_size("--memory", "lots"), UsageError);
+  CHECK_THROWS_AS(parse_size("--memory", "4XB"), UsageError);
+  CHECK_THROWS_AS(parse_size("--memory", "-1G"), UsageError);
+}
+
+TEST_CASE("raster sizes are ROWSxCOLS", "[cli]") {
+  CHECK(parse_raster_size("--size", "2000x3000") == RasterSize{2000, 3000});
+  CHECK_THROWS_AS(parse_raster_size("--size", "2000"), UsageError);
+  CHECK_THROWS_AS(parse_raster_size("--size", "0x10"), UsageError);
+  CHECK_THROWS_AS(parse_raster_size("--size", "10x"), UsageError);
+}
+
+TEST_CASE("counts are positive integers or auto", "[cli]") {
+  CHECK(parse_count_or_auto("--threads", "auto") == std::nullopt);
+  CHECK(parse_count_or_auto("--threads", "3") == 3);
+  CHECK_THROWS_AS(parse_count_or_auto("--threads", "0"), UsageError);
+  CHECK_THROWS_AS(parse_count_or_auto("--threads", "two"), UsageError);
+}

@@ -1,0 +1,95 @@
+#include <catch2/catch.hpp>
+
+#include "geometry/georeference.hpp"
+#include "geometry/row_block.hpp"
+
+using namespace geostrip;
+
+TEST_CASE("pad grows a block on both sides and crop cuts it to an extent", "[geometry]") {
+  CHECK(pad({10, 20}, 3) == RowBlock{7, 23});
+  CHECK(pad({10, 20}, 0) == RowBlock{10, 20});
+  CHECK(crop({-3, 5}, {0, 100}) == RowBlock{0, 5});
+  CHECK(crop({95, 104}, {0, 100}) == RowBlock{95, 100});
+  CHECK(crop({-50, 150}, {0, 100}) == RowBlock{0, 100});
+  CHECK(crop({200, 210}, {0, 100}).empty());
+}
+
+TEST_CASE("a window's halo is half its size, rounded down", "[geometry]") {
+  CHECK(Window{1, 1}.halo() == Halo{0, 0});
+  CHECK(Window{3, 3}.halo() == Halo{1, 1});
+  CHECK(Window{31, 5}.halo() == Halo{15, 2});
+}
+
+TEST_CASE("split_rows partitions the rows exactly, in order", "[geometry]") {
+  for (std::int64_t rows = 1; rows <= 64; ++rows) {
+    for (const std::int64_t block_rows : {std::int64_t{1}, std::int64_t{2}, std::int64_t{7}, std::int64_t{13},
+                                          std::int64_t{37}, rows, rows + 1, rows * 3}) {
+      const auto blocks = split_rows(rows, block_rows);
+      REQUIRE(!blocks.empty());
+      CHECK(blocks.front().begin == 0);
+      CHECK(blocks.back().end == rows);
+      CHECK(blocks.size() == static_cast<std::size_t>((rows + block_rows - 1) / block_rows));
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        CHECK(!blocks[i].empty());
+        CHECK(blocks[i].rows() <= block_rows);
+        if (i + 1 < blocks.size()) {
+          CHECK(blocks[i].end == blocks[i + 1].begin);
+          CHECK(blocks[i].rows() == block_rows);  // only the last block is short
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("source rows cover every window of a block, cut at the raster edge, and trim back to it", "[geometry]") {
+  for (std::int64_t rows = 1; rows <= 40; ++rows) {
+    for (const std::int64_t block_rows : {std::int64_t{1}, std::int64_t{5}, std::int64_t{11}, rows, rows + 4}) {
+      for (const int halo : {0, 1, 2, 7, 60}) {
+        for (const RowBlock block : split_rows(rows, block_rows)) {
+          const RowBlock source = source_rows(block, Stride{}, Halo{halo, halo}, rows);
+          // Every row any window of the block reaches, and nothing beyond it or the raster.
+          CHECK(source.begin == std::max<std::int64_t>(0, block.begin - halo));
+          CHECK(source.end == std::min<std::int64_t>(rows, block.end + halo));
+          CHECK(source.contains(block));
+          // Trimming the halo gives back exactly the valid rows.
+          const std::int64_t offset = trim_offset(source, block);
+          CHECK(source.begin + offset == block.begin);
+          CHECK(offset + block.rows() <= source.rows());
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("a strided operation reads whole cells and keeps only complete ones", "[geometry]") {
+  CHECK(output_size({10, 7}, {4, 2}) == RasterSize{2, 3});
+  CHECK(output_size({3, 3}, {4, 4}) == RasterSize{0, 0});
+  // Output rows 1..2 of 4x looks are input rows 4..11; a halo of 1 adds a row each side.
+  CHECK(source_rows({1, 3}, {4, 2}, {0, 0}, 13) == RowBlock{4, 12});
+  CHECK(source_rows({1, 3}, {4, 2}, {1, 1}, 13) == RowBlock{3, 13});
+  CHECK(source_rows({0, 3}, {4, 2}, {1, 1}, 12) == RowBlock{0, 12});
+  // Blocks in output rows are aligned to the stride in input rows.
+  for (const RowBlock block : split_rows(output_size({103, 1}, {4, 1}).rows, 7)) {
+    const RowBlock source = source_rows(block, {4, 1}, {}, 103);
+    CHECK(source.begin % 4 == 0);
+    CHECK(source.rows() == 4 * block.rows());
+  }
+}
+
+TEST_CASE("a strided grid's geotransform has larger pixels at the same origin", "[geometry]") {
+  const Georeference utm{GeoTransform{500000, 10, 0, 4000000, 0, -10}, "WKT"};
+  const Georeference looks = scale(utm, {4, 2});
+  REQUIRE(looks.transform);
+  CHECK(*looks.transform == GeoTransform{500000, 20, 0, 4000000, 0, -40});
+  CHECK(looks.crs_wkt == "WKT");
+  CHECK_FALSE(scale(Georeference{}, {4, 2}).transform);
+}
+
+TEST_CASE("geotransforms compare equal up to a millionth of a pixel", "[geometry]") {
+  const GeoTransform t{500000, 10, 0, 4000000, 0, -10};
+  GeoTransform nudged = t;
+  nudged[0] += 1e-6;
+  CHECK(same_transform(t, nudged));
+  nudged[0] += 0.01;
+  CHECK_FALSE(same_transform(t, nudged));
+}

@@ -1,0 +1,143 @@
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+#include "core/error.hpp"
+#include "io/geotiff_writer.hpp"
+#include "support/test_support.hpp"
+
+using namespace geostrip;
+using geostrip::test::TempDir;
+
+namespace {
+
+const Georeference kUtm{GeoTransform{399960, 10, 0, 5300040, 0, -10},
+                        R"(PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",15],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","32633"]])"};
+
+float value_at(std::int64_t row, std::int64_t col) { return static_cast<float>(row * 1000 + col) * 0.25f; }
+
+BlockBuffer block_of(RowBlock rows, std::int64_t cols) {
+  BlockBuffer block(PixelType::Float32, 1, rows, cols);
+  for (std::int64_t r = rows.begin; r < rows.end; ++r)
+    for (std::int64_t c = 0; c < cols; ++c) block.band<float>(0).row(r - rows.begin)[c] = value_at(r, c);
+  return block;
+}
+
+}  // namespace
+
+TEST_CASE("blocks written in any order give a tiled, compressed, georeferenced GeoTIFF", "[io]") {
+  TempDir dir;
+  const std::string path = dir / "out.tif";
+  const RasterSize size{100, 70};
+  auto blocks = split_rows(size.rows, 9);  // 9 rows never line up with 32-row tiles
+  std::shuffle(blocks.begin(), blocks.end(), std::mt19937(42));
+  {
+    WriteOptions options;
+    options.tile = 32;
+    GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, -9999.0}, options);
+    for (const RowBlock rows : blocks) writer.write(block_of(rows, size.cols));
+    CHECK_FALSE(std::filesystem::exists(path));  // only the .partial until commit
+    CHECK(std::filesystem::exists(partial_path(path)));
+    writer.commit();
+  }
+  CHECK_FALSE(std::filesystem::exists(partial_path(path)));
+
+  const auto pixels = test::read_band<float>(path);
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      REQUIRE(pixels[static_cast<std::size_t>(r * size.cols + c)] == value_at(r, c));
+
+  test::Dataset ds(path);
+  int tile_cols = 0, tile_rows = 0;
+  ds->GetRasterBand(1)->GetBlockSize(&tile_cols, &tile_rows);
+  CHECK(tile_cols == 32);
+  CHECK(tile_rows == 32);
+  CHECK(test::metadata(path, "COMPRESSION", "IMAGE_STRUCTURE") == "DEFLATE");
+  CHECK(test::metadata(path, "PREDICTOR", "IMAGE_STRUCTURE") == "3");
+  GeoTransform transform;
+  ds->GetGeoTransform(transform.data());
+  CHECK(transform == *kUtm.transform);
+  CHECK(std::string(ds->GetSpatialRef()->GetAuthorityCode(nullptr)) == "32633");
+  CHECK(ds->GetRasterBand(1)->GetNoDataValue() == -9999.0);
+}
+
+TEST_CASE("codecs get the predictor for their pixel type", "[io]") {
+  TempDir dir;
+  const auto write = [&](Codec codec, PixelType type, const std::string& name) {
+    WriteOptions options;
+    options.codec = codec;
+    GeoTiffWriter writer({dir / name, {4, 4}, {}, type, 1, ColorModel::Gray, {}}, options);
+    BlockBuffer block(type, 1, {0, 4}, 4);
+    std::fill_n(block.band_data(0), block.band_bytes(), std::byte{0});
+    writer.write(std::move(block));
+    writer.commit();
+    return dir / name;
+  };
+  const auto zstd = write(Codec::Zstd, PixelType::UInt16, "zstd.tif");
+  CHECK(test::metadata(zstd, "COMPRESSION", "IMAGE_STRUCTURE") == "ZSTD");
+  CHECK(test::metadata(zstd, "PREDICTOR", "IMAGE_STRUCTURE") == "2");
+  const auto lzw = write(Codec::Lzw, PixelType::Float64, "lzw.tif");
+  CHECK(test::metadata(lzw, "COMPRESSION", "IMAGE_STRUCTURE") == "LZW");
+  CHECK(test::metadata(lzw, "PREDICTOR", "IMAGE_STRUCTURE") == "3");
+  CHECK(test::metadata(write(Codec::None, PixelType::Byte, "raw.tif"), "COMPRESSION", "IMAGE_STRUCTURE").empty());
+}
+
+TEST_CASE("RGBA outputs are RGB with an alpha band", "[io]") {
+  TempDir dir;
+  GeoTiffWriter writer({dir / "rgba.tif", {2, 2}, {}, PixelType::Byte, 4, ColorModel::RGBA, {}}, WriteOptions{});
+  BlockBuffer block(PixelType::Byte, 4, {0, 2}, 2);
+  std::fill_n(block.band_data(0), block.band_bytes() * 4, std::byte{7});
+  writer.write(std::move(block));
+  writer.commit();
+  test::Dataset ds(dir / "rgba.tif");
+  CHECK(ds->GetRasterBand(1)->GetColorInterpretation() == GCI_RedBand);
+  CHECK(ds->GetRasterBand(4)->GetColorInterpretation() == GCI_AlphaBand);
+}
+
+TEST_CASE("an unfinished writer leaves nothing behind, and an existing output needs --overwrite", "[io]") {
+  TempDir dir;
+  const std::string path = dir / "out.tif";
+  const OutputSpec spec{path, {8, 8}, {}, PixelType::Float32, 1, ColorModel::Gray, {}};
+  {
+    GeoTiffWriter writer(spec, WriteOptions{});
+    writer.write(block_of({0, 4}, 8));
+  }
+  CHECK_FALSE(std::filesystem::exists(path));
+  CHECK_FALSE(std::filesystem::exists(partial_path(path)));
+
+  {
+    GeoTiffWriter writer(spec, WriteOptions{});
+    writer.write(block_of({0, 8}, 8));
+    writer.commit();
+  }
+  CHECK_THROWS_WITH(GeoTiffWriter(spec, WriteOptions{}), Catch::Contains("--overwrite"));
+  WriteOptions overwrite;
+  overwrite.overwrite = true;
+  GeoTiffWriter writer(spec, overwrite);
+  writer.write(block_of({0, 8}, 8));
+  writer.commit();
+  CHECK(test::read_band<float>(path)[9] == value_at(1, 1));
+}
+
+TEST_CASE("an output in a missing directory fails with the path", "[io]") {
+  TempDir dir;
+  const std::string path = dir / "missing/out.tif";
+  CHECK_THROWS_WITH(GeoTiffWriter({path, {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}}, WriteOptions{}),
+                    Catch::Contains(path));
+}
+
+TEST_CASE("codec options are checked", "[io]") {
+  CHECK(parse_codec("zstd") == Codec::Zstd);
+  CHECK_THROWS_AS(parse_codec("jpeg"), UsageError);
+  TempDir dir;
+  WriteOptions lzw_level;
+  lzw_level.codec = Codec::Lzw;
+  lzw_level.level = 5;
+  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}}, lzw_level),
+                  UsageError);
+  WriteOptions odd_tile;
+  odd_tile.tile = 100;
+  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}}, odd_tile),
+                  UsageError);
+}

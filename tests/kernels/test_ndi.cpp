@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+#include "kernel_test_support.hpp"
+#include "kernels/ndi.hpp"
+
+using namespace geostrip;
+using geostrip::test::row_of;
+
+namespace {
+std::vector<float> ndi(const NdiKernel& kernel, const std::vector<double>& a, const std::vector<double>& b,
+                       std::optional<double> nodata_a = {}, std::optional<double> nodata_b = {}) {
+  const BlockBuffer ba = row_of(a), bb = row_of(b);
+  const std::vector<KernelInput> in{{ba, nodata_a}, {bb, nodata_b}};
+  BlockBuffer out(PixelType::Float32, 1, {0, 1}, static_cast<std::int64_t>(a.size()));
+  kernel.compute(in, out);
+  return {out.band<float>(0).data, out.band<float>(0).data + a.size()};
+}
+}  // namespace
+
+TEST_CASE("ndi is (a-b)/(a+b) as Float32 with a halo of 0", "[kernels]") {
+  const NdiKernel kernel(NdiParams{});
+  CHECK(kernel.spec().output_type == PixelType::Float32);
+  CHECK(kernel.spec().window.halo() == Halo{0, 0});
+  const auto out = ndi(kernel, {3000, 500, 1000}, {1000, 1500, 1000});
+  CHECK(out[0] == Approx(0.5));
+  CHECK(out[1] == Approx(-0.5));
+  CHECK(out[2] == 0.0f);
+}
+
+TEST_CASE("ndi gives nodata where an input is nodata or NaN or a+b is 0", "[kernels]") {
+  const NdiKernel kernel(NdiParams{});
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto out = ndi(kernel, {0, 100, nan, 5, -5}, {100, 0, 100, 5, 5}, 0.0, 0.0);
+  CHECK(std::isnan(out[0]));  // a is nodata
+  CHECK(std::isnan(out[1]));  // b is nodata
+  CHECK(std::isnan(out[2]));  // NaN
+  CHECK(out[3] == 0.0f);
+  CHECK(std::isnan(out[4]));  // a+b == 0
+}
+
+TEST_CASE("ndi maps each input v*scale+offset before the difference", "[kernels]") {
+  KernelArgs args{"ndi", {"a", "b"}, {{"scale", {"a=0.0001", "b=0.0002"}}, {"offset", {"b=-0.1"}}}};
+  const auto kernel = NdiKernel::make(args);
+  const BlockBuffer a = row_of({4000}), b = row_of({1000});
+  const std::vector<KernelInput> in{{a, {}}, {b, {}}};
+  BlockBuffer out(PixelType::Float32, 1, {0, 1}, 1);
+  kernel->compute(in, out);
+  const double sa = 4000 * 0.0001, sb = 1000 * 0.0002 - 0.1;
+  CHECK(out.band<float>(0).data[0] == static_cast<float>((sa - sb) / (sa + sb)));
+}
+
+TEST_CASE("ndi refuses other inputs and unknown names in per-input options", "[kernels]") {
+  CHECK_THROWS_AS(NdiKernel::make({"ndi", {"a", "c"}, {}}), UsageError);
+  CHECK_THROWS_AS(NdiKernel::make({"ndi", {"a", "b"}, {{"scale", {"nir=2"}}}}), UsageError);
+  CHECK_THROWS_AS(NdiKernel::make({"ndi", {"a", "b"}, {{"scale", {"a=two"}}}}), UsageError);
+}
