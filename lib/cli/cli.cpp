@@ -3,20 +3,22 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <fmt/core.h>
 
 #include "cli/parse.hpp"
 #include "core/error.hpp"
 #include "engine/run.hpp"
 #include "kernels/kernel_args.hpp"
 #include "kernels/registry.hpp"
+#include "parallel/launch_check.hpp"
+#include "parallel/mpi.hpp"
+#include "parallel/topology.hpp"
 #include "synth/s2_scene.hpp"
 
 namespace geostrip {
@@ -26,21 +28,48 @@ namespace {
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-// Engine options as typed, converted once parsing is done.
-struct EngineArgs {
+// Options that decide what each rank uses (run, synth, demo, check).
+struct LaunchArgs {
   std::string threads = "auto";
-  std::string block_rows = "auto";
   std::string memory;
+  std::string oversubscription_check = "warn";
+  bool allow_shared_node = false;
+
+  void add_to(CLI::App& command) {
+    command.add_option("--threads", threads, "OpenMP threads per rank (N or auto: the cores this rank may use)");
+    command.add_option("--memory", memory, "memory budget per rank, e.g. 4GiB (default: half of what it may use)");
+    command.add_option("--oversubscription-check", oversubscription_check, "warn, abort or off")
+        ->capture_default_str();
+    command.add_flag("--allow-shared-node", allow_shared_node,
+                     "permit several ranks per node (they split its cores)");
+    command.add_option("--config", "read options from a TOML file (key = value; the command line wins)");
+  }
+  ResourceOptions resources() const {
+    ResourceOptions options;
+    if (const auto n = parse_count_or_auto("--threads", threads)) options.threads = static_cast<int>(*n);
+    if (!memory.empty()) options.memory = parse_size("--memory", memory);
+    return options;
+  }
+};
+
+// Options of the engine's decomposition and output (run, synth, demo).
+struct OutputArgs {
+  std::string block_rows = "auto";
   std::string compress = "deflate";
   std::optional<int> level;
   int tile = 512;
   bool overwrite = false;
 
-  EngineOptions resolve() const {
+  void add_to(CLI::App& command) {
+    command.add_option("--block-rows", block_rows, "rows per block, halo excluded (N or auto)");
+    command.add_option("--compress", compress, "output codec: deflate, zstd, lzw or none")->capture_default_str();
+    command.add_option("--level", level, "codec level (deflate 1-12, zstd 1-22)");
+    command.add_option("--tile", tile, "output tile edge, a multiple of 16")->capture_default_str();
+    command.add_flag("--overwrite", overwrite, "replace an existing output");
+  }
+  EngineOptions engine() const {
     EngineOptions options;
-    if (const auto n = parse_count_or_auto("--threads", threads)) options.threads = static_cast<int>(*n);
     options.block_rows = parse_count_or_auto("--block-rows", block_rows);
-    if (!memory.empty()) options.memory = parse_size("--memory", memory);
     options.write.codec = parse_codec(compress);
     options.write.level = level;
     options.write.tile = tile;
@@ -48,18 +77,6 @@ struct EngineArgs {
     return options;
   }
 };
-
-void add_engine_options(CLI::App& command, EngineArgs& engine) {
-  command.add_option("--threads", engine.threads, "OpenMP threads (N or auto: the cores this process may use)");
-  command.add_option("--block-rows", engine.block_rows, "rows per block, halo excluded (N or auto)");
-  command.add_option("--memory", engine.memory, "memory budget, e.g. 4GiB (default: half the machine's)");
-  command.add_option("--compress", engine.compress, "output codec: deflate, zstd, lzw or none")
-      ->capture_default_str();
-  command.add_option("--level", engine.level, "codec level (deflate 1-12, zstd 1-22)");
-  command.add_option("--tile", engine.tile, "output tile edge, a multiple of 16")->capture_default_str();
-  command.add_flag("--overwrite", engine.overwrite, "replace an existing output");
-  command.add_option("--config", "read options from a TOML file (key = value; the command line wins)");
-}
 
 // CLI11 reads config files for the top-level app only, so a subcommand's
 // --config is applied here: each key fills an option not given on the command line.
@@ -88,15 +105,6 @@ void apply_config(CLI::App& command) {
   }
 }
 
-std::string host_name() {
-  char name[256] = {};
-  return gethostname(name, sizeof(name) - 1) == 0 ? name : "unknown-host";
-}
-
-void print_error(const std::string& message) {
-  fmt::print(stderr, "geostrip: error (rank 0 on {}): {}\n", host_name(), message);
-}
-
 // `run`: one operation. Op options are declared for every operation and
 // checked against the chosen one after parsing.
 struct RunCommand {
@@ -105,7 +113,8 @@ struct RunCommand {
   std::string output;
   std::vector<std::string> nodata;
   std::map<std::string, std::vector<std::string>> op_values;
-  EngineArgs engine;
+  LaunchArgs launch;
+  OutputArgs out;
 
   void add_to(CLI::App& app) {
     CLI::App* run = app.add_subcommand("run", "run an operation over row blocks and write one GeoTIFF");
@@ -118,7 +127,8 @@ struct RunCommand {
       for (const OptionInfo& option : op.options)
         if (declared.insert(option.name).second)
           run->add_option("--" + option.name, op_values[option.name], option.help);
-    add_engine_options(*run, engine);
+    launch.add_to(*run);
+    out.add_to(*run);
   }
 
   RunRequest request() const {
@@ -139,23 +149,18 @@ struct RunCommand {
       request.nodata[pair.substr(0, eq)] = parse_number("nodata", std::string_view(pair).substr(eq + 1));
     }
     request.output = output;
-    request.engine = engine.resolve();
+    request.engine = out.engine();
     return request;
   }
 };
-
-void print_summary(const std::string& output, const RunSummary& s) {
-  fmt::print("wrote {} ({}x{} pixels, {} blocks of {} rows, halo {}, {} threads) in {:.2f} s, {:.1f} Mpixel/s\n",
-             output, s.size.rows, s.size.cols, s.blocks, s.block_rows, s.halo.rows, s.threads, s.seconds,
-             static_cast<double>(s.size.pixels()) / s.seconds / 1e6);
-}
 
 struct SynthCommand {
   std::string kind;
   std::string output;
   std::string size;
   std::uint64_t seed = 1;
-  EngineArgs engine;
+  LaunchArgs launch;
+  OutputArgs out;
 
   void add_to(CLI::App& app) {
     CLI::App* synth = app.add_subcommand("synth", "write a realistic synthetic input scene");
@@ -163,13 +168,8 @@ struct SynthCommand {
     synth->add_option("-o,--output", output, "output directory")->required();
     synth->add_option("--size", size, "ROWSxCOLS")->required();
     synth->add_option("--seed", seed, "random seed")->capture_default_str();
-    add_engine_options(*synth, engine);
-  }
-
-  void execute() const {
-    if (kind != "s2") throw UsageError("synth " + kind + ": unknown kind (s2)");
-    synth::write_s2_scene(output, parse_raster_size("--size", size), seed, engine.resolve());
-    fmt::print("wrote {}/{{B02,B03,B04,B08}}.tif ({} pixels)\n", output, size);
+    launch.add_to(*synth);
+    out.add_to(*synth);
   }
 };
 
@@ -177,93 +177,188 @@ struct SynthCommand {
 struct DemoCommand {
   std::string dir = "geostrip-demo";
   std::string size = "4000x4000";
-  EngineArgs engine;
+  LaunchArgs launch;
+  OutputArgs out;
 
   void add_to(CLI::App& app) {
     CLI::App* demo = app.add_subcommand("demo", "synthesize a Sentinel-2-like scene, then run rgb and ndi on it");
     demo->add_option("-o,--output", dir, "directory for the scene and results")->capture_default_str();
     demo->add_option("--size", size, "scene ROWSxCOLS")->capture_default_str();
-    add_engine_options(*demo, engine);
-  }
-
-  void execute() const {
-    EngineOptions options = engine.resolve();
-    options.write.overwrite = true;  // the demo owns its directory
-    const std::string scene = dir + "/scene";
-    fmt::print("synthesizing a {} Sentinel-2-like scene in {}/\n", size, scene);
-    synth::write_s2_scene(scene, parse_raster_size("--size", size), 1, options);
-
-    RunRequest rgb;
-    rgb.args.operation = "rgb";
-    rgb.inputs = {{"red", scene + "/B04.tif", 1}, {"green", scene + "/B03.tif", 1}, {"blue", scene + "/B02.tif", 1}};
-    rgb.args.values["clamp"] = {"3000"};
-    rgb.output = dir + "/rgb.tif";
-    rgb.engine = options;
-    print_summary(rgb.output, run(rgb));
-
-    RunRequest ndvi;
-    ndvi.args.operation = "ndi";
-    ndvi.inputs = {{"a", scene + "/B08.tif", 1}, {"b", scene + "/B04.tif", 1}};
-    ndvi.output = dir + "/ndvi.tif";
-    ndvi.engine = options;
-    print_summary(ndvi.output, run(ndvi));
+    launch.add_to(*demo);
+    out.add_to(*demo);
   }
 };
 
-void print_operations() {
-  for (const Operation& op : operations()) {
-    fmt::print("{}\n  {}\n", op.name, op.summary);
-    for (const OptionInfo& option : op.options)
-      fmt::print("  --{}{}  {}\n", option.name, option.per_input ? " NAME=V" : " V", option.help);
+struct CheckCommand {
+  LaunchArgs launch;
+  void add_to(CLI::App& app) {
+    CLI::App* check = app.add_subcommand("check", "report this launch's topology, cores, threads and memory");
+    launch.add_to(*check);
   }
+};
+
+// Prints on rank 0 only: every rank knows the same things.
+class Console {
+ public:
+  explicit Console(const Communicator& comm) : root_(comm.rank() == 0) {}
+  template <class... Args>
+  void out(fmt::format_string<Args...> format, Args&&... args) const {
+    if (root_) fmt::print(format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void err(fmt::format_string<Args...> format, Args&&... args) const {
+    if (root_) fmt::print(stderr, format, std::forward<Args>(args)...);
+  }
+
+ private:
+  bool root_;
+};
+
+void print_summary(const Console& console, const std::string& output, const RunSummary& s) {
+  console.out("wrote {} ({}x{} pixels, {} blocks of {} rows, halo {}, {} rank(s) x {} threads) in {:.2f} s, "
+              "{:.1f} Mpixel/s\n",
+              output, s.size.rows, s.size.cols, s.blocks, s.block_rows, s.halo.rows, s.ranks, s.threads, s.seconds,
+              static_cast<double>(s.size.pixels()) / s.seconds / 1e6);
+}
+
+// One rank per node, and no oversubscription: checked on every rank from the
+// same gathered facts, so all ranks reach the same verdict without talking.
+// Returns the findings of the oversubscription check.
+std::vector<Finding> check_launch(const Topology& topology, const LaunchArgs& launch, const Console& console) {
+  const auto mode = parse_oversubscription_check(launch.oversubscription_check);
+  for (const Finding& f : shared_node_findings(topology)) {
+    if (!launch.allow_shared_node) throw JobError(f.problem + ". Fix: " + f.fix, f.rank, f.host);
+    console.err("geostrip: warning: {}\n", describe(f));
+  }
+  std::vector<Finding> findings;
+  if (mode == OversubscriptionCheck::Off) return findings;
+  for (const RankFacts& rank : topology.ranks)
+    for (Finding& f : oversubscription_findings(rank)) findings.push_back(std::move(f));
+  for (const Finding& f : findings)
+    console.err("geostrip: {}: {}\n", mode == OversubscriptionCheck::Abort ? "error" : "warning", describe(f));
+  if (mode == OversubscriptionCheck::Abort && !findings.empty())
+    throw JobError(fmt::format("oversubscription check failed with {} finding(s); see above", findings.size()),
+                   findings.front().rank, findings.front().host);
+  return findings;
+}
+
+void print_operations(const Console& console) {
+  for (const Operation& op : operations()) {
+    console.out("{}\n  {}\n", op.name, op.summary);
+    for (const OptionInfo& option : op.options)
+      console.out("  --{}{}  {}\n", option.name, option.per_input ? " NAME=V" : " V", option.help);
+  }
+}
+
+void run_demo(const DemoCommand& demo, const Job& job, const Console& console) {
+  EngineOptions options = demo.out.engine();
+  options.write.overwrite = true;  // the demo owns its directory
+  const std::string scene = demo.dir + "/scene";
+  console.out("synthesizing a {} Sentinel-2-like scene in {}/\n", demo.size, scene);
+  synth::write_s2_scene(scene, parse_raster_size("--size", demo.size), 1, options, job);
+
+  RunRequest rgb;
+  rgb.args.operation = "rgb";
+  rgb.inputs = {{"red", scene + "/B04.tif", 1}, {"green", scene + "/B03.tif", 1}, {"blue", scene + "/B02.tif", 1}};
+  rgb.args.values["clamp"] = {"3000"};
+  rgb.output = demo.dir + "/rgb.tif";
+  rgb.engine = options;
+  print_summary(console, rgb.output, run(rgb, job));
+
+  RunRequest ndvi;
+  ndvi.args.operation = "ndi";
+  ndvi.inputs = {{"a", scene + "/B08.tif", 1}, {"b", scene + "/B04.tif", 1}};
+  ndvi.output = demo.dir + "/ndvi.tif";
+  ndvi.engine = options;
+  print_summary(console, ndvi.output, run(ndvi, job));
+}
+
+std::string local_host() {
+  char name[256] = {};
+  return gethostname(name, sizeof(name) - 1) == 0 ? name : "unknown-host";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::optional<MpiSession> mpi;
+  try {
+    mpi.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "geostrip: error (on {}): {}\n", local_host(), e.what());
+    return kExitFailed;
+  }
+  const Communicator world = Communicator::world();
+  const Console console(world);
+
   CLI::App app{"geostrip: satellite rasters in row blocks with halos, on threads and nodes"};
   app.set_version_flag("--version", GEOSTRIP_VERSION);
   app.require_subcommand(1);
   RunCommand run_command;
   SynthCommand synth_command;
   DemoCommand demo_command;
+  CheckCommand check_command;
   run_command.add_to(app);
   synth_command.add_to(app);
   demo_command.add_to(app);
+  check_command.add_to(app);
   CLI::App* ops = app.add_subcommand("ops", "list operations and their options");
 
   const auto is_command = [&](const char* name) {
-    const auto commands = app.get_subcommands([&](CLI::App* c) { return c->get_name() == name; });
-    return !commands.empty();
+    return !app.get_subcommands([&](CLI::App* c) { return c->get_name() == name; }).empty();
   };
   if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
-    print_error(std::string("unknown command '") + argv[1] + "' (run, synth, demo, ops; see geostrip --help)");
+    console.err("geostrip: error: unknown command '{}' (run, synth, demo, check, ops; see geostrip --help)\n",
+                argv[1]);
     return kExitUsage;
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
+    const int code = world.rank() == 0 ? app.exit(e) : e.get_exit_code();
     return code == 0 ? 0 : kExitUsage;
   }
+
   try {
     for (CLI::App* command : app.get_subcommands()) apply_config(*command);
-    if (app.got_subcommand("run")) {
+    if (ops->parsed()) {
+      print_operations(console);
+      return 0;
+    }
+    const LaunchArgs& launch = app.got_subcommand("run")     ? run_command.launch
+                               : app.got_subcommand("synth") ? synth_command.launch
+                               : app.got_subcommand("demo")  ? demo_command.launch
+                                                             : check_command.launch;
+    const Topology topology = discover_topology(world, launch.resources());
+    if (app.got_subcommand("check")) console.out("{}", topology_table(topology));
+    const auto findings = check_launch(topology, launch, console);
+    const Job job{world, topology};
+    if (app.got_subcommand("check")) {
+      console.out("{}\n", findings.empty() ? "no findings" : fmt::format("{} finding(s)", findings.size()));
+    } else if (app.got_subcommand("run")) {
       const RunRequest request = run_command.request();
-      print_summary(request.output, run(request));
+      print_summary(console, request.output, run(request, job));
     } else if (app.got_subcommand("synth")) {
-      synth_command.execute();
+      if (synth_command.kind != "s2") throw UsageError("synth " + synth_command.kind + ": unknown kind (s2)");
+      synth::write_s2_scene(synth_command.output, parse_raster_size("--size", synth_command.size),
+                            synth_command.seed, synth_command.out.engine(), job);
+      console.out("wrote {}/{{B02,B03,B04,B08}}.tif ({} pixels)\n", synth_command.output, synth_command.size);
     } else if (app.got_subcommand("demo")) {
-      demo_command.execute();
-    } else if (ops->parsed()) {
-      print_operations();
+      run_demo(demo_command, job, console);
     }
     return 0;
   } catch (const UsageError& e) {
-    print_error(e.what());
+    console.err("geostrip: error: {}\n", e.what());
     return kExitUsage;
+  } catch (const JobError& e) {
+    console.err("geostrip: error (rank {} on {}): {}\n", e.rank(), e.host(), e.what());
+    return kExitFailed;
   } catch (const std::exception& e) {
-    print_error(e.what());
+    // A failure of this rank alone: the other ranks may wait in a collective,
+    // so the job ends through MPI_Abort.
+    fmt::print(stderr, "geostrip: error (rank {} on {}): {}\n", world.rank(), local_host(), e.what());
+    std::fflush(stderr);
+    if (world.size() > 1) world.abort(kExitFailed);
     return kExitFailed;
   }
 }

@@ -17,4 +17,19 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// A failure every rank of the job knows about (agreed through a collective):
+// rank 0 reports it once, naming the rank and host where it happened, and all
+// ranks exit together without MPI_Abort.
+class JobError : public Error {
+ public:
+  JobError(const std::string& message, int rank, std::string host)
+      : Error(message), rank_(rank), host_(std::move(host)) {}
+  int rank() const { return rank_; }
+  const std::string& host() const { return host_; }
+
+ private:
+  int rank_;
+  std::string host_;
+};
+
 }  // namespace geostrip

@@ -14,8 +14,6 @@ namespace geostrip {
 
 namespace {
 
-using Round = std::vector<std::vector<BlockBuffer>>;
-
 // Remembers the first failure among threads and tells the others to stop.
 class FirstError {
  public:
@@ -26,52 +24,79 @@ class FirstError {
   }
   bool failed() const { return failed_; }
   void rethrow() const {
+    std::lock_guard lock(mutex_);
     if (error_) std::rethrow_exception(error_);
   }
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::exception_ptr error_;
   std::atomic<bool> failed_{false};
 };
 
-}  // namespace
-
-void run_blocks(std::span<const RowBlock> blocks, int threads, const BlockProducer& produce,
-                       const BlockSink& sink) {
-  FirstError error;
-  // Two rounds may wait for the writer while a third computes: that bounds memory.
-  BoundedQueue<Round> queue(2);
-  std::thread writer([&] {
-    while (auto round = queue.pop()) {
-      if (error.failed()) continue;  // drain without writing
-      try {
-        for (auto& outputs : *round) sink(std::move(outputs));
-      } catch (...) {
-        error.capture();
-      }
-    }
-  });
-
-  // Two blocks a thread per round keeps threads busy when block costs differ.
-  const auto round_size = 2 * static_cast<std::size_t>(threads);
-  for (std::size_t first = 0; first < blocks.size() && !error.failed(); first += round_size) {
-    const std::size_t count = std::min(round_size, blocks.size() - first);
-    Round round(count);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (std::size_t i = 0; i < count; ++i) {
-      if (error.failed()) continue;
-      try {
-        round[i] = produce(blocks[first + i], omp_get_thread_num());
-      } catch (...) {
-        error.capture();
-      }
-    }
-    if (!error.failed()) queue.push(std::move(round));
+// The writer thread of rank 0: writes rounds while the main thread computes.
+class Writer {
+ public:
+  Writer(const BlockSink& sink, FirstError& error)
+      : queue_(2), thread_([this, &sink, &error] {
+          while (auto round = queue_.pop()) {
+            if (error.failed()) continue;  // drain without writing
+            try {
+              for (auto& outputs : *round) sink(std::move(outputs));
+            } catch (...) {
+              error.capture();
+            }
+          }
+        }) {}
+  ~Writer() { finish(); }
+  void push(BlockOutputs round) { queue_.push(std::move(round)); }
+  void finish() {
+    queue_.close();
+    if (thread_.joinable()) thread_.join();
   }
 
-  queue.close();
-  writer.join();
+ private:
+  BoundedQueue<BlockOutputs> queue_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+void run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
+                const BlockProducer& produce, const BlockSink& sink) {
+  const auto ranks = static_cast<std::size_t>(comm.size());
+  const auto rank = static_cast<std::size_t>(comm.rank());
+  const std::size_t round_size = ranks * static_cast<std::size_t>(options.blocks_per_rank);
+  FirstError error;
+  std::optional<Writer> writer;
+  if (rank == 0) writer.emplace(sink, error);
+
+  for (std::size_t first = 0; first < blocks.size(); first += round_size) {
+    // This rank's blocks of the round: every ranks-th, starting at its rank.
+    std::vector<RowBlock> mine;
+    for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
+      mine.push_back(blocks[i]);
+    BlockOutputs round(mine.size());
+#pragma omp parallel for num_threads(options.threads) schedule(dynamic, 1)
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      if (error.failed()) continue;
+      try {
+        round[i] = produce(mine[i], omp_get_thread_num());
+      } catch (...) {
+        error.capture();
+      }
+    }
+    if (error.failed()) break;
+    if (ranks > 1) {
+      const GatheredBytes gathered = comm.gather(pack(round), 0, options.max_message);
+      round.clear();
+      if (rank == 0)
+        for (int r = 0; r < comm.size(); ++r)
+          for (auto& outputs : unpack(gathered.of_rank(r))) round.push_back(std::move(outputs));
+    }
+    if (writer) writer->push(std::move(round));
+  }
+  if (writer) writer->finish();
   error.rethrow();
 }
 

@@ -1,23 +1,35 @@
 #pragma once
-// Runs row blocks on OpenMP threads, a round at a time, and hands every
-// finished block to a single writer thread while the next round computes.
-// This is the only place with OpenMP pragmas.
+// Runs row blocks on every rank's OpenMP threads and brings them to one
+// writer thread on rank 0. Blocks are dealt to ranks round-robin; a round
+// gives every rank `blocks_per_rank` blocks, so it covers a contiguous band of
+// the output. Rank 0 gathers each round (MPI_Gatherv) and hands it to its
+// writer thread while the next round computes; at most two rounds wait for
+// the writer, which bounds memory. This is the only place with OpenMP pragmas.
 #include <functional>
 #include <span>
 #include <vector>
 
 #include "core/block_buffer.hpp"
+#include "engine/block_wire.hpp"
 #include "geometry/row_block.hpp"
+#include "parallel/mpi.hpp"
 
 namespace geostrip {
 
 // Computes one block on thread `thread` (0..threads-1): one buffer per output.
 using BlockProducer = std::function<std::vector<BlockBuffer>(RowBlock rows, int thread)>;
-// Receives finished blocks, in any order, always on the same writer thread.
+// Receives finished blocks on rank 0, in any order, always on the same writer thread.
 using BlockSink = std::function<void(std::vector<BlockBuffer>&& outputs)>;
 
-// Rethrows the first exception of any block or of the sink, after the threads stop.
-void run_blocks(std::span<const RowBlock> blocks, int threads, const BlockProducer& produce,
-                       const BlockSink& sink);
+struct DriverOptions {
+  int threads = 1;
+  int blocks_per_rank = 2;  // per round; the same on every rank
+  std::size_t max_message = max_message_bytes();
+};
+
+// Collective over `comm`. Rethrows the first failure of this rank's blocks or
+// of the writer; the caller ends the job (other ranks may be in a gather).
+void run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
+                const BlockProducer& produce, const BlockSink& sink);
 
 }  // namespace geostrip

@@ -1,5 +1,6 @@
 #pragma once
-// One operation over one set of inputs, written to one output.
+// One operation over one set of inputs, written to one output, by every rank
+// of a job together.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -9,18 +10,24 @@
 #include "io/geotiff_writer.hpp"
 #include "io/input_spec.hpp"
 #include "kernels/kernel_args.hpp"
+#include "parallel/mpi.hpp"
+#include "parallel/topology.hpp"
 
 namespace geostrip {
 
 struct EngineOptions {
-  std::optional<int> threads;             // default: the cores this process may use
-  std::optional<std::int64_t> block_rows; // default: auto_block_rows()
-  std::optional<std::uint64_t> memory;    // default: half the machine's memory
+  std::optional<std::int64_t> block_rows;  // default: agreed_block_rows()
   WriteOptions write;
 };
 
+// The job a run belongs to: its ranks and what each may use.
+struct Job {
+  const Communicator& comm;
+  const Topology& topology;
+};
+
 struct RunRequest {
-  KernelArgs args;  // operation name, input names, op options
+  KernelArgs args;  // operation name and options
   std::vector<InputSpec> inputs;
   std::map<std::string, double> nodata;  // --nodata NAME=V overrides
   std::string output;
@@ -29,6 +36,7 @@ struct RunRequest {
 
 struct RunSummary {
   RasterSize size;
+  int ranks = 1;
   int threads = 0;
   std::int64_t block_rows = 0;
   std::size_t blocks = 0;
@@ -36,10 +44,11 @@ struct RunSummary {
   double seconds = 0;
 };
 
-RunSummary run(const RunRequest& request);
+// Collective over the job's ranks.
+RunSummary run(const RunRequest& request, const Job& job);
 
-// Resolves the engine's defaults for this machine.
-int resolve_threads(const EngineOptions& options);
-std::uint64_t resolve_memory(const EngineOptions& options);
+// Block rows every rank agrees on: the smallest any rank's budget allows.
+std::int64_t agreed_block_rows(const Job& job, std::int64_t output_rows, std::uint64_t input_bytes_per_row,
+                               std::uint64_t output_bytes_per_row, std::int64_t input_tile_rows);
 
 }  // namespace geostrip

@@ -4,22 +4,33 @@
 
 using namespace geostrip;
 
-TEST_CASE("automatic block rows follow the input's tiles, the threads and the memory budget", "[engine]") {
-  constexpr std::uint64_t GiB = std::uint64_t{1} << 30;
-  const std::uint64_t row = 10980 * (2 * 8 + 4);  // two Float64 inputs and a Float32 output per pixel
+namespace {
+constexpr std::uint64_t GiB = std::uint64_t{1} << 30;
+constexpr std::uint64_t kIn = 10980 * 2 * 8;  // two Float64 inputs per output row
+constexpr std::uint64_t kOut = 10980 * 4;     // one Float32 output
 
-  SECTION("whole tiles, several blocks per thread") {
-    const auto rows = auto_block_rows({10980, row, 2, 8 * GiB, 512});
-    CHECK(rows % 512 == 0);
-    CHECK(10980 / rows >= 2 * 2);
-  }
-  SECTION("a small budget gives smaller blocks that still fit it") {
-    const auto rows = auto_block_rows({10980, row, 2, 64u << 20, 512});
-    CHECK(rows >= 1);
-    CHECK(static_cast<std::uint64_t>(rows) * row * 6 * 2 <= 64u << 20);
-  }
-  SECTION("never more rows than the raster, never fewer than one") {
-    CHECK(auto_block_rows({10, row, 2, 8 * GiB, 512}) == 10);
-    CHECK(auto_block_rows({10980, row, 2, 1024, 512}) == 1);
-  }
+BlockRowsRequest request(std::int64_t rows, int threads, int ranks, bool gathers, std::uint64_t budget) {
+  return {rows, kIn, kOut, threads, ranks, gathers, budget, 512};
+}
+}  // namespace
+
+TEST_CASE("automatic block rows are whole input tiles, several blocks per thread", "[engine]") {
+  const auto rows = auto_block_rows(request(10980, 2, 1, true, 8 * GiB));
+  CHECK(rows % 512 == 0);
+  CHECK(10980 / rows >= 2 * 2);
+}
+
+TEST_CASE("automatic block rows fit the rank's memory budget", "[engine]") {
+  const std::uint64_t budget = 64u << 20;
+  const auto worker = auto_block_rows(request(10980, 2, 3, false, budget));
+  CHECK(static_cast<std::uint64_t>(worker) * 2 * 2 * (kIn + kOut) <= budget);
+  // Rank 0 also holds every rank's gathered rounds, so its blocks are smaller.
+  const auto root = auto_block_rows(request(10980, 2, 3, true, budget));
+  CHECK(root < worker);
+  CHECK(static_cast<std::uint64_t>(root) * (2 * 2 * (kIn + kOut) + 4 * 3 * 2 * 2 * kOut) <= budget);
+}
+
+TEST_CASE("automatic block rows stay within the raster and are at least one", "[engine]") {
+  CHECK(auto_block_rows(request(10, 2, 1, true, 8 * GiB)) == 10);
+  CHECK(auto_block_rows(request(10980, 2, 1, true, 1024)) == 1);
 }

@@ -1,0 +1,18 @@
+#pragma once
+// Finished blocks as bytes, to gather them from ranks: self-describing, so
+// rank 0 needs nothing but the bytes to rebuild them.
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "core/block_buffer.hpp"
+
+namespace geostrip {
+
+// Blocks, each with one buffer per output.
+using BlockOutputs = std::vector<std::vector<BlockBuffer>>;
+
+std::vector<std::byte> pack(const BlockOutputs& blocks);
+BlockOutputs unpack(std::span<const std::byte> bytes);
+
+}  // namespace geostrip

@@ -1,0 +1,170 @@
+#include "parallel/mpi.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/error.hpp"
+
+namespace geostrip {
+
+namespace {
+
+void check(int code, const char* call) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING] = {};
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  throw Error(std::string(call) + " failed: " + text);
+}
+
+int as_int(std::size_t n) { return static_cast<int>(n); }
+
+}  // namespace
+
+MpiSession::MpiSession(int& argc, char**& argv) {
+  int provided = 0;
+  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  if (provided < MPI_THREAD_FUNNELED) {
+    MPI_Finalize();
+    throw Error("this MPI library does not provide MPI_THREAD_FUNNELED");
+  }
+}
+
+MpiSession::~MpiSession() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+Communicator::Communicator(std::shared_ptr<MPI_Comm> comm) : comm_(std::move(comm)) {
+  MPI_Comm_set_errhandler(*comm_, MPI_ERRORS_RETURN);
+  check(MPI_Comm_rank(*comm_, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(*comm_, &size_), "MPI_Comm_size");
+}
+
+Communicator Communicator::world() { return Communicator(std::make_shared<MPI_Comm>(MPI_COMM_WORLD)); }
+
+namespace {
+std::shared_ptr<MPI_Comm> owned(MPI_Comm comm) {
+  return std::shared_ptr<MPI_Comm>(new MPI_Comm(comm), [](MPI_Comm* c) {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized && *c != MPI_COMM_NULL) MPI_Comm_free(c);
+    delete c;
+  });
+}
+}  // namespace
+
+Communicator Communicator::split_by_node() const {
+  MPI_Comm node = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(*comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  return Communicator(owned(node));
+}
+
+Communicator Communicator::split(int color, int key) const {
+  MPI_Comm part = MPI_COMM_NULL;
+  check(MPI_Comm_split(*comm_, color, key, &part), "MPI_Comm_split");
+  return Communicator(owned(part));
+}
+
+std::vector<std::string> Communicator::allgather(const std::string& mine) const {
+  const int length = as_int(mine.size());
+  std::vector<int> lengths(static_cast<std::size_t>(size_));
+  check(MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, *comm_), "MPI_Allgather");
+  std::vector<int> displacements(lengths.size(), 0);
+  int total = 0;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    displacements[r] = total;
+    total += lengths[r];
+  }
+  std::string all(static_cast<std::size_t>(total), '\0');
+  check(MPI_Allgatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), displacements.data(), MPI_CHAR,
+                       *comm_),
+        "MPI_Allgatherv");
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < lengths.size(); ++r)
+    out.push_back(all.substr(static_cast<std::size_t>(displacements[r]), static_cast<std::size_t>(lengths[r])));
+  return out;
+}
+
+std::int64_t Communicator::max(std::int64_t mine) const {
+  std::int64_t result = 0;
+  check(MPI_Allreduce(&mine, &result, 1, MPI_INT64_T, MPI_MAX, *comm_), "MPI_Allreduce");
+  return result;
+}
+
+std::int64_t Communicator::broadcast(std::int64_t value, int root) const {
+  check(MPI_Bcast(&value, 1, MPI_INT64_T, root, *comm_), "MPI_Bcast");
+  return value;
+}
+
+GatheredBytes Communicator::gather(std::span<const std::byte> mine, int root, std::size_t max_message) const {
+  const auto ranks = static_cast<std::size_t>(size_);
+  const auto my_size = static_cast<std::int64_t>(mine.size());
+  std::vector<std::int64_t> sizes(ranks);
+  check(MPI_Gather(&my_size, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, root, *comm_), "MPI_Gather");
+  const auto largest = static_cast<std::size_t>(max(my_size));
+
+  GatheredBytes out;
+  if (rank_ == root) {
+    out.offsets.assign(ranks + 1, 0);
+    for (std::size_t r = 0; r < ranks; ++r) out.offsets[r + 1] = out.offsets[r] + static_cast<std::size_t>(sizes[r]);
+    out.bytes.resize(out.offsets.back());
+  }
+  // Each call moves at most `chunk` bytes per rank, and at most INT_MAX in all,
+  // so every count and displacement fits MPI's int.
+  const std::size_t chunk = std::max<std::size_t>(1, std::min(max_message, static_cast<std::size_t>(INT_MAX) / ranks));
+  const std::size_t calls = (largest + chunk - 1) / chunk;
+  const bool direct = calls == 1 && out.bytes.size() <= static_cast<std::size_t>(INT_MAX);
+  std::vector<int> counts(ranks), displacements(ranks);
+  std::vector<std::byte> staging;
+  for (std::size_t call = 0; call < calls; ++call) {
+    const auto part = [&](std::size_t total) {
+      const std::size_t begin = std::min(total, call * chunk);
+      return std::pair{begin, std::min(total, begin + chunk) - begin};
+    };
+    const auto [my_begin, my_count] = part(mine.size());
+    std::byte* receive = nullptr;
+    if (rank_ == root) {
+      int next = 0;
+      for (std::size_t r = 0; r < ranks; ++r) {
+        counts[r] = as_int(part(static_cast<std::size_t>(sizes[r])).second);
+        displacements[r] = direct ? as_int(out.offsets[r]) : next;
+        next += counts[r];
+      }
+      if (direct) {
+        receive = out.bytes.data();
+      } else {
+        staging.resize(static_cast<std::size_t>(next));
+        receive = staging.data();
+      }
+    }
+    check(MPI_Gatherv(mine.data() + my_begin, as_int(my_count), MPI_BYTE, receive, counts.data(),
+                      displacements.data(), MPI_BYTE, root, *comm_),
+          "MPI_Gatherv");
+    if (rank_ == root && !direct)
+      for (std::size_t r = 0; r < ranks; ++r)
+        if (counts[r] > 0)
+          std::memcpy(out.bytes.data() + out.offsets[r] + call * chunk,
+                    staging.data() + displacements[r], static_cast<std::size_t>(counts[r]));
+  }
+  return out;
+}
+
+void Communicator::abort(int code) const {
+  MPI_Abort(*comm_, code);
+  std::_Exit(code);
+}
+
+std::size_t max_message_bytes() {
+  if (const char* env = std::getenv("GEOSTRIP_MAX_MESSAGE")) {
+    const long long value = std::atoll(env);
+    if (value > 0) return static_cast<std::size_t>(value);
+  }
+  return static_cast<std::size_t>(INT_MAX);
+}
+
+}  // namespace geostrip

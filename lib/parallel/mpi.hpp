@@ -1,0 +1,71 @@
+#pragma once
+// The only MPI code in geostrip: a session, and a communicator with the few
+// collectives the engine needs. Every call is collective over the
+// communicator and made from the main thread (MPI_THREAD_FUNNELED). MPI
+// failures become geostrip::Error.
+#include <mpi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace geostrip {
+
+// Initializes MPI for the process (a plain launch is a singleton of one rank)
+// and finalizes it when destroyed.
+class MpiSession {
+ public:
+  MpiSession(int& argc, char**& argv);
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+};
+
+// Every rank's bytes, concatenated in rank order, on the root.
+struct GatheredBytes {
+  std::vector<std::byte> bytes;
+  std::vector<std::size_t> offsets;  // size()+1 entries; rank r has [offsets[r], offsets[r+1])
+  std::span<const std::byte> of_rank(int rank) const {
+    return {bytes.data() + offsets[static_cast<std::size_t>(rank)],
+            offsets[static_cast<std::size_t>(rank) + 1] - offsets[static_cast<std::size_t>(rank)]};
+  }
+};
+
+class Communicator {
+ public:
+  static Communicator world();
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+  // Ranks that share a node's memory (MPI_Comm_split_type with MPI_COMM_TYPE_SHARED).
+  Communicator split_by_node() const;
+  // Ranks with the same color, ordered by key (MPI_Comm_split).
+  Communicator split(int color, int key) const;
+
+  std::vector<std::string> allgather(const std::string& mine) const;
+  std::int64_t max(std::int64_t mine) const;
+  std::int64_t broadcast(std::int64_t value, int root) const;
+
+  // Gathers every rank's bytes on `root` through MPI_Gatherv, splitting any
+  // message over `max_message` bytes (MPI counts are int: 2 GiB at most).
+  GatheredBytes gather(std::span<const std::byte> mine, int root, std::size_t max_message) const;
+
+  // Ends every rank of the job with `code`.
+  [[noreturn]] void abort(int code) const;
+
+ private:
+  explicit Communicator(std::shared_ptr<MPI_Comm> comm);
+  std::shared_ptr<MPI_Comm> comm_;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+// The largest message geostrip sends: $GEOSTRIP_MAX_MESSAGE bytes when set
+// (to test splitting, or for fabrics that dislike large messages), else 2 GiB - 1.
+std::size_t max_message_bytes();
+
+}  // namespace geostrip

@@ -1,0 +1,136 @@
+// geostrip under real Open MPI: several virtual nodes on this machine, and
+// careless launches on one node. Each test case's tag names its CTest entry
+// (see tests/CMakeLists.txt), which carries the rank count.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+
+#include "support/mpi_launch.hpp"
+#include "support/test_support.hpp"
+
+using namespace geostrip::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Scene {
+  TempDir dir;
+  Scene() { REQUIRE(run_geostrip("synth s2 -o " + dir / "scene" + " --size 301x263 --seed 3 --tile 64").exit_code == 0); }
+  std::string band(const std::string& name) const { return dir / ("scene/" + name + ".tif"); }
+  std::string ndi() const { return "ndi -i a=" + band("B08") + " -i b=" + band("B04") + " --scale a=0.0001"; }
+  std::string rgb() const {
+    return "rgb -i red=" + band("B04") + " -i green=" + band("B03") + " -i blue=" + band("B02") + " --clamp 3000";
+  }
+};
+
+CommandResult timed(const std::string& command, double& seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  CommandResult result = run_command(command);
+  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+std::string geostrip_under(const std::string& launcher, const std::string& arguments) {
+  return launcher + " " + GEOSTRIP_BINARY + " " + arguments;
+}
+
+}  // namespace
+
+TEST_CASE("3 virtual nodes x 2 threads write the same pixels as 1 process x 1 thread", "[identical]") {
+  Scene scene;
+  for (const std::string& op : {scene.ndi(), scene.rgb()}) {
+    INFO(op);
+    const std::string single = scene.dir / "single.tif", nodes = scene.dir / "nodes.tif";
+    REQUIRE(run_geostrip("run " + op + " -o " + single + " --threads 1 --block-rows 301 --overwrite").exit_code == 0);
+    const auto result = run_command(geostrip_under(
+        virtual_nodes(3), "run " + op + " -o " + nodes + " --threads 2 --block-rows 17 --overwrite"));
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.output, Catch::Contains("3 rank(s) x 2 threads"));
+    CHECK(read_raw(nodes) == read_raw(single));
+  }
+}
+
+TEST_CASE("gathers split into small messages give the same pixels", "[identical]") {
+  Scene scene;
+  const std::string single = scene.dir / "single.tif", split = scene.dir / "split.tif";
+  REQUIRE(run_geostrip("run " + scene.ndi() + " -o " + single + " --threads 1").exit_code == 0);
+  // Each rank's round is tens of kilobytes; 4099-byte messages split it many times.
+  const auto result = run_command(geostrip_under(virtual_nodes(3) + " -x GEOSTRIP_MAX_MESSAGE=4099",
+                                                 "run " + scene.ndi() + " -o " + split + " --block-rows 13"));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK(read_raw(split) == read_raw(single));
+}
+
+TEST_CASE("a scene synthesized on 3 virtual nodes equals one made by one process", "[identical]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "one" + " --size 200x150 --threads 1").exit_code == 0);
+  const auto result =
+      run_command(geostrip_under(virtual_nodes(3), "synth s2 -o " + dir / "three" + " --size 200x150 --block-rows 9"));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  for (const char* band : {"B02", "B03", "B04", "B08"})
+    CHECK(read_raw(dir / ("three/" + std::string(band) + ".tif")) == read_raw(dir / ("one/" + std::string(band) + ".tif")));
+}
+
+TEST_CASE("two ranks on one node are refused within seconds with both launcher fixes", "[shared-node]") {
+  Scene scene;
+  const std::string out = scene.dir / "out.tif";
+  double seconds = 0;
+  const auto result = timed(geostrip_under(one_node(2), "run " + scene.ndi() + " -o " + out), seconds);
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(seconds < 30);
+  CHECK_THAT(result.output, Catch::Contains("2 ranks (0, 1) run on this node"));
+  CHECK_THAT(result.output, Catch::Contains("srun --ntasks-per-node=1 --cpus-per-task=N"));
+  CHECK_THAT(result.output, Catch::Contains("mpirun --map-by ppr:1:node --bind-to none"));
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(out + ".partial"));
+}
+
+TEST_CASE("ranks bound to one core each but running 4 threads are caught before any input is read",
+          "[binding]") {
+  Scene scene;
+  const std::string out = scene.dir / "out.tif";
+  const auto result = run_command(geostrip_under(
+      one_node(2, "--bind-to core"), "run " + scene.ndi() + " -o " + out +
+                                         " --allow-shared-node --threads 4 --oversubscription-check abort"));
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Catch::Contains("4 threads") && Catch::Contains("bound this rank to 1 CPU"));
+  CHECK_THAT(result.output, Catch::Contains("--bind-to none"));
+  CHECK_FALSE(fs::exists(out));
+
+  // `check` reports the same and, under abort, fails.
+  const auto check = run_command(
+      geostrip_under(one_node(2, "--bind-to core"),
+                     "check --allow-shared-node --threads 4 --oversubscription-check abort"));
+  INFO(check.output);
+  CHECK(check.exit_code == 1);
+  CHECK_THAT(check.output, Catch::Contains("2 ranks on 1 node") && Catch::Contains("bound this rank"));
+}
+
+TEST_CASE("check reports every rank of 3 virtual nodes", "[check]") {
+  const auto result = run_command(geostrip_under(virtual_nodes(3), "check --threads 2"));
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("3 ranks on 3 nodes") && Catch::Contains("no findings"));
+}
+
+TEST_CASE("a raster truncated in its second half ends the 3-node job within 60 s, leaving no output",
+          "[failure]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "scene" + " --size 600x300 --tile 64 --compress none").exit_code == 0);
+  const std::string cut = dir / "scene/B04.tif", out = dir / "out.tif";
+  fs::resize_file(cut, fs::file_size(cut) * 6 / 10);
+  double seconds = 0;
+  const auto result = timed(geostrip_under(virtual_nodes(3), "run ndi -i a=" + dir / "scene/B08.tif" + " -i b=" +
+                                                                 cut + " -o " + out + " --threads 2 --block-rows 17"),
+                            seconds);
+  INFO(result.output);
+  CHECK(result.exit_code != 0);
+  CHECK(seconds < 60);
+  CHECK_THAT(result.output, Catch::Contains(cut) && Catch::Contains("reading rows") && Catch::Contains(" on "));
+  CHECK_FALSE(fs::exists(out));
+}
