@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "support/mpi_launch.hpp"
 #include "support/test_support.hpp"
@@ -87,6 +88,15 @@ TEST_CASE("two ranks on one node are refused within seconds with both launcher f
   CHECK_THAT(result.output, Catch::Contains("mpirun --map-by ppr:1:node --bind-to none"));
   CHECK_FALSE(fs::exists(out));
   CHECK_FALSE(fs::exists(out + ".partial"));
+
+  // Allowed, the two unbound ranks split the node's CPUs between them.
+  const auto allowed = run_command(geostrip_under(one_node(2), "check --allow-shared-node"));
+  INFO(allowed.output);
+  CHECK(allowed.exit_code == 0);
+  CHECK_THAT(allowed.output, Catch::Contains("warning") && Catch::Contains("2 ranks on 1 node"));
+  const int cpus = static_cast<int>(std::thread::hardware_concurrency());
+  CHECK_THAT(allowed.output, Catch::Matches("[\\s\\S]*\\n +0 +\\S+ +0 +2 +\\S+ +\\S+ +\\S+ +" + std::to_string(std::max(1, cpus / 2)) +
+                                            " +" + std::to_string(std::max(1, cpus / 2)) + " [\\s\\S]*"));
 }
 
 TEST_CASE("ranks bound to one core each but running 4 threads are caught before any input is read",
