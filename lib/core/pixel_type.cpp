@@ -13,15 +13,17 @@ struct TypeInfo {
   std::string_view name;
   std::size_t size;
   bool integer;
+  bool complex;
 };
-constexpr std::array<TypeInfo, 7> kTypes{{
-    {PixelType::Byte, "Byte", 1, true},
-    {PixelType::UInt16, "UInt16", 2, true},
-    {PixelType::Int16, "Int16", 2, true},
-    {PixelType::UInt32, "UInt32", 4, true},
-    {PixelType::Int32, "Int32", 4, true},
-    {PixelType::Float32, "Float32", 4, false},
-    {PixelType::Float64, "Float64", 8, false},
+constexpr std::array<TypeInfo, 8> kTypes{{
+    {PixelType::Byte, "Byte", 1, true, false},
+    {PixelType::UInt16, "UInt16", 2, true, false},
+    {PixelType::Int16, "Int16", 2, true, false},
+    {PixelType::UInt32, "UInt32", 4, true, false},
+    {PixelType::Int32, "Int32", 4, true, false},
+    {PixelType::Float32, "Float32", 4, false, false},
+    {PixelType::Float64, "Float64", 8, false, false},
+    {PixelType::CFloat32, "CFloat32", 8, false, true},
 }};
 const TypeInfo& info(PixelType type) { return kTypes[static_cast<std::size_t>(type)]; }
 }  // namespace
@@ -29,12 +31,13 @@ const TypeInfo& info(PixelType type) { return kTypes[static_cast<std::size_t>(ty
 std::size_t size_of(PixelType type) { return info(type).size; }
 std::string_view name_of(PixelType type) { return info(type).name; }
 bool is_integer(PixelType type) { return info(type).integer; }
+bool is_complex(PixelType type) { return info(type).complex; }
 
 PixelType parse_pixel_type(std::string_view name) {
   for (const auto& t : kTypes)
     if (t.name == name) return t.type;
   throw UsageError("unknown pixel type '" + std::string(name) +
-                   "' (Byte, UInt16, Int16, UInt32, Int32, Float32, Float64)");
+                   "' (Byte, UInt16, Int16, UInt32, Int32, Float32, Float64, CFloat32)");
 }
 
 }  // namespace geostrip

@@ -1,12 +1,14 @@
 #pragma once
 // Pixel types geostrip computes with, independent of any I/O library.
+#include <complex>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace geostrip {
 
-enum class PixelType { Byte, UInt16, Int16, UInt32, Int32, Float32, Float64 };
+// CFloat32 is complex64: SAR data (GDAL CInt16/CFloat32, HDF5 {r, i} compounds).
+enum class PixelType { Byte, UInt16, Int16, UInt32, Int32, Float32, Float64, CFloat32 };
 
 // How an output's bands are meant to be shown.
 enum class ColorModel { Gray, RGBA };
@@ -15,6 +17,7 @@ std::size_t size_of(PixelType type);
 std::string_view name_of(PixelType type);
 PixelType parse_pixel_type(std::string_view name);  // throws UsageError
 bool is_integer(PixelType type);
+bool is_complex(PixelType type);
 
 template <class T>
 constexpr PixelType pixel_type_of();
@@ -25,5 +28,22 @@ template <> constexpr PixelType pixel_type_of<std::uint32_t>() { return PixelTyp
 template <> constexpr PixelType pixel_type_of<std::int32_t>() { return PixelType::Int32; }
 template <> constexpr PixelType pixel_type_of<float>() { return PixelType::Float32; }
 template <> constexpr PixelType pixel_type_of<double>() { return PixelType::Float64; }
+template <> constexpr PixelType pixel_type_of<std::complex<float>>() { return PixelType::CFloat32; }
+
+// Calls f(T{}) with the C++ type of a real pixel type.
+template <class F>
+decltype(auto) visit_real(PixelType type, F&& f) {
+  switch (type) {
+    case PixelType::Byte: return f(std::uint8_t{});
+    case PixelType::UInt16: return f(std::uint16_t{});
+    case PixelType::Int16: return f(std::int16_t{});
+    case PixelType::UInt32: return f(std::uint32_t{});
+    case PixelType::Int32: return f(std::int32_t{});
+    case PixelType::Float32: return f(float{});
+    case PixelType::Float64:
+    case PixelType::CFloat32: break;
+  }
+  return f(double{});
+}
 
 }  // namespace geostrip

@@ -21,6 +21,11 @@ struct BoundInput {
   std::optional<double> nodata;
 };
 
+std::optional<double> nodata_of(const RunRequest& request, const InputInfo& info) {
+  const auto o = request.nodata.find(info.spec.name);
+  return o != request.nodata.end() ? std::optional<double>(o->second) : info.nodata;
+}
+
 void check_input_names(const RunRequest& request) {
   const auto& inputs = request.inputs;
   for (std::size_t i = 0; i < inputs.size(); ++i)
@@ -31,22 +36,23 @@ void check_input_names(const RunRequest& request) {
       throw UsageError("--nodata " + name + "=...: no input named '" + name + "'");
 }
 
-std::vector<BoundInput> bind_inputs(const RunRequest& request, const KernelSpec& spec) {
+// The inputs in the order the kernel declares them, with nodata resolved, on one grid.
+std::vector<BoundInput> bind_inputs(const RunRequest& request, const std::vector<InputInfo>& infos,
+                                    const KernelSpec& spec) {
   std::vector<BoundInput> bound;
   for (const std::string& name : spec.inputs) {
-    const auto it = std::find_if(request.inputs.begin(), request.inputs.end(),
-                                 [&](const InputSpec& s) { return s.name == name; });
-    InputInfo info = describe_input(*it);
-    if (info.complex)
-      throw Error(info.spec.path + ": " + info.type_name + " is complex; " + request.args.operation +
+    const auto it = std::find_if(infos.begin(), infos.end(), [&](const InputInfo& i) { return i.spec.name == name; });
+    if (is_complex(it->type) && !is_complex(spec.input_type))
+      throw Error(it->spec.path + ": " + it->type_name + " is complex; " + request.args.operation +
                   " takes real pixels");
-    std::optional<double> nodata = info.nodata;
-    if (const auto o = request.nodata.find(name); o != request.nodata.end()) nodata = o->second;
-    bound.push_back({std::move(info), nodata});
+    if (!is_complex(it->type) && is_complex(spec.input_type))
+      throw Error(it->spec.path + ": " + it->type_name + " is real; " + request.args.operation +
+                  " takes complex pixels");
+    bound.push_back({*it, nodata_of(request, *it)});
   }
-  std::vector<InputInfo> infos;
-  for (const auto& b : bound) infos.push_back(b.info);
-  check_same_grid(infos);
+  std::vector<InputInfo> ordered;
+  for (const auto& b : bound) ordered.push_back(b.info);
+  check_same_grid(ordered);
   return bound;
 }
 
@@ -65,20 +71,29 @@ std::int64_t agreed_block_rows(const Job& job, std::int64_t output_rows, std::ui
 RunSummary run(const RunRequest& request, const Job& job) {
   const auto start = std::chrono::steady_clock::now();
   check_input_names(request);
-  KernelArgs args = request.args;
-  args.input_names.clear();
-  for (const auto& input : request.inputs) args.input_names.push_back(input.name);
-  const std::unique_ptr<Kernel> kernel = find_operation(args.operation).make(args);
-  const KernelSpec& spec = kernel->spec();
+  const Operation& operation = find_operation(request.args.operation);
   const RankFacts& me = job.topology.me();
 
-  // Every rank opens the inputs (a file missing on one node fails there);
-  // rank 0 also creates the output. Any failure ends all ranks together.
+  // Every rank opens the inputs (a file missing on one node fails there) and
+  // builds the kernel, which may depend on the inputs' types; rank 0 also
+  // creates the output. Any failure ends all ranks together.
+  std::unique_ptr<Kernel> kernel;
   std::vector<BoundInput> inputs;
   std::optional<GeoTiffWriter> writer;
   RasterSize out_size;
   collectively(job.comm, me.host, [&] {
-    inputs = bind_inputs(request, spec);
+    KernelArgs args = request.args;
+    std::vector<InputInfo> infos;
+    for (const auto& input : request.inputs) {
+      infos.push_back(describe_input(input));
+      args.input_names.push_back(input.name);
+      args.input_types.push_back(infos.back().type);
+      args.input_nodata.push_back(nodata_of(request, infos.back()));
+    }
+    args.transform = infos.front().georef.transform;
+    kernel = operation.make(args);
+    const KernelSpec& spec = kernel->spec();
+    inputs = bind_inputs(request, infos, spec);
     const InputInfo& grid = inputs.front().info;
     out_size = output_size(grid.size, spec.stride);
     if (out_size.rows < 1 || out_size.cols < 1)
@@ -92,6 +107,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
     }
   });
 
+  const KernelSpec& spec = kernel->spec();
   const InputInfo& grid = inputs.front().info;
   const Halo halo = spec.window.halo();
   const std::uint64_t input_row_bytes = static_cast<std::uint64_t>(grid.size.cols) * size_of(spec.input_type) *
@@ -120,7 +136,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
     }
     std::vector<BlockBuffer> out;
     out.emplace_back(spec.output_type, spec.output_bands, rows, out_size.cols);
-    kernel->compute(kernel_inputs, out.front());
+    kernel->compute(kernel_inputs, {grid.size, source}, out.front());
     return out;
   };
   const DriverOptions driver{me.threads, 2 * job.topology.max_threads()};

@@ -38,6 +38,7 @@ GDALDataType to_gdal(PixelType type) {
     case PixelType::Int32: return GDT_Int32;
     case PixelType::Float32: return GDT_Float32;
     case PixelType::Float64: return GDT_Float64;
+    case PixelType::CFloat32: return GDT_CFloat32;
   }
   return GDT_Unknown;
 }

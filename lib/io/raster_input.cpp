@@ -24,12 +24,33 @@ bool same_crs(const std::string& a, const std::string& b) {
 
 std::string describe(const InputInfo& info) { return info.spec.name + "=" + info.spec.path; }
 
+// The pixel type geostrip computes a GDAL band's pixels in.
+PixelType engine_type(GDALDataType type, const std::string& path) {
+  switch (type) {
+    case GDT_Byte: return PixelType::Byte;
+    case GDT_UInt16: return PixelType::UInt16;
+    case GDT_Int16: return PixelType::Int16;
+    case GDT_UInt32: return PixelType::UInt32;
+    case GDT_Int32: return PixelType::Int32;
+    case GDT_Float32: return PixelType::Float32;
+    case GDT_Float64:
+    case GDT_Int64:
+    case GDT_UInt64: return PixelType::Float64;
+    case GDT_CInt16:
+    case GDT_CInt32:
+    case GDT_CFloat32:
+    case GDT_CFloat64: return PixelType::CFloat32;
+    default: break;
+  }
+  throw Error(path + ": unsupported pixel type " + GDALGetDataTypeName(type));
+}
+
 }  // namespace
 
 InputInfo describe_input(const InputSpec& spec) {
   GdalDataset dataset = open_raster(spec.path);
   GDALRasterBand* band = band_of(*dataset, spec);
-  InputInfo info{spec, {dataset->GetRasterYSize(), dataset->GetRasterXSize()}, {}, {}, false, {}, 1};
+  InputInfo info{spec, {dataset->GetRasterYSize(), dataset->GetRasterXSize()}, {}, {}, {}, {}, 1};
   GeoTransform transform;
   if (dataset->GetGeoTransform(transform.data()) == CE_None) info.georef.transform = transform;
   if (const OGRSpatialReference* srs = dataset->GetSpatialRef()) {
@@ -39,7 +60,7 @@ InputInfo describe_input(const InputSpec& spec) {
     CPLFree(wkt);
   }
   info.type_name = GDALGetDataTypeName(band->GetRasterDataType());
-  info.complex = GDALDataTypeIsComplex(band->GetRasterDataType()) != 0;
+  info.type = engine_type(band->GetRasterDataType(), spec.path);
   int has_nodata = 0;
   const double nodata = band->GetNoDataValue(&has_nodata);
   if (has_nodata) info.nodata = nodata;

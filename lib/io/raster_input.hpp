@@ -17,8 +17,8 @@ struct InputInfo {
   InputSpec spec;
   RasterSize size;
   Georeference georef;
-  std::string type_name;  // native pixel type, as GDAL names it
-  bool complex = false;
+  PixelType type = PixelType::Float64;  // what the file's pixels are read as
+  std::string type_name;                // the file's own pixel type, for messages
   std::optional<double> nodata;  // declared in the file
   std::int64_t tile_rows = 1;    // rows of the file's internal blocks
 };

@@ -35,12 +35,20 @@ struct KernelInput {
   bool is_nodata(double v) const { return std::isnan(v) || (nodata && v == *nodata); }
 };
 
+// Where a block sits: the input raster's size and the input rows the kernel
+// was given (the block's source rows, padded by the halo, cut at the edge).
+struct BlockGeometry {
+  RasterSize raster;
+  RowBlock input_rows;
+};
+
 class Kernel {
  public:
   virtual ~Kernel() = default;
   virtual const KernelSpec& spec() const = 0;
-  // Fills every band of `out` (the block's valid rows) from `in`, one entry per spec().inputs.
-  virtual void compute(std::span<const KernelInput> in, BlockBuffer& out) const = 0;
+  // Fills every band of `out` (the block's valid output rows) from `in`, one
+  // entry per spec().inputs, each holding `geometry.input_rows`.
+  virtual void compute(std::span<const KernelInput> in, const BlockGeometry& geometry, BlockBuffer& out) const = 0;
 };
 
 }  // namespace geostrip

@@ -23,7 +23,7 @@ std::unique_ptr<Kernel> NdiKernel::make(const KernelArgs& args) {
                                                get(offset, "b", 0)});
 }
 
-void NdiKernel::compute(std::span<const KernelInput> in, BlockBuffer& out) const {
+void NdiKernel::compute(std::span<const KernelInput> in, const BlockGeometry&, BlockBuffer& out) const {
   const KernelInput& a_in = in[0];
   const KernelInput& b_in = in[1];
   const auto a = a_in.pixels.band<double>(0);

@@ -16,7 +16,7 @@ class NdiKernel final : public Kernel {
   explicit NdiKernel(NdiParams params);
   static std::unique_ptr<Kernel> make(const KernelArgs& args);
   const KernelSpec& spec() const override { return spec_; }
-  void compute(std::span<const KernelInput> in, BlockBuffer& out) const override;
+  void compute(std::span<const KernelInput> in, const BlockGeometry& geometry, BlockBuffer& out) const override;
 
  private:
   NdiParams params_;

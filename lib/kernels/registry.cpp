@@ -1,8 +1,12 @@
 #include "kernels/registry.hpp"
 
 #include "core/error.hpp"
+#include "kernels/expr.hpp"
+#include "kernels/mean.hpp"
+#include "kernels/median.hpp"
 #include "kernels/ndi.hpp"
 #include "kernels/rgb.hpp"
+#include "kernels/terrain.hpp"
 
 namespace geostrip {
 
@@ -18,6 +22,30 @@ std::span<const Operation> operations() {
        {{"clamp", "reflectance C that maps to 255 (default 10000)", false},
         {"gamma", "display gamma G (default 2.2)", false}},
        &RgbKernel::make},
+      {"mean",
+       "Float32 mean of the valid pixels in the window; nodata where the centre is nodata",
+       {{"window", "window ROWSxCOLS, both odd (default 3x3)", false}},
+       &MeanKernel::make},
+      {"median",
+       "lower median of the valid pixels in the window, in the input's type; nodata where the centre is nodata",
+       {{"window", "window ROWSxCOLS, both odd (default 3x3)", false}},
+       &MedianKernel::make},
+      {"expr",
+       "muparser expression over the input names, rounded and clamped to --type; nodata where any input is",
+       {{"expr", "the expression, e.g. \"(nir-red)/(nir+red)\"", false},
+        {"type", "output type: Byte, UInt16, Int16, UInt32, Int32, Float32 (default), Float64", false}},
+       &ExprKernel::make},
+      {"hillshade",
+       "Byte shaded relief as gdaldem hillshade -compute_edges (Horn); nodata 0",
+       {{"z-factor", "vertical exaggeration (default 1)", false},
+        {"scale", "ratio of vertical to horizontal units (111120 for degrees and metres; default 1)", false},
+        {"azimuth", "light direction, degrees clockwise from north (default 315)", false},
+        {"altitude", "light altitude, degrees above the horizon (default 45)", false}},
+       &TerrainKernel::make_hillshade},
+      {"slope",
+       "Float32 slope in degrees as gdaldem slope -compute_edges (Horn); nodata -9999",
+       {{"scale", "ratio of vertical to horizontal units (111120 for degrees and metres; default 1)", false}},
+       &TerrainKernel::make_slope},
   };
   return all;
 }

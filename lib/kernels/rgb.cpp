@@ -23,7 +23,7 @@ std::unique_ptr<Kernel> RgbKernel::make(const KernelArgs& args) {
   return std::make_unique<RgbKernel>(params);
 }
 
-void RgbKernel::compute(std::span<const KernelInput> in, BlockBuffer& out) const {
+void RgbKernel::compute(std::span<const KernelInput> in, const BlockGeometry&, BlockBuffer& out) const {
   const auto alpha = out.band<std::uint8_t>(3);
   const std::int64_t n = alpha.rows * alpha.cols;
   for (std::int64_t i = 0; i < n; ++i) {

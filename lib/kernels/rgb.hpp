@@ -17,7 +17,7 @@ class RgbKernel final : public Kernel {
   explicit RgbKernel(RgbParams params);
   static std::unique_ptr<Kernel> make(const KernelArgs& args);
   const KernelSpec& spec() const override { return spec_; }
-  void compute(std::span<const KernelInput> in, BlockBuffer& out) const override;
+  void compute(std::span<const KernelInput> in, const BlockGeometry& geometry, BlockBuffer& out) const override;
 
  private:
   RgbParams params_;

@@ -1,8 +1,11 @@
 #pragma once
 // Builds kernel inputs from plain vectors: one row of pixels per input.
+#include <map>
+#include <string>
 #include <vector>
 
 #include "core/block_buffer.hpp"
+#include "kernels/kernel_args.hpp"
 
 namespace geostrip::test {
 
@@ -10,6 +13,15 @@ inline BlockBuffer row_of(const std::vector<double>& values) {
   BlockBuffer buffer(PixelType::Float64, 1, {0, 1}, static_cast<std::int64_t>(values.size()));
   for (std::size_t i = 0; i < values.size(); ++i) buffer.band<double>(0).data[i] = values[i];
   return buffer;
+}
+
+inline KernelArgs kernel_args(std::string operation, std::vector<std::string> inputs,
+                              std::map<std::string, std::vector<std::string>> values = {}) {
+  KernelArgs args;
+  args.operation = std::move(operation);
+  args.input_names = std::move(inputs);
+  args.values = std::move(values);
+  return args;
 }
 
 }  // namespace geostrip::test

@@ -7,6 +7,7 @@
 #include "kernels/ndi.hpp"
 
 using namespace geostrip;
+using geostrip::test::kernel_args;
 using geostrip::test::row_of;
 
 namespace {
@@ -15,7 +16,7 @@ std::vector<float> ndi(const NdiKernel& kernel, const std::vector<double>& a, co
   const BlockBuffer ba = row_of(a), bb = row_of(b);
   const std::vector<KernelInput> in{{ba, nodata_a}, {bb, nodata_b}};
   BlockBuffer out(PixelType::Float32, 1, {0, 1}, static_cast<std::int64_t>(a.size()));
-  kernel.compute(in, out);
+  kernel.compute(in, {{1, 5}, {0, 1}}, out);
   return {out.band<float>(0).data, out.band<float>(0).data + a.size()};
 }
 }  // namespace
@@ -42,18 +43,18 @@ TEST_CASE("ndi gives nodata where an input is nodata or NaN or a+b is 0", "[kern
 }
 
 TEST_CASE("ndi maps each input v*scale+offset before the difference", "[kernels]") {
-  KernelArgs args{"ndi", {"a", "b"}, {{"scale", {"a=0.0001", "b=0.0002"}}, {"offset", {"b=-0.1"}}}};
+  const KernelArgs args = kernel_args("ndi", {"a", "b"}, {{"scale", {"a=0.0001", "b=0.0002"}}, {"offset", {"b=-0.1"}}});
   const auto kernel = NdiKernel::make(args);
   const BlockBuffer a = row_of({4000}), b = row_of({1000});
   const std::vector<KernelInput> in{{a, {}}, {b, {}}};
   BlockBuffer out(PixelType::Float32, 1, {0, 1}, 1);
-  kernel->compute(in, out);
+  kernel->compute(in, {{1, 5}, {0, 1}}, out);
   const double sa = 4000 * 0.0001, sb = 1000 * 0.0002 - 0.1;
   CHECK(out.band<float>(0).data[0] == static_cast<float>((sa - sb) / (sa + sb)));
 }
 
 TEST_CASE("ndi refuses other inputs and unknown names in per-input options", "[kernels]") {
-  CHECK_THROWS_AS(NdiKernel::make({"ndi", {"a", "c"}, {}}), UsageError);
-  CHECK_THROWS_AS(NdiKernel::make({"ndi", {"a", "b"}, {{"scale", {"nir=2"}}}}), UsageError);
-  CHECK_THROWS_AS(NdiKernel::make({"ndi", {"a", "b"}, {{"scale", {"a=two"}}}}), UsageError);
+  CHECK_THROWS_AS(NdiKernel::make(kernel_args("ndi", {"a", "c"})), UsageError);
+  CHECK_THROWS_AS(NdiKernel::make(kernel_args("ndi", {"a", "b"}, {{"scale", {"nir=2"}}})), UsageError);
+  CHECK_THROWS_AS(NdiKernel::make(kernel_args("ndi", {"a", "b"}, {{"scale", {"a=two"}}})), UsageError);
 }

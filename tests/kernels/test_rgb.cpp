@@ -6,16 +6,17 @@
 #include "kernels/rgb.hpp"
 
 using namespace geostrip;
+using geostrip::test::kernel_args;
 using geostrip::test::row_of;
 
 TEST_CASE("rgb maps reflectance through clamp and gamma to 8 bits with an alpha band", "[kernels]") {
-  const auto kernel = RgbKernel::make({"rgb", {"red", "green", "blue"}, {{"clamp", {"4000"}}, {"gamma", {"2"}}}});
+  const auto kernel = RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"4000"}}, {"gamma", {"2"}}}));
   CHECK(kernel->spec().output_type == PixelType::Byte);
   CHECK(kernel->spec().output_bands == 4);
   const BlockBuffer r = row_of({0, 1000, 4000, 9000, -5}), g = row_of({1, 1, 1, 1, 1}), b = row_of({0, 0, 0, 0, 0});
   const std::vector<KernelInput> in{{r, {}}, {g, {}}, {b, {}}};
   BlockBuffer out(PixelType::Byte, 4, {0, 1}, 5);
-  kernel->compute(in, out);
+  kernel->compute(in, {{1, 5}, {0, 1}}, out);
   const auto red = out.band<std::uint8_t>(0).data;
   CHECK(red[0] == 0);
   CHECK(red[1] == std::lround(255 * std::sqrt(0.25)));  // 128
@@ -26,11 +27,11 @@ TEST_CASE("rgb maps reflectance through clamp and gamma to 8 bits with an alpha 
 }
 
 TEST_CASE("rgb is transparent black where any input is nodata", "[kernels]") {
-  const auto kernel = RgbKernel::make({"rgb", {"blue", "green", "red"}, {}});
+  const auto kernel = RgbKernel::make(kernel_args("rgb", {"blue", "green", "red"}));
   const BlockBuffer r = row_of({5000, 5000, 5000}), g = row_of({0, 5000, 5000}), b = row_of({5000, 5000, NAN});
   const std::vector<KernelInput> in{{r, 0.0}, {g, 0.0}, {b, 0.0}};
   BlockBuffer out(PixelType::Byte, 4, {0, 1}, 3);
-  kernel->compute(in, out);
+  kernel->compute(in, {{1, 5}, {0, 1}}, out);
   for (int band = 0; band < 4; ++band) {
     CHECK(out.band<std::uint8_t>(band).data[0] == 0);
     CHECK(out.band<std::uint8_t>(band).data[2] == 0);
@@ -40,6 +41,6 @@ TEST_CASE("rgb is transparent black where any input is nodata", "[kernels]") {
 }
 
 TEST_CASE("rgb refuses a non-positive clamp or gamma", "[kernels]") {
-  CHECK_THROWS_AS(RgbKernel::make({"rgb", {"red", "green", "blue"}, {{"clamp", {"0"}}}}), UsageError);
-  CHECK_THROWS_AS(RgbKernel::make({"rgb", {"red", "green", "blue"}, {{"gamma", {"-1"}}}}), UsageError);
+  CHECK_THROWS_AS(RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"0"}}})), UsageError);
+  CHECK_THROWS_AS(RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"gamma", {"-1"}}})), UsageError);
 }

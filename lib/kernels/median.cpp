@@ -1,0 +1,74 @@
+#include "kernels/median.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace geostrip {
+
+namespace {
+
+template <class T>
+void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T nodata, BlockBuffer& out) {
+  const auto in = src.pixels.band<T>(0);
+  const auto result = out.band<T>(0);
+  const std::int64_t cols = in.cols;
+  const auto valid = [&](T v) { return !src.is_nodata(static_cast<double>(v)); };
+  std::vector<T> window(static_cast<std::size_t>((2 * halo.rows + 1) * (2 * halo.cols + 1)));
+  for (std::int64_t r = out.rows().begin; r < out.rows().end; ++r) {
+    const std::int64_t top = std::max<std::int64_t>(0, r - halo.rows);
+    const std::int64_t bottom = std::min(g.raster.rows - 1, r + halo.rows);
+    const T* centre_row = in.row(r - g.input_rows.begin);
+    T* o = result.row(r - out.rows().begin);
+    for (std::int64_t c = 0; c < cols; ++c) {
+      if (!valid(centre_row[c])) {
+        o[c] = nodata;
+        continue;
+      }
+      const std::int64_t left = std::max<std::int64_t>(0, c - halo.cols);
+      const std::int64_t right = std::min(cols - 1, c + halo.cols);
+      std::size_t n = 0;
+      for (std::int64_t y = top; y <= bottom; ++y) {
+        const T* row = in.row(y - g.input_rows.begin);
+        for (std::int64_t x = left; x <= right; ++x)
+          if (valid(row[x])) window[n++] = row[x];
+      }
+      const auto middle = window.begin() + static_cast<std::ptrdiff_t>((n - 1) / 2);
+      std::nth_element(window.begin(), middle, window.begin() + static_cast<std::ptrdiff_t>(n));
+      o[c] = *middle;
+    }
+  }
+}
+
+}  // namespace
+
+MedianKernel::MedianKernel(Window window, PixelType type, std::optional<double> nodata) {
+  spec_.inputs = {"src"};
+  spec_.input_type = type;
+  spec_.output_type = type;
+  spec_.window = window;
+  spec_.output_nodata = nodata;
+}
+
+std::unique_ptr<Kernel> MedianKernel::make(const KernelArgs& args) {
+  args.require_inputs({"src"});
+  const auto [rows, cols] = args.odd_window("window", "3x3");
+  const PixelType type = args.type_of("src");
+  if (is_complex(type)) throw UsageError("median takes real pixels; src is " + std::string(name_of(type)));
+  // Integer outputs keep the input's declared nodata; floats use NaN.
+  const std::optional<double> nodata =
+      is_integer(type) ? args.nodata_of("src") : std::optional<double>(std::numeric_limits<double>::quiet_NaN());
+  return std::make_unique<MedianKernel>(Window{rows, cols}, type, nodata);
+}
+
+void MedianKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const {
+  visit_real(spec_.input_type, [&](auto zero) {
+    using T = decltype(zero);
+    const T nodata = spec_.output_nodata ? static_cast<T>(*spec_.output_nodata) : T{};
+    lower_median<T>(in[0], g, spec_.window.halo(), nodata, out);
+  });
+}
+
+}  // namespace geostrip

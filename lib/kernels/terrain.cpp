@@ -1,0 +1,141 @@
+#include "kernels/terrain.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <numbers>
+
+#include "core/error.hpp"
+
+namespace geostrip {
+
+namespace {
+
+constexpr double kDegrees = 180.0 / std::numbers::pi;
+constexpr double kRadians = std::numbers::pi / 180.0;
+
+// gdaldem's test for nodata (ARE_REAL_EQUAL on floats); NaN is nodata too.
+bool is_nodata(float v, std::optional<float> nodata) {
+  if (std::isnan(v)) return true;
+  if (!nodata) return false;
+  return v == *nodata || std::abs(v - *nodata) < FLT_EPSILON * std::abs(v + *nodata) * 2;
+}
+
+// gdaldem -compute_edges: a neighbour outside the raster is extrapolated from
+// the cell inside (a) and the one opposite it (b).
+float extrapolate(float a, float b, std::optional<float> nodata) {
+  if (is_nodata(a, nodata) || is_nodata(b, nodata)) return nodata ? *nodata : NAN;
+  return 2 * a - b;
+}
+
+// Horn's west-minus-east and south-minus-north sums, in float as gdaldem adds them.
+double horn_x(const float* w) { return static_cast<double>((w[0] + w[3] + w[3] + w[6]) - (w[2] + w[5] + w[5] + w[8])); }
+double horn_y(const float* w) { return static_cast<double>((w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])); }
+
+}  // namespace
+
+TerrainKernel::TerrainKernel(Product product, TerrainParams params, GeoTransform transform)
+    : product_(product), params_(params), transform_(transform) {
+  spec_.inputs = {"dem"};
+  spec_.input_type = PixelType::Float32;  // gdaldem reads every DEM as Float32 (or exactly as integers)
+  spec_.window = {3, 3};
+  if (product == Product::Hillshade) {
+    spec_.output_type = PixelType::Byte;
+    spec_.output_nodata = 0;
+  } else {
+    spec_.output_type = PixelType::Float32;
+    spec_.output_nodata = -9999;
+  }
+}
+
+std::unique_ptr<Kernel> TerrainKernel::make(Product product, const KernelArgs& args) {
+  args.require_inputs({"dem"});
+  if (!args.transform)
+    throw UsageError(args.operation + " needs a DEM with a geotransform (its pixel size gives the slope)");
+  const TerrainParams params{args.number("z-factor", 1), args.number("scale", 1), args.number("azimuth", 315),
+                             args.number("altitude", 45)};
+  if (params.scale <= 0) throw UsageError("--scale must be greater than 0");
+  return std::make_unique<TerrainKernel>(product, params, *args.transform);
+}
+
+std::unique_ptr<Kernel> TerrainKernel::make_hillshade(const KernelArgs& args) {
+  return make(Product::Hillshade, args);
+}
+std::unique_ptr<Kernel> TerrainKernel::make_slope(const KernelArgs& args) { return make(Product::Slope, args); }
+
+// Window w: 0 1 2 / 3 4 5 / 6 7 8, row 0 north. Horn's sums in float, as gdaldem.
+float TerrainKernel::hillshade(const float* w) const {
+  const double inv_ewres = 1.0 / transform_[1], inv_nsres = 1.0 / transform_[5];
+  const double z_scaled = params_.z_factor / (8 * params_.scale);
+  const double cos_alt_mul_z = std::cos(params_.altitude * kRadians) * z_scaled;
+  const double azimuth = params_.azimuth * kRadians;
+  const double x = horn_x(w) * inv_ewres;
+  const double y = horn_y(w) * inv_nsres;
+  const double lit = 254.0 * std::sin(params_.altitude * kRadians) -
+                     (y * 254.0 * std::cos(azimuth) * cos_alt_mul_z - x * 254.0 * std::sin(azimuth) * cos_alt_mul_z);
+  const double shade = lit / std::sqrt(1 + z_scaled * z_scaled * (x * x + y * y));
+  return static_cast<float>(shade <= 0.0 ? 1.0 : 1.0 + shade);
+}
+
+float TerrainKernel::slope(const float* w) const {
+  const double dx = horn_x(w) / transform_[1];
+  const double dy = horn_y(w) / transform_[5];
+  return static_cast<float>(std::atan(std::sqrt(dx * dx + dy * dy) / (8 * params_.scale)) * kDegrees);
+}
+
+void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const {
+  const KernelInput& dem = in[0];
+  const auto z = dem.pixels.band<float>(0);
+  const std::optional<float> nodata =
+      dem.nodata ? std::optional<float>(static_cast<float>(*dem.nodata)) : std::nullopt;
+  const std::int64_t rows = g.raster.rows, cols = g.raster.cols;
+  const auto at = [&](std::int64_t r, std::int64_t c) { return z.row(r - g.input_rows.begin)[c]; };
+  const bool hillshade_product = product_ == Product::Hillshade;
+
+  for (std::int64_t r = out.rows().begin; r < out.rows().end; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      float value = static_cast<float>(*spec_.output_nodata);
+      float w[9];
+      if (rows >= 2 && cols >= 2 && !is_nodata(at(r, c), nodata)) {
+        if (r == 0 || r == rows - 1) {
+          // gdaldem clamps the columns at a corner rather than extrapolating them.
+          const std::int64_t cs[3] = {c == 0 ? c : c - 1, c, c == cols - 1 ? c : c + 1};
+          const std::int64_t inner = r == 0 ? 1 : rows - 2;
+          for (int k = 0; k < 3; ++k) {
+            const float edge = extrapolate(at(r, cs[k]), at(inner, cs[k]), nodata);
+            w[k] = r == 0 ? edge : at(r - 1, cs[k]);
+            w[3 + k] = at(r, cs[k]);
+            w[6 + k] = r == 0 ? at(r + 1, cs[k]) : edge;
+          }
+        } else {
+          for (int k = 0; k < 3; ++k) {
+            const std::int64_t y = r - 1 + k;
+            if (c == 0) {
+              w[3 * k] = extrapolate(at(y, 0), at(y, 1), nodata);
+              w[3 * k + 1] = at(y, 0);
+              w[3 * k + 2] = at(y, 1);
+            } else if (c == cols - 1) {
+              w[3 * k] = at(y, c - 1);
+              w[3 * k + 1] = at(y, c);
+              w[3 * k + 2] = extrapolate(at(y, c), at(y, c - 1), nodata);
+            } else {
+              for (int m = 0; m < 3; ++m) w[3 * k + m] = at(y, c - 1 + m);
+            }
+          }
+        }
+        // Nodata neighbours take the centre's value (gdaldem -compute_edges).
+        for (float& v : w)
+          if (is_nodata(v, nodata)) v = w[4];
+        value = hillshade_product ? hillshade(w) : slope(w);
+      }
+      const std::int64_t i = (r - out.rows().begin) * cols + c;
+      if (hillshade_product)
+        out.band<std::uint8_t>(0).data[i] =
+            std::isnan(value) ? 0 : static_cast<std::uint8_t>(std::clamp(value + 0.5f, 0.0f, 255.0f));
+      else
+        out.band<float>(0).data[i] = value;
+    }
+  }
+}
+
+}  // namespace geostrip
