@@ -125,8 +125,14 @@ struct RunCommand {
     std::set<std::string> declared;
     for (const Operation& op : operations())
       for (const OptionInfo& option : op.options)
-        if (declared.insert(option.name).second)
-          run->add_option("--" + option.name, op_values[option.name], option.help);
+        if (declared.insert(option.name).second) {
+          if (option.flag)
+            run->add_flag_function(
+                "--" + option.name, [this, name = option.name](std::int64_t) { op_values[name] = {"true"}; },
+                option.help);
+          else
+            run->add_option("--" + option.name, op_values[option.name], option.help);
+        }
     launch.add_to(*run);
     out.add_to(*run);
   }
@@ -246,7 +252,7 @@ void print_operations(const Console& console) {
   for (const Operation& op : operations()) {
     console.out("{}\n  {}\n", op.name, op.summary);
     for (const OptionInfo& option : op.options)
-      console.out("  --{}{}  {}\n", option.name, option.per_input ? " NAME=V" : " V", option.help);
+      console.out("  --{}{}  {}\n", option.name, option.flag ? "" : option.per_input ? " NAME=V" : " V", option.help);
   }
 }
 

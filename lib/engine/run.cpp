@@ -124,7 +124,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
   const auto produce = [&](RowBlock rows, int thread) {
     auto& mine = readers[static_cast<std::size_t>(thread)];
     if (mine.empty())
-      for (const auto& input : inputs) mine.push_back(std::make_unique<RowReader>(input.info));
+      for (const auto& input : inputs) mine.push_back(open_reader(input.info));
     const RowBlock source = source_rows(rows, spec.stride, halo, grid.size.rows);
     std::vector<BlockBuffer> pixels;
     pixels.reserve(inputs.size());

@@ -21,7 +21,9 @@ CPLStringList creation_options(const OutputSpec& spec, const WriteOptions& optio
   list.SetNameValue("BLOCKYSIZE", std::to_string(options.tile).c_str());
   list.SetNameValue("BIGTIFF", "IF_SAFER");
   list.SetNameValue("NUM_THREADS", std::to_string(std::max(1, options.threads)).c_str());
-  const char* predictor = is_integer(spec.type) ? "2" : "3";
+  // Horizontal differencing for integers, floating-point for floats, none for
+  // complex samples (libtiff's predictors do not take them).
+  const char* predictor = is_integer(spec.type) ? "2" : is_complex(spec.type) ? "1" : "3";
   switch (options.codec) {
     case Codec::Deflate:
       list.SetNameValue("COMPRESS", "DEFLATE");

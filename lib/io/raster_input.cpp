@@ -3,6 +3,7 @@
 #include <ogr_spatialref.h>
 
 #include "core/error.hpp"
+#include "io/hdf5_input.hpp"
 
 namespace geostrip {
 
@@ -48,6 +49,7 @@ PixelType engine_type(GDALDataType type, const std::string& path) {
 }  // namespace
 
 InputInfo describe_input(const InputSpec& spec) {
+  if (const auto hdf5 = split_hdf5_path(spec.path)) return describe_hdf5(spec, *hdf5);
   GdalDataset dataset = open_raster(spec.path);
   GDALRasterBand* band = band_of(*dataset, spec);
   InputInfo info{spec, {dataset->GetRasterYSize(), dataset->GetRasterXSize()}, {}, {}, {}, {}, 1};
@@ -106,10 +108,15 @@ void check_same_grid(std::span<const InputInfo> inputs) {
   }
 }
 
-RowReader::RowReader(const InputInfo& info)
+std::unique_ptr<RowReader> open_reader(const InputInfo& info) {
+  if (const auto hdf5 = split_hdf5_path(info.spec.path)) return std::make_unique<Hdf5RowReader>(info, *hdf5);
+  return std::make_unique<GdalRowReader>(info);
+}
+
+GdalRowReader::GdalRowReader(const InputInfo& info)
     : path_(info.spec.path), dataset_(open_raster(info.spec.path)), band_(band_of(*dataset_, info.spec)) {}
 
-void RowReader::read(RowBlock rows, BlockBuffer& into) {
+void GdalRowReader::read(RowBlock rows, BlockBuffer& into) {
   CPLErrorReset();
   const int cols = static_cast<int>(into.cols());
   const CPLErr status = band_->RasterIO(GF_Read, 0, static_cast<int>(rows.begin), cols,

@@ -1,5 +1,6 @@
 #pragma once
 // Opening and reading inputs through GDAL, one dataset handle per thread.
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,19 +24,29 @@ struct InputInfo {
   std::int64_t tile_rows = 1;    // rows of the file's internal blocks
 };
 
-// Opens the input once and checks that its band exists. Throws Error naming the file.
+// Opens the input once and checks that its band (or HDF5 dataset) exists.
+// Throws Error naming the file.
 InputInfo describe_input(const InputSpec& spec);
 
 // All inputs must share rows, columns, geotransform and CRS. Throws Error naming
 // both inputs and the property that differs.
 void check_same_grid(std::span<const InputInfo> inputs);
 
-// Reads rows of one input band, converting to the buffer's pixel type. Holds its
-// own GDAL handle: make one per thread.
+// Reads rows of one input, converting to the buffer's pixel type. Holds its
+// own file handle: make one per thread.
 class RowReader {
  public:
-  explicit RowReader(const InputInfo& info);
-  void read(RowBlock rows, BlockBuffer& into);
+  virtual ~RowReader() = default;
+  virtual void read(RowBlock rows, BlockBuffer& into) = 0;
+};
+
+// A GDAL reader, or an HDF5 one for FILE.h5:/dataset inputs.
+std::unique_ptr<RowReader> open_reader(const InputInfo& info);
+
+class GdalRowReader final : public RowReader {
+ public:
+  explicit GdalRowReader(const InputInfo& info);
+  void read(RowBlock rows, BlockBuffer& into) override;
 
  private:
   std::string path_;

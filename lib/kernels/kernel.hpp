@@ -3,6 +3,7 @@
 // window it looks at; the engine derives the halo from the window, reads the
 // padded rows and hands them over. Kernels know nothing of MPI, threads or files.
 #include <cmath>
+#include <complex>
 #include <memory>
 #include <optional>
 #include <span>
@@ -33,6 +34,9 @@ struct KernelInput {
   std::optional<double> nodata;
 
   bool is_nodata(double v) const { return std::isnan(v) || (nodata && v == *nodata); }
+  bool is_nodata(std::complex<float> z) const {
+    return std::isnan(z.real()) || std::isnan(z.imag()) || (nodata && z == std::complex<float>(static_cast<float>(*nodata)));
+  }
 };
 
 // Where a block sits: the input raster's size and the input rows the kernel

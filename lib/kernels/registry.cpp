@@ -6,6 +6,7 @@
 #include "kernels/median.hpp"
 #include "kernels/ndi.hpp"
 #include "kernels/rgb.hpp"
+#include "kernels/sar.hpp"
 #include "kernels/terrain.hpp"
 
 namespace geostrip {
@@ -46,6 +47,15 @@ std::span<const Operation> operations() {
        "Float32 slope in degrees as gdaldem slope -compute_edges (Horn); nodata -9999",
        {{"scale", "ratio of vertical to horizontal units (111120 for degrees and metres; default 1)", false}},
        &TerrainKernel::make_slope},
+      {"coherence",
+       "2 x Float32: coherence abs(S)/sqrt(sum|r|^2 sum|s|^2) and phase arg(S), S = sum r*conj(s) over the window",
+       {{"window", "window ROWSxCOLS, both odd (default 5x5)", false}},
+       &CoherenceKernel::make},
+      {"multilook",
+       "mean of the valid pixels of each AZxRG cell; output grid floor(rows/AZ) x floor(cols/RG)",
+       {{"looks", "looks AZxRG: azimuth rows x range columns per output pixel", false},
+        {"power", "average |z|^2 (Float32) instead of z", false, true}},
+       &MultilookKernel::make},
   };
   return all;
 }

@@ -15,6 +15,7 @@ struct OptionInfo {
   std::string name;  // without dashes
   std::string help;
   bool per_input = false;  // given as NAME=VALUE, repeatable
+  bool flag = false;       // takes no value
 };
 
 struct Operation {

@@ -1,0 +1,279 @@
+#include "io/hdf5_input.hpp"
+
+#include <hdf5.h>
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+static_assert(std::is_same_v<hid_t, std::int64_t>, "geostrip keeps HDF5 handles as int64_t");
+
+namespace geostrip {
+
+namespace {
+
+// The HDF5 library is not built thread-safe: one lock for every call.
+std::mutex& hdf5_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+// Once, under the lock: no file locking unless the user chose (shared
+// filesystems often do not support it), and no error stack printing.
+void init_hdf5() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    setenv("HDF5_USE_FILE_LOCKING", "FALSE", 0);
+    H5open();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  });
+}
+
+// An HDF5 identifier closed by its own close function.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
+  Handle& operator=(Handle&&) = delete;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  hid_t release() { return std::exchange(id_, -1); }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+bool ends_with_extension(const std::string& file) {
+  std::string lower = file;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const char* ext : {".h5", ".hdf5", ".he5"})
+    if (lower.size() > std::string(ext).size() && lower.ends_with(ext)) return true;
+  return false;
+}
+
+herr_t collect_2d(hid_t object, const char* name, const H5O_info_t* info, void* out) {
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  const Handle dataset(H5Dopen2(object, name, H5P_DEFAULT), H5Dclose);
+  const Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  if (space.valid() && H5Sget_simple_extent_ndims(space.get()) == 2)
+    static_cast<std::vector<std::string>*>(out)->push_back(std::string("/") + name);
+  return 0;
+}
+
+std::string list_2d_datasets(hid_t file) {
+  std::vector<std::string> names;
+  H5Ovisit(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_2d, &names);
+  if (names.empty()) return "it has no 2-D datasets";
+  std::string out = "its 2-D datasets: ";
+  for (std::size_t i = 0; i < names.size() && i < 20; ++i) out += (i ? ", " : "") + names[i];
+  if (names.size() > 20) out += ", ... (" + std::to_string(names.size()) + " in all)";
+  return out;
+}
+
+// The pixel type of a dataset type: {r, i} float compounds are complex.
+std::optional<PixelType> pixel_type(hid_t type) {
+  switch (H5Tget_class(type)) {
+    case H5T_COMPOUND: {
+      if (H5Tget_nmembers(type) != 2) return std::nullopt;
+      for (unsigned m = 0; m < 2; ++m) {
+        char* name = H5Tget_member_name(type, m);
+        const bool named = name && std::string(name) == (m == 0 ? "r" : "i");
+        H5free_memory(name);
+        if (!named || H5Tget_member_class(type, m) != H5T_FLOAT) return std::nullopt;
+      }
+      return PixelType::CFloat32;
+    }
+    case H5T_FLOAT: return H5Tget_size(type) <= 4 ? PixelType::Float32 : PixelType::Float64;
+    case H5T_INTEGER: {
+      const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
+      switch (H5Tget_size(type)) {
+        case 1: return is_signed ? PixelType::Int16 : PixelType::Byte;
+        case 2: return is_signed ? PixelType::Int16 : PixelType::UInt16;
+        case 4: return is_signed ? PixelType::Int32 : PixelType::UInt32;
+        default: return PixelType::Float64;
+      }
+    }
+    default: return std::nullopt;
+  }
+}
+
+// The memory type HDF5 converts into for a buffer of `type`.
+Handle memory_type(PixelType type) {
+  switch (type) {
+    case PixelType::Byte: return Handle(H5Tcopy(H5T_NATIVE_UINT8), H5Tclose);
+    case PixelType::UInt16: return Handle(H5Tcopy(H5T_NATIVE_UINT16), H5Tclose);
+    case PixelType::Int16: return Handle(H5Tcopy(H5T_NATIVE_INT16), H5Tclose);
+    case PixelType::UInt32: return Handle(H5Tcopy(H5T_NATIVE_UINT32), H5Tclose);
+    case PixelType::Int32: return Handle(H5Tcopy(H5T_NATIVE_INT32), H5Tclose);
+    case PixelType::Float32: return Handle(H5Tcopy(H5T_NATIVE_FLOAT), H5Tclose);
+    case PixelType::Float64: return Handle(H5Tcopy(H5T_NATIVE_DOUBLE), H5Tclose);
+    case PixelType::CFloat32: {
+      Handle complex(H5Tcreate(H5T_COMPOUND, 2 * sizeof(float)), H5Tclose);
+      H5Tinsert(complex.get(), "r", 0, H5T_NATIVE_FLOAT);
+      H5Tinsert(complex.get(), "i", sizeof(float), H5T_NATIVE_FLOAT);
+      return complex;
+    }
+  }
+  return Handle(-1, H5Tclose);
+}
+
+std::vector<double> read_vector(hid_t group, const char* name) {
+  if (H5Lexists(group, name, H5P_DEFAULT) <= 0) return {};
+  const Handle dataset(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  const Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  if (!dataset.valid() || H5Sget_simple_extent_ndims(space.get()) != 1) return {};
+  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  if (H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) return {};
+  return values;
+}
+
+// EPSG code of a sibling `projection`: its integer value, or its epsg_code attribute.
+std::optional<int> read_epsg(hid_t group) {
+  if (H5Lexists(group, "projection", H5P_DEFAULT) <= 0) return std::nullopt;
+  const Handle dataset(H5Dopen2(group, "projection", H5P_DEFAULT), H5Dclose);
+  if (!dataset.valid()) return std::nullopt;
+  int code = 0;
+  if (H5Aexists(dataset.get(), "epsg_code") > 0) {
+    const Handle attribute(H5Aopen(dataset.get(), "epsg_code", H5P_DEFAULT), H5Aclose);
+    if (H5Aread(attribute.get(), H5T_NATIVE_INT, &code) >= 0 && code > 0) return code;
+  }
+  const Handle type(H5Dget_type(dataset.get()), H5Tclose);
+  if (H5Tget_class(type.get()) == H5T_INTEGER &&
+      H5Dread(dataset.get(), H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &code) >= 0 && code > 0)
+    return code;
+  return std::nullopt;
+}
+
+// Georeference from the dataset's sibling coordinate vectors (pixel centres).
+Georeference read_georeference(hid_t file, const std::string& dataset, RasterSize size) {
+  Georeference georef;
+  const std::string parent = dataset.substr(0, dataset.find_last_of('/'));
+  const Handle group(H5Gopen2(file, parent.empty() ? "/" : parent.c_str(), H5P_DEFAULT), H5Gclose);
+  if (!group.valid()) return georef;
+  const auto x = read_vector(group.get(), "xCoordinates");
+  const auto y = read_vector(group.get(), "yCoordinates");
+  if (x.size() >= 2 && y.size() >= 2 && static_cast<std::int64_t>(x.size()) == size.cols &&
+      static_cast<std::int64_t>(y.size()) == size.rows) {
+    const double dx = x[1] - x[0], dy = y[1] - y[0];
+    georef.transform = GeoTransform{x[0] - dx / 2, dx, 0, y[0] - dy / 2, 0, dy};
+  }
+  if (const auto epsg = read_epsg(group.get())) {
+    OGRSpatialReference srs;
+    if (srs.importFromEPSG(*epsg) == OGRERR_NONE) {
+      char* wkt = nullptr;
+      srs.exportToWkt(&wkt);
+      georef.crs_wkt = wkt ? wkt : "";
+      CPLFree(wkt);
+    }
+  }
+  return georef;
+}
+
+// Opens FILE and DATASET, or throws Error naming the file and what is wrong.
+std::pair<Handle, Handle> open_dataset(const Hdf5Path& path) {
+  init_hdf5();
+  if (H5Fis_hdf5(path.file.c_str()) <= 0) {
+    const bool exists = std::filesystem::exists(path.file);
+    throw Error(path.file + (exists ? ": not an HDF5 file" : ": no such file"));
+  }
+  Handle file(H5Fopen(path.file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.valid()) throw Error(path.file + ": cannot open as HDF5 (corrupt or unreadable)");
+  const auto missing = [&](const std::string& why) {
+    return Error(path.file + ":" + path.dataset + ": " + why + "; " + list_2d_datasets(file.get()));
+  };
+  H5O_info_t info;
+  if (H5Lexists(file.get(), path.dataset.c_str(), H5P_DEFAULT) <= 0 ||
+      H5Oget_info_by_name(file.get(), path.dataset.c_str(), &info, H5P_DEFAULT) < 0)
+    throw missing("no such dataset");
+  if (info.type != H5O_TYPE_DATASET) throw missing("is a group, not a dataset");
+  // A larger chunk cache: a block reads whole rows of chunks.
+  const Handle access(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
+  H5Pset_chunk_cache(access.get(), 1009, std::size_t{64} << 20, 1.0);
+  Handle dataset(H5Dopen2(file.get(), path.dataset.c_str(), access.get()), H5Dclose);
+  if (!dataset.valid()) throw Error(path.file + ":" + path.dataset + ": cannot open the dataset (corrupt?)");
+  const Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  const int dims = H5Sget_simple_extent_ndims(space.get());
+  if (dims != 2) throw missing("is " + std::to_string(dims) + "-D; geostrip reads 2-D datasets");
+  return {std::move(file), std::move(dataset)};
+}
+
+}  // namespace
+
+std::optional<Hdf5Path> split_hdf5_path(const std::string& path) {
+  for (std::size_t colon = path.find(':'); colon != std::string::npos; colon = path.find(':', colon + 1)) {
+    const std::string file = path.substr(0, colon);
+    if (colon + 1 < path.size() && path[colon + 1] == '/' && ends_with_extension(file))
+      return Hdf5Path{file, path.substr(colon + 1)};
+  }
+  return std::nullopt;
+}
+
+InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path) {
+  const std::lock_guard lock(hdf5_mutex());
+  const auto [file, dataset] = open_dataset(path);
+  if (spec.band != 1)
+    throw Error(spec.path + ": an HDF5 dataset has one band, band " + std::to_string(spec.band) + " was asked for");
+  const Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  InputInfo info;
+  info.spec = spec;
+  info.size = {static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1])};
+  const Handle type(H5Dget_type(dataset.get()), H5Tclose);
+  const auto pixel = pixel_type(type.get());
+  if (!pixel) throw Error(spec.path + ": unsupported HDF5 type (geostrip reads numbers and {r, i} float compounds)");
+  info.type = *pixel;
+  const bool half = H5Tget_class(type.get()) == H5T_COMPOUND
+                        ? H5Tget_size(type.get()) == 4
+                        : H5Tget_class(type.get()) == H5T_FLOAT && H5Tget_size(type.get()) == 2;
+  info.type_name = std::string(is_complex(*pixel) ? (half ? "complex float16" : "complex float32")
+                                                  : (half ? "float16" : name_of(*pixel)));
+  const Handle create(H5Dget_create_plist(dataset.get()), H5Pclose);
+  hsize_t chunk[2] = {0, 0};
+  if (H5Pget_layout(create.get()) == H5D_CHUNKED && H5Pget_chunk(create.get(), 2, chunk) == 2 && chunk[0] > 0)
+    info.tile_rows = static_cast<std::int64_t>(chunk[0]);
+  info.georef = read_georeference(file.get(), path.dataset, info.size);
+  return info;
+}
+
+Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path) : path_(info.spec.path) {
+  const std::lock_guard lock(hdf5_mutex());
+  auto [file, dataset] = open_dataset(path);
+  file_ = file.release();
+  dataset_ = dataset.release();
+}
+
+Hdf5RowReader::~Hdf5RowReader() {
+  const std::lock_guard lock(hdf5_mutex());
+  if (dataset_ >= 0) H5Dclose(dataset_);
+  if (file_ >= 0) H5Fclose(file_);
+}
+
+void Hdf5RowReader::read(RowBlock rows, BlockBuffer& into) {
+  const std::lock_guard lock(hdf5_mutex());
+  const Handle file_space(H5Dget_space(dataset_), H5Sclose);
+  const hsize_t start[2] = {static_cast<hsize_t>(rows.begin), 0};
+  const hsize_t count[2] = {static_cast<hsize_t>(rows.rows()), static_cast<hsize_t>(into.cols())};
+  H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  const Handle memory_space(H5Screate_simple(2, count, nullptr), H5Sclose);
+  const Handle type = memory_type(into.type());
+  if (H5Dread(dataset_, type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, into.band_data(0)) < 0)
+    throw Error(path_ + ": reading rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1) +
+                " failed (truncated or corrupt HDF5)");
+}
+
+}  // namespace geostrip

@@ -1,0 +1,39 @@
+#pragma once
+// FILE.h5:/path/to/dataset inputs, read by hyperslab through the HDF5 C API.
+// HDF5 is not thread-safe here: every call holds one process-wide lock.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "io/raster_input.hpp"
+
+namespace geostrip {
+
+struct Hdf5Path {
+  std::string file;
+  std::string dataset;
+};
+
+// "scene.h5:/science/HH" -> {scene.h5, /science/HH}; nullopt unless the file
+// part ends in .h5, .hdf5 or .he5.
+std::optional<Hdf5Path> split_hdf5_path(const std::string& path);
+
+// A 2-D dataset's size, pixel type ({r, i} compounds of float32 or float16 are
+// complex), chunk rows, and the georeference of sibling xCoordinates,
+// yCoordinates and projection when present. Throws Error naming the file and,
+// when the dataset is missing or not 2-D, listing the 2-D datasets there are.
+InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path);
+
+class Hdf5RowReader final : public RowReader {
+ public:
+  Hdf5RowReader(const InputInfo& info, const Hdf5Path& path);
+  ~Hdf5RowReader() override;
+  void read(RowBlock rows, BlockBuffer& into) override;
+
+ private:
+  std::string path_;
+  std::int64_t file_ = -1;     // hid_t
+  std::int64_t dataset_ = -1;  // hid_t
+};
+
+}  // namespace geostrip
