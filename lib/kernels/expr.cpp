@@ -31,9 +31,12 @@ void store(const std::vector<double>& results, const std::vector<bool>& valid, d
       o[i] = static_cast<T>(nodata);
       continue;
     }
-    if constexpr (std::is_integral_v<T>)
+    if constexpr (std::is_integral_v<T>) {
       v = std::clamp(std::round(v), static_cast<double>(std::numeric_limits<T>::lowest()),
                      static_cast<double>(std::numeric_limits<T>::max()));
+      // A valid pixel never reads as nodata: step off it, into the range.
+      if (v == nodata) v += v == static_cast<double>(std::numeric_limits<T>::max()) ? -1 : 1;
+    }
     o[i] = static_cast<T>(v);
   }
 }

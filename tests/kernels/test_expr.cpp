@@ -1,0 +1,47 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "kernel_test_support.hpp"
+#include "kernels/expr.hpp"
+
+using namespace geostrip;
+using geostrip::test::kernel_args;
+using geostrip::test::row_of;
+
+namespace {
+BlockBuffer evaluate(const std::string& expression, const std::string& type, const std::vector<double>& nir,
+                     const std::vector<double>& red) {
+  const auto kernel =
+      ExprKernel::make(kernel_args("expr", {"nir", "red"}, {{"expr", {expression}}, {"type", {type}}}));
+  const BlockBuffer a = row_of(nir), b = row_of(red);
+  const std::vector<KernelInput> in{{a, 0.0}, {b, 0.0}};
+  BlockBuffer out(kernel->spec().output_type, 1, {0, 1}, static_cast<std::int64_t>(nir.size()));
+  kernel->compute(in, {{1, static_cast<std::int64_t>(nir.size())}, {0, 1}}, out);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("expr evaluates over the input names with nodata propagation", "[kernels]") {
+  const BlockBuffer out = evaluate("(nir-red)/(nir+red)", "Float32", {3000, 0, 100}, {1000, 500, 100});
+  const float* v = out.band<float>(0).data;
+  CHECK(v[0] == 0.5f);
+  CHECK(std::isnan(v[1]));  // nir is nodata
+  CHECK(v[2] == 0.0f);
+}
+
+TEST_CASE("expr rounds and clamps to an integer --type, nodata as gdal_calc", "[kernels]") {
+  const BlockBuffer out = evaluate("nir*1.5 - red", "Byte", {10, 300, 3, 7}, {5, 1, 4, 0});
+  const std::uint8_t* v = out.band<std::uint8_t>(0).data;
+  CHECK(v[0] == 10);   // 15 - 5
+  CHECK(v[1] == 254);  // 449 clamps to the largest value that is not nodata (255)
+  CHECK(v[2] == 1);    // 0.5 rounds away from zero
+  CHECK(v[3] == 255);  // red is nodata: Byte nodata is 255
+}
+
+TEST_CASE("expr reports syntax errors and unknown names as usage errors", "[kernels]") {
+  CHECK_THROWS_AS(ExprKernel::make(kernel_args("expr", {"nir"}, {{"expr", {"nir*("}}})), UsageError);
+  CHECK_THROWS_WITH(ExprKernel::make(kernel_args("expr", {"nir"}, {{"expr", {"nir-swir"}}})), Catch::Contains("swir"));
+  CHECK_THROWS_AS(ExprKernel::make(kernel_args("expr", {"nir"}, {})), UsageError);
+  CHECK_THROWS_AS(ExprKernel::make(kernel_args("expr", {"nir"}, {{"expr", {"nir"}}, {"type", {"Float16"}}})), UsageError);
+}
