@@ -19,7 +19,9 @@
 #include "parallel/launch_check.hpp"
 #include "parallel/mpi.hpp"
 #include "parallel/topology.hpp"
+#include "synth/dem_scene.hpp"
 #include "synth/s2_scene.hpp"
+#include "synth/slc_scene.hpp"
 
 namespace geostrip {
 
@@ -170,7 +172,10 @@ struct SynthCommand {
 
   void add_to(CLI::App& app) {
     CLI::App* synth = app.add_subcommand("synth", "write a realistic synthetic input scene");
-    synth->add_option("kind", kind, "s2: Sentinel-2-like B02, B03, B04, B08 (UInt16, nodata 0)")->required();
+    synth->add_option("kind", kind,
+                      "s2: Sentinel-2-like B02, B03, B04, B08 (UInt16, nodata 0); dem: dem.tif (Float32); "
+                      "slc: reference.h5 and secondary.h5, a correlated NISAR-GSLC-like pair")
+        ->required();
     synth->add_option("-o,--output", output, "output directory")->required();
     synth->add_option("--size", size, "ROWSxCOLS")->required();
     synth->add_option("--seed", seed, "random seed")->capture_default_str();
@@ -279,6 +284,24 @@ void run_demo(const DemoCommand& demo, const Job& job, const Console& console) {
   print_summary(console, ndvi.output, run(ndvi, job));
 }
 
+void run_synth(const SynthCommand& synth, const Job& job, const Console& console) {
+  const RasterSize size = parse_raster_size("--size", synth.size);
+  const EngineOptions options = synth.out.engine();
+  if (synth.kind == "s2") {
+    synth::write_s2_scene(synth.output, size, synth.seed, options, job);
+    console.out("wrote {}/{{B02,B03,B04,B08}}.tif ({} pixels)\n", synth.output, synth.size);
+  } else if (synth.kind == "dem") {
+    synth::write_dem(synth.output, size, synth.seed, options, job);
+    console.out("wrote {}/dem.tif ({} pixels)\n", synth.output, synth.size);
+  } else if (synth.kind == "slc") {
+    synth::write_slc_pair(synth.output, size, synth.seed, options, job);
+    console.out("wrote {0}/reference.h5 and {0}/secondary.h5 ({1} pixels, dataset {2})\n", synth.output, synth.size,
+                synth::kSlcDataset);
+  } else {
+    throw UsageError("synth " + synth.kind + ": unknown kind (s2, dem, slc)");
+  }
+}
+
 std::string local_host() {
   char name[256] = {};
   return gethostname(name, sizeof(name) - 1) == 0 ? name : "unknown-host";
@@ -345,10 +368,7 @@ int main(int argc, char** argv) {
       const RunRequest request = run_command.request();
       print_summary(console, request.output, run(request, job));
     } else if (app.got_subcommand("synth")) {
-      if (synth_command.kind != "s2") throw UsageError("synth " + synth_command.kind + ": unknown kind (s2)");
-      synth::write_s2_scene(synth_command.output, parse_raster_size("--size", synth_command.size),
-                            synth_command.seed, synth_command.out.engine(), job);
-      console.out("wrote {}/{{B02,B03,B04,B08}}.tif ({} pixels)\n", synth_command.output, synth_command.size);
+      run_synth(synth_command, job, console);
     } else if (app.got_subcommand("demo")) {
       run_demo(demo_command, job, console);
     }

@@ -9,6 +9,7 @@
 #include "core/block_buffer.hpp"
 #include "core/pixel_type.hpp"
 #include "geometry/georeference.hpp"
+#include "io/block_writer.hpp"
 #include "io/gdal.hpp"
 
 namespace geostrip {
@@ -36,21 +37,21 @@ struct OutputSpec {
 
 std::string partial_path(const std::string& path);
 
-class GeoTiffWriter {
+class GeoTiffWriter final : public BlockWriter {
  public:
   // Refuses an existing PATH unless options.overwrite; creates PATH.partial.
   GeoTiffWriter(OutputSpec spec, const WriteOptions& options);
   GeoTiffWriter(const GeoTiffWriter&) = delete;
   GeoTiffWriter& operator=(const GeoTiffWriter&) = delete;
   // An uncommitted writer removes its partial file.
-  ~GeoTiffWriter();
+  ~GeoTiffWriter() override;
 
   // Accepts blocks of whole rows (all bands, the output's type) in any order.
   // Rows are assembled into whole tile rows so that every tile is encoded once.
-  void write(BlockBuffer block);
+  void write(BlockBuffer block) override;
 
   // Every row has been written: flush, close, rename PATH.partial to PATH.
-  void commit();
+  void commit() override;
 
  private:
   void append_pending();

@@ -1,61 +1,19 @@
 #include "io/hdf5_input.hpp"
 
-#include <hdf5.h>
 #include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
-
-static_assert(std::is_same_v<hid_t, std::int64_t>, "geostrip keeps HDF5 handles as int64_t");
+#include "io/hdf5.hpp"
 
 namespace geostrip {
 
 namespace {
-
-// The HDF5 library is not built thread-safe: one lock for every call.
-std::mutex& hdf5_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-
-// Once, under the lock: no file locking unless the user chose (shared
-// filesystems often do not support it), and no error stack printing.
-void init_hdf5() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    setenv("HDF5_USE_FILE_LOCKING", "FALSE", 0);
-    H5open();
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  });
-}
-
-// An HDF5 identifier closed by its own close function.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
-  Handle& operator=(Handle&&) = delete;
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  hid_t release() { return std::exchange(id_, -1); }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
 
 bool ends_with_extension(const std::string& file) {
   std::string lower = file;
@@ -121,12 +79,7 @@ Handle memory_type(PixelType type) {
     case PixelType::Int32: return Handle(H5Tcopy(H5T_NATIVE_INT32), H5Tclose);
     case PixelType::Float32: return Handle(H5Tcopy(H5T_NATIVE_FLOAT), H5Tclose);
     case PixelType::Float64: return Handle(H5Tcopy(H5T_NATIVE_DOUBLE), H5Tclose);
-    case PixelType::CFloat32: {
-      Handle complex(H5Tcreate(H5T_COMPOUND, 2 * sizeof(float)), H5Tclose);
-      H5Tinsert(complex.get(), "r", 0, H5T_NATIVE_FLOAT);
-      H5Tinsert(complex.get(), "i", sizeof(float), H5T_NATIVE_FLOAT);
-      return complex;
-    }
+    case PixelType::CFloat32: return complex64_type();
   }
   return Handle(-1, H5Tclose);
 }

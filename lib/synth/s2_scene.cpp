@@ -1,16 +1,13 @@
 #include "synth/s2_scene.hpp"
 
-#include <ogr_spatialref.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
 
 #include "core/error.hpp"
-#include "engine/block_driver.hpp"
-#include "parallel/collective.hpp"
 #include "io/geotiff_writer.hpp"
+#include "synth/generate.hpp"
 #include "synth/noise.hpp"
 
 namespace geostrip::synth {
@@ -85,32 +82,21 @@ std::array<std::uint16_t, 4> s2_pixel(std::int64_t row, std::int64_t col, Raster
 
 void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
                     const Job& job) {
-  if (size.rows < 1 || size.cols < 1) throw UsageError("--size must be at least 1x1");
-  const RankFacts& me = job.topology.me();
-  std::vector<std::unique_ptr<GeoTiffWriter>> writers;
-  collectively(job.comm, me.host, [&] {
-    if (job.comm.rank() != 0) return;
+  SceneOutputs scene;
+  scene.open = [&] {
     std::error_code error;
     std::filesystem::create_directories(dir, error);
     if (error) throw Error(dir + ": cannot create directory: " + error.message());
-    // A 10 m grid in UTM zone 33N, like tile 33UVP.
-    OGRSpatialReference utm;
-    utm.importFromEPSG(32633);
-    char* wkt = nullptr;
-    utm.exportToWkt(&wkt);
-    const Georeference georef{GeoTransform{399960, 10, 0, 5300040, 0, -10}, wkt};
-    CPLFree(wkt);
     WriteOptions write = options.write;
-    write.threads = me.threads;
+    write.threads = job.topology.me().threads;
+    std::vector<std::unique_ptr<BlockWriter>> writers;
     for (const char* band : kS2Bands)
       writers.push_back(std::make_unique<GeoTiffWriter>(
-          OutputSpec{dir + "/" + band + ".tif", size, georef, PixelType::UInt16, 1, ColorModel::Gray, 0.0}, write));
-  });
-
-  const std::uint64_t row_bytes = static_cast<std::uint64_t>(size.cols) * kS2Bands.size() * sizeof(std::uint16_t);
-  const std::int64_t block_rows = options.block_rows ? *options.block_rows
-                                                     : agreed_block_rows(job, size.rows, 0, row_bytes, options.write.tile);
-  const auto produce = [&](RowBlock rows, int) {
+          OutputSpec{dir + "/" + band + ".tif", size, utm33_grid(10), PixelType::UInt16, 1, ColorModel::Gray, 0.0},
+          write));
+    return writers;
+  };
+  scene.make = [&](RowBlock rows) {
     std::vector<BlockBuffer> bands;
     for (std::size_t b = 0; b < kS2Bands.size(); ++b) bands.emplace_back(PixelType::UInt16, 1, rows, size.cols);
     for (std::int64_t r = rows.begin; r < rows.end; ++r)
@@ -121,11 +107,8 @@ void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed,
       }
     return bands;
   };
-  run_blocks(split_rows(size.rows, block_rows), job.comm, {me.threads, 2 * job.topology.max_threads()}, produce,
-             [&](std::vector<BlockBuffer>&& bands) {
-               for (std::size_t b = 0; b < bands.size(); ++b) writers[b]->write(std::move(bands[b]));
-             });
-  for (auto& writer : writers) writer->commit();
+  scene.bytes_per_row = static_cast<std::uint64_t>(size.cols) * kS2Bands.size() * sizeof(std::uint16_t);
+  generate(size, scene, options, job);
 }
 
 }  // namespace geostrip::synth

@@ -1,0 +1,44 @@
+#pragma once
+// The HDF5 C API behind RAII. The library is not built thread-safe here, so
+// every call is made holding hdf5_mutex().
+#include <hdf5.h>
+
+#include <cstdint>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+
+namespace geostrip {
+
+static_assert(std::is_same_v<hid_t, std::int64_t>, "geostrip keeps HDF5 handles as int64_t");
+
+std::mutex& hdf5_mutex();
+
+// Once: no file locking unless the user chose (shared filesystems often do
+// not support it), and no error stack printing (errors become exceptions).
+void init_hdf5();
+
+// An HDF5 identifier closed by its own close function.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
+  Handle& operator=(Handle&&) = delete;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  hid_t release() { return std::exchange(id_, -1); }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+// The in-memory {r, i} compound of two floats: complex64.
+Handle complex64_type();
+
+}  // namespace geostrip

@@ -1,0 +1,102 @@
+#include "io/hdf5_writer.hpp"
+
+#include <filesystem>
+#include <vector>
+
+#include "core/error.hpp"
+#include "io/geotiff_writer.hpp"
+#include "io/hdf5.hpp"
+
+namespace geostrip {
+
+namespace {
+
+void write_vector(hid_t group, const char* name, const std::vector<double>& values) {
+  const hsize_t n = values.size();
+  const Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  const Handle dataset(H5Dcreate2(group, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       H5Dclose);
+  H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+}
+
+}  // namespace
+
+Hdf5GridWriter::Hdf5GridWriter(std::string path, const std::string& dataset, RasterSize size,
+                               const GeoTransform& transform, int epsg, bool overwrite)
+    : path_(std::move(path)), partial_(partial_path(path_)) {
+  if (!overwrite && std::filesystem::exists(path_)) throw Error(path_ + ": exists; pass --overwrite to replace it");
+  const std::lock_guard lock(hdf5_mutex());
+  init_hdf5();
+  Handle file(H5Fcreate(partial_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  if (!file.valid()) throw Error(partial_ + ": cannot create");
+  const Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(links.get(), 1);
+  const std::string parent = dataset.substr(0, dataset.find_last_of('/'));
+  const Handle group(H5Gcreate2(file.get(), parent.c_str(), links.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+
+  const hsize_t dims[2] = {static_cast<hsize_t>(size.rows), static_cast<hsize_t>(size.cols)};
+  const hsize_t chunk[2] = {std::min<hsize_t>(dims[0], 256), std::min<hsize_t>(dims[1], 256)};
+  const Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+  const Handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_chunk(create.get(), 2, chunk);
+  H5Pset_deflate(create.get(), 4);
+  const Handle file_type(H5Tcreate(H5T_COMPOUND, 8), H5Tclose);
+  H5Tinsert(file_type.get(), "r", 0, H5T_IEEE_F32LE);
+  H5Tinsert(file_type.get(), "i", 4, H5T_IEEE_F32LE);
+  Handle grid(H5Dcreate2(file.get(), dataset.c_str(), file_type.get(), space.get(), H5P_DEFAULT, create.get(),
+                         H5P_DEFAULT),
+              H5Dclose);
+  if (!grid.valid()) throw Error(partial_ + ": cannot create " + dataset);
+
+  std::vector<double> x(static_cast<std::size_t>(size.cols)), y(static_cast<std::size_t>(size.rows));
+  for (std::size_t c = 0; c < x.size(); ++c) x[c] = transform[0] + (static_cast<double>(c) + 0.5) * transform[1];
+  for (std::size_t r = 0; r < y.size(); ++r) y[r] = transform[3] + (static_cast<double>(r) + 0.5) * transform[5];
+  write_vector(group.get(), "xCoordinates", x);
+  write_vector(group.get(), "yCoordinates", y);
+  const Handle scalar(H5Screate(H5S_SCALAR), H5Sclose);
+  const Handle projection(
+      H5Dcreate2(group.get(), "projection", H5T_STD_I32LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  H5Dwrite(projection.get(), H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &epsg);
+  const Handle code(H5Acreate2(projection.get(), "epsg_code", H5T_STD_I32LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    H5Aclose);
+  H5Awrite(code.get(), H5T_NATIVE_INT, &epsg);
+  dataset_ = grid.release();
+  file_ = file.release();
+}
+
+Hdf5GridWriter::~Hdf5GridWriter() {
+  if (file_ < 0) return;
+  {
+    const std::lock_guard lock(hdf5_mutex());
+    H5Dclose(dataset_);
+    H5Fclose(file_);
+  }
+  std::error_code ignored;
+  std::filesystem::remove(partial_, ignored);
+}
+
+void Hdf5GridWriter::write(BlockBuffer block) {
+  const std::lock_guard lock(hdf5_mutex());
+  const Handle file_space(H5Dget_space(dataset_), H5Sclose);
+  const hsize_t start[2] = {static_cast<hsize_t>(block.rows().begin), 0};
+  const hsize_t count[2] = {static_cast<hsize_t>(block.rows().rows()), static_cast<hsize_t>(block.cols())};
+  H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  const Handle memory_space(H5Screate_simple(2, count, nullptr), H5Sclose);
+  const Handle type = complex64_type();
+  if (H5Dwrite(dataset_, type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, block.band_data(0)) < 0)
+    throw Error(partial_ + ": writing rows " + std::to_string(block.rows().begin) + "-" +
+                std::to_string(block.rows().end - 1) + " failed");
+}
+
+void Hdf5GridWriter::commit() {
+  {
+    const std::lock_guard lock(hdf5_mutex());
+    H5Dclose(std::exchange(dataset_, -1));
+    if (H5Fclose(std::exchange(file_, -1)) < 0) throw Error(partial_ + ": closing failed");
+  }
+  std::error_code error;
+  std::filesystem::rename(partial_, path_, error);
+  if (error) throw Error(path_ + ": cannot rename from " + partial_ + ": " + error.message());
+}
+
+}  // namespace geostrip

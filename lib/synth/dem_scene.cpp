@@ -1,0 +1,47 @@
+#include "synth/dem_scene.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "io/geotiff_writer.hpp"
+#include "synth/generate.hpp"
+#include "synth/noise.hpp"
+
+namespace geostrip::synth {
+
+float dem_pixel(std::int64_t row, std::int64_t col, std::uint64_t seed) {
+  const auto x = static_cast<double>(col), y = static_cast<double>(row);
+  if (fbm(x / 40, y / 40, 2, seed + 21) > 0.62) return kDemNodata;  // voids
+  const double hills = 0.5 + 0.5 * fbm(x / 600, y / 600, 6, seed + 22);
+  const double ridges = 1 - std::abs(fbm(x / 250, y / 250, 4, seed + 23));
+  return static_cast<float>(150 + 1400 * hills * hills + 350 * ridges * ridges);
+}
+
+void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
+               const Job& job) {
+  SceneOutputs scene;
+  scene.open = [&] {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error) throw Error(dir + ": cannot create directory: " + error.message());
+    WriteOptions write = options.write;
+    write.threads = job.topology.me().threads;
+    std::vector<std::unique_ptr<BlockWriter>> writers;
+    writers.push_back(std::make_unique<GeoTiffWriter>(
+        OutputSpec{dir + "/dem.tif", size, utm33_grid(30), PixelType::Float32, 1, ColorModel::Gray, kDemNodata},
+        write));
+    return writers;
+  };
+  scene.make = [&](RowBlock rows) {
+    std::vector<BlockBuffer> out;
+    out.emplace_back(PixelType::Float32, 1, rows, size.cols);
+    for (std::int64_t r = rows.begin; r < rows.end; ++r)
+      for (std::int64_t c = 0; c < size.cols; ++c) out[0].band<float>(0).row(r - rows.begin)[c] = dem_pixel(r, c, seed);
+    return out;
+  };
+  scene.bytes_per_row = static_cast<std::uint64_t>(size.cols) * sizeof(float);
+  generate(size, scene, options, job);
+}
+
+}  // namespace geostrip::synth

@@ -1,0 +1,39 @@
+#include "synth/generate.hpp"
+
+#include <ogr_spatialref.h>
+
+#include "core/error.hpp"
+#include "engine/block_driver.hpp"
+#include "parallel/collective.hpp"
+
+namespace geostrip::synth {
+
+void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Job& job) {
+  if (size.rows < 1 || size.cols < 1) throw UsageError("--size must be at least 1x1");
+  const RankFacts& me = job.topology.me();
+  std::vector<std::unique_ptr<BlockWriter>> writers;
+  collectively(job.comm, me.host, [&] {
+    if (job.comm.rank() == 0) writers = scene.open();
+  });
+  const std::int64_t block_rows = options.block_rows
+                                      ? *options.block_rows
+                                      : agreed_block_rows(job, size.rows, 0, scene.bytes_per_row, options.write.tile);
+  run_blocks(split_rows(size.rows, block_rows), job.comm, {me.threads, 2 * job.topology.max_threads()},
+             [&](RowBlock rows, int) { return scene.make(rows); },
+             [&](std::vector<BlockBuffer>&& outputs) {
+               for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->write(std::move(outputs[i]));
+             });
+  for (auto& writer : writers) writer->commit();
+}
+
+Georeference utm33_grid(double pixel) {
+  OGRSpatialReference utm;
+  utm.importFromEPSG(32633);
+  char* wkt = nullptr;
+  utm.exportToWkt(&wkt);
+  Georeference georef{GeoTransform{399960, pixel, 0, 5300040, 0, -pixel}, wkt ? wkt : ""};
+  CPLFree(wkt);
+  return georef;
+}
+
+}  // namespace geostrip::synth

@@ -1,0 +1,27 @@
+#pragma once
+// Writes a synthetic scene block by block on the job's ranks and threads:
+// every pixel is a function of its position and the seed, so any block can be
+// made on its own and the files are the same for any decomposition.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "engine/run.hpp"
+#include "io/block_writer.hpp"
+
+namespace geostrip::synth {
+
+struct SceneOutputs {
+  // Opens the outputs; called on rank 0 only, before any block is made.
+  std::function<std::vector<std::unique_ptr<BlockWriter>>()> open;
+  // Makes one block: a buffer per output.
+  std::function<std::vector<BlockBuffer>(RowBlock rows)> make;
+  std::uint64_t bytes_per_row = 0;  // all outputs
+};
+
+void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Job& job);
+
+// The 10 m (or `pixel` m) UTM 33N grid every synthetic scene sits on.
+Georeference utm33_grid(double pixel);
+
+}  // namespace geostrip::synth
