@@ -10,34 +10,37 @@ namespace geostrip {
 
 namespace {
 
+// Slides along each row keeping the window's valid values sorted: moving one
+// column right removes the column that leaves and inserts the one that
+// enters, so the lower median is an index lookup. Exact, so independent of
+// blocks and order.
 template <class T>
 void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T nodata, BlockBuffer& out) {
   const auto in = src.pixels.band<T>(0);
   const auto result = out.band<T>(0);
   const std::int64_t cols = in.cols;
   const auto valid = [&](T v) { return !src.is_nodata(static_cast<double>(v)); };
-  std::vector<T> window(static_cast<std::size_t>((2 * halo.rows + 1) * (2 * halo.cols + 1)));
+  std::vector<T> sorted;
+  sorted.reserve(static_cast<std::size_t>((2 * halo.rows + 1) * (2 * halo.cols + 1)));
   for (std::int64_t r = out.rows().begin; r < out.rows().end; ++r) {
     const std::int64_t top = std::max<std::int64_t>(0, r - halo.rows);
     const std::int64_t bottom = std::min(g.raster.rows - 1, r + halo.rows);
-    const T* centre_row = in.row(r - g.input_rows.begin);
+    const auto column = [&](std::int64_t x, auto&& visit) {
+      for (std::int64_t y = top; y <= bottom; ++y)
+        if (const T v = in.row(y - g.input_rows.begin)[x]; valid(v)) visit(v);
+    };
+    const auto insert = [&](T v) { sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), v), v); };
+    const auto erase = [&](T v) { sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), v)); };
+    sorted.clear();
+    for (std::int64_t x = 0; x <= std::min(cols - 1, static_cast<std::int64_t>(halo.cols)); ++x) column(x, insert);
+    const T* centre = in.row(r - g.input_rows.begin);
     T* o = result.row(r - out.rows().begin);
     for (std::int64_t c = 0; c < cols; ++c) {
-      if (!valid(centre_row[c])) {
-        o[c] = nodata;
-        continue;
+      if (c > 0) {
+        if (c - 1 - halo.cols >= 0) column(c - 1 - halo.cols, erase);
+        if (c + halo.cols < cols) column(c + halo.cols, insert);
       }
-      const std::int64_t left = std::max<std::int64_t>(0, c - halo.cols);
-      const std::int64_t right = std::min(cols - 1, c + halo.cols);
-      std::size_t n = 0;
-      for (std::int64_t y = top; y <= bottom; ++y) {
-        const T* row = in.row(y - g.input_rows.begin);
-        for (std::int64_t x = left; x <= right; ++x)
-          if (valid(row[x])) window[n++] = row[x];
-      }
-      const auto middle = window.begin() + static_cast<std::ptrdiff_t>((n - 1) / 2);
-      std::nth_element(window.begin(), middle, window.begin() + static_cast<std::ptrdiff_t>(n));
-      o[c] = *middle;
+      o[c] = valid(centre[c]) ? sorted[(sorted.size() - 1) / 2] : nodata;
     }
   }
 }
