@@ -11,42 +11,41 @@ namespace geostrip {
 
 namespace {
 
-// For 8- and 16-bit pixels: Huang's sliding histogram, in two levels (256
-// coarse bins of 256 values) with the median's coarse bin tracked as the
-// window moves, so a step costs the column updates plus one coarse bin's scan.
-template <class T>
-void lower_median_histogram(const KernelInput& src, const BlockGeometry& g, Halo halo, T nodata, BlockBuffer& out) {
-  const auto in = src.pixels.band<T>(0);
-  const auto result = out.band<T>(0);
-  const std::int64_t cols = in.cols;
-  const auto valid = [&](T v) { return !src.is_nodata(static_cast<double>(v)); };
-  const auto key = [](T v) { return static_cast<std::uint32_t>(static_cast<std::int32_t>(v) - std::numeric_limits<T>::min()); };
-  std::vector<std::uint32_t> fine(65536, 0), coarse(256, 0);
+constexpr std::uint32_t kInvalid = std::numeric_limits<std::uint32_t>::max();
+
+// Huang's sliding-histogram median over integer keys in [0, levels), in two
+// levels (coarse bins of 256 keys) with the median's coarse bin tracked as the
+// window moves: a step costs the column that leaves, the one that enters and
+// one coarse bin's scan, whatever the window's width. key(y, x) is kInvalid for
+// nodata; emit(r, c, key) receives the lower median's key, or kInvalid where
+// the centre is nodata.
+template <class KeyAt, class Emit>
+void sliding_median(const BlockGeometry& g, RowBlock out_rows, Halo halo, std::uint32_t levels, KeyAt key,
+                    Emit emit) {
+  const std::int64_t cols = g.raster.cols;
+  std::vector<std::uint32_t> fine((levels + 255) / 256 * 256, 0), coarse((levels + 255) / 256, 0);
   std::uint32_t count = 0, median_bin = 0, below = 0;  // values in coarse bins < median_bin
-  const auto update = [&](T v, int delta) {
-    const std::uint32_t k = key(v);
-    fine[k] += static_cast<std::uint32_t>(delta);
-    coarse[k >> 8] += static_cast<std::uint32_t>(delta);
-    count += static_cast<std::uint32_t>(delta);
-    if ((k >> 8) < median_bin) below += static_cast<std::uint32_t>(delta);
-  };
-  for (std::int64_t r = out.rows().begin; r < out.rows().end; ++r) {
+  for (std::int64_t r = out_rows.begin; r < out_rows.end; ++r) {
     const std::int64_t top = std::max<std::int64_t>(0, r - halo.rows);
     const std::int64_t bottom = std::min(g.raster.rows - 1, r + halo.rows);
-    const auto column = [&](std::int64_t x, int delta) {
+    const auto column = [&](std::int64_t x, std::uint32_t delta) {
       for (std::int64_t y = top; y <= bottom; ++y)
-        if (const T v = in.row(y - g.input_rows.begin)[x]; valid(v)) update(v, delta);
+        if (const std::uint32_t k = key(y, x); k != kInvalid) {
+          fine[k] += delta;
+          coarse[k >> 8] += delta;
+          count += delta;
+          if ((k >> 8) < median_bin) below += delta;
+        }
     };
-    for (std::int64_t x = 0; x <= std::min(cols - 1, static_cast<std::int64_t>(halo.cols)); ++x) column(x, +1);
-    const T* centre = in.row(r - g.input_rows.begin);
-    T* o = result.row(r - out.rows().begin);
+    const std::uint32_t add = 1, remove = static_cast<std::uint32_t>(-1);
+    for (std::int64_t x = 0; x <= std::min(cols - 1, static_cast<std::int64_t>(halo.cols)); ++x) column(x, add);
     for (std::int64_t c = 0; c < cols; ++c) {
       if (c > 0) {
-        if (c - 1 - halo.cols >= 0) column(c - 1 - halo.cols, -1);
-        if (c + halo.cols < cols) column(c + halo.cols, +1);
+        if (c - 1 - halo.cols >= 0) column(c - 1 - halo.cols, remove);
+        if (c + halo.cols < cols) column(c + halo.cols, add);
       }
-      if (!valid(centre[c])) {
-        o[c] = nodata;
+      if (key(r, c) == kInvalid) {
+        emit(r, c, kInvalid);
         continue;
       }
       const std::uint32_t rank = (count - 1) / 2;
@@ -54,45 +53,49 @@ void lower_median_histogram(const KernelInput& src, const BlockGeometry& g, Halo
       while (below + coarse[median_bin] <= rank) below += coarse[median_bin++];
       std::uint32_t seen = below, k = median_bin << 8;
       while (seen + fine[k] <= rank) seen += fine[k++];
-      o[c] = static_cast<T>(static_cast<std::int32_t>(k) + std::numeric_limits<T>::min());
+      emit(r, c, k);
     }
     // Empty the histogram for the next row.
-    for (std::int64_t x = std::max<std::int64_t>(0, cols - 1 - halo.cols); x < cols; ++x) column(x, -1);
+    for (std::int64_t x = std::max<std::int64_t>(0, cols - 1 - halo.cols); x < cols; ++x) column(x, remove);
   }
 }
 
-// Slides along each row keeping the window's valid values sorted: moving one
-// column right removes the column that leaves and inserts the one that
-// enters, so the lower median is an index lookup. Exact, so independent of
-// blocks and order.
 template <class T>
 void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T nodata, BlockBuffer& out) {
   const auto in = src.pixels.band<T>(0);
-  const auto result = out.band<T>(0);
-  const std::int64_t cols = in.cols;
+  T* o = out.band<T>(0).data;
   const auto valid = [&](T v) { return !src.is_nodata(static_cast<double>(v)); };
-  std::vector<T> sorted;
-  sorted.reserve(static_cast<std::size_t>((2 * halo.rows + 1) * (2 * halo.cols + 1)));
-  for (std::int64_t r = out.rows().begin; r < out.rows().end; ++r) {
-    const std::int64_t top = std::max<std::int64_t>(0, r - halo.rows);
-    const std::int64_t bottom = std::min(g.raster.rows - 1, r + halo.rows);
-    const auto column = [&](std::int64_t x, auto&& visit) {
-      for (std::int64_t y = top; y <= bottom; ++y)
-        if (const T v = in.row(y - g.input_rows.begin)[x]; valid(v)) visit(v);
-    };
-    const auto insert = [&](T v) { sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), v), v); };
-    const auto erase = [&](T v) { sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), v)); };
-    sorted.clear();
-    for (std::int64_t x = 0; x <= std::min(cols - 1, static_cast<std::int64_t>(halo.cols)); ++x) column(x, insert);
-    const T* centre = in.row(r - g.input_rows.begin);
-    T* o = result.row(r - out.rows().begin);
-    for (std::int64_t c = 0; c < cols; ++c) {
-      if (c > 0) {
-        if (c - 1 - halo.cols >= 0) column(c - 1 - halo.cols, erase);
-        if (c + halo.cols < cols) column(c + halo.cols, insert);
-      }
-      o[c] = valid(centre[c]) ? sorted[(sorted.size() - 1) / 2] : nodata;
-    }
+  const auto at = [&](std::int64_t y, std::int64_t x) { return in.row(y - g.input_rows.begin)[x]; };
+  const auto index = [&](std::int64_t r, std::int64_t c) { return (r - out.rows().begin) * in.cols + c; };
+  if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
+    // 8- and 16-bit values are their own keys.
+    constexpr std::int32_t lowest = std::numeric_limits<T>::min();
+    sliding_median(
+        g, out.rows(), halo, 65536,
+        [&](std::int64_t y, std::int64_t x) {
+          const T v = at(y, x);
+          return valid(v) ? static_cast<std::uint32_t>(static_cast<std::int32_t>(v) - lowest) : kInvalid;
+        },
+        [&](std::int64_t r, std::int64_t c, std::uint32_t k) {
+          o[index(r, c)] = k == kInvalid ? nodata : static_cast<T>(static_cast<std::int32_t>(k) + lowest);
+        });
+  } else {
+    // Other types: rank the block's distinct valid values once, then slide over ranks.
+    std::vector<T> levels;
+    levels.reserve(static_cast<std::size_t>(in.rows * in.cols));
+    for (std::int64_t i = 0; i < in.rows * in.cols; ++i)
+      if (valid(in.data[i])) levels.push_back(in.data[i]);
+    std::sort(levels.begin(), levels.end());
+    levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+    std::vector<std::uint32_t> ranks(static_cast<std::size_t>(in.rows * in.cols));
+    for (std::size_t i = 0; i < ranks.size(); ++i)
+      ranks[i] = valid(in.data[i]) ? static_cast<std::uint32_t>(
+                                         std::lower_bound(levels.begin(), levels.end(), in.data[i]) - levels.begin())
+                                   : kInvalid;
+    sliding_median(
+        g, out.rows(), halo, static_cast<std::uint32_t>(std::max<std::size_t>(1, levels.size())),
+        [&](std::int64_t y, std::int64_t x) { return ranks[static_cast<std::size_t>((y - g.input_rows.begin) * in.cols + x)]; },
+        [&](std::int64_t r, std::int64_t c, std::uint32_t k) { o[index(r, c)] = k == kInvalid ? nodata : levels[k]; });
   }
 }
 
@@ -121,10 +124,7 @@ void MedianKernel::compute(std::span<const KernelInput> in, const BlockGeometry&
   visit_real(spec_.input_type, [&](auto zero) {
     using T = decltype(zero);
     const T nodata = spec_.output_nodata ? static_cast<T>(*spec_.output_nodata) : T{};
-    if constexpr (std::is_integral_v<T> && sizeof(T) <= 2)
-      lower_median_histogram<T>(in[0], g, spec_.window.halo(), nodata, out);
-    else
-      lower_median<T>(in[0], g, spec_.window.halo(), nodata, out);
+    lower_median<T>(in[0], g, spec_.window.halo(), nodata, out);
   });
 }
 

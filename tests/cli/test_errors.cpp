@@ -2,6 +2,7 @@
 // wrong usage gets exit 2; nothing ever appears at the output path.
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <complex>
 #include <filesystem>
 
 #include "support/test_support.hpp"
@@ -132,4 +133,31 @@ TEST_CASE("engine options can come from a TOML file", "[cli]") {
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.output, Catch::Contains("blocks of 7 rows") && Catch::Contains("1 threads"));
   CHECK(metadata(f.output(), "COMPRESSION", "IMAGE_STRUCTURE") == "ZSTD");
+}
+
+TEST_CASE("GDAL complex rasters (CInt16) are complex inputs", "[cli]") {
+  TempDir dir;
+  const std::string path = dir / "slc.tif";
+  {
+    GDALAllRegister();
+    GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
+    std::unique_ptr<GDALDataset> ds(gtiff->Create(path.c_str(), 6, 8, 1, GDT_CInt16, nullptr));
+    std::vector<std::int16_t> iq(2 * 6 * 8);
+    for (std::size_t i = 0; i < iq.size(); ++i) iq[i] = static_cast<std::int16_t>(static_cast<int>(i) - 40);
+    REQUIRE(ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 6, 8, iq.data(), 6, 8, GDT_CInt16, 0, 0) == CE_None);
+  }
+  const auto looks = run_geostrip("run multilook -i src=" + path + " --looks 2x3 -o " + dir / "ml.tif");
+  INFO(looks.output);
+  REQUIRE(looks.exit_code == 0);
+  Dataset ml(dir / "ml.tif");
+  CHECK(ml->GetRasterBand(1)->GetRasterDataType() == GDT_CFloat32);
+  CHECK(ml->GetRasterXSize() == 2);
+  CHECK(ml->GetRasterYSize() == 4);
+  std::complex<float> first;
+  REQUIRE(ml->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, 1, 1, &first, 1, 1, GDT_CFloat32, 0, 0) == CE_None);
+  // Pixels (0,0..2) and (1,0..2): I = 2k-40, Q = 2k-39 for k = 0,1,2,6,7,8.
+  CHECK(first == std::complex<float>((-40 - 38 - 36 - 28 - 26 - 24) / 6.0f, (-39 - 37 - 35 - 27 - 25 - 23) / 6.0f));
+  const auto refused = run_geostrip("run mean -i src=" + path + " -o " + dir / "mean.tif");
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.output, Catch::Contains("CInt16 is complex; mean takes real pixels"));
 }
