@@ -1,10 +1,7 @@
 #include "synth/dem_scene.hpp"
 
 #include <cmath>
-#include <filesystem>
 
-#include "core/error.hpp"
-#include "io/geotiff_writer.hpp"
 #include "synth/generate.hpp"
 #include "synth/noise.hpp"
 
@@ -22,15 +19,9 @@ void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, cons
                const Job& job) {
   SceneOutputs scene;
   scene.open = [&] {
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error) throw Error(dir + ": cannot create directory: " + error.message());
-    WriteOptions write = options.write;
-    write.threads = job.topology.me().threads;
+    make_directory(dir);
     std::vector<std::unique_ptr<BlockWriter>> writers;
-    writers.push_back(std::make_unique<GeoTiffWriter>(
-        OutputSpec{dir + "/dem.tif", size, utm33_grid(30), PixelType::Float32, 1, ColorModel::Gray, kDemNodata},
-        write));
+    writers.push_back(geotiff_output(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata, options, job));
     return writers;
   };
   scene.make = [&](RowBlock rows) {

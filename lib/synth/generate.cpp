@@ -3,7 +3,10 @@
 #include <ogr_spatialref.h>
 
 #include "core/error.hpp"
+#include <filesystem>
+
 #include "engine/block_driver.hpp"
+#include "io/geotiff_writer.hpp"
 #include "parallel/collective.hpp"
 
 namespace geostrip::synth {
@@ -34,6 +37,20 @@ Georeference utm33_grid(double pixel) {
   Georeference georef{GeoTransform{399960, pixel, 0, 5300040, 0, -pixel}, wkt ? wkt : ""};
   CPLFree(wkt);
   return georef;
+}
+
+void make_directory(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) throw Error(dir + ": cannot create directory: " + error.message());
+}
+
+std::unique_ptr<BlockWriter> geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type,
+                                            double nodata, const EngineOptions& options, const Job& job) {
+  WriteOptions write = options.write;
+  write.threads = job.topology.me().threads;
+  return std::make_unique<GeoTiffWriter>(
+      OutputSpec{path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata}, write);
 }
 
 }  // namespace geostrip::synth

@@ -4,6 +4,7 @@
 // made on its own and the files are the same for any decomposition.
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/run.hpp"
@@ -21,7 +22,14 @@ struct SceneOutputs {
 
 void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Job& job);
 
-// The 10 m (or `pixel` m) UTM 33N grid every synthetic scene sits on.
+// The UTM 33N grid of `pixel` metres every synthetic scene sits on.
 Georeference utm33_grid(double pixel);
+
+// Creates DIR and its parents, or throws Error naming it.
+void make_directory(const std::string& dir);
+
+// A single-band GeoTIFF output on the UTM 33N grid, encoded on this rank's threads.
+std::unique_ptr<BlockWriter> geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type,
+                                            double nodata, const EngineOptions& options, const Job& job);
 
 }  // namespace geostrip::synth

@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <memory>
 
-#include "core/error.hpp"
-#include "io/geotiff_writer.hpp"
 #include "synth/generate.hpp"
 #include "synth/noise.hpp"
 
@@ -84,16 +81,10 @@ void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed,
                     const Job& job) {
   SceneOutputs scene;
   scene.open = [&] {
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error) throw Error(dir + ": cannot create directory: " + error.message());
-    WriteOptions write = options.write;
-    write.threads = job.topology.me().threads;
+    make_directory(dir);
     std::vector<std::unique_ptr<BlockWriter>> writers;
     for (const char* band : kS2Bands)
-      writers.push_back(std::make_unique<GeoTiffWriter>(
-          OutputSpec{dir + "/" + band + ".tif", size, utm33_grid(10), PixelType::UInt16, 1, ColorModel::Gray, 0.0},
-          write));
+      writers.push_back(geotiff_output(dir + "/" + band + ".tif", size, 10, PixelType::UInt16, 0, options, job));
     return writers;
   };
   scene.make = [&](RowBlock rows) {

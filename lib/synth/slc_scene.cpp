@@ -1,10 +1,8 @@
 #include "synth/slc_scene.hpp"
 
 #include <cmath>
-#include <filesystem>
 #include <numbers>
 
-#include "core/error.hpp"
 #include "io/hdf5_writer.hpp"
 #include "synth/generate.hpp"
 #include "synth/noise.hpp"
@@ -43,9 +41,7 @@ void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed,
                     const Job& job) {
   SceneOutputs scene;
   scene.open = [&] {
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error) throw Error(dir + ": cannot create directory: " + error.message());
+    make_directory(dir);
     const GeoTransform grid = *utm33_grid(10).transform;
     std::vector<std::unique_ptr<BlockWriter>> writers;
     for (const char* name : {"reference", "secondary"})
