@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "core/error.hpp"
@@ -140,4 +141,27 @@ TEST_CASE("codec options are checked", "[io]") {
   odd_tile.tile = 100;
   CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}}, odd_tile),
                   UsageError);
+}
+
+TEST_CASE("outputs that may pass 4 GiB are BigTIFF, smaller ones classic TIFF", "[io]") {
+  TempDir dir;
+  const auto magic = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char header[4] = {};
+    in.read(header, 4);
+    return static_cast<int>(header[2]);  // 42 classic, 43 BigTIFF
+  };
+  const std::string big = dir / "big.tif", small = dir / "small.tif";
+  const auto zeros = [](RowBlock rows, std::int64_t cols) {
+    BlockBuffer block(PixelType::Float32, 1, rows, cols);
+    std::fill_n(block.band_data(0), block.band_bytes(), std::byte{0});
+    return block;
+  };
+  // GDAL writes the header with the first tiles: write one tile row of each.
+  GeoTiffWriter large({big, {40000, 40000}, {}, PixelType::Float32, 1, ColorModel::Gray, {}}, WriteOptions{});
+  large.write(zeros({0, 512}, 40000));
+  GeoTiffWriter little({small, {100, 100}, {}, PixelType::Float32, 1, ColorModel::Gray, {}}, WriteOptions{});
+  little.write(zeros({0, 100}, 100));
+  CHECK(magic(partial_path(big)) == 43);
+  CHECK(magic(partial_path(small)) == 42);
 }
