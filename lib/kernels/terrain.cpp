@@ -35,7 +35,7 @@ double horn_y(const float* w) { return static_cast<double>((w[6] + w[7] + w[7] +
 }  // namespace
 
 TerrainKernel::TerrainKernel(Product product, TerrainParams params, GeoTransform transform)
-    : product_(product), params_(params), transform_(transform) {
+    : product_(product), params_(params), transform_(transform), shading_(shading(params, transform)) {
   spec_.inputs = {"dem"};
   spec_.input_type = PixelType::Float32;  // gdaldem reads every DEM as Float32 (or exactly as integers)
   spec_.window = {3, 3};
@@ -63,17 +63,25 @@ std::unique_ptr<Kernel> TerrainKernel::make_hillshade(const KernelArgs& args) {
 }
 std::unique_ptr<Kernel> TerrainKernel::make_slope(const KernelArgs& args) { return make(Product::Slope, args); }
 
+TerrainKernel::Shading TerrainKernel::shading(const TerrainParams& params, const GeoTransform& transform) {
+  const double z_scaled = params.z_factor / (8 * params.scale);
+  const double cos_alt_mul_z = std::cos(params.altitude * kRadians) * z_scaled;
+  const double azimuth = params.azimuth * kRadians;
+  return {1.0 / transform[1],
+          1.0 / transform[5],
+          z_scaled * z_scaled,
+          254.0 * std::sin(params.altitude * kRadians),
+          254.0 * (std::cos(azimuth) * cos_alt_mul_z),
+          254.0 * (std::sin(azimuth) * cos_alt_mul_z)};
+}
+
 // Window w: 0 1 2 / 3 4 5 / 6 7 8, row 0 north. Horn's sums in float, as gdaldem.
 float TerrainKernel::hillshade(const float* w) const {
-  const double inv_ewres = 1.0 / transform_[1], inv_nsres = 1.0 / transform_[5];
-  const double z_scaled = params_.z_factor / (8 * params_.scale);
-  const double cos_alt_mul_z = std::cos(params_.altitude * kRadians) * z_scaled;
-  const double azimuth = params_.azimuth * kRadians;
-  const double x = horn_x(w) * inv_ewres;
-  const double y = horn_y(w) * inv_nsres;
-  const double lit = 254.0 * std::sin(params_.altitude * kRadians) -
-                     (y * 254.0 * std::cos(azimuth) * cos_alt_mul_z - x * 254.0 * std::sin(azimuth) * cos_alt_mul_z);
-  const double shade = lit / std::sqrt(1 + z_scaled * z_scaled * (x * x + y * y));
+  const Shading& s = shading_;
+  const double x = horn_x(w) * s.inv_ewres;
+  const double y = horn_y(w) * s.inv_nsres;
+  const double lit = s.sin_alt_254 - (y * s.cos_az_cos_alt_z_254 - x * s.sin_az_cos_alt_z_254);
+  const double shade = lit / std::sqrt(1 + s.square_z * (x * x + y * y));
   return static_cast<float>(shade <= 0.0 ? 1.0 : 1.0 + shade);
 }
 

@@ -30,9 +30,18 @@ class TerrainKernel final : public Kernel {
   float hillshade(const float* w) const;
   float slope(const float* w) const;
 
+  // gdaldem's hillshade constants, computed once.
+  struct Shading {
+    double inv_ewres, inv_nsres;
+    double square_z;
+    double sin_alt_254, cos_az_cos_alt_z_254, sin_az_cos_alt_z_254;
+  };
+  static Shading shading(const TerrainParams& params, const GeoTransform& transform);
+
   Product product_;
   TerrainParams params_;
   GeoTransform transform_;
+  Shading shading_;
   KernelSpec spec_;
 };
 
