@@ -1,7 +1,5 @@
 #include "cli/cli.hpp"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -18,6 +16,7 @@
 #include "kernels/registry.hpp"
 #include "parallel/launch_check.hpp"
 #include "parallel/mpi.hpp"
+#include "parallel/resources.hpp"
 #include "parallel/topology.hpp"
 #include "synth/dem_scene.hpp"
 #include "synth/s2_scene.hpp"
@@ -302,11 +301,6 @@ void run_synth(const SynthCommand& synth, const Job& job, const Console& console
   }
 }
 
-std::string local_host() {
-  char name[256] = {};
-  return gethostname(name, sizeof(name) - 1) == 0 ? name : "unknown-host";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -314,7 +308,7 @@ int main(int argc, char** argv) {
   try {
     mpi.emplace(argc, argv);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "geostrip: error (on {}): {}\n", local_host(), e.what());
+    fmt::print(stderr, "geostrip: error (on {}): {}\n", host_name(), e.what());
     return kExitFailed;
   }
   const Communicator world = Communicator::world();
@@ -382,7 +376,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // A failure of this rank alone: the other ranks may wait in a collective,
     // so the job ends through MPI_Abort.
-    fmt::print(stderr, "geostrip: error (rank {} on {}): {}\n", world.rank(), local_host(), e.what());
+    fmt::print(stderr, "geostrip: error (rank {} on {}): {}\n", world.rank(), host_name(), e.what());
     std::fflush(stderr);
     if (world.size() > 1) world.abort(kExitFailed);
     return kExitFailed;

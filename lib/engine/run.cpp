@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "core/error.hpp"
-#include "engine/block_driver.hpp"
 #include "engine/decomposition.hpp"
 #include "io/raster_input.hpp"
 #include "kernels/registry.hpp"
@@ -66,6 +65,10 @@ std::int64_t agreed_block_rows(const Job& job, std::int64_t output_rows, std::ui
                                            static_cast<int>(job.topology.ranks.size()), r.rank == 0,
                                            r.memory_budget, input_tile_rows}));
   return std::max<std::int64_t>(1, rows);
+}
+
+DriverOptions driver_options(const Job& job) {
+  return {job.topology.me().threads, 2 * job.topology.max_threads()};
 }
 
 RunSummary run(const RunRequest& request, const Job& job) {
@@ -139,8 +142,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
     kernel->compute(kernel_inputs, {grid.size, source}, out.front());
     return out;
   };
-  const DriverOptions driver{me.threads, 2 * job.topology.max_threads()};
-  run_blocks(blocks, job.comm, driver, produce, [&](std::vector<BlockBuffer>&& out) {
+  run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<BlockBuffer>&& out) {
     writer->write(std::move(out.front()));
   });
   if (writer) writer->commit();

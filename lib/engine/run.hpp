@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/block_driver.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/input_spec.hpp"
 #include "kernels/kernel_args.hpp"
@@ -46,6 +47,10 @@ struct RunSummary {
 
 // Collective over the job's ranks.
 RunSummary run(const RunRequest& request, const Job& job);
+
+// How this rank runs the job's blocks: its own threads, and rounds of two
+// blocks per thread of the busiest rank (the same on every rank).
+DriverOptions driver_options(const Job& job);
 
 // Block rows every rank agrees on: the smallest any rank's budget allows.
 std::int64_t agreed_block_rows(const Job& job, std::int64_t output_rows, std::uint64_t input_bytes_per_row,

@@ -30,6 +30,9 @@ struct HelperThreads {
   int openblas = 0;  // OPENBLAS_NUM_THREADS
 };
 
+// This machine's host name, as error messages name it.
+std::string host_name();
+
 CpuLimits read_cpu_limits();
 MemoryLimits read_memory_limits();
 HelperThreads read_helper_threads(int affinity_cores);

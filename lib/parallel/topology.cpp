@@ -1,7 +1,5 @@
 #include "parallel/topology.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -11,11 +9,6 @@ namespace geostrip {
 namespace {
 
 using nlohmann::json;
-
-std::string host_name() {
-  char name[256] = {};
-  return gethostname(name, sizeof(name) - 1) == 0 ? name : "unknown-host";
-}
 
 template <class T>
 json optional_json(const std::optional<T>& value) {

@@ -21,7 +21,7 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   const std::int64_t block_rows = options.block_rows
                                       ? *options.block_rows
                                       : agreed_block_rows(job, size.rows, 0, scene.bytes_per_row, options.write.tile);
-  run_blocks(split_rows(size.rows, block_rows), job.comm, {me.threads, 2 * job.topology.max_threads()},
+  run_blocks(split_rows(size.rows, block_rows), job.comm, driver_options(job),
              [&](RowBlock rows, int) { return scene.make(rows); },
              [&](std::vector<BlockBuffer>&& outputs) {
                for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->write(std::move(outputs[i]));
