@@ -9,15 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "batch/batch.hpp"
 #include "cli/parse.hpp"
 #include "core/error.hpp"
 #include "engine/run.hpp"
 #include "kernels/kernel_args.hpp"
 #include "kernels/registry.hpp"
+#include "parallel/collective.hpp"
 #include "parallel/launch_check.hpp"
 #include "parallel/mpi.hpp"
 #include "parallel/resources.hpp"
 #include "parallel/topology.hpp"
+#include "report/report_file.hpp"
 #include "synth/dem_scene.hpp"
 #include "synth/s2_scene.hpp"
 #include "synth/slc_scene.hpp"
@@ -28,6 +31,7 @@ namespace {
 
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitSomeJobsFailed = 3;
 
 // Options that decide what each rank uses (run, synth, demo, check).
 struct LaunchArgs {
@@ -161,6 +165,62 @@ struct RunCommand {
   }
 };
 
+// `batch`: a manifest of runs, one `geostrip run` argument list per line.
+struct BatchCommand {
+  std::string manifest;
+  std::string status;
+  int retries = 1;
+  std::string progress = "auto";
+  std::string report;
+  LaunchArgs launch;
+  OutputArgs out;
+  CLI::App* command = nullptr;
+
+  void add_to(CLI::App& app) {
+    command = app.add_subcommand("batch", "run a manifest of jobs, dealt to the ranks as they become free");
+    command->add_option("manifest", manifest, "one job a line: the arguments that follow `geostrip run`")
+        ->required();
+    command->add_option("--status", status, "write one JSON line per finished job to this file");
+    command->add_option("--retries", retries, "further attempts of a failed job")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    command->add_option("--progress", progress, "auto (a bar on a terminal, else log lines), bar, log or none")
+        ->capture_default_str();
+    command->add_option("--report", report, "write a JSON report of the batch to this file");
+    launch.add_to(*command);
+    out.add_to(*command);
+  }
+  BatchOptions options() const { return {status, retries, parse_progress_mode(progress)}; }
+};
+
+// A manifest line: the arguments of `geostrip run`. The batch's output options
+// are the defaults; what decides a rank's resources is set for the whole batch.
+RunRequest parse_job(const std::vector<std::string>& arguments, const CLI::App& batch) {
+  CLI::App app;
+  RunCommand command;
+  command.add_to(app);
+  std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
+  reversed.push_back("run");
+  try {
+    app.parse(reversed);
+  } catch (const CLI::Error& e) {
+    throw UsageError(e.what());
+  }
+  CLI::App& run = *app.get_subcommand("run");
+  for (const char* name : {"--threads", "--memory", "--oversubscription-check", "--allow-shared-node"})
+    if (run.get_option(name)->count() > 0)
+      throw UsageError(std::string(name) + " is set for the whole batch: give it to geostrip batch");
+  apply_config(run);
+  for (const char* name : {"--block-rows", "--compress", "--level", "--tile", "--overwrite"}) {
+    CLI::Option* mine = run.get_option(name);
+    const CLI::Option* given = batch.get_option(name);
+    if (mine->count() > 0 || given->count() == 0) continue;
+    for (const std::string& value : given->results()) mine->add_result(value);
+    mine->run_callback();
+  }
+  return command.request();
+}
+
 struct SynthCommand {
   std::string kind;
   std::string output;
@@ -252,6 +312,20 @@ std::vector<Finding> check_launch(const Topology& topology, const LaunchArgs& la
   return findings;
 }
 
+void print_batch_summary(const Console& console, const BatchSummary& s) {
+  console.out("batch: {} jobs in {:.2f} s ({:.1f} jobs/min): {} done, {} skipped, {} failed\n", s.total, s.seconds,
+              s.jobs_per_minute(), s.done, s.skipped, s.failed);
+  for (const RankLoad& r : s.ranks)
+    console.out("  rank {} on {}: {} jobs, busy {:.2f} s ({:.0f}%)\n", r.rank, r.host, r.jobs, r.busy_seconds,
+                s.seconds > 0 ? 100 * r.busy_seconds / s.seconds : 0.0);
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string line = "geostrip";
+  for (int i = 1; i < argc; ++i) line.append(" ").append(argv[i]);
+  return line;
+}
+
 void print_operations(const Console& console) {
   for (const Operation& op : operations()) {
     console.out("{}\n  {}\n", op.name, op.summary);
@@ -321,7 +395,9 @@ int main(int argc, char** argv) {
   SynthCommand synth_command;
   DemoCommand demo_command;
   CheckCommand check_command;
+  BatchCommand batch_command;
   run_command.add_to(app);
+  batch_command.add_to(app);
   synth_command.add_to(app);
   demo_command.add_to(app);
   check_command.add_to(app);
@@ -331,7 +407,7 @@ int main(int argc, char** argv) {
     return !app.get_subcommands([&](CLI::App* c) { return c->get_name() == name; }).empty();
   };
   if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
-    console.err("geostrip: error: unknown command '{}' (run, synth, demo, check, ops; see geostrip --help)\n",
+    console.err("geostrip: error: unknown command '{}' (run, batch, synth, demo, check, ops; see geostrip --help)\n",
                 argv[1]);
     return kExitUsage;
   }
@@ -349,6 +425,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     const LaunchArgs& launch = app.got_subcommand("run")     ? run_command.launch
+                               : app.got_subcommand("batch") ? batch_command.launch
                                : app.got_subcommand("synth") ? synth_command.launch
                                : app.got_subcommand("demo")  ? demo_command.launch
                                                              : check_command.launch;
@@ -361,6 +438,17 @@ int main(int argc, char** argv) {
     } else if (app.got_subcommand("run")) {
       const RunRequest request = run_command.request();
       print_summary(console, request.output, run(request, job));
+    } else if (app.got_subcommand("batch")) {
+      const BatchSummary summary = run_batch(
+          batch_command.manifest, batch_command.options(),
+          [&](const std::vector<std::string>& arguments) { return parse_job(arguments, *batch_command.command); },
+          job);
+      print_batch_summary(console, summary);
+      if (!batch_command.report.empty())
+        collectively(world, host_name(), [&] {
+          if (world.rank() == 0) write_report(batch_command.report, batch_report(summary, command_line(argc, argv)));
+        });
+      if (summary.failed > 0) return kExitSomeJobsFailed;
     } else if (app.got_subcommand("synth")) {
       run_synth(synth_command, job, console);
     } else if (app.got_subcommand("demo")) {

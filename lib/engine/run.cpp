@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "engine/decomposition.hpp"
+#include "engine/fingerprint.hpp"
 #include "io/raster_input.hpp"
 #include "kernels/registry.hpp"
 #include "parallel/collective.hpp"
@@ -105,7 +106,8 @@ RunSummary run(const RunRequest& request, const Job& job) {
       WriteOptions write = request.engine.write;
       write.threads = me.threads;
       writer.emplace(OutputSpec{request.output, out_size, scale(grid.georef, spec.stride), spec.output_type,
-                                spec.output_bands, spec.color, spec.output_nodata},
+                                spec.output_bands, spec.color, spec.output_nodata,
+                                {{kFingerprintKey, job_fingerprint(request)}}},
                      write);
     }
   });

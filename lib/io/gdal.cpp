@@ -24,9 +24,20 @@ std::string gdal_error_or(const std::string& fallback) {
 GdalDataset open_raster(const std::string& path) {
   init_gdal();
   CPLErrorReset();
-  GdalDataset dataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  if (!dataset) throw Error(path + ": cannot open as a raster: " + gdal_error_or("unknown format"));
+  GdalDataset dataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR));
+  if (!dataset) {
+    std::string reason = gdal_error_or("unknown format");
+    if (reason.starts_with(path + ": ")) reason.erase(0, path.size() + 2);  // GDAL names the path too
+    throw Error(path + ": cannot open as a raster: " + reason);
+  }
   return dataset;
+}
+
+std::optional<std::string> read_metadata_item(const std::string& path, const std::string& key) {
+  init_gdal();
+  const GdalDataset dataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  const char* value = dataset ? dataset->GetMetadataItem(key.c_str()) : nullptr;
+  return value ? std::optional<std::string>(value) : std::nullopt;
 }
 
 GDALDataType to_gdal(PixelType type) {

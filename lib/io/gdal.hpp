@@ -4,6 +4,7 @@
 #include <gdal_priv.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/pixel_type.hpp"
@@ -21,6 +22,10 @@ using GdalDataset = std::unique_ptr<GDALDataset, GdalDatasetCloser>;
 
 // Opens `path` read-only as a raster; throws Error naming the path.
 GdalDataset open_raster(const std::string& path);
+
+// A metadata item (default domain) of the raster at `path`; nullopt when the
+// item is absent or `path` is not a raster GDAL opens.
+std::optional<std::string> read_metadata_item(const std::string& path, const std::string& key);
 
 // GDAL's last error message on this thread, or `fallback` when it has none.
 std::string gdal_error_or(const std::string& fallback);

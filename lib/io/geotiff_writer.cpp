@@ -70,6 +70,16 @@ Codec parse_codec(std::string_view name) {
   throw UsageError("--compress " + std::string(name) + ": expected deflate, zstd, lzw or none");
 }
 
+std::string_view codec_name(Codec codec) {
+  switch (codec) {
+    case Codec::Deflate: return "deflate";
+    case Codec::Zstd: return "zstd";
+    case Codec::Lzw: return "lzw";
+    case Codec::None: return "none";
+  }
+  return "none";
+}
+
 std::string partial_path(const std::string& path) { return path + ".partial"; }
 
 GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options)
@@ -96,6 +106,7 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options)
   if (spec_.nodata)
     for (int b = 1; b <= spec_.bands; ++b) dataset_->GetRasterBand(b)->SetNoDataValue(*spec_.nodata);
   dataset_->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);
+  for (const auto& [key, value] : spec_.metadata) dataset_->SetMetadataItem(key.c_str(), value.c_str());
 }
 
 GeoTiffWriter::~GeoTiffWriter() {

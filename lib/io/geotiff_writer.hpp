@@ -16,6 +16,7 @@ namespace geostrip {
 
 enum class Codec { Deflate, Zstd, Lzw, None };
 Codec parse_codec(std::string_view name);  // throws UsageError
+std::string_view codec_name(Codec codec);
 
 struct WriteOptions {
   Codec codec = Codec::Deflate;
@@ -33,6 +34,7 @@ struct OutputSpec {
   int bands = 1;
   ColorModel color = ColorModel::Gray;
   std::optional<double> nodata;
+  std::map<std::string, std::string> metadata;  // dataset metadata items (default domain)
 };
 
 std::string partial_path(const std::string& path);

@@ -47,6 +47,8 @@ Communicator::Communicator(std::shared_ptr<MPI_Comm> comm) : comm_(std::move(com
 
 Communicator Communicator::world() { return Communicator(std::make_shared<MPI_Comm>(MPI_COMM_WORLD)); }
 
+Communicator Communicator::self() { return Communicator(std::make_shared<MPI_Comm>(MPI_COMM_SELF)); }
+
 namespace {
 std::shared_ptr<MPI_Comm> owned(MPI_Comm comm) {
   return std::shared_ptr<MPI_Comm>(new MPI_Comm(comm), [](MPI_Comm* c) {
@@ -71,6 +73,7 @@ Communicator Communicator::split(int color, int key) const {
 }
 
 std::vector<std::string> Communicator::allgather(const std::string& mine) const {
+  if (size_ == 1) return {mine};
   const int length = as_int(mine.size());
   std::vector<int> lengths(static_cast<std::size_t>(size_));
   check(MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, *comm_), "MPI_Allgather");
@@ -91,17 +94,20 @@ std::vector<std::string> Communicator::allgather(const std::string& mine) const 
 }
 
 std::int64_t Communicator::max(std::int64_t mine) const {
+  if (size_ == 1) return mine;
   std::int64_t result = 0;
   check(MPI_Allreduce(&mine, &result, 1, MPI_INT64_T, MPI_MAX, *comm_), "MPI_Allreduce");
   return result;
 }
 
 std::int64_t Communicator::broadcast(std::int64_t value, int root) const {
+  if (size_ == 1) return value;
   check(MPI_Bcast(&value, 1, MPI_INT64_T, root, *comm_), "MPI_Bcast");
   return value;
 }
 
 GatheredBytes Communicator::gather(std::span<const std::byte> mine, int root, std::size_t max_message) const {
+  if (size_ == 1) return {{mine.begin(), mine.end()}, {0, mine.size()}};
   const auto ranks = static_cast<std::size_t>(size_);
   const auto my_size = static_cast<std::int64_t>(mine.size());
   std::vector<std::int64_t> sizes(ranks);
@@ -152,6 +158,23 @@ GatheredBytes Communicator::gather(std::span<const std::byte> mine, int root, st
                     staging.data() + displacements[r], static_cast<std::size_t>(counts[r]));
   }
   return out;
+}
+
+void Communicator::send(int destination, int tag, const std::string& text) const {
+  check(MPI_Send(text.data(), as_int(text.size()), MPI_CHAR, destination, tag, *comm_), "MPI_Send");
+}
+
+std::optional<Message> Communicator::try_receive(int source) const {
+  int waiting = 0;
+  MPI_Status status;
+  check(MPI_Iprobe(source, MPI_ANY_TAG, *comm_, &waiting, &status), "MPI_Iprobe");
+  if (!waiting) return std::nullopt;
+  int length = 0;
+  check(MPI_Get_count(&status, MPI_CHAR, &length), "MPI_Get_count");
+  Message message{status.MPI_SOURCE, status.MPI_TAG, std::string(static_cast<std::size_t>(length), '\0')};
+  check(MPI_Recv(message.text.data(), length, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG, *comm_, MPI_STATUS_IGNORE),
+        "MPI_Recv");
+  return message;
 }
 
 void Communicator::abort(int code) const {

@@ -1,13 +1,15 @@
 #pragma once
 // The only MPI code in geostrip: a session, and a communicator with the few
-// collectives the engine needs. Every call is collective over the
-// communicator and made from the main thread (MPI_THREAD_FUNNELED). MPI
-// failures become geostrip::Error.
+// collectives and messages the engine and the batch need. Calls are made from
+// the main thread (MPI_THREAD_FUNNELED), except on a one-rank communicator,
+// whose collectives return at once without calling MPI. MPI failures become
+// geostrip::Error.
 #include <mpi.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,9 +36,19 @@ struct GatheredBytes {
   }
 };
 
+// A point-to-point message: its sender, tag and bytes.
+struct Message {
+  int source = 0;
+  int tag = 0;
+  std::string text;
+};
+
 class Communicator {
  public:
   static Communicator world();
+  // This process alone (MPI_COMM_SELF): its collectives need no other rank and
+  // no MPI call, so any thread may use them.
+  static Communicator self();
 
   int rank() const { return rank_; }
   int size() const { return size_; }
@@ -53,6 +65,12 @@ class Communicator {
   // Gathers every rank's bytes on `root` through MPI_Gatherv, splitting any
   // message over `max_message` bytes (MPI counts are int: 2 GiB at most).
   GatheredBytes gather(std::span<const std::byte> mine, int root, std::size_t max_message) const;
+
+  // Point to point, not collective. `try_receive` takes a waiting message from
+  // `source` (or any rank, `kAnySource`) if there is one, without blocking.
+  static constexpr int kAnySource = MPI_ANY_SOURCE;
+  void send(int destination, int tag, const std::string& text) const;
+  std::optional<Message> try_receive(int source) const;
 
   // Ends every rank of the job with `code`.
   [[noreturn]] void abort(int code) const;

@@ -50,7 +50,7 @@ std::unique_ptr<BlockWriter> geotiff_output(const std::string& path, RasterSize 
   WriteOptions write = options.write;
   write.threads = job.topology.me().threads;
   return std::make_unique<GeoTiffWriter>(
-      OutputSpec{path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata}, write);
+      OutputSpec{path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata, {}}, write);
 }
 
 }  // namespace geostrip::synth

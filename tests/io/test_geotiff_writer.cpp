@@ -36,7 +36,7 @@ TEST_CASE("blocks written in any order give a tiled, compressed, georeferenced G
   {
     WriteOptions options;
     options.tile = 32;
-    GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, -9999.0}, options);
+    GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, -9999.0, {}}, options);
     for (const RowBlock rows : blocks) writer.write(block_of(rows, size.cols));
     CHECK_FALSE(std::filesystem::exists(path));  // only the .partial until commit
     CHECK(std::filesystem::exists(partial_path(path)));
@@ -68,7 +68,7 @@ TEST_CASE("codecs get the predictor for their pixel type", "[io]") {
   const auto write = [&](Codec codec, PixelType type, const std::string& name) {
     WriteOptions options;
     options.codec = codec;
-    GeoTiffWriter writer({dir / name, {4, 4}, {}, type, 1, ColorModel::Gray, {}}, options);
+    GeoTiffWriter writer({dir / name, {4, 4}, {}, type, 1, ColorModel::Gray, {}, {}}, options);
     BlockBuffer block(type, 1, {0, 4}, 4);
     std::fill_n(block.band_data(0), block.band_bytes(), std::byte{0});
     writer.write(std::move(block));
@@ -86,7 +86,7 @@ TEST_CASE("codecs get the predictor for their pixel type", "[io]") {
 
 TEST_CASE("RGBA outputs are RGB with an alpha band", "[io]") {
   TempDir dir;
-  GeoTiffWriter writer({dir / "rgba.tif", {2, 2}, {}, PixelType::Byte, 4, ColorModel::RGBA, {}}, WriteOptions{});
+  GeoTiffWriter writer({dir / "rgba.tif", {2, 2}, {}, PixelType::Byte, 4, ColorModel::RGBA, {}, {}}, WriteOptions{});
   BlockBuffer block(PixelType::Byte, 4, {0, 2}, 2);
   std::fill_n(block.band_data(0), block.band_bytes() * 4, std::byte{7});
   writer.write(std::move(block));
@@ -99,7 +99,7 @@ TEST_CASE("RGBA outputs are RGB with an alpha band", "[io]") {
 TEST_CASE("an unfinished writer leaves nothing behind, and an existing output needs --overwrite", "[io]") {
   TempDir dir;
   const std::string path = dir / "out.tif";
-  const OutputSpec spec{path, {8, 8}, {}, PixelType::Float32, 1, ColorModel::Gray, {}};
+  const OutputSpec spec{path, {8, 8}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}};
   {
     GeoTiffWriter writer(spec, WriteOptions{});
     writer.write(block_of({0, 4}, 8));
@@ -124,7 +124,7 @@ TEST_CASE("an unfinished writer leaves nothing behind, and an existing output ne
 TEST_CASE("an output in a missing directory fails with the path", "[io]") {
   TempDir dir;
   const std::string path = dir / "missing/out.tif";
-  CHECK_THROWS_WITH(GeoTiffWriter({path, {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}}, WriteOptions{}),
+  CHECK_THROWS_WITH(GeoTiffWriter({path, {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, WriteOptions{}),
                     Catch::Contains(path));
 }
 
@@ -135,11 +135,11 @@ TEST_CASE("codec options are checked", "[io]") {
   WriteOptions lzw_level;
   lzw_level.codec = Codec::Lzw;
   lzw_level.level = 5;
-  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}}, lzw_level),
+  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, lzw_level),
                   UsageError);
   WriteOptions odd_tile;
   odd_tile.tile = 100;
-  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}}, odd_tile),
+  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, odd_tile),
                   UsageError);
 }
 
@@ -158,9 +158,9 @@ TEST_CASE("outputs that may pass 4 GiB are BigTIFF, smaller ones classic TIFF", 
     return block;
   };
   // GDAL writes the header with the first tiles: write one tile row of each.
-  GeoTiffWriter large({big, {40000, 40000}, {}, PixelType::Float32, 1, ColorModel::Gray, {}}, WriteOptions{});
+  GeoTiffWriter large({big, {40000, 40000}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}}, WriteOptions{});
   large.write(zeros({0, 512}, 40000));
-  GeoTiffWriter little({small, {100, 100}, {}, PixelType::Float32, 1, ColorModel::Gray, {}}, WriteOptions{});
+  GeoTiffWriter little({small, {100, 100}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}}, WriteOptions{});
   little.write(zeros({0, 100}, 100));
   CHECK(magic(partial_path(big)) == 43);
   CHECK(magic(partial_path(small)) == 42);

@@ -1,0 +1,191 @@
+#include "batch/batch.hpp"
+
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+
+#include "batch/dispatch.hpp"
+#include "batch/manifest.hpp"
+#include "batch/status.hpp"
+#include "core/error.hpp"
+#include "engine/fingerprint.hpp"
+#include "parallel/collective.hpp"
+
+namespace geostrip {
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+std::string read_manifest(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw Error(path + ": cannot read the manifest: " + std::strerror(errno));
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// The jobs rank 0 deals (each its line number and arguments), and the lines
+// that are no job at all, already recorded as failed.
+struct Plan {
+  std::vector<std::string> jobs;
+  std::vector<JobRecord> malformed;
+};
+
+Plan plan_jobs(const std::string& manifest, const RunParser& parse, const RankFacts& me) {
+  Plan plan;
+  std::map<std::filesystem::path, int> line_of_output;
+  for (const ManifestLine& line : job_lines(manifest)) {
+    JobRecord record{line.number, {}, JobStatus::Failed, 0, 0, {}, me.rank, me.host};
+    try {
+      const std::vector<std::string> arguments = split_arguments(line.text);
+      record.output = parse(arguments).output;
+      const auto [earlier, first] =
+          line_of_output.emplace(std::filesystem::absolute(record.output).lexically_normal(), line.number);
+      if (!first) throw UsageError(fmt::format("{} is also the output of line {}", record.output, earlier->second));
+      plan.jobs.push_back(json{{"line", line.number}, {"arguments", arguments}}.dump());
+    } catch (const Error& e) {
+      record.error = e.what();
+      plan.malformed.push_back(std::move(record));
+    }
+  }
+  return plan;
+}
+
+// True when the output exists and this very job made it. Another job's output
+// is an error unless --overwrite.
+bool already_done(const RunRequest& request) {
+  if (!std::filesystem::exists(request.output)) return false;
+  if (stored_fingerprint(request.output) == job_fingerprint(request)) return true;
+  if (!request.engine.write.overwrite)
+    throw Error(request.output +
+                ": exists and was made by another job (operation, options or inputs differ); pass --overwrite to "
+                "replace it");
+  return false;
+}
+
+// Runs one dealt job on this rank alone, trying again after a failure.
+JobRecord run_job(const std::string& payload, const RunParser& parse, int retries, const Job& alone,
+                  const RankFacts& me) {
+  const auto start = Clock::now();
+  const json job = json::parse(payload);
+  JobRecord record{job.at("line"), {}, JobStatus::Failed, 0, 0, {}, me.rank, me.host};
+  try {
+    const RunRequest request = parse(job.at("arguments").get<std::vector<std::string>>());
+    record.output = request.output;
+    for (int attempt = 1; attempt <= 1 + retries; ++attempt) {
+      try {
+        if (already_done(request)) {
+          record.status = JobStatus::Skipped;
+          break;
+        }
+        record.attempts = attempt;
+        run(request, alone);
+        record.status = JobStatus::Done;
+        record.error.clear();
+        break;
+      } catch (const UsageError&) {
+        throw;  // wrong the same way every time
+      } catch (const std::exception& e) {
+        record.error = e.what();
+      }
+    }
+  } catch (const std::exception& e) {
+    record.error = e.what();
+  }
+  record.seconds = seconds_since(start);
+  return record;
+}
+
+// This rank as a job of its own: batch jobs gather nothing.
+Topology alone(const Topology& topology) {
+  RankFacts me = topology.me();
+  me.rank = 0;
+  return {{me}, 1, 0};
+}
+
+}  // namespace
+
+BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& options, const RunParser& parse,
+                       const Job& job) {
+  const RankFacts& me = job.topology.me();
+  const bool root = job.comm.rank() == 0;
+  Plan plan;
+  std::optional<StatusLog> status;
+  collectively(job.comm, me.host, [&] {
+    if (!root) return;
+    plan = plan_jobs(read_manifest(manifest_path), parse, me);
+    status.emplace(options.status_path);
+  });
+
+  const auto start = Clock::now();
+  BatchSummary summary;
+  summary.total = static_cast<int>(plan.jobs.size() + plan.malformed.size());
+  for (const RankFacts& r : job.topology.ranks) summary.ranks.push_back({r.rank, r.host, 0, 0});
+  Progress progress("jobs", static_cast<std::size_t>(summary.total), root ? options.progress : ProgressMode::None);
+  const auto record = [&](const JobRecord& r) {
+    status->write(r);
+    (r.status == JobStatus::Done ? summary.done : r.status == JobStatus::Skipped ? summary.skipped : summary.failed)++;
+    if (r.status == JobStatus::Failed)
+      progress.note(fmt::format("geostrip: line {} failed (rank {} on {}, {} attempt(s)): {}", r.job, r.rank, r.host,
+                                r.attempts, r.error));
+    progress.update(static_cast<std::size_t>(summary.done + summary.skipped + summary.failed),
+                    static_cast<std::size_t>(summary.failed));
+  };
+  for (const JobRecord& r : plan.malformed) record(r);
+
+  const Communicator self = Communicator::self();
+  const Topology topology = alone(job.topology);
+  const Job alone_job{self, topology};
+  deal_jobs(
+      job.comm, plan.jobs,
+      [&](const std::string& payload) {
+        return to_json_line(run_job(payload, parse, options.retries, alone_job, me));
+      },
+      [&](const std::string& result) {
+        const JobRecord r = record_from_json(result);
+        RankLoad& load = summary.ranks[static_cast<std::size_t>(r.rank)];
+        ++load.jobs;
+        load.busy_seconds += r.seconds;
+        record(r);
+      });
+  summary.seconds = seconds_since(start);
+  progress.finish();
+  summary.failed = static_cast<int>(job.comm.broadcast(summary.failed, 0));
+  return summary;
+}
+
+std::string batch_report(const BatchSummary& summary, const std::string& command) {
+  json ranks = json::array();
+  for (const RankLoad& r : summary.ranks)
+    ranks.push_back({{"rank", r.rank},
+                     {"host", r.host},
+                     {"jobs", r.jobs},
+                     {"busy_seconds", r.busy_seconds},
+                     {"busy_fraction", summary.seconds > 0 ? r.busy_seconds / summary.seconds : 0.0}});
+  return json{{"command", command},
+              {"version", GEOSTRIP_VERSION},
+              {"jobs",
+               {{"total", summary.total},
+                {"done", summary.done},
+                {"skipped", summary.skipped},
+                {"failed", summary.failed}}},
+              {"seconds", summary.seconds},
+              {"jobs_per_minute", summary.jobs_per_minute()},
+              {"ranks", ranks}}
+             .dump(2) +
+         '\n';
+}
+
+}  // namespace geostrip

@@ -1,0 +1,49 @@
+#pragma once
+// `geostrip batch`: many runs, dealt to ranks as they become free. Each rank
+// runs its job alone, on all its threads, and writes that job's output itself.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/run.hpp"
+#include "report/progress.hpp"
+
+namespace geostrip {
+
+// Turns a manifest line's arguments into a run; throws UsageError when malformed.
+using RunParser = std::function<RunRequest(const std::vector<std::string>& arguments)>;
+
+struct BatchOptions {
+  std::string status_path;  // --status; none when empty
+  int retries = 1;          // further attempts after a failed one
+  ProgressMode progress = ProgressMode::Auto;
+};
+
+struct RankLoad {
+  int rank = 0;
+  std::string host;
+  int jobs = 0;
+  double busy_seconds = 0;
+};
+
+struct BatchSummary {
+  int total = 0;
+  int done = 0;
+  int skipped = 0;
+  int failed = 0;
+  double seconds = 0;
+  std::vector<RankLoad> ranks;  // indexed by rank
+  double jobs_per_minute() const { return seconds > 0 ? total / seconds * 60 : 0; }
+};
+
+// Collective over the job's ranks. A job whose output exists with this job's
+// fingerprint is skipped; a failed job is tried `retries` more times, then
+// recorded as failed while the rest go on. The summary is complete on rank 0;
+// every rank knows `failed`.
+BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& options, const RunParser& parse,
+                       const Job& job);
+
+// The summary as the --report JSON.
+std::string batch_report(const BatchSummary& summary, const std::string& command);
+
+}  // namespace geostrip

@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/fingerprint.hpp"
+#include "support/test_support.hpp"
+
+using namespace geostrip;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(const std::string& path, const std::string& bytes) { std::ofstream(path) << bytes; }
+
+RunRequest ndi(const test::TempDir& dir) {
+  RunRequest request;
+  request.args.operation = "ndi";
+  request.args.values["scale"] = {"a=0.0001"};
+  request.inputs = {{"a", dir / "B08.tif", 1}, {"b", dir / "B04.tif", 1}};
+  request.output = dir / "ndvi.tif";
+  return request;
+}
+
+}  // namespace
+
+TEST_CASE("a job's fingerprint changes with what decides its output, not with how it is run", "[engine]") {
+  test::TempDir dir;
+  write_file(dir / "B08.tif", "nir");
+  write_file(dir / "B04.tif", "red");
+  const RunRequest request = ndi(dir);
+  const std::string fingerprint = job_fingerprint(request);
+  CHECK_THAT(fingerprint, Catch::Contains("\"bytes\":3"));
+
+  RunRequest other_run = request;
+  other_run.engine.block_rows = 17;
+  other_run.engine.write.overwrite = true;
+  std::swap(other_run.inputs[0], other_run.inputs[1]);  // inputs are bound by name
+  CHECK(job_fingerprint(other_run) == fingerprint);
+
+  RunRequest other_option = request;
+  other_option.args.values["scale"] = {"a=0.001"};
+  CHECK(job_fingerprint(other_option) != fingerprint);
+  RunRequest other_band = request;
+  other_band.inputs[1].band = 2;
+  CHECK(job_fingerprint(other_band) != fingerprint);
+  RunRequest other_codec = request;
+  other_codec.engine.write.codec = Codec::Zstd;
+  CHECK(job_fingerprint(other_codec) != fingerprint);
+  RunRequest other_nodata = request;
+  other_nodata.nodata["b"] = 0;
+  CHECK(job_fingerprint(other_nodata) != fingerprint);
+
+  // An input rewritten with the same size, or only touched, is another input.
+  fs::last_write_time(dir / "B04.tif", fs::last_write_time(dir / "B04.tif") + std::chrono::milliseconds(1));
+  CHECK(job_fingerprint(request) != fingerprint);
+}
+
+TEST_CASE("an HDF5 input's fingerprint is its file's; a GDAL connection string is its text", "[engine]") {
+  test::TempDir dir;
+  write_file(dir / "ref.h5", "hdf5 bytes");
+  RunRequest request;
+  request.args.operation = "multilook";
+  request.inputs = {{"src", dir / "ref.h5" + ":/science/HH", 1}};
+  CHECK_THAT(job_fingerprint(request), Catch::Contains("\"bytes\":10"));
+  request.inputs = {{"src", "NETCDF:\"" + dir / "x.nc" + "\":sst", 1}};
+  CHECK_THAT(job_fingerprint(request), !Catch::Contains("bytes") && Catch::Contains("sst"));
+}
