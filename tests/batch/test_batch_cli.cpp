@@ -1,0 +1,178 @@
+// geostrip batch in one process, run as a user would: manifests with good,
+// bad and malformed lines, skips, conflicts, retries and defaults.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <sys/stat.h>
+
+#include "batch/status.hpp"
+#include "support/test_support.hpp"
+
+using namespace geostrip;
+using namespace geostrip::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+// The --status file's records, by manifest line.
+std::map<int, JobRecord> status_records(const std::string& path) {
+  std::ifstream file(path);
+  std::map<int, JobRecord> records;
+  for (std::string line; std::getline(file, line);) {
+    const JobRecord record = record_from_json(line);
+    records[record.job] = record;
+  }
+  return records;
+}
+
+// A file's identity and age: unchanged when a job is skipped.
+std::pair<ino_t, std::int64_t> identity(const std::string& path) {
+  struct stat s {};
+  REQUIRE(stat(path.c_str(), &s) == 0);
+  return {s.st_ino, static_cast<std::int64_t>(s.st_mtim.tv_sec) * 1'000'000'000 + s.st_mtim.tv_nsec};
+}
+
+std::string in(const TempDir& dir, const std::string& command) { return "cd " + dir.path().string() + " && " + command; }
+
+}  // namespace
+
+TEST_CASE("the user guide's find|sed manifest runs every scene, and a second run skips them all", "[batch]") {
+  TempDir dir;
+  for (const char* scene : {"scenes/T33UVP", "scenes/T33UWP", "scenes/T32TQM"})
+    REQUIRE(run_geostrip("synth s2 -o " + dir / scene + " --size 120x90").exit_code == 0);
+  // The command of docs/user-guide.md, as written there.
+  REQUIRE(run_command(in(dir, R"(find scenes -name B08.tif | sort | sed 's|\(.*\)/B08.tif$|ndi -i a=\1/B08.tif -i b=\1/B04.tif -o \1/ndvi.tif|' > ndvi.manifest)"))
+              .exit_code == 0);
+  const std::string batch = in(dir, std::string(GEOSTRIP_BINARY) + " batch ndvi.manifest --status status.jsonl");
+
+  const auto first = run_command(batch);
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.output, Catch::Contains("3 jobs in ") && Catch::Contains("3 done, 0 skipped, 0 failed"));
+  auto records = status_records(dir / "status.jsonl");
+  REQUIRE(records.size() == 3);
+  for (const auto& [line, record] : records) {
+    CHECK(record.status == JobStatus::Done);
+    CHECK(record.attempts == 1);
+    CHECK(record.seconds > 0);
+    CHECK(record.error.empty());
+  }
+  const std::string ndvi = dir / "scenes/T33UWP/ndvi.tif";
+  CHECK(records[2].output == "scenes/T33UVP/ndvi.tif");  // sorted: T32TQM, T33UVP, T33UWP
+  CHECK(read_band<float>(ndvi).size() == 120u * 90u);
+  const auto made = identity(ndvi);
+
+  const auto second = run_command(batch);
+  INFO(second.output);
+  REQUIRE(second.exit_code == 0);
+  CHECK_THAT(second.output, Catch::Contains("0 done, 3 skipped, 0 failed"));
+  records = status_records(dir / "status.jsonl");
+  REQUIRE(records.size() == 3);
+  for (const auto& [line, record] : records) CHECK(record.status == JobStatus::Skipped);
+  CHECK(identity(ndvi) == made);
+
+  // A changed input makes the output another job's: refused, then replaced with --overwrite.
+  fs::last_write_time(dir / "scenes/T33UWP/B04.tif", fs::file_time_type::clock::now());
+  const auto changed = run_command(batch);
+  CHECK(changed.exit_code == 3);
+  CHECK_THAT(status_records(dir / "status.jsonl")[3].error,
+             Catch::Contains("scenes/T33UWP/ndvi.tif: exists and was made by another job") &&
+                 Catch::Contains("--overwrite"));
+  CHECK(identity(ndvi) == made);
+  const auto replaced = run_command(batch + " --overwrite");
+  INFO(replaced.output);
+  CHECK(replaced.exit_code == 0);
+  CHECK_THAT(replaced.output, Catch::Contains("1 done, 2 skipped, 0 failed"));
+  CHECK(identity(ndvi) != made);
+}
+
+TEST_CASE("malformed lines and failing jobs are recorded with their line; the others are done", "[batch]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 64x48").exit_code == 0);
+  write_file(dir / "corrupt.tif", "II*\0 this is no TIFF");
+  write_file(dir / "jobs.txt",
+             "# line 1: a comment\n"
+             "ndi -i a=s/B08.tif -i b=s/B04.tif -o good.tif\n"
+             "ndi -i a=s/B08.tif -i b=s/B04.tif -o typo.tif --scael a=2\n"
+             "expr -i a=s/B08.tif --expr \"a * 2 -o unbalanced.tif\n"
+             "\n"
+             "mean -i src=s/B04.tif -o good.tif\n"
+             "mean -i src=s/B04.tif -o threads.tif --threads 4\n"
+             "ndi -i a=s/B08.tif -i b=missing.tif -o missing.tif\n"
+             "median -i src=corrupt.tif -o corrupt_out.tif\n"
+             "expr -i a=s/B08.tif --expr \"a * 2\" -o expr.tif\n");
+  const auto result = run_command(in(dir, std::string(GEOSTRIP_BINARY) + " batch jobs.txt --status status.jsonl"));
+  INFO(result.output);
+  CHECK(result.exit_code == 3);
+  CHECK_THAT(result.output, Catch::Contains("8 jobs in ") && Catch::Contains("2 done, 0 skipped, 6 failed"));
+
+  auto records = status_records(dir / "status.jsonl");
+  REQUIRE(records.size() == 8);
+  CHECK(records[2].status == JobStatus::Done);
+  CHECK(records[10].status == JobStatus::Done);
+  const std::map<int, std::string> errors{{3, "--scael"},
+                                          {4, "unbalanced quotes"},
+                                          {6, "good.tif is also the output of line 2"},
+                                          {7, "--threads is set for the whole batch"},
+                                          {8, "missing.tif: cannot open as a raster: No such file or directory"},
+                                          {9, "corrupt.tif: cannot open as a raster"}};
+  for (const auto& [line, error] : errors) {
+    INFO("line " << line);
+    CHECK(records[line].status == JobStatus::Failed);
+    CHECK_THAT(records[line].error, Catch::Contains(error));
+    CHECK_THAT(result.output, Catch::Contains("line " + std::to_string(line) + " failed (rank 0 on "));
+  }
+  // Malformed lines are never tried; a failing job is tried once more (--retries 1).
+  CHECK(records[3].attempts == 0);
+  CHECK(records[8].attempts == 2);
+  CHECK(records[9].attempts == 2);
+  for (const char* name : {"missing.tif", "corrupt_out.tif", "typo.tif", "threads.tif"}) {
+    CHECK_FALSE(fs::exists(dir / name));
+    CHECK_FALSE(fs::exists(dir / (std::string(name) + ".partial")));
+  }
+  CHECK(read_band<float>(dir / "expr.tif").size() == 64u * 48u);
+}
+
+TEST_CASE("--retries sets the attempts of a failing job", "[batch]") {
+  TempDir dir;
+  write_file(dir / "jobs.txt", "ndi -i a=gone.tif -i b=gone2.tif -o out.tif\n");
+  for (const auto& [retries, attempts] : {std::pair{0, 1}, std::pair{2, 3}}) {
+    const auto result = run_command(in(dir, std::string(GEOSTRIP_BINARY) + " batch jobs.txt --status s.jsonl --retries " +
+                                                std::to_string(retries)));
+    CHECK(result.exit_code == 3);
+    CHECK(status_records(dir / "s.jsonl")[1].attempts == attempts);
+  }
+}
+
+TEST_CASE("the batch's output options are every job's defaults; a job's own win", "[batch]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 64x48").exit_code == 0);
+  write_file(dir / "jobs.txt",
+             "ndi -i a=s/B08.tif -i b=s/B04.tif -o zstd.tif\n"
+             "ndi -i a=s/B08.tif -i b=s/B04.tif -o lzw.tif --compress lzw\n");
+  const auto result = run_command(in(dir, std::string(GEOSTRIP_BINARY) + " batch jobs.txt --compress zstd --tile 32"));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK(metadata(dir / "zstd.tif", "COMPRESSION", "IMAGE_STRUCTURE") == "ZSTD");
+  CHECK(metadata(dir / "lzw.tif", "COMPRESSION", "IMAGE_STRUCTURE") == "LZW");
+  int block_cols = 0, block_rows = 0;
+  Dataset(dir / "lzw.tif")->GetRasterBand(1)->GetBlockSize(&block_cols, &block_rows);
+  CHECK(block_cols == 32);
+}
+
+TEST_CASE("a batch that cannot start fails with one line naming the file", "[batch]") {
+  TempDir dir;
+  const auto missing = run_geostrip("batch " + dir / "no-such.manifest");
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.output, Catch::StartsWith("geostrip: error (rank 0 on ") &&
+                                 Catch::Contains("no-such.manifest: cannot read the manifest"));
+  write_file(dir / "jobs.txt", "ndi -i a=x.tif -i b=y.tif -o z.tif\n");
+  const auto status = run_geostrip("batch " + dir / "jobs.txt" + " --status " + dir / "no-dir/status.jsonl");
+  CHECK(status.exit_code == 1);
+  CHECK_THAT(status.output, Catch::Contains("no-dir/status.jsonl: cannot write the status file"));
+  CHECK(run_geostrip("batch " + dir / "jobs.txt" + " --retries -1").exit_code == 2);
+}
