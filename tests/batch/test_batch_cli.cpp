@@ -137,7 +137,7 @@ TEST_CASE("malformed lines and failing jobs are recorded with their line; the ot
   CHECK(read_band<float>(dir / "expr.tif").size() == 64u * 48u);
 }
 
-TEST_CASE("--retries sets the attempts of a failing job", "[batch]") {
+TEST_CASE("a failing job is tried once plus --retries times", "[batch]") {
   TempDir dir;
   write_file(dir / "jobs.txt", "ndi -i a=gone.tif -i b=gone2.tif -o out.tif\n");
   for (const auto& [retries, attempts] : {std::pair{0, 1}, std::pair{2, 3}}) {
