@@ -4,10 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
-#include <sys/stat.h>
 
-#include "batch/status.hpp"
+#include "support/batch_support.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip;
@@ -17,24 +15,6 @@ namespace fs = std::filesystem;
 namespace {
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
-// The --status file's records, by manifest line.
-std::map<int, JobRecord> status_records(const std::string& path) {
-  std::ifstream file(path);
-  std::map<int, JobRecord> records;
-  for (std::string line; std::getline(file, line);) {
-    const JobRecord record = record_from_json(line);
-    records[record.job] = record;
-  }
-  return records;
-}
-
-// A file's identity and age: unchanged when a job is skipped.
-std::pair<ino_t, std::int64_t> identity(const std::string& path) {
-  struct stat s {};
-  REQUIRE(stat(path.c_str(), &s) == 0);
-  return {s.st_ino, static_cast<std::int64_t>(s.st_mtim.tv_sec) * 1'000'000'000 + s.st_mtim.tv_nsec};
-}
 
 std::string in(const TempDir& dir, const std::string& command) { return "cd " + dir.path().string() + " && " + command; }
 
@@ -53,7 +33,7 @@ TEST_CASE("the user guide's find|sed manifest runs every scene, and a second run
   INFO(first.output);
   REQUIRE(first.exit_code == 0);
   CHECK_THAT(first.output, Catch::Contains("3 jobs in ") && Catch::Contains("3 done, 0 skipped, 0 failed"));
-  auto records = status_records(dir / "status.jsonl");
+  auto records = read_status(dir / "status.jsonl");
   REQUIRE(records.size() == 3);
   for (const auto& [line, record] : records) {
     CHECK(record.status == JobStatus::Done);
@@ -64,30 +44,30 @@ TEST_CASE("the user guide's find|sed manifest runs every scene, and a second run
   const std::string ndvi = dir / "scenes/T33UWP/ndvi.tif";
   CHECK(records[2].output == "scenes/T33UVP/ndvi.tif");  // sorted: T32TQM, T33UVP, T33UWP
   CHECK(read_band<float>(ndvi).size() == 120u * 90u);
-  const auto made = identity(ndvi);
+  const auto made = file_identity(ndvi);
 
   const auto second = run_command(batch);
   INFO(second.output);
   REQUIRE(second.exit_code == 0);
   CHECK_THAT(second.output, Catch::Contains("0 done, 3 skipped, 0 failed"));
-  records = status_records(dir / "status.jsonl");
+  records = read_status(dir / "status.jsonl");
   REQUIRE(records.size() == 3);
   for (const auto& [line, record] : records) CHECK(record.status == JobStatus::Skipped);
-  CHECK(identity(ndvi) == made);
+  CHECK(file_identity(ndvi) == made);
 
   // A changed input makes the output another job's: refused, then replaced with --overwrite.
   fs::last_write_time(dir / "scenes/T33UWP/B04.tif", fs::file_time_type::clock::now());
   const auto changed = run_command(batch);
   CHECK(changed.exit_code == 3);
-  CHECK_THAT(status_records(dir / "status.jsonl")[3].error,
+  CHECK_THAT(read_status(dir / "status.jsonl")[3].error,
              Catch::Contains("scenes/T33UWP/ndvi.tif: exists and was made by another job") &&
                  Catch::Contains("--overwrite"));
-  CHECK(identity(ndvi) == made);
+  CHECK(file_identity(ndvi) == made);
   const auto replaced = run_command(batch + " --overwrite");
   INFO(replaced.output);
   CHECK(replaced.exit_code == 0);
   CHECK_THAT(replaced.output, Catch::Contains("1 done, 2 skipped, 0 failed"));
-  CHECK(identity(ndvi) != made);
+  CHECK(file_identity(ndvi) != made);
 }
 
 TEST_CASE("malformed lines and failing jobs are recorded with their line; the others are done", "[batch]") {
@@ -110,7 +90,7 @@ TEST_CASE("malformed lines and failing jobs are recorded with their line; the ot
   CHECK(result.exit_code == 3);
   CHECK_THAT(result.output, Catch::Contains("8 jobs in ") && Catch::Contains("2 done, 0 skipped, 6 failed"));
 
-  auto records = status_records(dir / "status.jsonl");
+  auto records = read_status(dir / "status.jsonl");
   REQUIRE(records.size() == 8);
   CHECK(records[2].status == JobStatus::Done);
   CHECK(records[10].status == JobStatus::Done);
@@ -144,7 +124,7 @@ TEST_CASE("a failing job is tried once plus --retries times", "[batch]") {
     const auto result = run_command(in(dir, std::string(GEOSTRIP_BINARY) + " batch jobs.txt --status s.jsonl --retries " +
                                                 std::to_string(retries)));
     CHECK(result.exit_code == 3);
-    CHECK(status_records(dir / "s.jsonl")[1].attempts == attempts);
+    CHECK(read_status(dir / "s.jsonl")[1].attempts == attempts);
   }
 }
 

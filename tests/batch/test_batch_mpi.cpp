@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -13,10 +14,9 @@
 #include <random>
 #include <set>
 #include <sstream>
-#include <sys/stat.h>
 #include <thread>
 
-#include "batch/status.hpp"
+#include "support/batch_support.hpp"
 #include "support/mpi_launch.hpp"
 #include "support/test_support.hpp"
 
@@ -26,25 +26,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::vector<JobRecord> status_records(const std::string& path) {
-  std::ifstream file(path);
-  std::vector<JobRecord> records;
-  for (std::string line; std::getline(file, line);) records.push_back(record_from_json(line));
-  return records;
-}
-
-std::map<int, JobRecord> by_line(const std::vector<JobRecord>& records) {
-  std::map<int, JobRecord> map;
-  for (const JobRecord& r : records) map[r.job] = r;
-  return map;
-}
-
-std::int64_t modified_ns(const std::string& path) {
-  struct stat s {};
-  REQUIRE(stat(path.c_str(), &s) == 0);
-  return static_cast<std::int64_t>(s.st_mtim.tv_sec) * 1'000'000'000 + s.st_mtim.tv_nsec;
-}
 
 std::string file_text(const fs::path& path) {
   std::ifstream file(path);
@@ -82,7 +63,7 @@ TEST_CASE("8 jobs on 2 virtual nodes, 2 of them bad: 6 outputs, 2 failed rows; t
   INFO(first.output);
   CHECK(first.exit_code == 3);
   CHECK_THAT(first.output, Catch::Contains("8 jobs in ") && Catch::Contains("6 done, 0 skipped, 2 failed"));
-  auto records = by_line(status_records(dir / "status.jsonl"));
+  auto records = read_status(dir / "status.jsonl");
   REQUIRE(records.size() == 8);
   std::set<int> ranks;
   for (const auto& [line, r] : records) ranks.insert(r.rank);
@@ -91,12 +72,12 @@ TEST_CASE("8 jobs on 2 virtual nodes, 2 of them bad: 6 outputs, 2 failed rows; t
   CHECK_THAT(records[3].error, Catch::Contains("gone.tif: cannot open as a raster: No such file or directory"));
   CHECK(records[5].status == JobStatus::Failed);
   CHECK_THAT(records[5].error, Catch::Contains("corrupt.tif: cannot open as a raster"));
-  std::map<std::string, std::int64_t> made;
+  std::map<std::string, std::pair<ino_t, std::int64_t>> made;
   for (const std::string& name : good) {
     INFO(name);
     REQUIRE(fs::exists(dir / name));
     CHECK(Dataset(dir / name)->GetRasterXSize() == 300);
-    made[name] = modified_ns(dir / name);
+    made[name] = file_identity(dir / name);
   }
   for (const char* name : {"bad1.tif", "bad2.tif", "bad1.tif.partial", "bad2.tif.partial"})
     CHECK_FALSE(fs::exists(dir / name));
@@ -105,7 +86,7 @@ TEST_CASE("8 jobs on 2 virtual nodes, 2 of them bad: 6 outputs, 2 failed rows; t
   INFO(second.output);
   CHECK(second.exit_code == 3);
   CHECK_THAT(second.output, Catch::Contains("0 done, 6 skipped, 2 failed"));
-  records = by_line(status_records(dir / "status.jsonl"));
+  records = read_status(dir / "status.jsonl");
   REQUIRE(records.size() == 8);
   for (const auto& [line, r] : records) {
     INFO("line " << line);
@@ -113,7 +94,7 @@ TEST_CASE("8 jobs on 2 virtual nodes, 2 of them bad: 6 outputs, 2 failed rows; t
     CHECK(r.status == (bad ? JobStatus::Failed : JobStatus::Skipped));
     CHECK(r.attempts == (bad ? 2 : 0));
   }
-  for (const std::string& name : good) CHECK(modified_ns(dir / name) == made[name]);
+  for (const std::string& name : good) CHECK(file_identity(dir / name) == made[name]);
 }
 
 TEST_CASE("40 jobs of mixed sizes on 3 virtual nodes keep every rank busy", "[batch-balance]") {
@@ -166,7 +147,11 @@ TEST_CASE("a killed rank ends the batch at once; the next run skips every finish
   std::optional<Clock::time_point> killed_at;
   std::thread killer([&] {
     const auto give_up = Clock::now() + std::chrono::seconds(60);
-    while (status_records(status).size() < 3 && Clock::now() < give_up)
+    const auto lines_written = [&] {
+      const std::string text = file_text(status);
+      return std::count(text.begin(), text.end(), '\n');
+    };
+    while (lines_written() < 3 && Clock::now() < give_up)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (const auto& process : fs::directory_iterator("/proc")) {
       const std::string variables = file_text(process.path() / "environ");
@@ -185,7 +170,7 @@ TEST_CASE("a killed rank ends the batch at once; the next run skips every finish
   CHECK(killed.exit_code != 0);
   CHECK_THAT(killed.output, Catch::Contains("exited on signal 9"));
   CHECK(std::chrono::duration<double>(ended - *killed_at).count() < 10);
-  const auto finished = status_records(status);
+  const auto finished = read_status(status);
   CHECK(finished.size() >= 3);
   CHECK(finished.size() < 24);
   // Whatever is at an output path is complete.
@@ -197,10 +182,10 @@ TEST_CASE("a killed rank ends the batch at once; the next run skips every finish
   const auto again = run_command(command);
   INFO(again.output);
   REQUIRE(again.exit_code == 0);
-  const auto rerun = by_line(status_records(status));
+  const auto rerun = read_status(status);
   REQUIRE(rerun.size() == 24);
-  for (const JobRecord& r : finished) {
-    INFO("line " << r.job);
-    CHECK(rerun.at(r.job).status == JobStatus::Skipped);
+  for (const auto& [line, r] : finished) {
+    INFO("line " << line);
+    CHECK(rerun.at(line).status == JobStatus::Skipped);
   }
 }
