@@ -33,6 +33,7 @@ TEST_CASE("the user guide's find|sed manifest runs every scene, and a second run
   INFO(first.output);
   REQUIRE(first.exit_code == 0);
   CHECK_THAT(first.output, Catch::Contains("3 jobs in ") && Catch::Contains("3 done, 0 skipped, 0 failed"));
+  CHECK_THAT(first.output, Catch::Contains("geostrip: 3/3 jobs (100%), "));  // progress, as a log line off a terminal
   auto records = read_status(dir / "status.jsonl");
   REQUIRE(records.size() == 3);
   for (const auto& [line, record] : records) {
