@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "core/error.hpp"
 #include "engine/fingerprint.hpp"
 #include "parallel/collective.hpp"
+#include "parallel/interrupt.hpp"
 
 namespace geostrip {
 
@@ -97,6 +99,10 @@ JobRecord run_job(const std::string& payload, const RunParser& parse, int retrie
         break;
       } catch (const UsageError&) {
         throw;  // wrong the same way every time
+      } catch (const Interrupted& e) {
+        record.error = e.what();
+        record.interrupted = e.signal();
+        break;
       } catch (const std::exception& e) {
         record.error = e.what();
       }
@@ -148,7 +154,9 @@ BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& opt
   const Communicator self = Communicator::self();
   const Topology topology = alone(job.topology);
   const Job alone_job{self, topology};
-  deal_jobs(
+  // A signal on rank 0, or a job a signal stopped on any rank, ends the dealing.
+  std::atomic<int> interrupted{0};
+  const std::size_t dealt = deal_jobs(
       job.comm, plan.jobs,
       [&](const std::string& payload) {
         return to_json_line(run_job(payload, parse, options.retries, alone_job, me));
@@ -158,11 +166,18 @@ BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& opt
         RankLoad& load = summary.ranks[static_cast<std::size_t>(r.rank)];
         ++load.jobs;
         load.busy_seconds += r.seconds;
+        if (r.interrupted) interrupted = r.interrupted;
         record(r);
+      },
+      [&] {
+        if (const int signal = interrupt_signal()) interrupted = signal;
+        return interrupted != 0;
       });
   summary.seconds = seconds_since(start);
+  summary.not_started = static_cast<int>(plan.jobs.size() - dealt);
   progress.finish();
   summary.failed = static_cast<int>(job.comm.broadcast(summary.failed, 0));
+  summary.interrupted = static_cast<int>(job.comm.broadcast(interrupted, 0));
   return summary;
 }
 
@@ -181,6 +196,8 @@ std::string batch_report(const BatchSummary& summary, const std::string& command
                 {"done", summary.done},
                 {"skipped", summary.skipped},
                 {"failed", summary.failed}}},
+              {"not_started", summary.not_started},
+              {"interrupted_by", summary.interrupted ? json(signal_name(summary.interrupted)) : json(nullptr)},
               {"seconds", summary.seconds},
               {"jobs_per_minute", summary.jobs_per_minute()},
               {"ranks", ranks}}

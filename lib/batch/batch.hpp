@@ -31,6 +31,8 @@ struct BatchSummary {
   int done = 0;
   int skipped = 0;
   int failed = 0;
+  int not_started = 0;  // left when a signal stopped the dealing
+  int interrupted = 0;  // that signal, or 0
   double seconds = 0;
   std::vector<RankLoad> ranks;  // indexed by rank
   double jobs_per_minute() const { return seconds > 0 ? total / seconds * 60 : 0; }
@@ -38,8 +40,9 @@ struct BatchSummary {
 
 // Collective over the job's ranks. A job whose output exists with this job's
 // fingerprint is skipped; a failed job is tried `retries` more times, then
-// recorded as failed while the rest go on. The summary is complete on rank 0;
-// every rank knows `failed`.
+// recorded as failed while the rest go on. A signal stops the dealing: jobs in
+// flight stop at their next round (resumable) or finish. The summary is
+// complete on rank 0; every rank knows `failed` and `interrupted`.
 BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& options, const RunParser& parse,
                        const Job& job);
 

@@ -1,6 +1,5 @@
 #include "batch/dispatch.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <exception>
 #include <mutex>
@@ -26,6 +25,34 @@ void work_for_root(const Communicator& comm, const JobWork& work) {
     result = work(message->text);
   }
 }
+
+// The queue of jobs on rank 0, taken by its main thread (for other ranks) and
+// by its job thread.
+class Dealer {
+ public:
+  Dealer(const std::vector<std::string>& jobs, const StopDealing& stop) : jobs_(jobs), stop_(stop) {}
+  // The next job, or nullptr when all are dealt or dealing has stopped.
+  const std::string* take() {
+    std::lock_guard lock(mutex_);
+    stopped_ = stopped_ || stop_();
+    return !stopped_ && next_ < jobs_.size() ? &jobs_[next_++] : nullptr;
+  }
+  bool exhausted() const {
+    std::lock_guard lock(mutex_);
+    return stopped_ || next_ == jobs_.size();
+  }
+  std::size_t dealt() const {
+    std::lock_guard lock(mutex_);
+    return next_;
+  }
+
+ private:
+  const std::vector<std::string>& jobs_;
+  const StopDealing& stop_;
+  mutable std::mutex mutex_;
+  std::size_t next_ = 0;
+  bool stopped_ = false;
+};
 
 // Rank 0's own jobs, run on a thread of their own; results wait for the main thread.
 class LocalWorker {
@@ -63,20 +90,18 @@ class LocalWorker {
 
 }  // namespace
 
-void deal_jobs(const Communicator& comm, const std::vector<std::string>& jobs, const JobWork& work,
-               const JobDone& done) {
-  if (comm.rank() != 0) return work_for_root(comm, work);
-
-  std::atomic<std::size_t> next{0};
-  const auto take = [&]() -> const std::string* {
-    const std::size_t i = next++;
-    return i < jobs.size() ? &jobs[i] : nullptr;
-  };
+std::size_t deal_jobs(const Communicator& comm, const std::vector<std::string>& jobs, const JobWork& work,
+                      const JobDone& done, const StopDealing& stop) {
+  if (comm.rank() != 0) {
+    work_for_root(comm, work);
+    return 0;
+  }
+  Dealer dealer(jobs, stop);
   const auto workers = static_cast<std::size_t>(comm.size() - 1);
   std::vector<int> idle;  // workers that asked for a job when none was left
   std::size_t finished = 0;
-  LocalWorker local(work, take);
-  while (finished < jobs.size() || idle.size() < workers) {
+  LocalWorker local(work, [&] { return dealer.take(); });
+  while (!dealer.exhausted() || finished < dealer.dealt() || idle.size() < workers) {
     bool busy = false;
     for (const std::string& result : local.collect()) {
       done(result);
@@ -88,7 +113,7 @@ void deal_jobs(const Communicator& comm, const std::vector<std::string>& jobs, c
         done(message->text);
         ++finished;
       }
-      if (const std::string* job = take())
+      if (const std::string* job = dealer.take())
         comm.send(message->source, kJobTag, *job);
       else
         idle.push_back(message->source);
@@ -97,6 +122,7 @@ void deal_jobs(const Communicator& comm, const std::vector<std::string>& jobs, c
     if (!busy) std::this_thread::sleep_for(kPollInterval);
   }
   for (const int worker : idle) comm.send(worker, kStopTag, "");
+  return dealer.dealt();
 }
 
 }  // namespace geostrip

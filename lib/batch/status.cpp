@@ -22,7 +22,7 @@ std::string_view status_name(JobStatus status) {
 std::string to_json_line(const JobRecord& r) {
   return json{{"job", r.job},         {"output", r.output}, {"status", status_name(r.status)},
               {"attempts", r.attempts}, {"seconds", r.seconds}, {"error", r.error},
-              {"rank", r.rank},       {"host", r.host}}
+              {"rank", r.rank},       {"host", r.host},         {"interrupted", r.interrupted}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -38,6 +38,7 @@ JobRecord record_from_json(std::string_view line) {
   r.error = j.at("error");
   r.rank = j.at("rank");
   r.host = j.at("host");
+  r.interrupted = j.at("interrupted");
   return r;
 }
 

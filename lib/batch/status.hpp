@@ -21,9 +21,10 @@ struct JobRecord {
   std::string error;
   int rank = 0;
   std::string host;
+  int interrupted = 0;  // the signal that stopped the job (failed, and resumable), or 0
 };
 
-// One JSON object on one line: job, output, status, attempts, seconds, error, rank, host.
+// One JSON object on one line: job, output, status, attempts, seconds, error, rank, host, interrupted.
 std::string to_json_line(const JobRecord& record);
 JobRecord record_from_json(std::string_view line);
 

@@ -16,6 +16,7 @@
 #include "kernels/kernel_args.hpp"
 #include "kernels/registry.hpp"
 #include "parallel/collective.hpp"
+#include "parallel/interrupt.hpp"
 #include "parallel/launch_check.hpp"
 #include "parallel/mpi.hpp"
 #include "parallel/resources.hpp"
@@ -32,6 +33,7 @@ namespace {
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitSomeJobsFailed = 3;
+constexpr int kExitInterrupted = 75;  // EX_TEMPFAIL: run again to resume
 
 // Options that decide what each rank uses (run, synth, demo, check).
 struct LaunchArgs {
@@ -64,6 +66,7 @@ struct OutputArgs {
   std::optional<int> level;
   int tile = 512;
   bool overwrite = false;
+  bool no_resume = false;
 
   void add_to(CLI::App& command) {
     command.add_option("--block-rows", block_rows, "rows per block, halo excluded (N or auto)");
@@ -71,6 +74,7 @@ struct OutputArgs {
     command.add_option("--level", level, "codec level (deflate 1-12, zstd 1-22)");
     command.add_option("--tile", tile, "output tile edge, a multiple of 16")->capture_default_str();
     command.add_flag("--overwrite", overwrite, "replace an existing output");
+    command.add_flag("--no-resume", no_resume, "start over instead of resuming an interrupted output");
   }
   EngineOptions engine() const {
     EngineOptions options;
@@ -79,6 +83,7 @@ struct OutputArgs {
     options.write.level = level;
     options.write.tile = tile;
     options.write.overwrite = overwrite;
+    options.write.resume = !no_resume;
     return options;
   }
 };
@@ -211,7 +216,7 @@ RunRequest parse_job(const std::vector<std::string>& arguments, const CLI::App& 
     if (run.get_option(name)->count() > 0)
       throw UsageError(std::string(name) + " is set for the whole batch: give it to geostrip batch");
   apply_config(run);
-  for (const char* name : {"--block-rows", "--compress", "--level", "--tile", "--overwrite"}) {
+  for (const char* name : {"--block-rows", "--compress", "--level", "--tile", "--overwrite", "--no-resume"}) {
     CLI::Option* mine = run.get_option(name);
     const CLI::Option* given = batch.get_option(name);
     if (mine->count() > 0 || given->count() == 0) continue;
@@ -285,10 +290,12 @@ class Console {
 };
 
 void print_summary(const Console& console, const std::string& output, const RunSummary& s) {
+  if (s.resumed_rows > 0)
+    console.out("resumed {}: rows 0-{} were written by an interrupted run\n", output, s.resumed_rows - 1);
   console.out("wrote {} ({}x{} pixels, {} blocks of {} rows, halo {}, {} rank(s) x {} threads) in {:.2f} s, "
               "{:.1f} Mpixel/s\n",
               output, s.size.rows, s.size.cols, s.blocks, s.block_rows, s.halo.rows, s.ranks, s.threads, s.seconds,
-              static_cast<double>(s.size.pixels()) / s.seconds / 1e6);
+              static_cast<double>((s.size.rows - s.resumed_rows) * s.size.cols) / s.seconds / 1e6);
 }
 
 // One rank per node, and no oversubscription: checked on every rank from the
@@ -313,8 +320,9 @@ std::vector<Finding> check_launch(const Topology& topology, const LaunchArgs& la
 }
 
 void print_batch_summary(const Console& console, const BatchSummary& s) {
-  console.out("batch: {} jobs in {:.2f} s ({:.1f} jobs/min): {} done, {} skipped, {} failed\n", s.total, s.seconds,
-              s.jobs_per_minute(), s.done, s.skipped, s.failed);
+  console.out("batch: {} jobs in {:.2f} s ({:.1f} jobs/min): {} done, {} skipped, {} failed{}\n", s.total, s.seconds,
+              s.jobs_per_minute(), s.done, s.skipped, s.failed,
+              s.not_started ? fmt::format(", {} not started", s.not_started) : "");
   for (const RankLoad& r : s.ranks)
     console.out("  rank {} on {}: {} jobs, busy {:.2f} s ({:.0f}%)\n", r.rank, r.host, r.jobs, r.busy_seconds,
                 s.seconds > 0 ? 100 * r.busy_seconds / s.seconds : 0.0);
@@ -387,6 +395,7 @@ int main(int argc, char** argv) {
   }
   const Communicator world = Communicator::world();
   const Console console(world);
+  install_interrupt_handlers();
 
   CLI::App app{"geostrip: satellite rasters in row blocks with halos, on threads and nodes"};
   app.set_version_flag("--version", GEOSTRIP_VERSION);
@@ -448,6 +457,11 @@ int main(int argc, char** argv) {
         collectively(world, host_name(), [&] {
           if (world.rank() == 0) write_report(batch_command.report, batch_report(summary, command_line(argc, argv)));
         });
+      if (summary.interrupted) {
+        console.err("geostrip: batch interrupted by {}: {} job(s) not started; run the same command again to go on\n",
+                    signal_name(summary.interrupted), summary.not_started);
+        return kExitInterrupted;
+      }
       if (summary.failed > 0) return kExitSomeJobsFailed;
     } else if (app.got_subcommand("synth")) {
       run_synth(synth_command, job, console);
@@ -458,6 +472,9 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     console.err("geostrip: error: {}\n", e.what());
     return kExitUsage;
+  } catch (const Interrupted& e) {
+    console.err("geostrip: {}\n", e.what());
+    return kExitInterrupted;
   } catch (const JobError& e) {
     console.err("geostrip: error (rank {} on {}): {}\n", e.rank(), e.host(), e.what());
     return kExitFailed;

@@ -32,4 +32,15 @@ class JobError : public Error {
   std::string host_;
 };
 
+// A run stopped by SIGTERM, SIGINT or SIGUSR1 after finishing the blocks in
+// flight: exit 75, and the same command resumes. Every rank agrees on it.
+class Interrupted : public Error {
+ public:
+  Interrupted(const std::string& message, int signal) : Error(message), signal_(signal) {}
+  int signal() const { return signal_; }
+
+ private:
+  int signal_;
+};
+
 }  // namespace geostrip

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "parallel/bounded_queue.hpp"
+#include "parallel/interrupt.hpp"
 
 namespace geostrip {
 
@@ -62,8 +63,8 @@ class Writer {
 
 }  // namespace
 
-void run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
-                const BlockProducer& produce, const BlockSink& sink) {
+int run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
+               const BlockProducer& produce, const BlockSink& sink) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   const auto rank = static_cast<std::size_t>(comm.rank());
   const std::size_t round_size = ranks * static_cast<std::size_t>(options.blocks_per_rank);
@@ -71,7 +72,10 @@ void run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, cons
   std::optional<Writer> writer;
   if (rank == 0) writer.emplace(sink, error);
 
+  int signal = 0;
   for (std::size_t first = 0; first < blocks.size(); first += round_size) {
+    signal = static_cast<int>(comm.max(interrupt_signal()));
+    if (signal != 0) break;
     // This rank's blocks of the round: every ranks-th, starting at its rank.
     std::vector<RowBlock> mine;
     for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
@@ -98,6 +102,7 @@ void run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, cons
   }
   if (writer) writer->finish();
   error.rethrow();
+  return signal;
 }
 
 }  // namespace geostrip

@@ -27,9 +27,12 @@ struct DriverOptions {
   std::size_t max_message = max_message_bytes();
 };
 
-// Collective over `comm`. Rethrows the first failure of this rank's blocks or
-// of the writer; the caller ends the job (other ranks may be in a gather).
-void run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
+// Collective over `comm`. Before each round the ranks agree whether any of
+// them received an interrupt signal (parallel/interrupt.hpp); if so, the
+// rounds already computed are written and no more start. Returns that signal,
+// or 0 when every block was written. Rethrows the first failure of this rank's
+// blocks or of the writer; the caller ends the job (other ranks may be in a gather).
+int run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
                 const BlockProducer& produce, const BlockSink& sink);
 
 }  // namespace geostrip

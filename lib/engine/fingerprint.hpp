@@ -1,16 +1,14 @@
 #pragma once
 // A run's fingerprint: everything that decides its output file. It is stored
-// in the output's metadata, so a batch can tell an output this very job made
-// (skip it) from one another job made (refuse it).
+// in the output's metadata (kFingerprintKey), so a batch can tell an output
+// this very job made (skip it) from one another job made (refuse it), and in
+// the journal of a partial output, so only the same job resumes it.
 #include <optional>
 #include <string>
 
 #include "engine/run.hpp"
 
 namespace geostrip {
-
-// The metadata item that holds the fingerprint.
-inline constexpr const char* kFingerprintKey = "GEOSTRIP_FINGERPRINT";
 
 // Canonical JSON of the operation, its options, the inputs (name, path, band,
 // file size and modification time, from stat: no input is opened), the nodata

@@ -1,5 +1,7 @@
 #include "engine/run.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -10,6 +12,7 @@
 #include "io/raster_input.hpp"
 #include "kernels/registry.hpp"
 #include "parallel/collective.hpp"
+#include "parallel/interrupt.hpp"
 
 namespace geostrip {
 
@@ -106,8 +109,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
       WriteOptions write = request.engine.write;
       write.threads = me.threads;
       writer.emplace(OutputSpec{request.output, out_size, scale(grid.georef, spec.stride), spec.output_type,
-                                spec.output_bands, spec.color, spec.output_nodata,
-                                {{kFingerprintKey, job_fingerprint(request)}}},
+                                spec.output_bands, spec.color, spec.output_nodata, job_fingerprint(request)},
                      write);
     }
   });
@@ -122,7 +124,9 @@ RunSummary run(const RunRequest& request, const Job& job) {
   const std::int64_t block_rows =
       request.engine.block_rows ? *request.engine.block_rows
                                 : agreed_block_rows(job, out_size.rows, input_row_bytes, output_row_bytes, grid.tile_rows);
-  const std::vector<RowBlock> blocks = split_rows(out_size.rows, block_rows);
+  // A resumed output has its first rows on disk already: only the rest is computed.
+  const std::int64_t resumed_rows = job.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
+  const std::vector<RowBlock> blocks = split_rows(RowBlock{resumed_rows, out_size.rows}, block_rows);
 
   // One GDAL handle per thread and input: handles are never shared between threads.
   std::vector<std::vector<std::unique_ptr<RowReader>>> readers(static_cast<std::size_t>(me.threads));
@@ -144,13 +148,20 @@ RunSummary run(const RunRequest& request, const Job& job) {
     kernel->compute(kernel_inputs, {grid.size, source}, out.front());
     return out;
   };
-  run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<BlockBuffer>&& out) {
-    writer->write(std::move(out.front()));
-  });
+  const int signal = run_blocks(blocks, job.comm, driver_options(job), produce,
+                                [&](std::vector<BlockBuffer>&& out) { writer->write(std::move(out.front())); });
+  if (signal != 0) {
+    const std::int64_t rows = writer ? writer->suspend() : 0;
+    throw Interrupted(fmt::format("interrupted by {}: rows 0-{} of {} are in {}; run the same command again to "
+                                  "resume",
+                                  signal_name(signal), rows - 1, out_size.rows, partial_path(request.output)),
+                      signal);
+  }
   if (writer) writer->commit();
 
-  return {out_size, job.comm.size(), me.threads, block_rows, blocks.size(), halo,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+  return {out_size,     job.comm.size(), me.threads,
+          block_rows,   blocks.size(),   halo,
+          resumed_rows, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
 }
 
 }  // namespace geostrip

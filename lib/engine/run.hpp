@@ -40,12 +40,14 @@ struct RunSummary {
   int ranks = 1;
   int threads = 0;
   std::int64_t block_rows = 0;
-  std::size_t blocks = 0;
+  std::size_t blocks = 0;  // computed by this run
   Halo halo;
+  std::int64_t resumed_rows = 0;  // on disk from an interrupted run
   double seconds = 0;
 };
 
-// Collective over the job's ranks.
+// Collective over the job's ranks. Throws Interrupted (on every rank) when a
+// signal stopped it; the partial output and its journal are then kept.
 RunSummary run(const RunRequest& request, const Job& job);
 
 // How this rank runs the job's blocks: its own threads, and rounds of two

@@ -13,12 +13,12 @@ RowBlock crop(RowBlock block, RowBlock extent) {
   return cut;
 }
 
-std::vector<RowBlock> split_rows(std::int64_t rows, std::int64_t block_rows) {
+std::vector<RowBlock> split_rows(RowBlock extent, std::int64_t block_rows) {
   assert(block_rows > 0);
   std::vector<RowBlock> blocks;
-  blocks.reserve(static_cast<std::size_t>((rows + block_rows - 1) / block_rows));
-  for (std::int64_t begin = 0; begin < rows; begin += block_rows)
-    blocks.push_back({begin, std::min(rows, begin + block_rows)});
+  blocks.reserve(static_cast<std::size_t>((extent.rows() + block_rows - 1) / block_rows));
+  for (std::int64_t begin = extent.begin; begin < extent.end; begin += block_rows)
+    blocks.push_back({begin, std::min(extent.end, begin + block_rows)});
   return blocks;
 }
 

@@ -51,8 +51,11 @@ RowBlock pad(RowBlock block, std::int64_t halo);
 // The part of `block` inside `extent`.
 RowBlock crop(RowBlock block, RowBlock extent);
 
-// Consecutive blocks of `block_rows` rows covering [0, rows); the last may be shorter.
-std::vector<RowBlock> split_rows(std::int64_t rows, std::int64_t block_rows);
+// Consecutive blocks of `block_rows` rows covering `extent`; the last may be shorter.
+std::vector<RowBlock> split_rows(RowBlock extent, std::int64_t block_rows);
+inline std::vector<RowBlock> split_rows(std::int64_t rows, std::int64_t block_rows) {
+  return split_rows(RowBlock{0, rows}, block_rows);
+}
 
 // Output grid of a strided operation: whole cells only.
 RasterSize output_size(RasterSize input, Stride stride);

@@ -2,9 +2,11 @@
 
 #include <cpl_string.h>
 #include <ogr_spatialref.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
@@ -20,6 +22,7 @@ CPLStringList creation_options(const OutputSpec& spec, const WriteOptions& optio
   list.SetNameValue("BLOCKXSIZE", std::to_string(options.tile).c_str());
   list.SetNameValue("BLOCKYSIZE", std::to_string(options.tile).c_str());
   list.SetNameValue("BIGTIFF", "IF_SAFER");
+  list.SetNameValue("SPARSE_OK", "TRUE");  // an interrupted file holds only the tiles written
   list.SetNameValue("NUM_THREADS", std::to_string(std::max(1, options.threads)).c_str());
   // Horizontal differencing for integers, floating-point for floats, none for
   // complex samples (libtiff's predictors do not take them).
@@ -46,6 +49,15 @@ CPLStringList creation_options(const OutputSpec& spec, const WriteOptions& optio
     list.SetNameValue("ALPHA", "YES");
   }
   return list;
+}
+
+// A file, or a directory after a rename in it ("" is the current one), to disk.
+void sync_file(const std::string& path) {
+  const int fd = ::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  const int error = errno;
+  if (fd >= 0) ::close(fd);
+  if (!synced) throw Error((path.empty() ? "." : path) + ": cannot sync to disk: " + std::strerror(error));
 }
 
 void check_level(const WriteOptions& options) {
@@ -82,6 +94,7 @@ std::string_view codec_name(Codec codec) {
 
 std::string partial_path(const std::string& path) { return path + ".partial"; }
 
+
 GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options)
     : spec_(std::move(spec)), partial_(partial_path(spec_.path)), tile_rows_(options.tile) {
   check_level(options);
@@ -90,6 +103,32 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options)
   if (!options.overwrite && std::filesystem::exists(spec_.path))
     throw Error(spec_.path + ": exists; pass --overwrite to replace it");
   init_gdal();
+  if (!open_to_resume(options)) create(options);
+  next_row_ = rows_on_disk_ = resumed_rows_;
+  if (!spec_.fingerprint.empty())
+    journal_.emplace(Journal::path_for(spec_.path), spec_.fingerprint, resumed_rows_);
+}
+
+bool GeoTiffWriter::open_to_resume(const WriteOptions& options) {
+  if (!options.resume || spec_.fingerprint.empty() || !std::filesystem::exists(partial_)) return false;
+  const auto rows = Journal::rows_written(Journal::path_for(spec_.path), spec_.fingerprint);
+  if (!rows || *rows > spec_.size.rows || (*rows % tile_rows_ != 0 && *rows != spec_.size.rows)) return false;
+  CPLStringList open_options;
+  open_options.SetNameValue("NUM_THREADS", std::to_string(std::max(1, options.threads)).c_str());
+  CPLErrorReset();
+  GdalDataset partial(GDALDataset::Open(partial_.c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE, nullptr,
+                                        open_options.List()));
+  // A partial file that does not open as this output is started over.
+  if (!partial || partial->GetRasterYSize() != spec_.size.rows || partial->GetRasterXSize() != spec_.size.cols ||
+      partial->GetRasterCount() != spec_.bands ||
+      partial->GetRasterBand(1)->GetRasterDataType() != to_gdal(spec_.type))
+    return false;
+  dataset_ = std::move(partial);
+  resumed_rows_ = *rows;
+  return true;
+}
+
+void GeoTiffWriter::create(const WriteOptions& options) {
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
   CPLErrorReset();
   CPLStringList create = creation_options(spec_, options);
@@ -106,12 +145,13 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options)
   if (spec_.nodata)
     for (int b = 1; b <= spec_.bands; ++b) dataset_->GetRasterBand(b)->SetNoDataValue(*spec_.nodata);
   dataset_->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);
-  for (const auto& [key, value] : spec_.metadata) dataset_->SetMetadataItem(key.c_str(), value.c_str());
+  if (!spec_.fingerprint.empty()) dataset_->SetMetadataItem(kFingerprintKey, spec_.fingerprint.c_str());
 }
 
 GeoTiffWriter::~GeoTiffWriter() {
-  if (committed_) return;
+  if (kept_) return;
   dataset_.reset();
+  if (journal_) journal_->remove();
   std::error_code ignored;
   std::filesystem::remove(partial_, ignored);
 }
@@ -163,20 +203,38 @@ void GeoTiffWriter::write_tile_row() {
   if (status >= CE_Failure)
     throw Error(partial_ + ": writing rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1) +
                 " failed: " + gdal_error_or("I/O error"));
+  rows_on_disk_ = rows.end;
+  if (journal_) {
+    sync_file(partial_);
+    journal_->record(rows_on_disk_);
+  }
+}
+
+void GeoTiffWriter::close_and_sync() {
+  CPLErrorReset();
+  dataset_.reset();
+  if (CPLGetLastErrorType() >= CE_Failure)
+    throw Error(partial_ + ": closing failed: " + gdal_error_or("I/O error"));
+  sync_file(partial_);
 }
 
 void GeoTiffWriter::commit() {
   if (next_row_ != spec_.size.rows || !pending_.empty())
     throw Error(partial_ + ": internal error: " + std::to_string(next_row_) + " of " +
                 std::to_string(spec_.size.rows) + " rows written at commit");
-  CPLErrorReset();
-  dataset_.reset();
-  if (CPLGetLastErrorType() >= CE_Failure)
-    throw Error(partial_ + ": closing failed: " + gdal_error_or("I/O error"));
+  close_and_sync();
   std::error_code error;
   std::filesystem::rename(partial_, spec_.path, error);
   if (error) throw Error(spec_.path + ": cannot rename from " + partial_ + ": " + error.message());
-  committed_ = true;
+  kept_ = true;
+  sync_file(std::filesystem::path(spec_.path).parent_path().string());
+  if (journal_) journal_->remove();
+}
+
+std::int64_t GeoTiffWriter::suspend() {
+  close_and_sync();
+  kept_ = true;
+  return rows_on_disk_;
 }
 
 }  // namespace geostrip

@@ -1,6 +1,8 @@
 #pragma once
 // Writes a tiled, compressed GeoTIFF as PATH.partial and renames it to PATH
-// only when every row is written, so a file at PATH is always complete.
+// only when every row is written, so a file at PATH is always complete. With
+// a fingerprint, a journal (PATH.journal) records the rows on disk, and a
+// later writer of the same job resumes after them.
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 #include "geometry/georeference.hpp"
 #include "io/block_writer.hpp"
 #include "io/gdal.hpp"
+#include "io/journal.hpp"
 
 namespace geostrip {
 
@@ -23,8 +26,12 @@ struct WriteOptions {
   std::optional<int> level;  // codec default when unset
   int tile = 512;            // tile edge, a multiple of 16
   bool overwrite = false;
-  int threads = 1;  // encoder threads
+  bool resume = true;  // continue a partial output of the same job
+  int threads = 1;     // encoder threads
 };
+
+// The metadata item that carries the job's fingerprint.
+inline constexpr const char* kFingerprintKey = "GEOSTRIP_FINGERPRINT";
 
 struct OutputSpec {
   std::string path;
@@ -34,39 +41,57 @@ struct OutputSpec {
   int bands = 1;
   ColorModel color = ColorModel::Gray;
   std::optional<double> nodata;
-  std::map<std::string, std::string> metadata;  // dataset metadata items (default domain)
+  // What made the output (see engine/fingerprint.hpp): stored in its
+  // metadata and its journal. Without one, nothing is journaled or resumed.
+  std::string fingerprint;
 };
 
 std::string partial_path(const std::string& path);
 
 class GeoTiffWriter final : public BlockWriter {
  public:
-  // Refuses an existing PATH unless options.overwrite; creates PATH.partial.
+  // Refuses an existing PATH unless options.overwrite. Continues PATH.partial
+  // when its journal is this job's (and options.resume), else creates it.
   GeoTiffWriter(OutputSpec spec, const WriteOptions& options);
   GeoTiffWriter(const GeoTiffWriter&) = delete;
   GeoTiffWriter& operator=(const GeoTiffWriter&) = delete;
-  // An uncommitted writer removes its partial file.
+  // A writer neither committed nor suspended removes its partial file and journal.
   ~GeoTiffWriter() override;
 
-  // Accepts blocks of whole rows (all bands, the output's type) in any order.
-  // Rows are assembled into whole tile rows so that every tile is encoded once.
+  // Rows [0, n) already on disk from an earlier run: blocks start there.
+  std::int64_t resumed_rows() const { return resumed_rows_; }
+
+  // Accepts blocks of whole rows (all bands, the output's type) from
+  // resumed_rows() on, in any order. Rows are assembled into whole tile rows
+  // so that every tile is encoded once.
   void write(BlockBuffer block) override;
 
-  // Every row has been written: flush, close, rename PATH.partial to PATH.
+  // Every row has been written: flush, close and sync PATH.partial, rename it
+  // to PATH, sync the directory, remove the journal.
   void commit() override;
 
+  // Interrupted: close and sync what is written and keep the partial file and
+  // journal for the next run to resume. Returns the rows on disk.
+  std::int64_t suspend();
+
  private:
+  bool open_to_resume(const WriteOptions& options);
+  void create(const WriteOptions& options);
   void append_pending();
   void write_tile_row();
+  void close_and_sync();
 
   OutputSpec spec_;
   std::string partial_;
   std::int64_t tile_rows_;
+  std::optional<Journal> journal_;
+  std::int64_t resumed_rows_ = 0;
   GdalDataset dataset_;
   std::map<std::int64_t, BlockBuffer> pending_;  // blocks ahead of next_row_, by first row
   BlockBuffer tile_row_;
-  std::int64_t next_row_ = 0;  // first row not yet copied into tile_row_
-  bool committed_ = false;
+  std::int64_t next_row_ = 0;      // first row not yet copied into tile_row_
+  std::int64_t rows_on_disk_ = 0;  // rows [0, n) written, flushed and synced
+  bool kept_ = false;  // committed or suspended
 };
 
 }  // namespace geostrip

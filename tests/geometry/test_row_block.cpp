@@ -20,6 +20,11 @@ TEST_CASE("a window's halo is half its size, rounded down", "[geometry]") {
   CHECK(Window{31, 5}.halo() == Halo{15, 2});
 }
 
+TEST_CASE("split_rows of an extent starts at the extent, e.g. where a resumed run goes on", "[geometry]") {
+  CHECK(split_rows(RowBlock{512, 1100}, 256) == std::vector<RowBlock>{{512, 768}, {768, 1024}, {1024, 1100}});
+  CHECK(split_rows(RowBlock{100, 100}, 7).empty());
+}
+
 TEST_CASE("split_rows partitions the rows exactly, in order", "[geometry]") {
   for (std::int64_t rows = 1; rows <= 64; ++rows) {
     for (const std::int64_t block_rows : {std::int64_t{1}, std::int64_t{2}, std::int64_t{7}, std::int64_t{13},
