@@ -13,11 +13,11 @@
 #include <optional>
 #include <random>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "support/batch_support.hpp"
 #include "support/mpi_launch.hpp"
+#include "support/process.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip;
@@ -26,13 +26,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string file_text(const fs::path& path) {
-  std::ifstream file(path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 std::string batch_on(int nodes, const std::string& arguments) {
   return virtual_nodes(nodes) + " " + GEOSTRIP_BINARY + " batch " + arguments + " --threads 1";
@@ -146,21 +139,12 @@ TEST_CASE("a killed rank ends the batch at once; the next run skips every finish
   // Kill rank 1 (found through Open MPI's environment) once a few jobs are done.
   std::optional<Clock::time_point> killed_at;
   std::thread killer([&] {
-    const auto give_up = Clock::now() + std::chrono::seconds(60);
-    const auto lines_written = [&] {
+    wait_until([&] {
       const std::string text = file_text(status);
-      return std::count(text.begin(), text.end(), '\n');
-    };
-    while (lines_written() < 3 && Clock::now() < give_up)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    for (const auto& process : fs::directory_iterator("/proc")) {
-      const std::string variables = file_text(process.path() / "environ");
-      const std::string arguments = file_text(process.path() / "cmdline");
-      if (arguments.find(dir / "jobs.txt") != std::string::npos &&
-          variables.find(std::string("OMPI_COMM_WORLD_RANK=1") + '\0') != std::string::npos &&
-          kill(std::stoi(process.path().filename()), SIGKILL) == 0)
-        killed_at = Clock::now();
-    }
+      return std::count(text.begin(), text.end(), '\n') >= 3;
+    });
+    const auto ranks = mpi_ranks(dir / "jobs.txt");
+    if (ranks.count(1) && kill(ranks.at(1), SIGKILL) == 0) killed_at = Clock::now();
   });
   const auto killed = run_command(command);
   const auto ended = Clock::now();

@@ -1,0 +1,106 @@
+// A signal stops a run after the blocks in flight (exit 75, nothing at the
+// output path); the same command resumes from the journal and writes the
+// pixels an uninterrupted run writes.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <random>
+
+#include "io/journal.hpp"
+#include "support/process.hpp"
+#include "support/test_support.hpp"
+
+using namespace geostrip;
+using namespace geostrip::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// 3000 rows in 64-row blocks (47 of them, rounds of 4 on 2 threads) and
+// 256-row tiles: the journal grows every tile row.
+struct Job {
+  TempDir dir;
+  std::string reference = dir / "uninterrupted.tif";
+  Job() {
+    REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x1500 --tile 256").exit_code == 0);
+    REQUIRE(run_geostrip(arguments(reference)).exit_code == 0);
+  }
+  std::string arguments(const std::string& output) const {
+    return "run median -i src=" + dir / "s/B04.tif" + " --window 9x9 -o " + output +
+           " --tile 256 --block-rows 64 --threads 2";
+  }
+  // Starts the run and sends `signal` at half-time, when half the rows are on disk.
+  CommandResult interrupt(const std::string& output, int signal) const {
+    const std::string log = output + ".log";
+    const pid_t pid = spawn(std::string(GEOSTRIP_BINARY) + " " + arguments(output), log);
+    const std::string journal = Journal::path_for(output);
+    REQUIRE(wait_until([&] { return file_text(journal).find("\nrows 1536 ") != std::string::npos; }));
+    kill(pid, signal);
+    return {wait_exit(pid), file_text(log)};
+  }
+};
+
+void check_interrupted(const CommandResult& result, const std::string& output, const std::string& signal) {
+  INFO(result.output);
+  CHECK(result.exit_code == 75);
+  CHECK_THAT(result.output, Catch::Contains("interrupted by " + signal) &&
+                                Catch::Contains("run the same command again to resume"));
+  CHECK_FALSE(fs::exists(output));
+  CHECK(fs::exists(output + ".partial"));
+  CHECK(fs::exists(Journal::path_for(output)));
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM at half-time gives exit 75; the same command resumes to the uninterrupted pixels", "[cli]") {
+  Job job;
+  const std::string output = job.dir / "out.tif";
+  check_interrupted(job.interrupt(output, SIGTERM), output, "SIGTERM");
+
+  const auto resumed = run_geostrip(job.arguments(output));
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.output, Catch::Contains("resumed " + output + ": rows 0-"));
+  // Only the blocks after the rows on disk are computed: at most the 23 of the second half, not 47.
+  CHECK_THAT(resumed.output, Catch::Matches("(.|\n)*wrote .*, ([1-9]|1[0-9]|2[0-3]) blocks of 64 rows(.|\n)*"));
+  CHECK(read_raw(output) == read_raw(job.reference));
+  CHECK_FALSE(fs::exists(output + ".partial"));
+  CHECK_FALSE(fs::exists(Journal::path_for(output)));
+}
+
+TEST_CASE("SIGUSR1 and SIGINT interrupt too; --no-resume starts over", "[cli]") {
+  Job job;
+  const std::string output = job.dir / "out.tif";
+  check_interrupted(job.interrupt(output, SIGUSR1), output, "SIGUSR1");
+  const auto over = run_geostrip(job.arguments(output) + " --no-resume");
+  INFO(over.output);
+  REQUIRE(over.exit_code == 0);
+  CHECK_THAT(over.output, !Catch::Contains("resumed") && Catch::Contains("47 blocks of 64 rows"));
+  CHECK(read_raw(output) == read_raw(job.reference));
+
+  const std::string other = job.dir / "other.tif";
+  check_interrupted(job.interrupt(other, SIGINT), other, "SIGINT");
+  // Another job (other options) never resumes this one's partial output.
+  const auto different = run_geostrip(job.arguments(other) + " --compress zstd");
+  INFO(different.output);
+  REQUIRE(different.exit_code == 0);
+  CHECK_THAT(different.output, !Catch::Contains("resumed"));
+}
+
+TEST_CASE("a journal cut at random byte offsets still resumes to the uninterrupted pixels", "[cli]") {
+  Job job;
+  const std::string output = job.dir / "out.tif";
+  check_interrupted(job.interrupt(output, SIGTERM), output, "SIGTERM");
+  const std::string journal = file_text(Journal::path_for(output));
+  std::mt19937 random(5);
+  for (int trial = 0; trial < 6; ++trial) {
+    const std::size_t cut = random() % (journal.size() + 1);
+    INFO("journal cut at byte " << cut << " of " << journal.size());
+    const std::string copy = job.dir / ("cut" + std::to_string(trial) + ".tif");
+    fs::copy_file(output + ".partial", copy + ".partial");
+    std::ofstream(Journal::path_for(copy)) << journal.substr(0, cut);
+    const auto resumed = run_geostrip(job.arguments(copy));
+    INFO(resumed.output);
+    REQUIRE(resumed.exit_code == 0);
+    CHECK(read_raw(copy) == read_raw(job.reference));
+  }
+}
