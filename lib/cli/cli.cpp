@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -396,6 +397,7 @@ int main(int argc, char** argv) {
   const Communicator world = Communicator::world();
   const Console console(world);
   install_interrupt_handlers();
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit fails the write (EFBIG) instead of killing the process
 
   CLI::App app{"geostrip: satellite rasters in row blocks with halos, on threads and nodes"};
   app.set_version_flag("--version", GEOSTRIP_VERSION);

@@ -102,6 +102,10 @@ RunSummary run(const RunRequest& request, const Job& job) {
     const KernelSpec& spec = kernel->spec();
     inputs = bind_inputs(request, infos, spec);
     const InputInfo& grid = inputs.front().info;
+    if (spec.window.rows > grid.size.rows || spec.window.cols > grid.size.cols)
+      throw Error(fmt::format("{}: the {}x{} window of {} is larger than the raster ({}x{})", grid.spec.path,
+                              spec.window.rows, spec.window.cols, request.args.operation, grid.size.rows,
+                              grid.size.cols));
     out_size = output_size(grid.size, spec.stride);
     if (out_size.rows < 1 || out_size.cols < 1)
       throw Error(grid.spec.path + ": raster is smaller than one output cell");

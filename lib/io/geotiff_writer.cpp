@@ -3,6 +3,8 @@
 #include <cpl_string.h>
 #include <ogr_spatialref.h>
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,6 +60,23 @@ void sync_file(const std::string& path) {
   const int error = errno;
   if (fd >= 0) ::close(fd);
   if (!synced) throw Error((path.empty() ? "." : path) + ": cannot sync to disk: " + std::strerror(error));
+}
+
+// GDAL reports a failed write without its cause; the two common ones are a
+// full filesystem and a file-size limit (ulimit -f).
+std::string likely_cause(const std::string& path, std::size_t bytes_wanted) {
+  struct statvfs disk {};
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  if (statvfs(dir.empty() ? "." : dir.c_str(), &disk) == 0 &&
+      static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize < bytes_wanted)
+    return " (no space left on the device)";
+  struct rlimit limit {};
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (!error && getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      size + bytes_wanted > limit.rlim_cur)
+    return " (file size limit reached, see ulimit -f)";
+  return "";
 }
 
 void check_level(const WriteOptions& options) {
@@ -202,7 +221,7 @@ void GeoTiffWriter::write_tile_row() {
   }
   if (status >= CE_Failure)
     throw Error(partial_ + ": writing rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1) +
-                " failed: " + gdal_error_or("I/O error"));
+                " failed: " + gdal_error_or("I/O error") + likely_cause(partial_, tile_row_.band_bytes()));
   rows_on_disk_ = rows.end;
   if (journal_) {
     sync_file(partial_);

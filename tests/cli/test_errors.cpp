@@ -5,6 +5,7 @@
 #include <complex>
 #include <filesystem>
 
+#include "support/hdf5_file.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip::test;
@@ -160,4 +161,94 @@ TEST_CASE("GDAL complex rasters (CInt16) are complex inputs", "[cli]") {
   const auto refused = run_geostrip("run mean -i src=" + path + " -o " + dir / "mean.tif");
   CHECK(refused.exit_code == 1);
   CHECK_THAT(refused.output, Catch::Contains("CInt16 is complex; mean takes real pixels"));
+}
+
+TEST_CASE("corrupt and truncated HDF5 files are named", "[cli]") {
+  Fixture f;
+  const std::string garbage = f.dir / "garbage.h5";
+  REQUIRE(run_command("head -c 4096 /dev/urandom > " + garbage).exit_code == 0);
+  const auto corrupt = run_geostrip("run multilook -i src=" + garbage + ":/science/HH --looks 2x2 -o " + f.output());
+  check_one_line_error(corrupt, {garbage, "not an HDF5 file"});
+
+  const std::string slc = f.dir / "slc";
+  REQUIRE(run_geostrip("synth slc -o " + slc + " --size 300x200").exit_code == 0);
+  const std::string cut = slc + "/reference.h5";
+  fs::resize_file(cut, fs::file_size(cut) / 2);
+  const auto truncated = run_geostrip("run multilook -i src=" + cut +
+                                      ":/science/LSAR/GSLC/grids/frequencyA/HH --looks 2x2 -o " + f.output());
+  check_one_line_error(truncated, {cut});
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("an HDF5 path to a group or a 3-D dataset lists the 2-D datasets", "[cli]") {
+  Fixture f;
+  const std::string file = make_gslc_file(f.dir);
+  check_one_line_error(run_geostrip("run multilook -i src=" + file + ":/grid --looks 2x1 -o " + f.output()),
+                       {file, "is a group", "/grid/HH"});
+  check_one_line_error(run_geostrip("run multilook -i src=" + file + ":/cube --looks 2x1 -o " + f.output()),
+                       {file, "is 3-D", "/grid/HH"});
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("complex pixels into a real operation are refused, naming the file", "[cli]") {
+  Fixture f;
+  const std::string file = make_gslc_file(f.dir) + ":/grid/HH";
+  check_one_line_error(f.ndi(file, file), {"gslc.h5", "is complex; ndi takes real pixels"});
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("a window larger than the raster is refused; an even one is a usage error", "[cli]") {
+  Fixture f;  // 64x48
+  check_one_line_error(run_geostrip("run mean -i src=" + f.b04 + " --window 65x3 -o " + f.output()),
+                       {f.b04, "65x3 window of mean is larger than the raster (64x48)"});
+  check_one_line_error(run_geostrip("run median -i src=" + f.b04 + " --window 3x49 -o " + f.output()),
+                       {f.b04, "larger than the raster"});
+  const auto even = run_geostrip("run mean -i src=" + f.b04 + " --window 4x4 -o " + f.output());
+  CHECK(even.exit_code == 2);
+  CHECK_THAT(even.output, Catch::Contains("--window 4x4") && Catch::Contains("odd"));
+  CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("an output directory that cannot be written is named", "[cli]") {
+  Fixture f;
+  const std::string out = "/proc/geostrip-test-out.tif";  // not writable, even by root
+  check_one_line_error(run_geostrip("run ndi -i a=" + f.b08 + " -i b=" + f.b04 + " -o " + out), {out});
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("a full disk fails the run with one line, leaving no output, partial file or journal", "[cli]") {
+  Fixture f;
+  const std::string big = f.dir / "big";
+  REQUIRE(run_geostrip("synth s2 -o " + big + " --size 1500x1500 --compress none").exit_code == 0);
+  // A 2 MiB tmpfs when this machine lets us mount one, else an 8 MiB file-size limit (the
+  // 9 MB output exceeds it; Open MPI itself needs a few MiB of files to start).
+  const std::string small = f.dir / "small";
+  fs::create_directory(small);
+  const bool mounted = run_command("mount -t tmpfs -o size=2m tmpfs " + small).exit_code == 0;
+  const std::string output = small + "/mean.tif";
+  const std::string command = std::string(mounted ? "" : "ulimit -f 8192; ") + GEOSTRIP_BINARY + " run mean -i src=" +
+                              big + "/B04.tif -o " + output + " --compress none --threads 2";
+  const auto full = run_command(command);
+  CHECK_THAT(full.output, Catch::Contains(mounted ? "no space left on the device" : "file size limit"));
+  if (mounted) {
+    CHECK(fs::is_empty(small));
+    run_command("umount " + small);
+  }
+  INFO("tmpfs mounted: " << mounted);
+  check_one_line_error(full, {output});
+  CHECK_FALSE(fs::exists(output));
+  CHECK_FALSE(fs::exists(output + ".partial"));
+  CHECK_FALSE(fs::exists(output + ".journal"));
+}
+
+TEST_CASE("a failed run never replaces an existing output, even with --overwrite", "[cli]") {
+  Fixture f;
+  REQUIRE(f.ndi(f.b08, f.b04).exit_code == 0);
+  const auto before = read_raw(f.output());
+  const std::string cut = f.dir / "cut.tif";
+  REQUIRE(run_geostrip("synth s2 -o " + f.dir / "c" + " --size 64x48 --tile 16 --compress none").exit_code == 0);
+  fs::copy_file(f.dir / "c/B04.tif", cut);
+  fs::resize_file(cut, fs::file_size(cut) / 2);
+  check_one_line_error(f.ndi(f.b08, cut, "--overwrite"), {cut});
+  CHECK(read_raw(f.output()) == before);
 }
