@@ -1,0 +1,22 @@
+#!/bin/sh
+# run-fuzz.sh FUZZER GEOSTRIP CORPUS: seeds CORPUS with small real-format
+# inputs made by `geostrip synth` (GeoTIFFs with several codecs, an HDF5 SLC),
+# then fuzzes for GEOSTRIP_FUZZ_SECONDS (default 60). Findings are written
+# beside CORPUS as crash-*, leak-* or timeout-* files and fail the test.
+set -eu
+fuzzer=$1 geostrip=$2 corpus=$3
+seconds=${GEOSTRIP_FUZZ_SECONDS:-60}
+mkdir -p "$corpus"
+seeds=$(mktemp -d)
+trap 'rm -rf "$seeds"' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+for codec in deflate zstd lzw none; do
+  "$geostrip" synth s2 -o "$seeds/s2-$codec" --size 40x24 --tile 16 --compress "$codec" > /dev/null
+  cp "$seeds/s2-$codec/B04.tif" "$corpus/s2-$codec.tif"
+done
+"$geostrip" synth dem -o "$seeds/dem" --size 32x32 --tile 16 > /dev/null
+cp "$seeds/dem/dem.tif" "$corpus/dem.tif"
+"$geostrip" synth slc -o "$seeds/slc" --size 24x16 > /dev/null
+cp "$seeds/slc/reference.h5" "$corpus/slc.h5"
+cd "$(dirname "$corpus")"
+exec "$fuzzer" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 "$corpus"
