@@ -156,9 +156,11 @@ RunSummary run(const RunRequest& request, const Job& job) {
                                 [&](std::vector<BlockBuffer>&& out) { writer->write(std::move(out.front())); });
   if (signal != 0) {
     const std::int64_t rows = writer ? writer->suspend() : 0;
-    throw Interrupted(fmt::format("interrupted by {}: rows 0-{} of {} are in {}; run the same command again to "
-                                  "resume",
-                                  signal_name(signal), rows - 1, out_size.rows, partial_path(request.output)),
+    const std::string kept = rows > 0 ? fmt::format("rows 0-{} of {} are in {}", rows - 1, out_size.rows,
+                                                    partial_path(request.output))
+                                      : "no rows were written yet";
+    throw Interrupted(fmt::format("interrupted by {}: {}; run the same command again to resume",
+                                  signal_name(signal), kept),
                       signal);
   }
   if (writer) writer->commit();

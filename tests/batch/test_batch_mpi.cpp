@@ -168,8 +168,9 @@ TEST_CASE("a killed rank ends the batch at once; the next run skips every finish
   REQUIRE(again.exit_code == 0);
   const auto rerun = read_status(status);
   REQUIRE(rerun.size() == 24);
+  // (mpirun stops the other ranks with SIGTERM: a job they were running may be recorded as interrupted.)
   for (const auto& [line, r] : finished) {
     INFO("line " << line);
-    CHECK(rerun.at(line).status == JobStatus::Skipped);
+    if (r.status == JobStatus::Done) CHECK(rerun.at(line).status == JobStatus::Skipped);
   }
 }
