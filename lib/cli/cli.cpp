@@ -155,7 +155,7 @@ struct RunCommand {
     for (const auto& [name, values] : op_values) {
       if (values.empty()) continue;
       const bool applies = std::any_of(op.options.begin(), op.options.end(),
-                                       [&](const OptionInfo& o) { return o.name == name; });
+                                       [&name = name](const OptionInfo& o) { return o.name == name; });
       if (!applies) throw UsageError("--" + name + " does not apply to " + op.name + " (see geostrip ops)");
       request.args.values[name] = values;
     }

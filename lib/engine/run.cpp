@@ -34,8 +34,9 @@ void check_input_names(const RunRequest& request) {
   for (std::size_t i = 0; i < inputs.size(); ++i)
     for (std::size_t j = i + 1; j < inputs.size(); ++j)
       if (inputs[i].name == inputs[j].name) throw UsageError("input '" + inputs[i].name + "' given twice");
-  for (const auto& [name, value] : request.nodata)
-    if (std::none_of(inputs.begin(), inputs.end(), [&](const InputSpec& s) { return s.name == name; }))
+  for (const auto& override : request.nodata)
+    if (const std::string& name = override.first;
+        std::none_of(inputs.begin(), inputs.end(), [&](const InputSpec& s) { return s.name == name; }))
       throw UsageError("--nodata " + name + "=...: no input named '" + name + "'");
 }
 

@@ -46,13 +46,22 @@ std::string list_2d_datasets(hid_t file) {
 std::optional<PixelType> pixel_type(hid_t type) {
   switch (H5Tget_class(type)) {
     case H5T_COMPOUND: {
+      // Exactly {r, i}: two packed floats of one size (2 or 4 bytes). Anything
+      // else (a damaged type description) is refused before HDF5 converts it.
       if (H5Tget_nmembers(type) != 2) return std::nullopt;
+      std::size_t part = 0;
       for (unsigned m = 0; m < 2; ++m) {
         char* name = H5Tget_member_name(type, m);
         const bool named = name && std::string(name) == (m == 0 ? "r" : "i");
         H5free_memory(name);
         if (!named || H5Tget_member_class(type, m) != H5T_FLOAT) return std::nullopt;
+        const Handle member(H5Tget_member_type(type, m), H5Tclose);
+        const std::size_t size = H5Tget_size(member.get());
+        if ((size != 2 && size != 4) || (m == 1 && size != part) || H5Tget_member_offset(type, m) != m * size)
+          return std::nullopt;
+        part = size;
       }
+      if (H5Tget_size(type) != 2 * part) return std::nullopt;
       return PixelType::CFloat32;
     }
     case H5T_FLOAT: return H5Tget_size(type) <= 4 ? PixelType::Float32 : PixelType::Float64;
