@@ -33,6 +33,6 @@ struct DriverOptions {
 // or 0 when every block was written. Rethrows the first failure of this rank's
 // blocks or of the writer; the caller ends the job (other ranks may be in a gather).
 int run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
-                const BlockProducer& produce, const BlockSink& sink);
+               const BlockProducer& produce, const BlockSink& sink);
 
 }  // namespace geostrip

@@ -113,7 +113,6 @@ std::string_view codec_name(Codec codec) {
 
 std::string partial_path(const std::string& path) { return path + ".partial"; }
 
-
 GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options)
     : spec_(std::move(spec)), partial_(partial_path(spec_.path)), tile_rows_(options.tile) {
   check_level(options);
