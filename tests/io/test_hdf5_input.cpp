@@ -63,3 +63,22 @@ TEST_CASE("HDF5 errors name the file and list the 2-D datasets there are", "[io]
   CHECK_THROWS_WITH(describe(text + ":/x"), Catch::Contains(text) && Catch::Contains("not an HDF5 file"));
   CHECK_THROWS_WITH(describe(dir / "missing.h5:/x"), Catch::Contains("no such file"));
 }
+
+TEST_CASE("an {r, i} compound whose layout is damaged is refused before HDF5 converts it", "[io]") {
+  // Found by tests/fuzz: member offsets that do not tile the type made HDF5's
+  // compound conversion read out of bounds.
+  TempDir dir;
+  const std::string path = dir / "damaged.h5";
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t gapped = H5Tcreate(H5T_COMPOUND, 16);
+  H5Tinsert(gapped, "r", 0, H5T_IEEE_F32LE);
+  H5Tinsert(gapped, "i", 8, H5T_IEEE_F32LE);
+  const hsize_t dims[2] = {4, 3};
+  const hid_t space = H5Screate_simple(2, dims, nullptr);
+  const hid_t dataset = H5Dcreate2(file, "HH", gapped, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dclose(dataset);
+  H5Sclose(space);
+  H5Tclose(gapped);
+  H5Fclose(file);
+  CHECK_THROWS_WITH(describe(path + ":/HH"), Catch::Contains(path) && Catch::Contains("unsupported HDF5 type"));
+}
