@@ -68,6 +68,17 @@ InputInfo describe_input(const InputSpec& spec) {
   if (has_nodata) info.nodata = nodata;
   int block_cols = 0, block_rows = 0;
   band->GetBlockSize(&block_cols, &block_rows);
+  // GDAL decodes a whole internal block at a time, of every band when they
+  // are interleaved by pixel; a damaged header can declare blocks of
+  // gigabytes (found by tests/fuzz: 32769 bands).
+  constexpr std::uint64_t kMaxBlockBytes = std::uint64_t{1} << 30;
+  if (static_cast<std::uint64_t>(block_cols) * static_cast<std::uint64_t>(block_rows) *
+          static_cast<std::uint64_t>(GDALGetDataTypeSizeBytes(band->GetRasterDataType())) *
+          static_cast<std::uint64_t>(dataset->GetRasterCount()) >
+      kMaxBlockBytes)
+    throw Error(spec.path + ": its internal blocks of " + std::to_string(block_cols) + "x" +
+                std::to_string(block_rows) + " pixels x " + std::to_string(dataset->GetRasterCount()) +
+                " bands are over 1 GiB each; rewrite it tiled (gdal_translate -co TILED=YES) if the file is sound");
   info.tile_rows = block_rows > 0 ? block_rows : 1;
   return info;
 }
