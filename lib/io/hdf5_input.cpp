@@ -205,9 +205,22 @@ InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path) {
   info.type_name = std::string(is_complex(*pixel) ? (half ? "complex float16" : "complex float32")
                                                   : (half ? "float16" : name_of(*pixel)));
   const Handle create(H5Dget_create_plist(dataset.get()), H5Pclose);
+  const H5D_layout_t layout = H5Pget_layout(create.get());
   hsize_t chunk[2] = {0, 0};
-  if (H5Pget_layout(create.get()) == H5D_CHUNKED && H5Pget_chunk(create.get(), 2, chunk) == 2 && chunk[0] > 0)
+  if (layout == H5D_CHUNKED && H5Pget_chunk(create.get(), 2, chunk) == 2 && chunk[0] > 0)
     info.tile_rows = static_cast<std::int64_t>(chunk[0]);
+  // Unfiltered storage must hold whole chunks, or every pixel: HDF5 1.10
+  // reads past its own buffers when a damaged file says less (found by
+  // tests/fuzz: a lost filter message left a deflated chunk read as raw).
+  const hsize_t pixel_bytes = H5Tget_size(type.get());
+  const hsize_t storage = H5Dget_storage_size(dataset.get());
+  const bool damaged =
+      layout == H5D_CHUNKED
+          ? H5Pget_nfilters(create.get()) == 0 && chunk[0] > 0 && storage % (chunk[0] * chunk[1] * pixel_bytes) != 0
+          : storage != 0 && storage < dims[0] * dims[1] * pixel_bytes;
+  if (damaged)
+    throw Error(spec.path + ": corrupt HDF5: the dataset's storage (" + std::to_string(storage) +
+                " bytes) does not match its size and type");
   info.georef = read_georeference(file.get(), path.dataset, info.size);
   return info;
 }
