@@ -82,3 +82,24 @@ TEST_CASE("an {r, i} compound whose layout is damaged is refused before HDF5 con
   H5Fclose(file);
   CHECK_THROWS_WITH(describe(path + ":/HH"), Catch::Contains(path) && Catch::Contains("unsupported HDF5 type"));
 }
+
+TEST_CASE("an unfiltered chunk shorter than the chunk is refused before HDF5 reads past it", "[io]") {
+  // Found by tests/fuzz: a file whose filter message was lost left a deflated
+  // chunk to be read as raw pixels, and HDF5 1.10 read past its buffer.
+  TempDir dir;
+  const std::string path = dir / "short_chunk.h5";
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hsize_t dims[2] = {8, 8};
+  const hid_t space = H5Screate_simple(2, dims, nullptr);
+  const hid_t create = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(create, 2, dims);
+  const hid_t dataset = H5Dcreate2(file, "B04", H5T_IEEE_F32LE, space, H5P_DEFAULT, create, H5P_DEFAULT);
+  const hsize_t origin[2] = {0, 0};
+  const std::vector<float> short_chunk(40);  // 160 bytes where 8x8 floats need 256
+  H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, origin, short_chunk.size() * sizeof(float), short_chunk.data());
+  H5Dclose(dataset);
+  H5Pclose(create);
+  H5Sclose(space);
+  H5Fclose(file);
+  CHECK_THROWS_WITH(describe(path + ":/B04"), Catch::Contains(path) && Catch::Contains("corrupt HDF5"));
+}
