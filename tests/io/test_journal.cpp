@@ -1,23 +1,12 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "io/journal.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip;
-
-namespace {
-
-std::string file_text(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-}  // namespace
+using geostrip::test::file_text;
 
 TEST_CASE("a journal tells the rows written, to the same job only", "[io]") {
   test::TempDir dir;

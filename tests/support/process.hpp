@@ -7,13 +7,13 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
+
+#include "support/test_support.hpp"
 
 namespace geostrip::test {
 
@@ -44,13 +44,6 @@ inline bool wait_until(const std::function<bool()>& ready, std::chrono::seconds 
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
-}
-
-inline std::string file_text(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
 }
 
 // The pid of each MPI rank whose command line contains `marker`, by rank

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <sys/wait.h>
@@ -88,6 +90,14 @@ inline std::vector<unsigned char> read_raw(const std::string& path) {
   if (ds->RasterIO(GF_Read, 0, 0, cols, rows, bytes.data(), cols, rows, type, bands, nullptr, 0, 0, 0) != CE_None)
     throw std::runtime_error("cannot read " + path);
   return bytes;
+}
+
+// A file's whole content ("" when it cannot be read).
+inline std::string file_text(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
 }
 
 inline std::string metadata(const std::string& path, const char* key, const char* domain) {
