@@ -43,13 +43,19 @@ struct LaunchArgs {
   std::string oversubscription_check = "warn";
   bool allow_shared_node = false;
 
+  // The --help section of these options; a batch finds them by it.
+  static constexpr const char* kGroup = "Launch options";
+
   void add_to(CLI::App& command) {
-    command.add_option("--threads", threads, "OpenMP threads per rank (N or auto: the cores this rank may use)");
-    command.add_option("--memory", memory, "memory budget per rank, e.g. 4GiB (default: half of what it may use)");
+    command.add_option("--threads", threads, "OpenMP threads per rank (N or auto: the cores this rank may use)")
+        ->group(kGroup);
+    command.add_option("--memory", memory, "memory budget per rank, e.g. 4GiB (default: half of what it may use)")
+        ->group(kGroup);
     command.add_option("--oversubscription-check", oversubscription_check, "warn, abort or off")
-        ->capture_default_str();
-    command.add_flag("--allow-shared-node", allow_shared_node,
-                     "permit several ranks per node (they split its cores)");
+        ->capture_default_str()
+        ->group(kGroup);
+    command.add_flag("--allow-shared-node", allow_shared_node, "permit several ranks per node (they split its cores)")
+        ->group(kGroup);
     command.add_option("--config", "read options from a TOML file (key = value; the command line wins)");
   }
   ResourceOptions resources() const {
@@ -69,13 +75,19 @@ struct OutputArgs {
   bool overwrite = false;
   bool no_resume = false;
 
+  // The --help section of these options; a batch finds them by it.
+  static constexpr const char* kGroup = "Output options";
+
   void add_to(CLI::App& command) {
-    command.add_option("--block-rows", block_rows, "rows per block, halo excluded (N or auto)");
-    command.add_option("--compress", compress, "output codec: deflate, zstd, lzw or none")->capture_default_str();
-    command.add_option("--level", level, "codec level (deflate 1-12, zstd 1-22)");
-    command.add_option("--tile", tile, "output tile edge, a multiple of 16")->capture_default_str();
-    command.add_flag("--overwrite", overwrite, "replace an existing output");
-    command.add_flag("--no-resume", no_resume, "start over instead of resuming an interrupted output");
+    command.add_option("--block-rows", block_rows, "rows per block, halo excluded (N or auto)")->group(kGroup);
+    command.add_option("--compress", compress, "output codec: deflate, zstd, lzw or none")
+        ->capture_default_str()
+        ->group(kGroup);
+    command.add_option("--level", level, "codec level (deflate 1-12, zstd 1-22)")->group(kGroup);
+    command.add_option("--tile", tile, "output tile edge, a multiple of 16")->capture_default_str()->group(kGroup);
+    command.add_flag("--overwrite", overwrite, "replace an existing output")->group(kGroup);
+    command.add_flag("--no-resume", no_resume, "start over instead of resuming an interrupted output")
+        ->group(kGroup);
   }
   EngineOptions engine() const {
     EngineOptions options;
@@ -213,13 +225,15 @@ RunRequest parse_job(const std::vector<std::string>& arguments, const CLI::App& 
     throw UsageError(e.what());
   }
   CLI::App& run = *app.get_subcommand("run");
-  for (const char* name : {"--threads", "--memory", "--oversubscription-check", "--allow-shared-node"})
-    if (run.get_option(name)->count() > 0)
-      throw UsageError(std::string(name) + " is set for the whole batch: give it to geostrip batch");
+  const auto in_group = [&](const char* group) {
+    return run.get_options([group](const CLI::Option* o) { return o->get_group() == group; });
+  };
+  for (const CLI::Option* option : in_group(LaunchArgs::kGroup))
+    if (option->count() > 0)
+      throw UsageError(option->get_name() + " is set for the whole batch: give it to geostrip batch");
   apply_config(run);
-  for (const char* name : {"--block-rows", "--compress", "--level", "--tile", "--overwrite", "--no-resume"}) {
-    CLI::Option* mine = run.get_option(name);
-    const CLI::Option* given = batch.get_option(name);
+  for (CLI::Option* mine : in_group(OutputArgs::kGroup)) {
+    const CLI::Option* given = batch.get_option(mine->get_name());
     if (mine->count() > 0 || given->count() == 0) continue;
     for (const std::string& value : given->results()) mine->add_result(value);
     mine->run_callback();
