@@ -1,10 +1,16 @@
 #include "io/hdf5_input.hpp"
 
 #include <ogr_spatialref.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
@@ -173,6 +179,70 @@ std::pair<Handle, Handle> open_dataset(const Hdf5Path& path) {
   return {std::move(file), std::move(dataset)};
 }
 
+InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path);
+
+// A damaged file can crash HDF5 1.10's own metadata parser (tests/fuzz found
+// CVE-2018-13867, a NULL dereference in its local-heap code, fixed in 1.14.3),
+// and such bugs keep being found upstream. So a copy of this program parses each file first: it is spawned with
+// kProbeVariable naming the input and describes it from a constructor, before
+// main; a crash there becomes an Error here. posix_spawn, not fork: it copies
+// no pages, which is safe beside MPI's registered memory.
+constexpr const char* kProbeVariable = "GEOSTRIP_HDF5_PROBE";
+constexpr int kProbeRefused = 2;  // exit code of a probe that threw Error
+
+[[gnu::constructor]] void describe_if_probe() {
+  const char* input = std::getenv(kProbeVariable);
+  if (!input) return;
+  try {
+    describe_in_process({"probe", input, 1}, *split_hdf5_path(input));
+  } catch (const Error& error) {
+    std::fputs(error.what(), stdout);
+    std::fflush(stdout);
+    _exit(kProbeRefused);
+  }
+  _exit(0);
+}
+
+// Throws Error when describing `spec` crashes or fails in a probe process.
+// About 40 ms a file: not worth caching, and a cache keyed by size and mtime
+// would miss a file rewritten within the clock's granularity.
+void probe_in_child(const InputSpec& spec) {
+  int pipe_ends[2];
+  if (pipe(pipe_ends) != 0) throw Error(spec.path + ": cannot create a pipe to check the HDF5 file");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addclose(&actions, pipe_ends[0]);
+  posix_spawn_file_actions_adddup2(&actions, pipe_ends[1], STDOUT_FILENO);
+  std::vector<std::string> environment{std::string(kProbeVariable) + "=" + spec.path};
+  for (char** entry = ::environ; *entry; ++entry)
+    if (!std::string_view(*entry).starts_with(kProbeVariable)) environment.emplace_back(*entry);
+  std::vector<char*> envp;
+  for (auto& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  char name[] = "geostrip-hdf5-probe";
+  char* argv[] = {name, nullptr};
+  pid_t pid = -1;
+  const int spawned = posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_ends[1]);
+  std::string message;
+  char buffer[512];
+  for (ssize_t got; (got = read(pipe_ends[0], buffer, sizeof buffer)) != 0;)
+    if (got > 0) message.append(buffer, static_cast<std::size_t>(got));
+    else if (errno != EINTR) break;
+  close(pipe_ends[0]);
+  if (spawned != 0)
+    throw Error(spec.path + ": cannot start a process to check the HDF5 file: " + std::strerror(spawned));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kProbeRefused) throw Error(message);
+  const std::string how =
+      WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "exit " + std::to_string(WEXITSTATUS(status));
+  throw Error(spec.path + ": corrupt HDF5: the HDF5 library crashed reading the file's metadata (" + how + ")");
+}
+
 }  // namespace
 
 std::optional<Hdf5Path> split_hdf5_path(const std::string& path) {
@@ -185,10 +255,17 @@ std::optional<Hdf5Path> split_hdf5_path(const std::string& path) {
 }
 
 InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path) {
-  const std::lock_guard lock(hdf5_mutex());
-  const auto [file, dataset] = open_dataset(path);
   if (spec.band != 1)
     throw Error(spec.path + ": an HDF5 dataset has one band, band " + std::to_string(spec.band) + " was asked for");
+  probe_in_child(spec);
+  return describe_in_process(spec, path);
+}
+
+namespace {
+
+InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path) {
+  const std::lock_guard lock(hdf5_mutex());
+  const auto [file, dataset] = open_dataset(path);
   const Handle space(H5Dget_space(dataset.get()), H5Sclose);
   hsize_t dims[2] = {0, 0};
   H5Sget_simple_extent_dims(space.get(), dims, nullptr);
@@ -224,6 +301,8 @@ InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path) {
   info.georef = read_georeference(file.get(), path.dataset, info.size);
   return info;
 }
+
+}  // namespace
 
 Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path) : path_(info.spec.path) {
   const std::lock_guard lock(hdf5_mutex());

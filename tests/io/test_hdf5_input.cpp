@@ -103,3 +103,18 @@ TEST_CASE("an unfiltered chunk shorter than the chunk is refused before HDF5 rea
   H5Fclose(file);
   CHECK_THROWS_WITH(describe(path + ":/B04"), Catch::Contains(path) && Catch::Contains("corrupt HDF5"));
 }
+
+TEST_CASE("a group whose local heap address is undefined is refused, though HDF5 1.10 crashes on it", "[io]") {
+  // Found by tests/fuzz; CVE-2018-13867, fixed only in HDF5 1.14.3. Patch the
+  // local heap address of the first symbol table message (v1 header: type
+  // 0x11, size 16, then the B-tree and heap addresses) to HADDR_UNDEF.
+  TempDir dir;
+  const std::string path = make_gslc_file(dir);
+  std::string bytes = test::file_text(path);
+  const auto message = bytes.find(std::string("\x11\x00\x10\x00\x00\x00\x00\x00", 8));
+  REQUIRE(message != std::string::npos);
+  bytes.replace(message + 16, 8, 8, '\xff');
+  std::ofstream(path, std::ios::binary) << bytes;
+  CHECK_THROWS_WITH(describe(path + ":/grid/HH"),
+                    Catch::Contains(path) && Catch::Contains("corrupt HDF5") && Catch::Contains("crashed"));
+}
