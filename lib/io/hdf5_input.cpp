@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/gdal.hpp"
 #include "io/hdf5.hpp"
 
 namespace geostrip {
@@ -193,6 +194,7 @@ constexpr int kProbeRefused = 2;  // exit code of a probe that threw Error
 [[gnu::constructor]] void describe_if_probe() {
   const char* input = std::getenv(kProbeVariable);
   if (!input) return;
+  init_gdal();  // quiet: GDAL's errors (an unknown EPSG code) are not the probe's to print
   try {
     describe_in_process({"probe", input, 1}, *split_hdf5_path(input));
   } catch (const Error& error) {
