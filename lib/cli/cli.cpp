@@ -14,6 +14,8 @@
 #include "cli/parse.hpp"
 #include "core/error.hpp"
 #include "engine/run.hpp"
+#include "engine/run_report.hpp"
+#include "io/quicklook.hpp"
 #include "kernels/kernel_args.hpp"
 #include "kernels/registry.hpp"
 #include "parallel/collective.hpp"
@@ -101,6 +103,22 @@ struct OutputArgs {
   }
 };
 
+// What a command tells the user while it works and after (run, plan, batch).
+struct ReportArgs {
+  std::string progress = "auto";
+  std::string report;
+
+  // The --help section of these options; a batch job may not set them.
+  static constexpr const char* kGroup = "Report options";
+
+  void add_to(CLI::App& command) {
+    command.add_option("--progress", progress, "auto (a bar on a terminal, else log lines), bar, log or none")
+        ->capture_default_str()
+        ->group(kGroup);
+    command.add_option("--report", report, "write a JSON report to this file")->group(kGroup);
+  }
+};
+
 // CLI11 reads config files for the top-level app only, so a subcommand's
 // --config is applied here: each key fills an option not given on the command line.
 void apply_config(CLI::App& command) {
@@ -128,8 +146,9 @@ void apply_config(CLI::App& command) {
   }
 }
 
-// `run`: one operation. Op options are declared for every operation and
-// checked against the chosen one after parsing.
+// `run` (and `plan`, which takes the same arguments): one operation. Op
+// options are declared for every operation and checked against the chosen
+// one after parsing.
 struct RunCommand {
   std::string operation;
   std::vector<std::string> inputs;
@@ -138,9 +157,11 @@ struct RunCommand {
   std::map<std::string, std::vector<std::string>> op_values;
   LaunchArgs launch;
   OutputArgs out;
+  ReportArgs report;
 
-  void add_to(CLI::App& app) {
-    CLI::App* run = app.add_subcommand("run", "run an operation over row blocks and write one GeoTIFF");
+  void add_to(CLI::App& app, const std::string& name = "run",
+              const std::string& description = "run an operation over row blocks and write one GeoTIFF") {
+    CLI::App* run = app.add_subcommand(name, description);
     run->add_option("operation", operation, "operation (see geostrip ops)")->required();
     run->add_option("-i,--input", inputs, "NAME=PATH[@BAND], one per operation input")->required();
     run->add_option("-o,--output", output, "output GeoTIFF")->required();
@@ -158,6 +179,7 @@ struct RunCommand {
         }
     launch.add_to(*run);
     out.add_to(*run);
+    report.add_to(*run);
   }
 
   RunRequest request() const {
@@ -179,6 +201,7 @@ struct RunCommand {
     }
     request.output = output;
     request.engine = out.engine();
+    request.engine.progress = parse_progress_mode(report.progress);
     return request;
   }
 };
@@ -188,10 +211,9 @@ struct BatchCommand {
   std::string manifest;
   std::string status;
   int retries = 1;
-  std::string progress = "auto";
-  std::string report;
   LaunchArgs launch;
   OutputArgs out;
+  ReportArgs report;
   CLI::App* command = nullptr;
 
   void add_to(CLI::App& app) {
@@ -202,13 +224,11 @@ struct BatchCommand {
     command->add_option("--retries", retries, "further attempts of a failed job")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
-    command->add_option("--progress", progress, "auto (a bar on a terminal, else log lines), bar, log or none")
-        ->capture_default_str();
-    command->add_option("--report", report, "write a JSON report of the batch to this file");
     launch.add_to(*command);
     out.add_to(*command);
+    report.add_to(*command);
   }
-  BatchOptions options() const { return {status, retries, parse_progress_mode(progress)}; }
+  BatchOptions options() const { return {status, retries, parse_progress_mode(report.progress)}; }
 };
 
 // A manifest line: the arguments of `geostrip run`. The batch's output options
@@ -228,9 +248,10 @@ RunRequest parse_job(const std::vector<std::string>& arguments, const CLI::App& 
   const auto in_group = [&](const char* group) {
     return run.get_options([group](const CLI::Option* o) { return o->get_group() == group; });
   };
-  for (const CLI::Option* option : in_group(LaunchArgs::kGroup))
-    if (option->count() > 0)
-      throw UsageError(option->get_name() + " is set for the whole batch: give it to geostrip batch");
+  for (const char* group : {LaunchArgs::kGroup, ReportArgs::kGroup})
+    for (const CLI::Option* option : in_group(group))
+      if (option->count() > 0)
+        throw UsageError(option->get_name() + " is set for the whole batch: give it to geostrip batch");
   apply_config(run);
   for (CLI::Option* mine : in_group(OutputArgs::kGroup)) {
     const CLI::Option* given = batch.get_option(mine->get_name());
@@ -238,7 +259,9 @@ RunRequest parse_job(const std::vector<std::string>& arguments, const CLI::App& 
     for (const std::string& value : given->results()) mine->add_result(value);
     mine->run_callback();
   }
-  return command.request();
+  RunRequest request = command.request();
+  request.engine.progress = ProgressMode::None;  // the batch shows jobs, not blocks
+  return request;
 }
 
 struct SynthCommand {
@@ -304,13 +327,51 @@ class Console {
   bool root_;
 };
 
+int most_threads(const RunSummary& s) {
+  int threads = 1;
+  for (const RankStats& r : s.ranks) threads = std::max(threads, r.threads);
+  return threads;
+}
+
 void print_summary(const Console& console, const std::string& output, const RunSummary& s) {
+  const RunPlan& plan = s.plan;
   if (s.resumed_rows > 0)
     console.out("resumed {}: rows 0-{} were written by an interrupted run\n", output, s.resumed_rows - 1);
   console.out("wrote {} ({}x{} pixels, {} blocks of {} rows, halo {}, {} rank(s) x {} threads) in {:.2f} s, "
               "{:.1f} Mpixel/s\n",
-              output, s.size.rows, s.size.cols, s.blocks, s.block_rows, s.halo.rows, s.ranks, s.threads, s.seconds,
-              static_cast<double>((s.size.rows - s.resumed_rows) * s.size.cols) / s.seconds / 1e6);
+              output, plan.size.rows, plan.size.cols, s.blocks, plan.block_rows, plan.halo.rows, plan.ranks,
+              most_threads(s), s.seconds, s.pixels_per_second() / 1e6);
+  const StageSeconds t = s.total();
+  std::uint64_t peak = 0;
+  for (const RankStats& r : s.ranks) peak = std::max(peak, r.peak_rss);
+  console.out("  stages: read {:.2f} s and compute {:.2f} s (summed over threads), gather {:.2f} s, write {:.2f} s; "
+              "peak memory {} per rank at most\n",
+              t.read, t.compute, t.gather, t.write, format_bytes(peak));
+}
+
+void print_plan(const Console& console, const RunRequest& request, const RunPlan& plan, const Topology& topology) {
+  console.out("plan for {} -> {} (nothing is written)\n", request.args.operation, request.output);
+  console.out("  input grid {}x{} (tile height {}); output {}x{}, {} band(s) of {}\n", plan.input_size.rows,
+              plan.input_size.cols, plan.input_tile_rows, plan.size.rows, plan.size.cols, plan.output_bands,
+              name_of(plan.output_type));
+  console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
+  console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,
+              plan.block_rows_auto ? " (auto: from --memory, the threads and the input's tile height)" : "");
+  console.out("  rounds: {} of {} rank(s) x {} blocks\n", plan.rounds, plan.ranks, plan.blocks_per_rank);
+  for (const RankFacts& r : topology.ranks) {
+    const auto ranks = static_cast<std::size_t>(plan.ranks), rank = static_cast<std::size_t>(r.rank);
+    const std::size_t blocks = plan.blocks / ranks + (rank < plan.blocks % ranks ? 1 : 0);
+    console.out("  rank {} on {}: {} blocks on {} threads, pixel buffers about {}{}\n", r.rank, r.host, blocks,
+                r.threads, format_bytes(plan.pixel_memory[rank]),
+                r.rank == 0 ? " (with the gathered rounds it writes)" : "");
+  }
+}
+
+void write_run_report(const std::string& path, const RunSummary& summary, const Job& job,
+                      const std::string& command, const std::string& output) {
+  collectively(job.comm, job.topology.me().host, [&] {
+    if (job.comm.rank() == 0) write_report(path, run_report(summary, job.topology, command, output));
+  });
 }
 
 // One rank per node, and no oversubscription: checked on every rank from the
@@ -351,13 +412,15 @@ std::string command_line(int argc, char** argv) {
 
 void print_operations(const Console& console) {
   for (const Operation& op : operations()) {
-    console.out("{}\n  {}\n", op.name, op.summary);
+    console.out("{}\n  {}\n  inputs: {}; output: {}; halo: {}\n", op.name, op.summary, op.inputs, op.output,
+                op.halo);
     for (const OptionInfo& option : op.options)
       console.out("  --{}{}  {}\n", option.name, option.flag ? "" : option.per_input ? " NAME=V" : " V", option.help);
   }
 }
 
 void run_demo(const DemoCommand& demo, const Job& job, const Console& console) {
+  constexpr int kQuicklookEdge = 1024;
   EngineOptions options = demo.out.engine();
   options.write.overwrite = true;  // the demo owns its directory
   const std::string scene = demo.dir + "/scene";
@@ -371,13 +434,22 @@ void run_demo(const DemoCommand& demo, const Job& job, const Console& console) {
   rgb.output = demo.dir + "/rgb.tif";
   rgb.engine = options;
   print_summary(console, rgb.output, run(rgb, job));
+  const std::string quicklook = demo.dir + "/rgb.png";
+  collectively(job.comm, job.topology.me().host, [&] {
+    if (job.comm.rank() == 0) write_quicklook(rgb.output, quicklook, kQuicklookEdge);
+  });
+  console.out("wrote {}, a quicklook of {}\n", quicklook, rgb.output);
 
   RunRequest ndvi;
   ndvi.args.operation = "ndi";
   ndvi.inputs = {{"a", scene + "/B08.tif", 1}, {"b", scene + "/B04.tif", 1}};
   ndvi.output = demo.dir + "/ndvi.tif";
   ndvi.engine = options;
-  print_summary(console, ndvi.output, run(ndvi, job));
+  const RunSummary summary = run(ndvi, job);
+  print_summary(console, ndvi.output, summary);
+  const std::string report = demo.dir + "/ndvi.report.json";
+  write_run_report(report, summary, job, "geostrip demo", ndvi.output);
+  console.out("wrote {}, the run report of {}\n", report, ndvi.output);
 }
 
 void run_synth(const SynthCommand& synth, const Job& job, const Console& console) {
@@ -417,11 +489,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", GEOSTRIP_VERSION);
   app.require_subcommand(1);
   RunCommand run_command;
+  RunCommand plan_command;
   SynthCommand synth_command;
   DemoCommand demo_command;
   CheckCommand check_command;
   BatchCommand batch_command;
   run_command.add_to(app);
+  plan_command.add_to(app, "plan", "show how run would split the work (blocks, halo, rounds, memory); writes nothing");
   batch_command.add_to(app);
   synth_command.add_to(app);
   demo_command.add_to(app);
@@ -432,7 +506,7 @@ int main(int argc, char** argv) {
     return !app.get_subcommands([&](CLI::App* c) { return c->get_name() == name; }).empty();
   };
   if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
-    console.err("geostrip: error: unknown command '{}' (run, batch, synth, demo, check, ops; see geostrip --help)\n",
+    console.err("geostrip: error: unknown command '{}' (run, plan, batch, synth, demo, check, ops; see geostrip --help)\n",
                 argv[1]);
     return kExitUsage;
   }
@@ -450,6 +524,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     const LaunchArgs& launch = app.got_subcommand("run")     ? run_command.launch
+                               : app.got_subcommand("plan")  ? plan_command.launch
                                : app.got_subcommand("batch") ? batch_command.launch
                                : app.got_subcommand("synth") ? synth_command.launch
                                : app.got_subcommand("demo")  ? demo_command.launch
@@ -462,16 +537,23 @@ int main(int argc, char** argv) {
       console.out("{}\n", findings.empty() ? "no findings" : fmt::format("{} finding(s)", findings.size()));
     } else if (app.got_subcommand("run")) {
       const RunRequest request = run_command.request();
-      print_summary(console, request.output, run(request, job));
+      const RunSummary summary = run(request, job);
+      print_summary(console, request.output, summary);
+      if (!run_command.report.report.empty())
+        write_run_report(run_command.report.report, summary, job, command_line(argc, argv), request.output);
+    } else if (app.got_subcommand("plan")) {
+      const RunRequest request = plan_command.request();
+      print_plan(console, request, plan(request, job), topology);
     } else if (app.got_subcommand("batch")) {
       const BatchSummary summary = run_batch(
           batch_command.manifest, batch_command.options(),
           [&](const std::vector<std::string>& arguments) { return parse_job(arguments, *batch_command.command); },
           job);
       print_batch_summary(console, summary);
-      if (!batch_command.report.empty())
+      if (!batch_command.report.report.empty())
         collectively(world, host_name(), [&] {
-          if (world.rank() == 0) write_report(batch_command.report, batch_report(summary, command_line(argc, argv)));
+          if (world.rank() == 0)
+            write_report(batch_command.report.report, batch_report(summary, command_line(argc, argv)));
         });
       if (summary.interrupted) {
         console.err("geostrip: batch interrupted by {}: {} job(s) not started; run the same command again to go on\n",

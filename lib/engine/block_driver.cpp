@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -14,6 +15,10 @@
 namespace geostrip {
 
 namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 // Remembers the first failure among threads and tells the others to stop.
 class FirstError {
@@ -42,29 +47,34 @@ class Writer {
       : queue_(2), thread_([this, &sink, &error] {
           while (auto round = queue_.pop()) {
             if (error.failed()) continue;  // drain without writing
+            const auto start = std::chrono::steady_clock::now();
             try {
               for (auto& outputs : *round) sink(std::move(outputs));
             } catch (...) {
               error.capture();
             }
+            seconds_ += seconds_since(start);
           }
         }) {}
   ~Writer() { finish(); }
   void push(BlockOutputs round) { queue_.push(std::move(round)); }
-  void finish() {
+  // Waits for the queued rounds; returns the seconds spent writing.
+  double finish() {
     queue_.close();
     if (thread_.joinable()) thread_.join();
+    return seconds_;
   }
 
  private:
   BoundedQueue<BlockOutputs> queue_;
+  double seconds_ = 0;  // the writer thread's own until finish() joins it
   std::thread thread_;
 };
 
 }  // namespace
 
-int run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
-               const BlockProducer& produce, const BlockSink& sink) {
+DriverResult run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
+                        const BlockProducer& produce, const BlockSink& sink) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   const auto rank = static_cast<std::size_t>(comm.rank());
   const std::size_t round_size = ranks * static_cast<std::size_t>(options.blocks_per_rank);
@@ -72,10 +82,10 @@ int run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const
   std::optional<Writer> writer;
   if (rank == 0) writer.emplace(sink, error);
 
-  int signal = 0;
+  DriverResult result;
   for (std::size_t first = 0; first < blocks.size(); first += round_size) {
-    signal = static_cast<int>(comm.max(interrupt_signal()));
-    if (signal != 0) break;
+    result.signal = static_cast<int>(comm.max(interrupt_signal()));
+    if (result.signal != 0) break;
     // This rank's blocks of the round: every ranks-th, starting at its rank.
     std::vector<RowBlock> mine;
     for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
@@ -92,17 +102,19 @@ int run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const
     }
     if (error.failed()) break;
     if (ranks > 1) {
+      const auto start = std::chrono::steady_clock::now();
       const GatheredBytes gathered = comm.gather(pack(round), 0, options.max_message);
       round.clear();
       if (rank == 0)
         for (int r = 0; r < comm.size(); ++r)
           for (auto& outputs : unpack(gathered.of_rank(r))) round.push_back(std::move(outputs));
+      result.gather_seconds += seconds_since(start);
     }
     if (writer) writer->push(std::move(round));
   }
-  if (writer) writer->finish();
+  if (writer) result.write_seconds = writer->finish();
   error.rethrow();
-  return signal;
+  return result;
 }
 
 }  // namespace geostrip

@@ -27,12 +27,18 @@ struct DriverOptions {
   std::size_t max_message = max_message_bytes();
 };
 
+struct DriverResult {
+  int signal = 0;             // the interrupt that stopped the rounds, or 0
+  double gather_seconds = 0;  // this rank in the gathers (packing and unpacking included)
+  double write_seconds = 0;   // rank 0's writer thread in the sink
+};
+
 // Collective over `comm`. Before each round the ranks agree whether any of
 // them received an interrupt signal (parallel/interrupt.hpp); if so, the
-// rounds already computed are written and no more start. Returns that signal,
-// or 0 when every block was written. Rethrows the first failure of this rank's
-// blocks or of the writer; the caller ends the job (other ranks may be in a gather).
-int run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
+// rounds already computed are written and no more start (`signal` says which).
+// Rethrows the first failure of this rank's blocks or of the writer; the
+// caller ends the job (other ranks may be in a gather).
+DriverResult run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
                const BlockProducer& produce, const BlockSink& sink);
 
 }  // namespace geostrip

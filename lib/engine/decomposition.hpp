@@ -13,13 +13,17 @@ struct BlockRowsRequest {
   bool gathers = false;  // rank 0: also holds the rounds gathered from every rank
   std::uint64_t memory_budget = 0;  // bytes this rank may hold
   std::int64_t input_tile_rows = 1;
+  std::uint64_t halo_bytes = 0;  // the halo rows one block reads beyond its own, all inputs
 };
 
-// Blocks small enough that the rows in flight fit the rank's budget (two
-// blocks per thread computing; on rank 0 also the gathered, unpacked and
-// queued rounds of every rank), several per thread for load balance, and
-// whole multiples of the input's tile height when possible, so a tile is
-// decoded once.
+// The pixel buffers a rank holds at once with blocks of `block_rows`: two
+// blocks a thread computing (inputs with halo, and outputs); on rank 0 also
+// the round of every rank packed, unpacked and twice queued for the writer.
+std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_rows);
+
+// Blocks small enough that pixel_memory() fits the rank's budget, several per
+// thread for load balance, and whole multiples of the input's tile height when
+// possible, so a tile is decoded once.
 std::int64_t auto_block_rows(const BlockRowsRequest& request);
 
 }  // namespace geostrip

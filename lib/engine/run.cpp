@@ -1,6 +1,7 @@
 #include "engine/run.hpp"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -13,10 +14,13 @@
 #include "kernels/registry.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/interrupt.hpp"
+#include "parallel/resources.hpp"
 
 namespace geostrip {
 
 namespace {
+
+using json = nlohmann::json;
 
 // An input in the order the kernel declares it, with its nodata value resolved.
 struct BoundInput {
@@ -62,34 +66,25 @@ std::vector<BoundInput> bind_inputs(const RunRequest& request, const std::vector
 
 }  // namespace
 
-std::int64_t agreed_block_rows(const Job& job, std::int64_t output_rows, std::uint64_t input_bytes_per_row,
-                               std::uint64_t output_bytes_per_row, std::int64_t input_tile_rows) {
-  std::int64_t rows = output_rows;
-  for (const RankFacts& r : job.topology.ranks)
-    rows = std::min(rows, auto_block_rows({output_rows, input_bytes_per_row, output_bytes_per_row, r.threads,
-                                           static_cast<int>(job.topology.ranks.size()), r.rank == 0,
-                                           r.memory_budget, input_tile_rows}));
-  return std::max<std::int64_t>(1, rows);
-}
+namespace {
 
-DriverOptions driver_options(const Job& job) {
-  return {job.topology.me().threads, 2 * job.topology.max_threads()};
-}
-
-RunSummary run(const RunRequest& request, const Job& job) {
-  const auto start = std::chrono::steady_clock::now();
-  check_input_names(request);
-  const Operation& operation = find_operation(request.args.operation);
-  const RankFacts& me = job.topology.me();
-
-  // Every rank opens the inputs (a file missing on one node fails there) and
-  // builds the kernel, which may depend on the inputs' types; rank 0 also
-  // creates the output. Any failure ends all ranks together.
+// What every rank knows before the first block: the inputs opened and bound
+// in the kernel's order, the kernel, and the decomposition.
+struct Prepared {
   std::unique_ptr<Kernel> kernel;
   std::vector<BoundInput> inputs;
-  std::optional<GeoTiffWriter> writer;
-  RasterSize out_size;
-  collectively(job.comm, me.host, [&] {
+  RunPlan plan;
+};
+
+// Every rank opens the inputs (a file missing on one node fails there) and
+// builds the kernel, which may depend on the inputs' types. Any failure ends
+// all ranks together.
+Prepared prepare(const RunRequest& request, const Job& job) {
+  check_input_names(request);
+  const Operation& operation = find_operation(request.args.operation);
+  Prepared p;
+  RunPlan& plan = p.plan;
+  collectively(job.comm, job.topology.me().host, [&] {
     KernelArgs args = request.args;
     std::vector<InputInfo> infos;
     for (const auto& input : request.inputs) {
@@ -99,47 +94,148 @@ RunSummary run(const RunRequest& request, const Job& job) {
       args.input_nodata.push_back(nodata_of(request, infos.back()));
     }
     args.transform = infos.front().georef.transform;
-    kernel = operation.make(args);
-    const KernelSpec& spec = kernel->spec();
-    inputs = bind_inputs(request, infos, spec);
-    const InputInfo& grid = inputs.front().info;
+    p.kernel = operation.make(args);
+    const KernelSpec& spec = p.kernel->spec();
+    p.inputs = bind_inputs(request, infos, spec);
+    const InputInfo& grid = p.inputs.front().info;
     if (spec.window.rows > grid.size.rows || spec.window.cols > grid.size.cols)
       throw Error(fmt::format("{}: the {}x{} window of {} is larger than the raster ({}x{})", grid.spec.path,
                               spec.window.rows, spec.window.cols, request.args.operation, grid.size.rows,
                               grid.size.cols));
-    out_size = output_size(grid.size, spec.stride);
-    if (out_size.rows < 1 || out_size.cols < 1)
+    plan.size = output_size(grid.size, spec.stride);
+    if (plan.size.rows < 1 || plan.size.cols < 1)
       throw Error(grid.spec.path + ": raster is smaller than one output cell");
-    if (job.comm.rank() == 0) {
-      WriteOptions write = request.engine.write;
-      write.threads = me.threads;
-      writer.emplace(OutputSpec{request.output, out_size, scale(grid.georef, spec.stride), spec.output_type,
-                                spec.output_bands, spec.color, spec.output_nodata, job_fingerprint(request)},
-                     write);
-    }
   });
 
-  const KernelSpec& spec = kernel->spec();
+  const KernelSpec& spec = p.kernel->spec();
+  const InputInfo& grid = p.inputs.front().info;
+  plan.input_size = grid.size;
+  plan.output_type = spec.output_type;
+  plan.output_bands = spec.output_bands;
+  plan.halo = spec.window.halo();
+  plan.input_tile_rows = grid.tile_rows;
+  const std::uint64_t input_row_bytes =
+      static_cast<std::uint64_t>(grid.size.cols) * size_of(spec.input_type) * p.inputs.size();
+  const BlockRowsRequest shape{
+      plan.size.rows,
+      input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
+      static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
+          static_cast<std::uint64_t>(spec.output_bands),
+      1, 1, false, 0, grid.tile_rows,
+      input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows)};
+  plan.block_rows_auto = !request.engine.block_rows;
+  plan.block_rows = request.engine.block_rows.value_or(0);
+  if (plan.block_rows_auto) plan.block_rows = agreed_block_rows(job, shape);
+  plan.blocks = split_rows(plan.size.rows, plan.block_rows).size();
+  plan.ranks = job.comm.size();
+  plan.blocks_per_rank = driver_options(job).blocks_per_rank;
+  const std::size_t round = static_cast<std::size_t>(plan.ranks) * static_cast<std::size_t>(plan.blocks_per_rank);
+  plan.rounds = (plan.blocks + round - 1) / round;
+  for (const BlockRowsRequest& rank : rank_requests(job, shape))
+    plan.pixel_memory.push_back(pixel_memory(rank, plan.block_rows));
+  return p;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Every rank's stats, on every rank.
+std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& mine) {
+  const json text{{"host", mine.host},      {"threads", mine.threads},
+                  {"blocks", mine.blocks},  {"read", mine.stages.read},
+                  {"compute", mine.stages.compute}, {"gather", mine.stages.gather},
+                  {"write", mine.stages.write},     {"peak_rss", mine.peak_rss}};
+  std::vector<RankStats> all;
+  int rank = 0;
+  for (const std::string& line : comm.allgather(text.dump())) {
+    const json r = json::parse(line);
+    all.push_back({rank++, r["host"], r["threads"], r["blocks"],
+                   StageSeconds{r["read"], r["compute"], r["gather"], r["write"]}, r["peak_rss"]});
+  }
+  return all;
+}
+
+}  // namespace
+
+StageSeconds& StageSeconds::operator+=(const StageSeconds& other) {
+  read += other.read;
+  compute += other.compute;
+  gather += other.gather;
+  write += other.write;
+  return *this;
+}
+
+StageSeconds RunSummary::total() const {
+  StageSeconds sum;
+  for (const RankStats& r : ranks) sum += r.stages;
+  return sum;
+}
+
+double RunSummary::pixels_per_second() const {
+  const auto pixels = static_cast<double>((plan.size.rows - resumed_rows) * plan.size.cols);
+  return seconds > 0 ? pixels / seconds : 0;
+}
+
+std::vector<BlockRowsRequest> rank_requests(const Job& job, const BlockRowsRequest& shape) {
+  std::vector<BlockRowsRequest> requests;
+  for (const RankFacts& r : job.topology.ranks) {
+    BlockRowsRequest request = shape;
+    request.threads = r.threads;
+    request.ranks = static_cast<int>(job.topology.ranks.size());
+    request.gathers = r.rank == 0;
+    request.memory_budget = r.memory_budget;
+    requests.push_back(request);
+  }
+  return requests;
+}
+
+std::int64_t agreed_block_rows(const Job& job, const BlockRowsRequest& shape) {
+  std::int64_t rows = shape.output_rows;
+  for (const BlockRowsRequest& request : rank_requests(job, shape)) rows = std::min(rows, auto_block_rows(request));
+  return std::max<std::int64_t>(1, rows);
+}
+
+DriverOptions driver_options(const Job& job) {
+  return {job.topology.me().threads, 2 * job.topology.max_threads()};
+}
+
+RunPlan plan(const RunRequest& request, const Job& job) { return prepare(request, job).plan; }
+
+RunSummary run(const RunRequest& request, const Job& job) {
+  const auto start = std::chrono::steady_clock::now();
+  const RankFacts& me = job.topology.me();
+  const Prepared prepared = prepare(request, job);
+  const RunPlan& plan = prepared.plan;
+  const KernelSpec& spec = prepared.kernel->spec();
+  const auto& inputs = prepared.inputs;
   const InputInfo& grid = inputs.front().info;
-  const Halo halo = spec.window.halo();
-  const std::uint64_t input_row_bytes = static_cast<std::uint64_t>(grid.size.cols) * size_of(spec.input_type) *
-                                        inputs.size() * static_cast<std::uint64_t>(spec.stride.rows);
-  const std::uint64_t output_row_bytes = static_cast<std::uint64_t>(out_size.cols) * size_of(spec.output_type) *
-                                         static_cast<std::uint64_t>(spec.output_bands);
-  const std::int64_t block_rows =
-      request.engine.block_rows ? *request.engine.block_rows
-                                : agreed_block_rows(job, out_size.rows, input_row_bytes, output_row_bytes, grid.tile_rows);
+
+  std::optional<GeoTiffWriter> writer;
+  collectively(job.comm, me.host, [&] {
+    if (job.comm.rank() != 0) return;
+    WriteOptions write = request.engine.write;
+    write.threads = me.threads;
+    writer.emplace(OutputSpec{request.output, plan.size, scale(grid.georef, spec.stride), spec.output_type,
+                              spec.output_bands, spec.color, spec.output_nodata, job_fingerprint(request)},
+                   write);
+  });
   // A resumed output has its first rows on disk already: only the rest is computed.
   const std::int64_t resumed_rows = job.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
-  const std::vector<RowBlock> blocks = split_rows(RowBlock{resumed_rows, out_size.rows}, block_rows);
+  const std::vector<RowBlock> blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
 
   // One GDAL handle per thread and input: handles are never shared between threads.
-  std::vector<std::vector<std::unique_ptr<RowReader>>> readers(static_cast<std::size_t>(me.threads));
+  const auto threads = static_cast<std::size_t>(me.threads);
+  std::vector<std::vector<std::unique_ptr<RowReader>>> readers(threads);
+  std::vector<StageSeconds> thread_stages(threads);
+  std::vector<std::size_t> thread_blocks(threads);
   const auto produce = [&](RowBlock rows, int thread) {
-    auto& mine = readers[static_cast<std::size_t>(thread)];
+    const auto t = static_cast<std::size_t>(thread);
+    auto read_start = std::chrono::steady_clock::now();
+    auto& mine = readers[t];
     if (mine.empty())
       for (const auto& input : inputs) mine.push_back(open_reader(input.info));
-    const RowBlock source = source_rows(rows, spec.stride, halo, grid.size.rows);
+    const RowBlock source = source_rows(rows, spec.stride, plan.halo, grid.size.rows);
     std::vector<BlockBuffer> pixels;
     pixels.reserve(inputs.size());
     std::vector<KernelInput> kernel_inputs;
@@ -148,27 +244,46 @@ RunSummary run(const RunRequest& request, const Job& job) {
       mine[i]->read(source, pixels.back());
       kernel_inputs.push_back({pixels.back(), inputs[i].nodata});
     }
+    const auto compute_start = std::chrono::steady_clock::now();
     std::vector<BlockBuffer> out;
-    out.emplace_back(spec.output_type, spec.output_bands, rows, out_size.cols);
-    kernel->compute(kernel_inputs, {grid.size, source}, out.front());
+    out.emplace_back(spec.output_type, spec.output_bands, rows, plan.size.cols);
+    prepared.kernel->compute(kernel_inputs, {grid.size, source}, out.front());
+    thread_stages[t].read += std::chrono::duration<double>(compute_start - read_start).count();
+    thread_stages[t].compute += seconds_since(compute_start);
+    ++thread_blocks[t];
     return out;
   };
-  const int signal = run_blocks(blocks, job.comm, driver_options(job), produce,
-                                [&](std::vector<BlockBuffer>&& out) { writer->write(std::move(out.front())); });
-  if (signal != 0) {
+  Progress progress("blocks", blocks.size(), job.comm.rank() == 0 ? request.engine.progress : ProgressMode::None);
+  std::size_t written = 0;
+  const DriverResult result =
+      run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<BlockBuffer>&& out) {
+        writer->write(std::move(out.front()));
+        progress.update(++written, 0);
+      });
+  progress.finish();
+  if (result.signal != 0) {
     const std::int64_t rows = writer ? writer->suspend() : 0;
-    const std::string kept = rows > 0 ? fmt::format("rows 0-{} of {} are in {}", rows - 1, out_size.rows,
+    const std::string kept = rows > 0 ? fmt::format("rows 0-{} of {} are in {}", rows - 1, plan.size.rows,
                                                     partial_path(request.output))
                                       : "no rows were written yet";
     throw Interrupted(fmt::format("interrupted by {}: {}; run the same command again to resume",
-                                  signal_name(signal), kept),
-                      signal);
+                                  signal_name(result.signal), kept),
+                      result.signal);
   }
+  const auto write_start = std::chrono::steady_clock::now();
   if (writer) writer->commit();
 
-  return {out_size,     job.comm.size(), me.threads,
-          block_rows,   blocks.size(),   halo,
-          resumed_rows, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+  RankStats mine{job.comm.rank(), me.host, me.threads, 0, {}, 0};
+  for (std::size_t t = 0; t < threads; ++t) {
+    mine.stages += thread_stages[t];
+    mine.blocks += thread_blocks[t];
+  }
+  mine.stages.gather = result.gather_seconds;
+  mine.stages.write = result.write_seconds + (writer ? seconds_since(write_start) : 0);
+  mine.peak_rss = peak_rss_bytes();
+  RunSummary summary{plan, blocks.size(), resumed_rows, 0, gather_stats(job.comm, mine)};
+  summary.seconds = seconds_since(start);
+  return summary;
 }
 
 }  // namespace geostrip

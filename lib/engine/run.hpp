@@ -8,17 +8,20 @@
 #include <vector>
 
 #include "engine/block_driver.hpp"
+#include "engine/decomposition.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/input_spec.hpp"
 #include "kernels/kernel_args.hpp"
 #include "parallel/mpi.hpp"
 #include "parallel/topology.hpp"
+#include "report/progress.hpp"
 
 namespace geostrip {
 
 struct EngineOptions {
   std::optional<std::int64_t> block_rows;  // default: agreed_block_rows()
   WriteOptions write;
+  ProgressMode progress = ProgressMode::None;  // blocks written, on rank 0
 };
 
 // The job a run belongs to: its ranks and what each may use.
@@ -35,16 +38,51 @@ struct RunRequest {
   EngineOptions engine;
 };
 
-struct RunSummary {
-  RasterSize size;
-  int ranks = 1;
-  int threads = 0;
-  std::int64_t block_rows = 0;
-  std::size_t blocks = 0;  // computed by this run
+// How a run splits its output, known from the inputs' metadata alone.
+struct RunPlan {
+  RasterSize input_size;
+  RasterSize size;  // the output's
+  PixelType output_type = PixelType::Float32;
+  int output_bands = 1;
   Halo halo;
+  std::int64_t block_rows = 0;
+  bool block_rows_auto = true;
+  std::int64_t input_tile_rows = 1;
+  std::size_t blocks = 0;  // the whole output's
+  int ranks = 1;
+  int blocks_per_rank = 1;  // in each round
+  std::size_t rounds = 0;
+  std::vector<std::uint64_t> pixel_memory;  // estimated, by rank (rank 0 also holds gathered rounds)
+};
+
+// Seconds in each stage. Read and compute are summed over a rank's threads;
+// gather is the main thread's; write is rank 0's writer thread's.
+struct StageSeconds {
+  double read = 0, compute = 0, gather = 0, write = 0;
+  StageSeconds& operator+=(const StageSeconds& other);
+};
+
+struct RankStats {
+  int rank = 0;
+  std::string host;
+  int threads = 1;
+  std::size_t blocks = 0;  // computed by this rank
+  StageSeconds stages;
+  std::uint64_t peak_rss = 0;  // bytes, the process's high-water mark
+};
+
+struct RunSummary {
+  RunPlan plan;
+  std::size_t blocks = 0;         // computed by this run
   std::int64_t resumed_rows = 0;  // on disk from an interrupted run
   double seconds = 0;
+  std::vector<RankStats> ranks;  // every rank's, by rank
+  StageSeconds total() const;
+  double pixels_per_second() const;  // output pixels this run computed
 };
+
+// Collective; reads the inputs' metadata only and writes nothing.
+RunPlan plan(const RunRequest& request, const Job& job);
 
 // Collective over the job's ranks. Throws Interrupted (on every rank) when a
 // signal stopped it; the partial output and its journal are then kept.
@@ -54,8 +92,9 @@ RunSummary run(const RunRequest& request, const Job& job);
 // blocks per thread of the busiest rank (the same on every rank).
 DriverOptions driver_options(const Job& job);
 
+// `shape` for every rank: its threads and budget, rank 0 gathering.
+std::vector<BlockRowsRequest> rank_requests(const Job& job, const BlockRowsRequest& shape);
 // Block rows every rank agrees on: the smallest any rank's budget allows.
-std::int64_t agreed_block_rows(const Job& job, std::int64_t output_rows, std::uint64_t input_bytes_per_row,
-                               std::uint64_t output_bytes_per_row, std::int64_t input_tile_rows);
+std::int64_t agreed_block_rows(const Job& job, const BlockRowsRequest& shape);
 
 }  // namespace geostrip

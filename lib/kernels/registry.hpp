@@ -20,6 +20,9 @@ struct OptionInfo {
 
 struct Operation {
   std::string name;
+  std::string inputs;  // their names, as -i NAME=PATH takes them
+  std::string output;  // type and bands
+  std::string halo;    // rows and columns read beyond a block, from the default window
   std::string summary;
   std::vector<OptionInfo> options;
   std::unique_ptr<Kernel> (*make)(const KernelArgs&);

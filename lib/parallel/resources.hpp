@@ -52,4 +52,7 @@ std::string format_cpu_list(const std::vector<int>& cpus);
 // "11.8 GiB"
 std::string format_bytes(std::uint64_t bytes);
 
+// The process's peak resident set (getrusage), in bytes.
+std::uint64_t peak_rss_bytes();
+
 }  // namespace geostrip

@@ -1,0 +1,68 @@
+#include "engine/run_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace geostrip {
+
+namespace {
+
+using json = nlohmann::json;
+
+json stages(const StageSeconds& s) {
+  return {{"read", s.read}, {"compute", s.compute}, {"gather", s.gather}, {"write", s.write}};
+}
+
+}  // namespace
+
+std::string run_report(const RunSummary& summary, const Topology& topology, const std::string& command,
+                       const std::string& output) {
+  const RunPlan& plan = summary.plan;
+  std::set<std::string> hosts;
+  json per_rank = json::array();
+  for (const RankFacts& r : topology.ranks) {
+    hosts.insert(r.host);
+    per_rank.push_back({{"rank", r.rank}, {"host", r.host}, {"threads", r.threads}, {"cores", r.usable_cores}});
+  }
+  json ranks = json::array();
+  std::uint64_t peak = 0;
+  for (const RankStats& r : summary.ranks) {
+    ranks.push_back({{"rank", r.rank},
+                     {"host", r.host},
+                     {"threads", r.threads},
+                     {"blocks", r.blocks},
+                     {"stage_seconds", stages(r.stages)},
+                     {"peak_rss_bytes", r.peak_rss}});
+    peak = std::max(peak, r.peak_rss);
+  }
+  return json{{"command", command},
+              {"version", GEOSTRIP_VERSION},
+              {"output", output},
+              {"topology",
+               {{"nodes", topology.nodes},
+                {"ranks", topology.ranks.size()},
+                {"hosts", hosts},
+                {"per_rank", per_rank}}},
+              {"decomposition",
+               {{"rows", plan.size.rows},
+                {"cols", plan.size.cols},
+                {"blocks", plan.blocks},
+                {"block_rows", plan.block_rows},
+                {"block_rows_auto", plan.block_rows_auto},
+                {"halo", {{"rows", plan.halo.rows}, {"cols", plan.halo.cols}}},
+                {"blocks_per_rank_per_round", plan.blocks_per_rank},
+                {"rounds", plan.rounds},
+                {"blocks_computed", summary.blocks},
+                {"resumed_rows", summary.resumed_rows}}},
+              {"seconds", summary.seconds},
+              {"stage_seconds", stages(summary.total())},
+              {"pixels_per_second", summary.pixels_per_second()},
+              {"peak_rss_bytes", peak},
+              {"ranks", ranks}}
+             .dump(2) +
+         '\n';
+}
+
+}  // namespace geostrip
