@@ -231,7 +231,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
   std::vector<std::size_t> thread_blocks(threads);
   const auto produce = [&](RowBlock rows, int thread) {
     const auto t = static_cast<std::size_t>(thread);
-    auto read_start = std::chrono::steady_clock::now();
+    const auto read_start = std::chrono::steady_clock::now();
     auto& mine = readers[t];
     if (mine.empty())
       for (const auto& input : inputs) mine.push_back(open_reader(input.info));

@@ -1,5 +1,6 @@
 #include "parallel/resources.hpp"
 
+#include <omp.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/core.h>
@@ -106,6 +108,18 @@ CpuLimits read_cpu_limits() {
   if (sched_getaffinity(0, sizeof(mask), &mask) == 0)
     for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
       if (CPU_ISSET(cpu, &mask)) limits.affinity.push_back(cpu);
+  // With OMP_PLACES (as the slurm/ scripts set it) the OpenMP runtime binds
+  // this initial thread to the first place while it starts, so the mask now
+  // shows one place; the process was given every place, built from its mask.
+  if (omp_get_num_places() > 0) {
+    std::set<int> cpus;
+    for (int place = 0; place < omp_get_num_places(); ++place) {
+      std::vector<int> ids(static_cast<std::size_t>(omp_get_place_num_procs(place)));
+      omp_get_place_proc_ids(place, ids.data());
+      cpus.insert(ids.begin(), ids.end());
+    }
+    limits.affinity.assign(cpus.begin(), cpus.end());
+  }
   if (limits.affinity.empty()) limits.affinity.push_back(0);
   limits.online_cores = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
   if (const auto v2 = read_cgroup_file("/sys/fs/cgroup", "", "cpu.max")) {

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "support/mpi_launch.hpp"
 #include "support/test_support.hpp"
 
@@ -162,4 +164,32 @@ TEST_CASE("a raster truncated in its second half ends the 3-node job within 60 s
   CHECK(seconds < 60);
   CHECK_THAT(result.output, Catch::Contains(cut) && Catch::Contains("reading rows") && Catch::Contains(" on "));
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("the run report of 3 virtual nodes has every rank's stages, blocks and memory", "[report]") {
+  Scene scene;
+  const std::string report = scene.dir / "report.json";
+  const auto result = run_command(geostrip_under(
+      virtual_nodes(3), "run " + scene.ndi() + " -o " + scene.dir / "ndvi.tif" + " --block-rows 16 --threads 1 --report " + report));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  const auto r = nlohmann::json::parse(file_text(report));
+  CHECK(r["topology"]["nodes"] == 3);
+  CHECK(r["topology"]["per_rank"].size() == 3);  // virtual nodes share one host name
+  REQUIRE(r["ranks"].size() == 3);
+  int blocks = 0;
+  for (const auto& rank : r["ranks"]) {
+    CHECK(rank["blocks"].get<int>() > 0);
+    CHECK(rank["peak_rss_bytes"].get<double>() > 10e6);
+    CHECK(rank["stage_seconds"]["compute"].get<double>() > 0);
+    CHECK(rank["stage_seconds"]["gather"].get<double>() > 0);
+    blocks += rank["blocks"].get<int>();
+  }
+  CHECK(blocks == r["decomposition"]["blocks"]);
+  CHECK(r["ranks"][0]["stage_seconds"]["write"].get<double>() > 0);
+  CHECK(r["ranks"][1]["stage_seconds"]["write"] == 0);
+  CHECK(r["stage_seconds"]["gather"].get<double>() ==
+        Approx(r["ranks"][0]["stage_seconds"]["gather"].get<double>() +
+               r["ranks"][1]["stage_seconds"]["gather"].get<double>() +
+               r["ranks"][2]["stage_seconds"]["gather"].get<double>()));
 }

@@ -18,7 +18,7 @@ mkdir -p "$state/ctld" "$state/spool" /etc/slurm /run/munge /var/log/munge /var/
 memory=$(awk '/MemTotal/ { print int($2 / 1024 * 0.9) }' /proc/meminfo)
 cat > /etc/slurm/slurm.conf <<CONF
 ClusterName=geostrip-test
-SlurmctldHost=$node
+SlurmctldHost=$node(127.0.0.1)
 AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=cred_expire=10
@@ -39,7 +39,7 @@ ReturnToService=2
 JobRequeue=1
 MinJobAge=600
 KillWait=10
-NodeName=$node CPUs=$(nproc) RealMemory=$memory State=UNKNOWN
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 [ -s /etc/munge/munge.key ] || { mkdir -p /etc/munge; dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2> /dev/null; }

@@ -20,6 +20,7 @@ fail() {
   exit 1
 }
 job_state() { scontrol show job "$1" | grep -o 'JobState=[A-Z_]*' | cut -d= -f2; }
+job_ended() { job_state "$1" | grep -Eq '^(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY)$'; }
 # wait_for SECONDS COMMAND...: polls COMMAND every second.
 wait_for() {
   local seconds=$1
@@ -47,15 +48,15 @@ code=$?
 grep -q "srun --ntasks-per-node=1 --cpus-per-task=N" shared.out || fail "the refusal does not give the fix"
 
 echo "3. the time limit: USR1, exit 75, requeue, resume, complete"
-# Long enough (about a minute on 2 cores) that Slurm's signal, due at most
+# Long enough (80 s on 2 cores here) that Slurm's signal, due at most
 # 59 s into a 1-minute limit and sent on its 30-s sweep, comes first.
-"$geostrip" synth s2 -o big --size 6000x3000 > /dev/null || fail "synth"
+"$geostrip" synth s2 -o big --size 8000x6000 > /dev/null || fail "synth"
 job=$(sbatch --parsable --time=1 --signal=B:USR1@59 --output=limit.out "$source/slurm/geostrip-run.sbatch" \
-  run median --window 601x601 --block-rows 64 -i src=big/B04.tif -o median.tif --progress log) || fail "sbatch"
+  run median --window 901x901 --block-rows 64 -i src=big/B04.tif -o median.tif --progress log) || fail "sbatch"
 wait_for 240 grep -q "requeueing to resume" limit.out || fail "job $job was not interrupted and requeued"
 # Room for the resumed attempt to finish.
 scontrol update JobId="$job" TimeLimit=20 || fail "cannot raise the time limit"
-wait_for 900 test "$(job_state "$job")" = COMPLETED || fail "job $job ended $(job_state "$job")"
+wait_for 900 job_ended "$job" && [ "$(job_state "$job")" = COMPLETED ] || fail "job $job is $(job_state "$job")"
 grep -q "interrupted by SIGUSR1: rows 0-" limit.out || fail "the first attempt kept no rows"
 grep -q "resumed median.tif: rows 0-" limit.out || fail "the second attempt did not resume"
 scontrol show job "$job" | grep -q "Restarts=1" || fail "job $job was not restarted exactly once"
