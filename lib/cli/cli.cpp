@@ -342,11 +342,9 @@ void print_summary(const Console& console, const std::string& output, const RunS
               output, plan.size.rows, plan.size.cols, s.blocks, plan.block_rows, plan.halo.rows, plan.ranks,
               most_threads(s), s.seconds, s.pixels_per_second() / 1e6);
   const StageSeconds t = s.total();
-  std::uint64_t peak = 0;
-  for (const RankStats& r : s.ranks) peak = std::max(peak, r.peak_rss);
   console.out("  stages: read {:.2f} s and compute {:.2f} s (summed over threads), gather {:.2f} s, write {:.2f} s; "
               "peak memory {} per rank at most\n",
-              t.read, t.compute, t.gather, t.write, format_bytes(peak));
+              t.read, t.compute, t.gather, t.write, format_bytes(s.peak_rss()));
 }
 
 void print_plan(const Console& console, const RunRequest& request, const RunPlan& plan, const Topology& topology) {
@@ -506,7 +504,8 @@ int main(int argc, char** argv) {
     return !app.get_subcommands([&](CLI::App* c) { return c->get_name() == name; }).empty();
   };
   if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
-    console.err("geostrip: error: unknown command '{}' (run, plan, batch, synth, demo, check, ops; see geostrip --help)\n",
+    console.err("geostrip: error: unknown command '{}' (run, plan, batch, synth, demo, check, ops; "
+                "see geostrip --help)\n",
                 argv[1]);
     return kExitUsage;
   }

@@ -172,6 +172,12 @@ StageSeconds RunSummary::total() const {
   return sum;
 }
 
+std::uint64_t RunSummary::peak_rss() const {
+  std::uint64_t peak = 0;
+  for (const RankStats& r : ranks) peak = std::max(peak, r.peak_rss);
+  return peak;
+}
+
 double RunSummary::pixels_per_second() const {
   const auto pixels = static_cast<double>((plan.size.rows - resumed_rows) * plan.size.cols);
   return seconds > 0 ? pixels / seconds : 0;

@@ -79,6 +79,7 @@ struct RunSummary {
   std::vector<RankStats> ranks;  // every rank's, by rank
   StageSeconds total() const;
   double pixels_per_second() const;  // output pixels this run computed
+  std::uint64_t peak_rss() const;    // the largest rank's
 };
 
 // Collective; reads the inputs' metadata only and writes nothing.

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <set>
 
 namespace geostrip {
@@ -27,16 +26,13 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
     per_rank.push_back({{"rank", r.rank}, {"host", r.host}, {"threads", r.threads}, {"cores", r.usable_cores}});
   }
   json ranks = json::array();
-  std::uint64_t peak = 0;
-  for (const RankStats& r : summary.ranks) {
+  for (const RankStats& r : summary.ranks)
     ranks.push_back({{"rank", r.rank},
                      {"host", r.host},
                      {"threads", r.threads},
                      {"blocks", r.blocks},
                      {"stage_seconds", stages(r.stages)},
                      {"peak_rss_bytes", r.peak_rss}});
-    peak = std::max(peak, r.peak_rss);
-  }
   return json{{"command", command},
               {"version", GEOSTRIP_VERSION},
               {"output", output},
@@ -59,7 +55,7 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
               {"seconds", summary.seconds},
               {"stage_seconds", stages(summary.total())},
               {"pixels_per_second", summary.pixels_per_second()},
-              {"peak_rss_bytes", peak},
+              {"peak_rss_bytes", summary.peak_rss()},
               {"ranks", ranks}}
              .dump(2) +
          '\n';

@@ -18,9 +18,8 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   collectively(job.comm, me.host, [&] {
     if (job.comm.rank() == 0) writers = scene.open();
   });
-  const std::int64_t block_rows =
-      options.block_rows ? *options.block_rows
-                         : agreed_block_rows(job, {size.rows, 0, scene.bytes_per_row, 1, 1, false, 0, options.write.tile});
+  const BlockRowsRequest shape{size.rows, 0, scene.bytes_per_row, 1, 1, false, 0, options.write.tile};
+  const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(job, shape);
   run_blocks(split_rows(size.rows, block_rows), job.comm, driver_options(job),
              [&](RowBlock rows, int) { return scene.make(rows); },
              [&](std::vector<BlockBuffer>&& outputs) {

@@ -41,7 +41,8 @@ TEST_CASE("plan shows the decomposition the run then uses, and writes nothing", 
   INFO(plan.output);
   REQUIRE(plan.exit_code == 0);
   CHECK_THAT(plan.output, Catch::Contains("nothing is written") && Catch::Contains("halo: 4 rows, 4 columns") &&
-                              Catch::Contains("blocks: 7 of 100 rows") && Catch::Contains("rounds: 2 of 1 rank(s) x 4 blocks") &&
+                              Catch::Contains("blocks: 7 of 100 rows") &&
+                              Catch::Contains("rounds: 2 of 1 rank(s) x 4 blocks") &&
                               Catch::Contains("pixel buffers about"));
   CHECK(std::distance(fs::directory_iterator(scene.dir.path()), fs::directory_iterator()) == 1);  // the scene only
 

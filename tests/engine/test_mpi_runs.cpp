@@ -169,8 +169,8 @@ TEST_CASE("a raster truncated in its second half ends the 3-node job within 60 s
 TEST_CASE("the run report of 3 virtual nodes has every rank's stages, blocks and memory", "[report]") {
   Scene scene;
   const std::string report = scene.dir / "report.json";
-  const auto result = run_command(geostrip_under(
-      virtual_nodes(3), "run " + scene.ndi() + " -o " + scene.dir / "ndvi.tif" + " --block-rows 16 --threads 1 --report " + report));
+  const auto result = run_command(geostrip_under(virtual_nodes(3), "run " + scene.ndi() + " -o " + scene.dir / "ndvi.tif" +
+                                                                       " --block-rows 16 --threads 1 --report " + report));
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   const auto r = nlohmann::json::parse(file_text(report));
