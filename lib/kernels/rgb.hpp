@@ -1,5 +1,7 @@
 #pragma once
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "kernels/kernel.hpp"
 #include "kernels/kernel_args.hpp"
@@ -20,8 +22,13 @@ class RgbKernel final : public Kernel {
   void compute(std::span<const KernelInput> in, const BlockGeometry& geometry, BlockBuffer& out) const override;
 
  private:
+  std::uint8_t display_value(double v) const;
+
   RgbParams params_;
   KernelSpec spec_;
+  // display_value() of every whole value 0..clamp: reflectances are stored as
+  // integers, so most pixels take a lookup instead of a pow, with the same result.
+  std::vector<std::uint8_t> table_;
 };
 
 }  // namespace geostrip

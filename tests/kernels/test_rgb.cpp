@@ -44,3 +44,21 @@ TEST_CASE("rgb refuses a non-positive clamp or gamma", "[kernels]") {
   CHECK_THROWS_AS(RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"0"}}})), UsageError);
   CHECK_THROWS_AS(RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"gamma", {"-1"}}})), UsageError);
 }
+
+TEST_CASE("rgb gives the formula's value for every whole and fractional reflectance", "[kernels]") {
+  // Whole values take a lookup table; the result must not depend on it.
+  const double clamp = 3000, gamma = 2.2;
+  const auto kernel = RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"3000"}}}));
+  std::vector<double> values;
+  for (double v = -2; v <= 70000; ++v) values.insert(values.end(), {v, v + 0.25, v + 0.5});
+  const BlockBuffer r = row_of(values);
+  const std::vector<KernelInput> in{{r, {}}, {r, {}}, {r, {}}};
+  BlockBuffer out(PixelType::Byte, 4, {0, 1}, static_cast<std::int64_t>(values.size()));
+  kernel->compute(in, {{1, static_cast<std::int64_t>(values.size())}, {0, 1}}, out);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double unit = std::min(std::max(values[i], 0.0), clamp) / clamp;
+    differ += out.band<std::uint8_t>(0).data[i] != static_cast<std::uint8_t>(std::round(255.0 * std::pow(unit, 1 / gamma)));
+  }
+  CHECK(differ == 0);
+}

@@ -236,8 +236,8 @@ def write_docs(docs, size, pixels, cores, repeats, results, decode, encode, floo
         f"Produced by `tests/perf/run-benchmarks.py --size {size}` on the development machine ({cores} cores),",
         f"median of {repeats} runs each, all in one run. Inputs from `geostrip synth` (a {pixels / 1e6:.0f}-Mpixel",
         "Sentinel-2-like scene, UInt16 DEFLATE; a Float32 DEM). Every output: tiled 512, DEFLATE,",
-        "predictor 3 (floats) or 2 (bytes). Peak RSS: geostrip's largest rank (its run report), the
-others' process (`/usr/bin/time`).",
+        "predictor 3 (floats) or 2 (bytes). Peak RSS: geostrip's largest rank (its run report), the",
+        "others' process (`/usr/bin/time`).",
         "",
         "| case | tool | seconds | Mpixel/s | peak RSS | read | compute | gather | write |",
         "|---|---|---|---|---|---|---|---|---|",
