@@ -2,7 +2,7 @@
 # test-slurm.sh GEOSTRIP SOURCE_DIR: the sbatch scripts in slurm/ on a real
 # single-node Slurm (started by start-slurm.sh; skipped, exit 77, when it
 # cannot start). Checks that
-#   1. a run completes, after its `check`;
+#   1. a run completes, after its `check`; so does a batch of three jobs;
 #   2. two ranks on the node (`srun -n2`) are refused with the fix;
 #   3. a job whose time limit comes first receives USR1, exits 75, is
 #      requeued, resumes from its journal and completes.
@@ -40,6 +40,15 @@ sbatch --wait --quiet --time=5 --output=run.out "$source/slurm/geostrip-run.sbat
 grep -q "no findings" run.out || fail "the check step did not run"
 grep -q "wrote ndvi.tif" run.out || fail "the run did not report its output"
 grep -q "geostrip: .*blocks (100%)" run.out || fail "no progress line in the job's output"
+
+for n in 1 2 3; do
+  echo "ndi -i a=scene/B08.tif -i b=scene/B04.tif --scale a=0.$n -o ndvi$n.tif"
+done > jobs.manifest
+sbatch --wait --quiet --time=5 --output=batch.out "$source/slurm/geostrip-batch.sbatch" \
+  jobs.manifest --status jobs.status.jsonl || fail "the batch job failed"
+[ -f ndvi1.tif ] && [ -f ndvi2.tif ] && [ -f ndvi3.tif ] || fail "the batch did not write its three outputs"
+[ "$(grep -c '"status":"done"' jobs.status.jsonl)" -eq 3 ] || fail "the status file does not hold three done jobs"
+grep -q "batch: 3 jobs" batch.out || fail "the batch did not print its summary"
 
 echo "2. two ranks on one node are refused with the fix"
 srun -N1 -n2 "$geostrip" check > shared.out 2>&1
