@@ -16,6 +16,7 @@
 #include "batch/dispatch.hpp"
 #include "batch/manifest.hpp"
 #include "batch/status.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "engine/fingerprint.hpp"
 #include "parallel/collective.hpp"
@@ -27,8 +28,6 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::string read_manifest(const std::string& path) {
   std::ifstream file(path);

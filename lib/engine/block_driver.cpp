@@ -9,16 +9,13 @@
 #include <mutex>
 #include <thread>
 
+#include "core/clock.hpp"
 #include "parallel/bounded_queue.hpp"
 #include "parallel/interrupt.hpp"
 
 namespace geostrip {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // Remembers the first failure among threads and tells the others to stop.
 class FirstError {

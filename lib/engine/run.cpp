@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "engine/decomposition.hpp"
 #include "engine/fingerprint.hpp"
@@ -134,10 +135,6 @@ Prepared prepare(const RunRequest& request, const Job& job) {
   for (const BlockRowsRequest& rank : rank_requests(job, shape))
     plan.pixel_memory.push_back(pixel_memory(rank, plan.block_rows));
   return p;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // Every rank's stats, on every rank.
