@@ -342,9 +342,9 @@ void print_summary(const Console& console, const std::string& output, const RunS
               output, plan.size.rows, plan.size.cols, s.blocks, plan.block_rows, plan.halo.rows, plan.ranks,
               most_threads(s), s.seconds, s.pixels_per_second() / 1e6);
   const StageSeconds t = s.total();
-  console.out("  stages: read {:.2f} s and compute {:.2f} s (summed over threads), gather {:.2f} s, write {:.2f} s; "
-              "peak memory {} per rank at most\n",
-              t.read, t.compute, t.gather, t.write, format_bytes(s.peak_rss()));
+  console.out("  stages: read {:.2f} s, compute {:.2f} s and encode {:.2f} s (summed over threads), gather {:.2f} s, "
+              "write {:.2f} s; peak memory {} per rank at most\n",
+              t.read, t.compute, t.encode, t.gather, t.write, format_bytes(s.peak_rss()));
 }
 
 void print_plan(const Console& console, const RunRequest& request, const RunPlan& plan, const Topology& topology) {

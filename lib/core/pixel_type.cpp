@@ -1,5 +1,7 @@
 #include "core/pixel_type.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <string>
 
@@ -32,6 +34,13 @@ std::size_t size_of(PixelType type) { return info(type).size; }
 std::string_view name_of(PixelType type) { return info(type).name; }
 bool is_integer(PixelType type) { return info(type).integer; }
 bool is_complex(PixelType type) { return info(type).complex; }
+
+PixelType exact_real_type(const std::vector<PixelType>& types) {
+  const bool fits = std::all_of(types.begin(), types.end(), [](PixelType t) {
+    return t == PixelType::Byte || t == PixelType::UInt16 || t == PixelType::Int16 || t == PixelType::Float32;
+  });
+  return fits ? PixelType::Float32 : PixelType::Float64;
+}
 
 PixelType parse_pixel_type(std::string_view name) {
   for (const auto& t : kTypes)

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace geostrip {
 
@@ -18,6 +19,10 @@ std::string_view name_of(PixelType type);
 PixelType parse_pixel_type(std::string_view name);  // throws UsageError
 bool is_integer(PixelType type);
 bool is_complex(PixelType type);
+// Float32 when it holds every value of each of `types` exactly (Byte, UInt16,
+// Int16, Float32), else Float64: what a kernel may read real inputs as
+// without changing a result, at half the memory when it can.
+PixelType exact_real_type(const std::vector<PixelType>& types);
 
 template <class T>
 constexpr PixelType pixel_type_of();

@@ -16,10 +16,10 @@
 
 namespace geostrip {
 
-// Computes one block on thread `thread` (0..threads-1): one buffer per output.
-using BlockProducer = std::function<std::vector<BlockBuffer>(RowBlock rows, int thread)>;
+// Computes one block on thread `thread` (0..threads-1): one entry per output.
+using BlockProducer = std::function<std::vector<OutputBlock>(RowBlock rows, int thread)>;
 // Receives finished blocks on rank 0, in any order, always on the same writer thread.
-using BlockSink = std::function<void(std::vector<BlockBuffer>&& outputs)>;
+using BlockSink = std::function<void(std::vector<OutputBlock>&& outputs)>;
 
 struct DriverOptions {
   int threads = 1;

@@ -35,26 +35,64 @@ class Reader {
   std::size_t position_ = 0;
 };
 
+// Each output: a tag (0 pixels, 1 encoded tiles), then
+//   pixels: type, bands, first row, end row, cols, the bands' bytes;
+//   tiles: first row, end row, tile count, each tile's size, the tiles' bytes.
+std::size_t packed_size(const OutputBlock& output) {
+  if (const auto* b = std::get_if<BlockBuffer>(&output))
+    return 6 * sizeof(std::int64_t) + b->band_bytes() * static_cast<std::size_t>(b->bands());
+  const auto& tiles = std::get<EncodedTiles>(output).tiles;
+  std::size_t total = (4 + tiles.size()) * sizeof(std::int64_t);
+  for (const auto& tile : tiles) total += tile.size();
+  return total;
+}
+
+void pack_output(std::vector<std::byte>& out, const OutputBlock& output) {
+  if (const auto* b = std::get_if<BlockBuffer>(&output)) {
+    for (const std::int64_t field : {std::int64_t{0}, static_cast<std::int64_t>(b->type()), std::int64_t{b->bands()},
+                                     b->rows().begin, b->rows().end, b->cols()})
+      put(out, field);
+    append(out, b->band_data(0), b->band_bytes() * static_cast<std::size_t>(b->bands()));
+    return;
+  }
+  const auto& encoded = std::get<EncodedTiles>(output);
+  for (const std::int64_t field : {std::int64_t{1}, encoded.rows.begin, encoded.rows.end,
+                                   static_cast<std::int64_t>(encoded.tiles.size())})
+    put(out, field);
+  for (const auto& tile : encoded.tiles) put(out, static_cast<std::int64_t>(tile.size()));
+  for (const auto& tile : encoded.tiles) append(out, tile.data(), tile.size());
+}
+
+OutputBlock unpack_output(Reader& in) {
+  if (in.next() == 0) {
+    const auto type = static_cast<PixelType>(in.next());
+    const auto bands = static_cast<int>(in.next());
+    const RowBlock rows{in.next(), in.next()};
+    BlockBuffer b(type, bands, rows, in.next());
+    in.copy_to(b.band_data(0), b.band_bytes() * static_cast<std::size_t>(bands));
+    return b;
+  }
+  EncodedTiles encoded{RowBlock{in.next(), in.next()}, {}};
+  encoded.tiles.resize(static_cast<std::size_t>(in.next()));
+  for (auto& tile : encoded.tiles) tile.resize(static_cast<std::size_t>(in.next()));
+  for (auto& tile : encoded.tiles) in.copy_to(tile.data(), tile.size());
+  return encoded;
+}
+
 }  // namespace
 
 std::vector<std::byte> pack(const BlockOutputs& blocks) {
   std::size_t total = sizeof(std::int64_t);
   for (const auto& outputs : blocks) {
     total += sizeof(std::int64_t);
-    for (const BlockBuffer& b : outputs)
-      total += 5 * sizeof(std::int64_t) + b.band_bytes() * static_cast<std::size_t>(b.bands());
+    for (const OutputBlock& output : outputs) total += packed_size(output);
   }
   std::vector<std::byte> out;
   out.reserve(total);
   put(out, static_cast<std::int64_t>(blocks.size()));
   for (const auto& outputs : blocks) {
     put(out, static_cast<std::int64_t>(outputs.size()));
-    for (const BlockBuffer& b : outputs) {
-      for (const std::int64_t field : {static_cast<std::int64_t>(b.type()), std::int64_t{b.bands()}, b.rows().begin,
-                                       b.rows().end, b.cols()})
-        put(out, field);
-      append(out, b.band_data(0), b.band_bytes() * static_cast<std::size_t>(b.bands()));
-    }
+    for (const OutputBlock& output : outputs) pack_output(out, output);
   }
   return out;
 }
@@ -64,13 +102,7 @@ BlockOutputs unpack(std::span<const std::byte> bytes) {
   BlockOutputs blocks(static_cast<std::size_t>(in.next()));
   for (auto& outputs : blocks) {
     const auto count = in.next();
-    for (std::int64_t o = 0; o < count; ++o) {
-      const auto type = static_cast<PixelType>(in.next());
-      const auto bands = static_cast<int>(in.next());
-      const RowBlock rows{in.next(), in.next()};
-      BlockBuffer& b = outputs.emplace_back(type, bands, rows, in.next());
-      in.copy_to(b.band_data(0), b.band_bytes() * static_cast<std::size_t>(bands));
-    }
+    for (std::int64_t o = 0; o < count; ++o) outputs.push_back(unpack_output(in));
   }
   return blocks;
 }

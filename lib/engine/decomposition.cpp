@@ -1,6 +1,7 @@
 #include "engine/decomposition.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace geostrip {
 
@@ -13,21 +14,31 @@ std::uint64_t pixel_memory(const BlockRowsRequest& r, std::int64_t block_rows) {
   return bytes;
 }
 
+std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_tile_rows) {
+  const std::int64_t both = std::lcm(output_tile_rows, std::max<std::int64_t>(1, input_tile_rows));
+  return both <= 4 * output_tile_rows ? both : output_tile_rows;
+}
+
 std::int64_t auto_block_rows(const BlockRowsRequest& r) {
   constexpr std::uint64_t kMaxBlockBytes = std::uint64_t{256} << 20;
   constexpr std::int64_t kBlocksPerThread = 4;
-  const auto threads = static_cast<std::uint64_t>(std::max(1, r.threads));
-  const auto ranks = static_cast<std::uint64_t>(std::max(1, r.ranks));
-  const std::uint64_t block_row = std::max<std::uint64_t>(1, r.input_bytes_per_row + r.output_bytes_per_row);
+  const std::int64_t unit = std::max<std::int64_t>(1, r.tile_rows);
+  const auto whole_units = [&](std::int64_t rows) { return (rows + unit - 1) / unit * unit; };
+  const auto threads = static_cast<std::int64_t>(std::max(1, r.threads));
+  const auto ranks = static_cast<std::int64_t>(std::max(1, r.ranks));
+
+  const std::int64_t blocks_wanted = kBlocksPerThread * threads * ranks;
+  const std::int64_t by_balance = whole_units((r.output_rows + blocks_wanted - 1) / blocks_wanted);
+  std::int64_t rows = std::min(whole_units(std::max<std::int64_t>(1, 2 * r.halo_rows)), by_balance);
+
   // pixel_memory() is fixed (halo) plus linear in the rows.
   const std::uint64_t fixed = pixel_memory(r, 0);
   const std::uint64_t per_row = std::max<std::uint64_t>(1, pixel_memory(r, 1) - fixed);
   const auto by_memory = static_cast<std::int64_t>(r.memory_budget > fixed ? (r.memory_budget - fixed) / per_row : 0);
+  const std::uint64_t block_row = std::max<std::uint64_t>(1, r.input_bytes_per_row + r.output_bytes_per_row);
   const auto by_block_size = static_cast<std::int64_t>(kMaxBlockBytes / block_row);
-  const auto blocks_wanted = kBlocksPerThread * static_cast<std::int64_t>(threads * ranks);
-  const std::int64_t by_balance = (r.output_rows + blocks_wanted - 1) / blocks_wanted;
-  std::int64_t rows = std::min({by_memory, by_block_size, std::max(by_balance, r.input_tile_rows)});
-  if (r.input_tile_rows > 1 && rows >= r.input_tile_rows) rows -= rows % r.input_tile_rows;
+  if (const std::int64_t limit = std::min(by_memory, by_block_size); rows > limit)
+    rows = limit >= unit ? limit / unit * unit : limit;
   return std::clamp<std::int64_t>(rows, 1, std::max<std::int64_t>(1, r.output_rows));
 }
 

@@ -12,18 +12,25 @@ struct BlockRowsRequest {
   int ranks = 1;
   bool gathers = false;  // rank 0: also holds the rounds gathered from every rank
   std::uint64_t memory_budget = 0;  // bytes this rank may hold
-  std::int64_t input_tile_rows = 1;
+  std::int64_t tile_rows = 1;  // blocks are whole multiples of it when they can be (block_alignment())
   std::uint64_t halo_bytes = 0;  // the halo rows one block reads beyond its own, all inputs
+  std::int64_t halo_rows = 0;    // on each side
 };
+
+// The rows blocks align to: the output's tile height, so every rank encodes
+// whole tiles, and a multiple of the input's tile height when that costs at
+// most 4 output tiles, so an input tile is decoded by one block only.
+std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_tile_rows);
 
 // The pixel buffers a rank holds at once with blocks of `block_rows`: two
 // blocks a thread computing (inputs with halo, and outputs); on rank 0 also
 // the round of every rank packed, unpacked and twice queued for the writer.
 std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_rows);
 
-// Blocks small enough that pixel_memory() fits the rank's budget, several per
-// thread for load balance, and whole multiples of the input's tile height when
-// possible, so a tile is decoded once.
+// Whole multiples of `tile_rows`: at least twice the halo (so halo rows at
+// most double the reading), at most what gives several blocks per thread.
+// Smaller when pixel_memory() would not fit the rank's budget or a block would
+// pass a fixed size. The size does not grow with the raster's rows.
 std::int64_t auto_block_rows(const BlockRowsRequest& request);
 
 }  // namespace geostrip

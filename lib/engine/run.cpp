@@ -122,8 +122,8 @@ Prepared prepare(const RunRequest& request, const Job& job) {
       input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
       static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
           static_cast<std::uint64_t>(spec.output_bands),
-      1, 1, false, 0, grid.tile_rows,
-      input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows)};
+      1, 1, false, 0, block_alignment(request.engine.write.tile, grid.tile_rows),
+      input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows), plan.halo.rows};
   plan.block_rows_auto = !request.engine.block_rows;
   plan.block_rows = request.engine.block_rows.value_or(0);
   if (plan.block_rows_auto) plan.block_rows = agreed_block_rows(job, shape);
@@ -141,14 +141,15 @@ Prepared prepare(const RunRequest& request, const Job& job) {
 std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& mine) {
   const json text{{"host", mine.host},      {"threads", mine.threads},
                   {"blocks", mine.blocks},  {"read", mine.stages.read},
-                  {"compute", mine.stages.compute}, {"gather", mine.stages.gather},
+                  {"compute", mine.stages.compute}, {"encode", mine.stages.encode},
+                  {"gather", mine.stages.gather},
                   {"write", mine.stages.write},     {"peak_rss", mine.peak_rss}};
   std::vector<RankStats> all;
   int rank = 0;
   for (const std::string& line : comm.allgather(text.dump())) {
     const json r = json::parse(line);
     all.push_back({rank++, r["host"], r["threads"], r["blocks"],
-                   StageSeconds{r["read"], r["compute"], r["gather"], r["write"]}, r["peak_rss"]});
+                   StageSeconds{r["read"], r["compute"], r["encode"], r["gather"], r["write"]}, r["peak_rss"]});
   }
   return all;
 }
@@ -158,6 +159,7 @@ std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& m
 StageSeconds& StageSeconds::operator+=(const StageSeconds& other) {
   read += other.read;
   compute += other.compute;
+  encode += other.encode;
   gather += other.gather;
   write += other.write;
   return *this;
@@ -214,18 +216,21 @@ RunSummary run(const RunRequest& request, const Job& job) {
   const auto& inputs = prepared.inputs;
   const InputInfo& grid = inputs.front().info;
 
+  const OutputSpec output{request.output,     plan.size,         scale(grid.georef, spec.stride),
+                          spec.output_type,   spec.output_bands, spec.color,
+                          spec.output_nodata, job_fingerprint(request)};
   std::optional<GeoTiffWriter> writer;
   collectively(job.comm, me.host, [&] {
-    if (job.comm.rank() != 0) return;
-    WriteOptions write = request.engine.write;
-    write.threads = me.threads;
-    writer.emplace(OutputSpec{request.output, plan.size, scale(grid.georef, spec.stride), spec.output_type,
-                              spec.output_bands, spec.color, spec.output_nodata, job_fingerprint(request)},
-                   write);
+    if (job.comm.rank() == 0) writer.emplace(output, request.engine.write);
   });
   // A resumed output has its first rows on disk already: only the rest is computed.
   const std::int64_t resumed_rows = job.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
   const std::vector<RowBlock> blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
+  // Blocks of whole tile rows are encoded where they are computed, so every
+  // rank compresses and rank 0 only places tiles; other blocks are encoded by
+  // rank 0's writer once it has assembled their tile rows.
+  const TileFormat format = tile_format(output, request.engine.write);
+  const bool encode_here = whole_tile_rows(blocks, format.tile, plan.size.rows);
 
   // One GDAL handle per thread and input: handles are never shared between threads.
   const auto threads = static_cast<std::size_t>(me.threads);
@@ -248,19 +253,28 @@ RunSummary run(const RunRequest& request, const Job& job) {
       kernel_inputs.push_back({pixels.back(), inputs[i].nodata});
     }
     const auto compute_start = std::chrono::steady_clock::now();
-    std::vector<BlockBuffer> out;
-    out.emplace_back(spec.output_type, spec.output_bands, rows, plan.size.cols);
-    prepared.kernel->compute(kernel_inputs, {grid.size, source}, out.front());
-    thread_stages[t].read += std::chrono::duration<double>(compute_start - read_start).count();
-    thread_stages[t].compute += seconds_since(compute_start);
+    BlockBuffer result(spec.output_type, spec.output_bands, rows, plan.size.cols);
+    prepared.kernel->compute(kernel_inputs, {grid.size, source}, result);
+    kernel_inputs.clear();  // the inputs are done with: free them before encoding
+    pixels.clear();
+    const auto encode_start = std::chrono::steady_clock::now();
+    std::vector<OutputBlock> out;
+    if (encode_here)
+      out.emplace_back(encode_tiles(result, format));
+    else
+      out.emplace_back(std::move(result));
+    StageSeconds& stages = thread_stages[t];
+    stages.read += std::chrono::duration<double>(compute_start - read_start).count();
+    stages.compute += std::chrono::duration<double>(encode_start - compute_start).count();
+    stages.encode += seconds_since(encode_start);
     ++thread_blocks[t];
     return out;
   };
   Progress progress("blocks", blocks.size(), job.comm.rank() == 0 ? request.engine.progress : ProgressMode::None);
   std::size_t written = 0;
   const DriverResult result =
-      run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<BlockBuffer>&& out) {
-        writer->write(std::move(out.front()));
+      run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<OutputBlock>&& out) {
+        std::visit([&](auto&& block) { writer->write(std::move(block)); }, std::move(out.front()));
         progress.update(++written, 0);
       });
   progress.finish();

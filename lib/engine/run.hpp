@@ -55,10 +55,12 @@ struct RunPlan {
   std::vector<std::uint64_t> pixel_memory;  // estimated, by rank (rank 0 also holds gathered rounds)
 };
 
-// Seconds in each stage. Read and compute are summed over a rank's threads;
-// gather is the main thread's; write is rank 0's writer thread's.
+// Seconds in each stage. Read, compute and encode (compressing tiles) are
+// summed over a rank's threads; gather is the main thread's; write is rank
+// 0's writer thread's (placing tiles, and encoding those blocks that are not
+// whole tile rows).
 struct StageSeconds {
-  double read = 0, compute = 0, gather = 0, write = 0;
+  double read = 0, compute = 0, encode = 0, gather = 0, write = 0;
   StageSeconds& operator+=(const StageSeconds& other);
 };
 

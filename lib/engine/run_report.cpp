@@ -11,7 +11,7 @@ namespace {
 using json = nlohmann::json;
 
 json stages(const StageSeconds& s) {
-  return {{"read", s.read}, {"compute", s.compute}, {"gather", s.gather}, {"write", s.write}};
+  return {{"read", s.read}, {"compute", s.compute}, {"encode", s.encode}, {"gather", s.gather}, {"write", s.write}};
 }
 
 }  // namespace

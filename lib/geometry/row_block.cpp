@@ -22,6 +22,12 @@ std::vector<RowBlock> split_rows(RowBlock extent, std::int64_t block_rows) {
   return blocks;
 }
 
+bool whole_tile_rows(const std::vector<RowBlock>& blocks, std::int64_t tile, std::int64_t extent_rows) {
+  return std::all_of(blocks.begin(), blocks.end(), [&](const RowBlock& b) {
+    return b.begin % tile == 0 && (b.end % tile == 0 || b.end == extent_rows);
+  });
+}
+
 RasterSize output_size(RasterSize input, Stride stride) {
   return {input.rows / stride.rows, input.cols / stride.cols};
 }

@@ -57,6 +57,10 @@ inline std::vector<RowBlock> split_rows(std::int64_t rows, std::int64_t block_ro
   return split_rows(RowBlock{0, rows}, block_rows);
 }
 
+// Whether every block is whole rows of tiles `tile` rows high: it starts on a
+// tile row and ends on one or at the end of `extent` (the raster's rows).
+bool whole_tile_rows(const std::vector<RowBlock>& blocks, std::int64_t tile, std::int64_t extent_rows);
+
 // Output grid of a strided operation: whole cells only.
 RasterSize output_size(RasterSize input, Stride stride);
 

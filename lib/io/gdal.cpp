@@ -8,11 +8,19 @@
 
 namespace geostrip {
 
+namespace {
+constexpr GIntBig kGdalCacheBytes = GIntBig{64} << 20;
+}  // namespace
+
 void init_gdal() {
   static std::once_flag once;
   std::call_once(once, [] {
     GDALAllRegister();
     CPLSetErrorHandler(CPLQuietErrorHandler);
+    // GDAL keeps decoded tiles up to 5% of the machine's memory by default.
+    // Blocks read each input tile once (halo rows aside), so a small cache
+    // does and memory stays flat as rasters grow. GDAL_CACHEMAX still rules.
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(kGdalCacheBytes);
   });
 }
 

@@ -3,6 +3,11 @@
 // only when every row is written, so a file at PATH is always complete. With
 // a fingerprint, a journal (PATH.journal) records the rows on disk, and a
 // later writer of the same job resumes after them.
+//
+// GDAL creates the file: header, georeference, nodata, metadata, and no
+// tiles (sparse). Tiles then arrive encoded (io/tile_encoder.hpp), usually
+// from the rank that computed them, and libtiff places them as they are
+// (TIFFWriteRawTile), updating the tile index in place.
 #include <map>
 #include <optional>
 #include <string>
@@ -14,12 +19,10 @@
 #include "io/block_writer.hpp"
 #include "io/gdal.hpp"
 #include "io/journal.hpp"
+#include "io/tiff.hpp"
+#include "io/tile_encoder.hpp"
 
 namespace geostrip {
-
-enum class Codec { Deflate, Zstd, Lzw, None };
-Codec parse_codec(std::string_view name);  // throws UsageError
-std::string_view codec_name(Codec codec);
 
 struct WriteOptions {
   Codec codec = Codec::Deflate;
@@ -27,7 +30,6 @@ struct WriteOptions {
   int tile = 512;            // tile edge, a multiple of 16
   bool overwrite = false;
   bool resume = true;  // continue a partial output of the same job
-  int threads = 1;     // encoder threads
 };
 
 // The metadata item that carries the job's fingerprint.
@@ -48,6 +50,9 @@ struct OutputSpec {
 
 std::string partial_path(const std::string& path);
 
+// How the output's tiles are encoded, on whichever rank encodes them.
+TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options);
+
 class GeoTiffWriter final : public BlockWriter {
  public:
   // Refuses an existing PATH unless options.overwrite. Continues PATH.partial
@@ -63,8 +68,11 @@ class GeoTiffWriter final : public BlockWriter {
 
   // Accepts blocks of whole rows (all bands, the output's type) from
   // resumed_rows() on, in any order. Rows are assembled into whole tile rows
-  // so that every tile is encoded once.
+  // and encoded here, on the caller's thread.
   void write(BlockBuffer block) override;
+  // Accepts whole tile rows encoded with tile_format(), from resumed_rows()
+  // on, in any order; places them in row order.
+  void write(EncodedTiles tiles);
 
   // Every row has been written: flush, close and sync PATH.partial, rename it
   // to PATH, sync the directory, remove the journal.
@@ -76,21 +84,22 @@ class GeoTiffWriter final : public BlockWriter {
 
  private:
   bool open_to_resume(const WriteOptions& options);
-  void create(const WriteOptions& options);
+  void create();
   void append_pending();
-  void write_tile_row();
+  void place_pending();
   void close_and_sync();
 
   OutputSpec spec_;
   std::string partial_;
-  std::int64_t tile_rows_;
+  TileFormat format_;
   std::optional<Journal> journal_;
   std::int64_t resumed_rows_ = 0;
-  GdalDataset dataset_;
+  std::optional<Tiff> tiff_;
   std::map<std::int64_t, BlockBuffer> pending_;  // blocks ahead of next_row_, by first row
   BlockBuffer tile_row_;
-  std::int64_t next_row_ = 0;      // first row not yet copied into tile_row_
-  std::int64_t rows_on_disk_ = 0;  // rows [0, n) written, flushed and synced
+  std::int64_t next_row_ = 0;                       // first row not yet copied into tile_row_
+  std::map<std::int64_t, EncodedTiles> encoded_;  // tile rows ahead of rows_on_disk_, by first row
+  std::int64_t rows_on_disk_ = 0;  // rows [0, n) written (and synced when journaled)
   bool kept_ = false;  // committed or suspended
 };
 

@@ -13,12 +13,16 @@ struct NdiParams {
 
 class NdiKernel final : public Kernel {
  public:
-  explicit NdiKernel(NdiParams params);
+  // Inputs are read as `input_type`, Float32 or Float64.
+  NdiKernel(NdiParams params, PixelType input_type);
   static std::unique_ptr<Kernel> make(const KernelArgs& args);
   const KernelSpec& spec() const override { return spec_; }
   void compute(std::span<const KernelInput> in, const BlockGeometry& geometry, BlockBuffer& out) const override;
 
  private:
+  template <class T>
+  void compute_as(std::span<const KernelInput> in, BlockBuffer& out) const;
+
   NdiParams params_;
   KernelSpec spec_;
 };

@@ -21,10 +21,23 @@ void check(int code, const char* call) {
 
 int as_int(std::size_t n) { return static_cast<int>(n); }
 
+// A process that no launcher started (no mpirun, no srun step with PMIx or
+// PMI) is a singleton: telling Open MPI spares it a helper daemon and the
+// probing of networks for peers it cannot have, 0.3 s of every plain run.
+// Settings the user made win.
+void declare_singleton() {
+  for (const char* launched : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (std::getenv(launched)) return;
+  ::setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+  ::setenv("OMPI_MCA_pml", "ob1", 0);
+  ::setenv("OMPI_MCA_btl", "self", 0);
+}
+
 }  // namespace
 
 MpiSession::MpiSession(int& argc, char**& argv) {
   int provided = 0;
+  declare_singleton();
   check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   if (provided < MPI_THREAD_FUNNELED) {

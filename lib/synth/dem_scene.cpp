@@ -21,7 +21,7 @@ void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, cons
   scene.open = [&] {
     make_directory(dir);
     std::vector<std::unique_ptr<BlockWriter>> writers;
-    writers.push_back(geotiff_output(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata, options, job));
+    writers.push_back(geotiff_output(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata, options));
     return writers;
   };
   scene.make = [&](RowBlock rows) {

@@ -18,12 +18,17 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   collectively(job.comm, me.host, [&] {
     if (job.comm.rank() == 0) writers = scene.open();
   });
-  const BlockRowsRequest shape{size.rows, 0, scene.bytes_per_row, 1, 1, false, 0, options.write.tile};
+  const BlockRowsRequest shape{size.rows, 0, scene.bytes_per_row, 1, 1, false, 0, options.write.tile, 0, 0};
   const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(job, shape);
   run_blocks(split_rows(size.rows, block_rows), job.comm, driver_options(job),
-             [&](RowBlock rows, int) { return scene.make(rows); },
-             [&](std::vector<BlockBuffer>&& outputs) {
-               for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->write(std::move(outputs[i]));
+             [&](RowBlock rows, int) {
+               std::vector<OutputBlock> outputs;
+               for (BlockBuffer& pixels : scene.make(rows)) outputs.emplace_back(std::move(pixels));
+               return outputs;
+             },
+             [&](std::vector<OutputBlock>&& outputs) {
+               for (std::size_t i = 0; i < outputs.size(); ++i)
+                 writers[i]->write(std::get<BlockBuffer>(std::move(outputs[i])));
              });
   for (auto& writer : writers) writer->commit();
 }
@@ -45,11 +50,9 @@ void make_directory(const std::string& dir) {
 }
 
 std::unique_ptr<BlockWriter> geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type,
-                                            double nodata, const EngineOptions& options, const Job& job) {
-  WriteOptions write = options.write;
-  write.threads = job.topology.me().threads;
+                                            double nodata, const EngineOptions& options) {
   return std::make_unique<GeoTiffWriter>(
-      OutputSpec{path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata, {}}, write);
+      OutputSpec{path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata, {}}, options.write);
 }
 
 }  // namespace geostrip::synth

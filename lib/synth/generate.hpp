@@ -28,8 +28,8 @@ Georeference utm33_grid(double pixel);
 // Creates DIR and its parents, or throws Error naming it.
 void make_directory(const std::string& dir);
 
-// A single-band GeoTIFF output on the UTM 33N grid, encoded on this rank's threads.
+// A single-band GeoTIFF output on the UTM 33N grid.
 std::unique_ptr<BlockWriter> geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type,
-                                            double nodata, const EngineOptions& options, const Job& job);
+                                            double nodata, const EngineOptions& options);
 
 }  // namespace geostrip::synth

@@ -84,7 +84,7 @@ void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed,
     make_directory(dir);
     std::vector<std::unique_ptr<BlockWriter>> writers;
     for (const char* band : kS2Bands)
-      writers.push_back(geotiff_output(dir + "/" + band + ".tif", size, 10, PixelType::UInt16, 0, options, job));
+      writers.push_back(geotiff_output(dir + "/" + band + ".tif", size, 10, PixelType::UInt16, 0, options));
     return writers;
   };
   scene.make = [&](RowBlock rows) {

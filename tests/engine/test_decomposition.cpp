@@ -10,7 +10,7 @@ constexpr std::uint64_t kIn = 10980 * 2 * 8;  // two Float64 inputs per output r
 constexpr std::uint64_t kOut = 10980 * 4;     // one Float32 output
 
 BlockRowsRequest request(std::int64_t rows, int threads, int ranks, bool gathers, std::uint64_t budget) {
-  return {rows, kIn, kOut, threads, ranks, gathers, budget, 512};
+  return {rows, kIn, kOut, threads, ranks, gathers, budget, 512, 0, 0};
 }
 }  // namespace
 

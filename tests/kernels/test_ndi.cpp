@@ -22,7 +22,7 @@ std::vector<float> ndi(const NdiKernel& kernel, const std::vector<double>& a, co
 }  // namespace
 
 TEST_CASE("ndi is (a-b)/(a+b) as Float32 with a halo of 0", "[kernels]") {
-  const NdiKernel kernel(NdiParams{});
+  const NdiKernel kernel(NdiParams{}, PixelType::Float64);
   CHECK(kernel.spec().output_type == PixelType::Float32);
   CHECK(kernel.spec().window.halo() == Halo{0, 0});
   const auto out = ndi(kernel, {3000, 500, 1000}, {1000, 1500, 1000});
@@ -32,7 +32,7 @@ TEST_CASE("ndi is (a-b)/(a+b) as Float32 with a halo of 0", "[kernels]") {
 }
 
 TEST_CASE("ndi gives nodata where an input is nodata or NaN or a+b is 0", "[kernels]") {
-  const NdiKernel kernel(NdiParams{});
+  const NdiKernel kernel(NdiParams{}, PixelType::Float64);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const auto out = ndi(kernel, {0, 100, nan, 5, -5}, {100, 0, 100, 5, 5}, 0.0, 0.0);
   CHECK(std::isnan(out[0]));  // a is nodata
@@ -43,8 +43,10 @@ TEST_CASE("ndi gives nodata where an input is nodata or NaN or a+b is 0", "[kern
 }
 
 TEST_CASE("ndi maps each input v*scale+offset before the difference", "[kernels]") {
-  const KernelArgs args = kernel_args("ndi", {"a", "b"}, {{"scale", {"a=0.0001", "b=0.0002"}}, {"offset", {"b=-0.1"}}});
+  KernelArgs args = kernel_args("ndi", {"a", "b"}, {{"scale", {"a=0.0001", "b=0.0002"}}, {"offset", {"b=-0.1"}}});
+  args.input_types = {PixelType::Int32, PixelType::UInt16};
   const auto kernel = NdiKernel::make(args);
+  REQUIRE(kernel->spec().input_type == PixelType::Float64);  // Int32 does not fit a float
   const BlockBuffer a = row_of({4000}), b = row_of({1000});
   const std::vector<KernelInput> in{{a, {}}, {b, {}}};
   BlockBuffer out(PixelType::Float32, 1, {0, 1}, 1);
@@ -57,4 +59,34 @@ TEST_CASE("ndi refuses other inputs and unknown names in per-input options", "[k
   CHECK_THROWS_AS(NdiKernel::make(kernel_args("ndi", {"a", "c"})), UsageError);
   CHECK_THROWS_AS(NdiKernel::make(kernel_args("ndi", {"a", "b"}, {{"scale", {"nir=2"}}})), UsageError);
   CHECK_THROWS_AS(NdiKernel::make(kernel_args("ndi", {"a", "b"}, {{"scale", {"a=two"}}})), UsageError);
+}
+
+TEST_CASE("ndi reads 16-bit inputs as Float32, with the same results as from Float64", "[kernels]") {
+  KernelArgs args = kernel_args("ndi", {"a", "b"}, {{"scale", {"a=0.0001"}}, {"offset", {"b=-0.1"}}});
+  args.input_types = {PixelType::UInt16, PixelType::UInt16};
+  const auto narrow = NdiKernel::make(args);
+  REQUIRE(narrow->spec().input_type == PixelType::Float32);
+  const NdiKernel wide(NdiParams{0.0001, 0, 1, -0.1}, PixelType::Float64);
+  const std::vector<double> a{0, 1, 7, 4000, 65535, 12345}, b{0, 3, 9000, 1000, 1, 65534};
+  BlockBuffer fa(PixelType::Float32, 1, {0, 1}, 6), fb(PixelType::Float32, 1, {0, 1}, 6);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    fa.band<float>(0).data[i] = static_cast<float>(a[i]);
+    fb.band<float>(0).data[i] = static_cast<float>(b[i]);
+  }
+  const std::vector<KernelInput> in{{fa, 0.0}, {fb, {}}};
+  BlockBuffer out(PixelType::Float32, 1, {0, 1}, 6);
+  narrow->compute(in, {{1, 6}, {0, 1}}, out);
+  const auto expected = ndi(wide, a, b, 0.0, {});
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const float got = out.band<float>(0).data[i];
+    CHECK((std::isnan(got) ? std::isnan(expected[i]) : got == expected[i]));
+  }
+}
+
+TEST_CASE("exact_real_type narrows to Float32 only when every value fits", "[core]") {
+  CHECK(exact_real_type({PixelType::Byte, PixelType::Int16, PixelType::UInt16, PixelType::Float32}) ==
+        PixelType::Float32);
+  CHECK(exact_real_type({PixelType::UInt16, PixelType::UInt32}) == PixelType::Float64);
+  CHECK(exact_real_type({PixelType::Float64}) == PixelType::Float64);
+  CHECK(exact_real_type({PixelType::Int32}) == PixelType::Float64);
 }

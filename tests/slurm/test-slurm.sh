@@ -57,12 +57,13 @@ code=$?
 grep -q "srun --ntasks-per-node=1 --cpus-per-task=N" shared.out || fail "the refusal does not give the fix"
 
 echo "3. the time limit: USR1, exit 75, requeue, resume, complete"
-# Long enough (80 s on 2 cores here) that Slurm's signal, due at most
-# 59 s into a 1-minute limit and sent on its 30-s sweep, comes first.
-"$geostrip" synth s2 -o big --size 8000x6000 > /dev/null || fail "synth"
-job=$(sbatch --parsable --time=1 --signal=B:USR1@59 --output=limit.out "$source/slurm/geostrip-run.sbatch" \
+# slurmctld sends the signal on its first 30-s sweep after the end is
+# within the script's @120: with 3 minutes, between 60 and 90 s in. Rows are
+# on disk by then, and the run (about 130 s on 2 cores here) is not finished.
+"$geostrip" synth s2 -o big --size 12000x6000 > /dev/null || fail "synth"
+job=$(sbatch --parsable --time=3 --output=limit.out "$source/slurm/geostrip-run.sbatch" \
   run median --window 901x901 --block-rows 64 -i src=big/B04.tif -o median.tif --progress log) || fail "sbatch"
-wait_for 240 grep -q "requeueing to resume" limit.out || fail "job $job was not interrupted and requeued"
+wait_for 240 grep -qs "requeueing to resume" limit.out || fail "job $job was not interrupted and requeued"
 # Room for the resumed attempt to finish.
 scontrol update JobId="$job" TimeLimit=20 || fail "cannot raise the time limit"
 wait_for 900 job_ended "$job" && [ "$(job_state "$job")" = COMPLETED ] || fail "job $job is $(job_state "$job")"

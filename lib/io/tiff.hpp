@@ -1,0 +1,40 @@
+#pragma once
+// libtiff behind RAII. Every handle keeps its own last error message
+// (libtiff's per-handle handlers), so handles on different threads never mix
+// them up, and nothing is printed: failures become geostrip::Error.
+#include <tiffio.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace geostrip {
+
+class Tiff {
+ public:
+  // A file, with TIFFOpen's mode ("r", "r+", ...). Throws Error naming it.
+  static Tiff open_file(const std::string& path, const char* mode);
+  // A new TIFF written into memory: bytes() holds the file so far.
+  static Tiff create_in_memory();
+
+  Tiff(Tiff&&) noexcept;
+  Tiff& operator=(Tiff&&) noexcept;
+  ~Tiff();  // closes; call close() first to see a failure
+
+  TIFF* get() const { return tiff_; }
+  const std::vector<std::byte>& bytes() const;
+  // libtiff's last message on this handle, or `fallback`.
+  std::string error_or(const std::string& fallback) const;
+  // Flushes and closes; throws Error with `what` and libtiff's message.
+  void close(const std::string& what);
+
+  struct State;
+
+ private:
+  Tiff(TIFF* tiff, std::unique_ptr<State> state);
+  TIFF* tiff_ = nullptr;
+  std::unique_ptr<State> state_;  // error message and, in memory, the bytes
+};
+
+}  // namespace geostrip

@@ -1,0 +1,145 @@
+#include "io/tile_encoder.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "core/error.hpp"
+#include "io/tiff.hpp"
+
+namespace geostrip {
+
+namespace {
+
+// The levels GDAL uses when none is given (ZLEVEL 6, ZSTD_LEVEL 9), so
+// geostrip and gdal_translate make the same files by default.
+constexpr int kDeflateLevel = 6;
+constexpr int kZstdLevel = 9;
+
+int sample_format(PixelType type) {
+  if (is_complex(type)) return SAMPLEFORMAT_COMPLEXIEEEFP;
+  if (type == PixelType::Float32 || type == PixelType::Float64) return SAMPLEFORMAT_IEEEFP;
+  if (type == PixelType::Int16 || type == PixelType::Int32) return SAMPLEFORMAT_INT;
+  return SAMPLEFORMAT_UINT;
+}
+
+void set_tags(TIFF* tiff, const TileFormat& format, std::int64_t rows) {
+  TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(format.cols));
+  TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, static_cast<std::uint32_t>(rows));
+  TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, static_cast<int>(size_of(format.type) * 8));
+  TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, sample_format(format.type));
+  TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, format.bands);
+  TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField(tiff, TIFFTAG_TILEWIDTH, static_cast<std::uint32_t>(format.tile));
+  TIFFSetField(tiff, TIFFTAG_TILELENGTH, static_cast<std::uint32_t>(format.tile));
+  switch (format.codec) {
+    case Codec::Deflate:
+      TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+      TIFFSetField(tiff, TIFFTAG_ZIPQUALITY, format.level.value_or(kDeflateLevel));
+      break;
+    case Codec::Zstd:
+      TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_ZSTD);
+      TIFFSetField(tiff, TIFFTAG_ZSTD_LEVEL, format.level.value_or(kZstdLevel));
+      break;
+    case Codec::Lzw: TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_LZW); break;
+    case Codec::None: TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_NONE); break;
+  }
+  if (format.codec != Codec::None) TIFFSetField(tiff, TIFFTAG_PREDICTOR, format.predictor());
+}
+
+// Copies tile (row r0, col c0) of `block` into `tile`, bands interleaved by
+// pixel, zeros beyond the block's rows or the raster's columns.
+template <std::size_t kSampleBytes>
+void fill_tile(const BlockBuffer& block, std::int64_t r0, std::int64_t c0, int edge, std::byte* tile) {
+  const int bands = block.bands();
+  const std::size_t pixel = kSampleBytes * static_cast<std::size_t>(bands);
+  const std::int64_t rows = std::min<std::int64_t>(edge, block.rows().rows() - r0);
+  const std::int64_t cols = std::min<std::int64_t>(edge, block.cols() - c0);
+  const std::size_t tile_row = pixel * static_cast<std::size_t>(edge);
+  std::memset(tile, 0, tile_row * static_cast<std::size_t>(edge));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    std::byte* out = tile + static_cast<std::size_t>(r) * tile_row;
+    for (int b = 0; b < bands; ++b) {
+      const std::byte* in = block.band_data(b) + static_cast<std::size_t>((r0 + r) * block.cols() + c0) * kSampleBytes;
+      if (bands == 1) {
+        std::memcpy(out, in, static_cast<std::size_t>(cols) * kSampleBytes);
+        continue;
+      }
+      for (std::int64_t c = 0; c < cols; ++c)
+        std::memcpy(out + static_cast<std::size_t>(c) * pixel + static_cast<std::size_t>(b) * kSampleBytes,
+                    in + static_cast<std::size_t>(c) * kSampleBytes, kSampleBytes);
+    }
+  }
+}
+
+void fill_tile(const BlockBuffer& block, std::int64_t r0, std::int64_t c0, int edge, std::byte* tile) {
+  switch (size_of(block.type())) {
+    case 1: return fill_tile<1>(block, r0, c0, edge, tile);
+    case 2: return fill_tile<2>(block, r0, c0, edge, tile);
+    case 4: return fill_tile<4>(block, r0, c0, edge, tile);
+    default: return fill_tile<8>(block, r0, c0, edge, tile);
+  }
+}
+
+}  // namespace
+
+Codec parse_codec(std::string_view name) {
+  if (name == "deflate") return Codec::Deflate;
+  if (name == "zstd") return Codec::Zstd;
+  if (name == "lzw") return Codec::Lzw;
+  if (name == "none") return Codec::None;
+  throw UsageError("--compress " + std::string(name) + ": expected deflate, zstd, lzw or none");
+}
+
+std::string_view codec_name(Codec codec) {
+  switch (codec) {
+    case Codec::Deflate: return "deflate";
+    case Codec::Zstd: return "zstd";
+    case Codec::Lzw: return "lzw";
+    case Codec::None: return "none";
+  }
+  return "none";
+}
+
+int TileFormat::predictor() const { return is_integer(type) ? 2 : is_complex(type) ? 1 : 3; }
+
+void check_tile_format(const TileFormat& format) {
+  if (format.tile < 16 || format.tile % 16 != 0)
+    throw UsageError("--tile " + std::to_string(format.tile) + ": must be a multiple of 16");
+  if (!format.level) return;
+  const int level = *format.level;
+  if (format.codec == Codec::Deflate && (level < 1 || level > 12))
+    throw UsageError("--level " + std::to_string(level) + ": deflate takes 1-12");
+  if (format.codec == Codec::Zstd && (level < 1 || level > 22))
+    throw UsageError("--level " + std::to_string(level) + ": zstd takes 1-22");
+  if (format.codec == Codec::Lzw || format.codec == Codec::None)
+    throw UsageError("--level does not apply to --compress " + std::string(codec_name(format.codec)));
+}
+
+EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format) {
+  const std::int64_t rows = block.rows().rows();
+  Tiff tiff = Tiff::create_in_memory();
+  set_tags(tiff.get(), format, rows);
+  const auto tile_bytes = static_cast<tmsize_t>(size_of(format.type)) * format.bands * format.tile * format.tile;
+  std::vector<std::byte> tile(static_cast<std::size_t>(tile_bytes));
+  const std::int64_t down = (rows + format.tile - 1) / format.tile, across = format.tiles_across();
+  for (std::int64_t t = 0; t < down * across; ++t) {
+    fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
+    if (TIFFWriteEncodedTile(tiff.get(), static_cast<std::uint32_t>(t), tile.data(), tile_bytes) < 0)
+      throw Error("encoding tiles of rows " + std::to_string(block.rows().begin) + "-" +
+                  std::to_string(block.rows().end - 1) + " failed: " + tiff.error_or("unknown error"));
+  }
+  std::uint64_t* offsets = nullptr;
+  std::uint64_t* counts = nullptr;
+  TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets);
+  TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
+  EncodedTiles encoded{block.rows(), {}};
+  encoded.tiles.reserve(static_cast<std::size_t>(down * across));
+  const std::byte* file = tiff.bytes().data();
+  for (std::int64_t t = 0; t < down * across; ++t)
+    encoded.tiles.emplace_back(file + offsets[t], file + offsets[t] + counts[t]);
+  return encoded;
+}
+
+}  // namespace geostrip

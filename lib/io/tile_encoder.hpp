@@ -1,0 +1,53 @@
+#pragma once
+// Encodes whole tile rows of an output into GeoTIFF tiles, on the rank that
+// computed them, with libtiff's own codecs and predictors: the bytes are the
+// ones libtiff would write into the file, so rank 0 only places them
+// (GeoTiffWriter). Pure functions of the pixels: any thread may call them.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/block_buffer.hpp"
+#include "core/pixel_type.hpp"
+
+namespace geostrip {
+
+enum class Codec { Deflate, Zstd, Lzw, None };
+Codec parse_codec(std::string_view name);  // throws UsageError
+std::string_view codec_name(Codec codec);
+
+// The output's tiling and compression: the same on every rank.
+struct TileFormat {
+  PixelType type = PixelType::Float32;
+  int bands = 1;  // pixel-interleaved in each tile
+  std::int64_t cols = 0;
+  int tile = 512;  // edge
+  Codec codec = Codec::Deflate;
+  std::optional<int> level;  // codec default when unset
+
+  // TIFF predictor: horizontal differencing (2) for integers, floating point
+  // (3) for floats, none (1) for complex samples, which libtiff's predictors
+  // do not take.
+  int predictor() const;
+  std::int64_t tiles_across() const { return (cols + tile - 1) / tile; }
+};
+
+// Throws UsageError for a level the codec does not take, or a tile edge that
+// is not a multiple of 16.
+void check_tile_format(const TileFormat& format);
+
+// Whole tile rows, encoded: tiles row by row, left to right, as TIFF numbers
+// them. The last tile row may be cut at the raster's end; its tiles are
+// padded with zeros, as every TIFF tile is whole.
+struct EncodedTiles {
+  RowBlock rows;
+  std::vector<std::vector<std::byte>> tiles;
+};
+
+// `block` holds whole tile rows (its first row a multiple of format.tile) of
+// every band. Throws Error with libtiff's message.
+EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format);
+
+}  // namespace geostrip
