@@ -2,6 +2,7 @@
 // Pixels of one row block: `bands` planes of rows x cols, band after band.
 #include <cassert>
 #include <cstddef>
+#include <cstring>
 #include <memory>
 
 #include "core/pixel_type.hpp"
@@ -56,5 +57,18 @@ class BlockBuffer {
   std::int64_t cols_ = 0;
   std::unique_ptr<std::byte[]> bytes_;
 };
+
+// Copies `part`, which holds columns [first_col, first_col + part.cols()) of
+// `whole`'s rows, bands and type, into its place.
+inline void copy_columns(const BlockBuffer& part, BlockBuffer& whole, std::int64_t first_col) {
+  assert(part.type() == whole.type() && part.bands() == whole.bands() && part.rows() == whole.rows());
+  const std::size_t pixel = size_of(part.type());
+  const auto part_row = static_cast<std::size_t>(part.cols()) * pixel;
+  const auto whole_row = static_cast<std::size_t>(whole.cols()) * pixel;
+  for (int b = 0; b < part.bands(); ++b)
+    for (std::int64_t r = 0; r < part.rows().rows(); ++r)
+      std::memcpy(whole.band_data(b) + static_cast<std::size_t>(r) * whole_row + static_cast<std::size_t>(first_col) * pixel,
+                  part.band_data(b) + static_cast<std::size_t>(r) * part_row, part_row);
+}
 
 }  // namespace geostrip

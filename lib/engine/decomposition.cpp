@@ -19,6 +19,15 @@ std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_t
   return both <= 4 * output_tile_rows ? both : output_tile_rows;
 }
 
+std::int64_t column_chunk(Window window, Stride stride, std::int64_t output_cols, std::int64_t output_tile,
+                          std::int64_t input_tile_cols) {
+  constexpr std::int64_t kChunkCols = 2048;
+  const std::int64_t both = std::lcm(output_tile, std::max<std::int64_t>(1, input_tile_cols));
+  // Input blocks wider than a few tiles (strips) would be decoded once a chunk.
+  if (window.cols != 1 || stride.cols != 1 || both > 4 * output_tile) return output_cols;
+  return std::min(output_cols, std::max(both, kChunkCols / both * both));
+}
+
 std::int64_t auto_block_rows(const BlockRowsRequest& r) {
   constexpr std::uint64_t kMaxBlockBytes = std::uint64_t{256} << 20;
   constexpr std::int64_t kBlocksPerThread = 4;

@@ -2,6 +2,8 @@
 // How a run splits its output rows into blocks.
 #include <cstdint>
 
+#include "geometry/row_block.hpp"
+
 namespace geostrip {
 
 struct BlockRowsRequest {
@@ -26,6 +28,13 @@ std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_t
 // blocks a thread computing (inputs with halo, and outputs); on rank 0 also
 // the round of every rank packed, unpacked and twice queued for the writer.
 std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_rows);
+
+// Columns a thread computes at once: the whole width, except for kernels
+// whose output pixel sees one input column (no column window or stride)
+// and whose input tiles line up with the output's: those go in chunks of
+// whole tiles, so a thread's pixels do not grow with the raster's width.
+std::int64_t column_chunk(Window window, Stride stride, std::int64_t output_cols, std::int64_t output_tile,
+                          std::int64_t input_tile_cols);
 
 // Whole multiples of `tile_rows`: at least twice the halo (so halo rows at
 // most double the reading), at most what gives several blocks per thread.

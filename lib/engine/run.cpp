@@ -232,6 +232,10 @@ RunSummary run(const RunRequest& request, const Job& job) {
   const TileFormat format = tile_format(output, request.engine.write);
   const bool encode_here = whole_tile_rows(blocks, format.tile, plan.size.rows);
 
+  const std::int64_t chunk_cols =
+      column_chunk(spec.window, spec.stride, plan.size.cols, format.tile, grid.tile_cols);
+  const bool chunked = chunk_cols < plan.size.cols;  // then input and output columns are the same
+
   // One GDAL handle per thread and input: handles are never shared between threads.
   const auto threads = static_cast<std::size_t>(me.threads);
   std::vector<std::vector<std::unique_ptr<RowReader>>> readers(threads);
@@ -239,35 +243,48 @@ RunSummary run(const RunRequest& request, const Job& job) {
   std::vector<std::size_t> thread_blocks(threads);
   const auto produce = [&](RowBlock rows, int thread) {
     const auto t = static_cast<std::size_t>(thread);
-    const auto read_start = std::chrono::steady_clock::now();
+    StageSeconds& stages = thread_stages[t];
     auto& mine = readers[t];
     if (mine.empty())
-      for (const auto& input : inputs) mine.push_back(open_reader(input.info));
+      for (const auto& input : inputs) mine.push_back(open_reader(input.info, plan.halo.rows > 0));
     const RowBlock source = source_rows(rows, spec.stride, plan.halo, grid.size.rows);
-    std::vector<BlockBuffer> pixels;
-    pixels.reserve(inputs.size());
-    std::vector<KernelInput> kernel_inputs;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      pixels.emplace_back(spec.input_type, 1, source, grid.size.cols);
-      mine[i]->read(source, pixels.back());
-      kernel_inputs.push_back({pixels.back(), inputs[i].nodata});
+    EncodedTiles tiles{rows, {}};
+    BlockBuffer whole;  // all columns, when rank 0 encodes
+    if (!encode_here) whole = BlockBuffer(spec.output_type, spec.output_bands, rows, plan.size.cols);
+    for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += chunk_cols) {
+      const auto read_start = std::chrono::steady_clock::now();
+      const std::int64_t cols = chunked ? std::min(chunk_cols, plan.size.cols - first_col) : grid.size.cols;
+      std::vector<BlockBuffer> pixels;
+      pixels.reserve(inputs.size());
+      std::vector<KernelInput> kernel_inputs;
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        pixels.emplace_back(spec.input_type, 1, source, cols);
+        mine[i]->read(source, first_col, pixels.back());
+        kernel_inputs.push_back({pixels.back(), inputs[i].nodata});
+      }
+      const auto compute_start = std::chrono::steady_clock::now();
+      BlockBuffer result(spec.output_type, spec.output_bands, rows, chunked ? cols : plan.size.cols);
+      // A chunk is, to the kernel, a raster of its width: its output pixels see one column each.
+      prepared.kernel->compute(kernel_inputs, {{grid.size.rows, cols}, source}, result);
+      kernel_inputs.clear();  // the inputs are done with: free them before encoding
+      pixels.clear();
+      const auto encode_start = std::chrono::steady_clock::now();
+      if (encode_here)
+        encode_tiles(result, format, first_col, tiles);
+      else if (chunked)
+        copy_columns(result, whole, first_col);
+      else
+        whole = std::move(result);
+      stages.read += std::chrono::duration<double>(compute_start - read_start).count();
+      stages.compute += std::chrono::duration<double>(encode_start - compute_start).count();
+      stages.encode += encode_here ? seconds_since(encode_start) : 0;
     }
-    const auto compute_start = std::chrono::steady_clock::now();
-    BlockBuffer result(spec.output_type, spec.output_bands, rows, plan.size.cols);
-    prepared.kernel->compute(kernel_inputs, {grid.size, source}, result);
-    kernel_inputs.clear();  // the inputs are done with: free them before encoding
-    pixels.clear();
-    const auto encode_start = std::chrono::steady_clock::now();
+    ++thread_blocks[t];
     std::vector<OutputBlock> out;
     if (encode_here)
-      out.emplace_back(encode_tiles(result, format));
+      out.emplace_back(std::move(tiles));
     else
-      out.emplace_back(std::move(result));
-    StageSeconds& stages = thread_stages[t];
-    stages.read += std::chrono::duration<double>(compute_start - read_start).count();
-    stages.compute += std::chrono::duration<double>(encode_start - compute_start).count();
-    stages.encode += seconds_since(encode_start);
-    ++thread_blocks[t];
+      out.emplace_back(std::move(whole));
     return out;
   };
   Progress progress("blocks", blocks.size(), job.comm.rank() == 0 ? request.engine.progress : ProgressMode::None);

@@ -286,8 +286,10 @@ InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path) {
   const Handle create(H5Dget_create_plist(dataset.get()), H5Pclose);
   const H5D_layout_t layout = H5Pget_layout(create.get());
   hsize_t chunk[2] = {0, 0};
-  if (layout == H5D_CHUNKED && H5Pget_chunk(create.get(), 2, chunk) == 2 && chunk[0] > 0)
+  if (layout == H5D_CHUNKED && H5Pget_chunk(create.get(), 2, chunk) == 2 && chunk[0] > 0) {
     info.tile_rows = static_cast<std::int64_t>(chunk[0]);
+    info.tile_cols = static_cast<std::int64_t>(chunk[1]);
+  }
   // Unfiltered storage must hold whole chunks, or every pixel: HDF5 1.10
   // reads past its own buffers when a damaged file says less (found by
   // tests/fuzz: a lost filter message left a deflated chunk read as raw).
@@ -319,10 +321,10 @@ Hdf5RowReader::~Hdf5RowReader() {
   if (file_ >= 0) H5Fclose(file_);
 }
 
-void Hdf5RowReader::read(RowBlock rows, BlockBuffer& into) {
+void Hdf5RowReader::read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) {
   const std::lock_guard lock(hdf5_mutex());
   const Handle file_space(H5Dget_space(dataset_), H5Sclose);
-  const hsize_t start[2] = {static_cast<hsize_t>(rows.begin), 0};
+  const hsize_t start[2] = {static_cast<hsize_t>(rows.begin), static_cast<hsize_t>(first_col)};
   const hsize_t count[2] = {static_cast<hsize_t>(rows.rows()), static_cast<hsize_t>(into.cols())};
   H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
   const Handle memory_space(H5Screate_simple(2, count, nullptr), H5Sclose);

@@ -80,6 +80,7 @@ InputInfo describe_input(const InputSpec& spec) {
                 std::to_string(block_rows) + " pixels x " + std::to_string(dataset->GetRasterCount()) +
                 " bands are over 1 GiB each; rewrite it tiled (gdal_translate -co TILED=YES) if the file is sound");
   info.tile_rows = block_rows > 0 ? block_rows : 1;
+  info.tile_cols = block_cols > 0 ? block_cols : 1;
   return info;
 }
 
@@ -119,20 +120,22 @@ void check_same_grid(std::span<const InputInfo> inputs) {
   }
 }
 
-std::unique_ptr<RowReader> open_reader(const InputInfo& info) {
+std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles) {
   if (const auto hdf5 = split_hdf5_path(info.spec.path)) return std::make_unique<Hdf5RowReader>(info, *hdf5);
-  return std::make_unique<GdalRowReader>(info);
+  return std::make_unique<GdalRowReader>(info, keep_tiles);
 }
 
-GdalRowReader::GdalRowReader(const InputInfo& info)
-    : path_(info.spec.path), dataset_(open_raster(info.spec.path)), band_(band_of(*dataset_, info.spec)) {}
+GdalRowReader::GdalRowReader(const InputInfo& info, bool keep_tiles)
+    : path_(info.spec.path), dataset_(open_raster(info.spec.path)), band_(band_of(*dataset_, info.spec)),
+      keep_tiles_(keep_tiles) {}
 
-void GdalRowReader::read(RowBlock rows, BlockBuffer& into) {
+void GdalRowReader::read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) {
   CPLErrorReset();
   const int cols = static_cast<int>(into.cols());
-  const CPLErr status = band_->RasterIO(GF_Read, 0, static_cast<int>(rows.begin), cols,
-                                        static_cast<int>(rows.rows()), into.band_data(0), cols,
-                                        static_cast<int>(rows.rows()), to_gdal(into.type()), 0, 0, nullptr);
+  CPLErr status = band_->RasterIO(GF_Read, static_cast<int>(first_col), static_cast<int>(rows.begin), cols,
+                                  static_cast<int>(rows.rows()), into.band_data(0), cols,
+                                  static_cast<int>(rows.rows()), to_gdal(into.type()), 0, 0, nullptr);
+  if (status == CE_None && !keep_tiles_) status = band_->FlushCache(false);
   if (status != CE_None)
     throw Error(path_ + ": reading rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1) +
                 " failed: " + gdal_error_or("I/O error"));

@@ -22,6 +22,7 @@ struct InputInfo {
   std::string type_name;                // the file's own pixel type, for messages
   std::optional<double> nodata;  // declared in the file
   std::int64_t tile_rows = 1;    // rows of the file's internal blocks
+  std::int64_t tile_cols = 1;    // and their columns
 };
 
 // Opens the input once and checks that its band (or HDF5 dataset) exists.
@@ -32,26 +33,31 @@ InputInfo describe_input(const InputSpec& spec);
 // both inputs and the property that differs.
 void check_same_grid(std::span<const InputInfo> inputs);
 
-// Reads rows of one input, converting to the buffer's pixel type. Holds its
-// own file handle: make one per thread.
+// Reads a window of one input, rows x columns [first_col, first_col +
+// into.cols()), converting to the buffer's pixel type. Holds its own file
+// handle: make one per thread.
 class RowReader {
  public:
   virtual ~RowReader() = default;
-  virtual void read(RowBlock rows, BlockBuffer& into) = 0;
+  virtual void read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) = 0;
 };
 
-// A GDAL reader, or an HDF5 one for FILE.h5:/dataset inputs.
-std::unique_ptr<RowReader> open_reader(const InputInfo& info);
+// A GDAL reader, or an HDF5 one for FILE.h5:/dataset inputs. With
+// `keep_tiles`, decoded tiles stay in GDAL's cache for the next block's halo;
+// without, they are dropped once read, so the cache does not fill with tiles
+// nothing reads again.
+std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles);
 
 class GdalRowReader final : public RowReader {
  public:
-  explicit GdalRowReader(const InputInfo& info);
-  void read(RowBlock rows, BlockBuffer& into) override;
+  GdalRowReader(const InputInfo& info, bool keep_tiles);
+  void read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) override;
 
  private:
   std::string path_;
   GdalDataset dataset_;
   GDALRasterBand* band_ = nullptr;
+  bool keep_tiles_;
 };
 
 }  // namespace geostrip

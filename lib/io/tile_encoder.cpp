@@ -117,13 +117,15 @@ void check_tile_format(const TileFormat& format) {
     throw UsageError("--level does not apply to --compress " + std::string(codec_name(format.codec)));
 }
 
-EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format) {
+void encode_tiles(const BlockBuffer& block, const TileFormat& format, std::int64_t first_col, EncodedTiles& into) {
   const std::int64_t rows = block.rows().rows();
+  TileFormat part = format;
+  part.cols = block.cols();
   Tiff tiff = Tiff::create_in_memory();
-  set_tags(tiff.get(), format, rows);
+  set_tags(tiff.get(), part, rows);
   const auto tile_bytes = static_cast<tmsize_t>(size_of(format.type)) * format.bands * format.tile * format.tile;
   std::vector<std::byte> tile(static_cast<std::size_t>(tile_bytes));
-  const std::int64_t down = (rows + format.tile - 1) / format.tile, across = format.tiles_across();
+  const std::int64_t down = (rows + format.tile - 1) / format.tile, across = part.tiles_across();
   for (std::int64_t t = 0; t < down * across; ++t) {
     fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
     if (TIFFWriteEncodedTile(tiff.get(), static_cast<std::uint32_t>(t), tile.data(), tile_bytes) < 0)
@@ -134,11 +136,17 @@ EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format) {
   std::uint64_t* counts = nullptr;
   TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets);
   TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
-  EncodedTiles encoded{block.rows(), {}};
-  encoded.tiles.reserve(static_cast<std::size_t>(down * across));
+  into.tiles.resize(static_cast<std::size_t>(down * format.tiles_across()));
   const std::byte* file = tiff.bytes().data();
-  for (std::int64_t t = 0; t < down * across; ++t)
-    encoded.tiles.emplace_back(file + offsets[t], file + offsets[t] + counts[t]);
+  for (std::int64_t t = 0; t < down * across; ++t) {
+    const std::int64_t place = t / across * format.tiles_across() + first_col / format.tile + t % across;
+    into.tiles[static_cast<std::size_t>(place)].assign(file + offsets[t], file + offsets[t] + counts[t]);
+  }
+}
+
+EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format) {
+  EncodedTiles encoded{block.rows(), {}};
+  encode_tiles(block, format, 0, encoded);
   return encoded;
 }
 

@@ -47,7 +47,13 @@ struct EncodedTiles {
 };
 
 // `block` holds whole tile rows (its first row a multiple of format.tile) of
-// every band. Throws Error with libtiff's message.
+// every band, every column. Throws Error with libtiff's message.
 EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format);
+
+// The same for columns [first_col, first_col + block.cols()) only (first_col
+// a multiple of format.tile, the block reaching a tile edge or the raster's
+// last column): their tiles go to their places in `into`, whose rows are the
+// block's.
+void encode_tiles(const BlockBuffer& block, const TileFormat& format, std::int64_t first_col, EncodedTiles& into);
 
 }  // namespace geostrip

@@ -34,3 +34,30 @@ TEST_CASE("automatic block rows stay within the raster and are at least one", "[
   CHECK(auto_block_rows(request(10, 2, 1, true, 8 * GiB)) == 10);
   CHECK(auto_block_rows(request(10980, 2, 1, true, 1024)) == 1);
 }
+
+TEST_CASE("automatic block rows do not grow with the raster's rows, and cover twice the halo", "[engine]") {
+  const auto small = auto_block_rows(request(10980, 2, 1, true, 8 * GiB));
+  CHECK(auto_block_rows(request(4 * 10980, 2, 1, true, 8 * GiB)) == small);
+  CHECK(small == 512);  // one output tile row
+  BlockRowsRequest median = request(10980, 2, 1, true, 8 * GiB);
+  median.halo_rows = 450;  // a 901x901 window
+  CHECK(auto_block_rows(median) == 1024);
+}
+
+TEST_CASE("blocks align to the output's tiles, and to the input's when they line up", "[engine]") {
+  CHECK(block_alignment(512, 512) == 512);
+  CHECK(block_alignment(512, 256) == 512);
+  CHECK(block_alignment(512, 1024) == 1024);
+  CHECK(block_alignment(512, 1) == 512);     // strips of one row
+  CHECK(block_alignment(512, 1000) == 512);  // never lines up: the output's tiles rule
+}
+
+TEST_CASE("only kernels that see one column go in column chunks, of whole tiles", "[engine]") {
+  const Window pointwise{1, 1}, median{5, 5}, rows_only{5, 1};
+  CHECK(column_chunk(pointwise, {}, 10980, 512, 512) == 2048);
+  CHECK(column_chunk(rows_only, {}, 10980, 512, 512) == 2048);
+  CHECK(column_chunk(pointwise, {}, 1000, 512, 512) == 1000);
+  CHECK(column_chunk(median, {}, 10980, 512, 512) == 10980);
+  CHECK(column_chunk(pointwise, {4, 2}, 5490, 512, 512) == 5490);   // multilook: strided columns
+  CHECK(column_chunk(pointwise, {}, 10980, 512, 10980) == 10980);   // strips: read once, whole
+}

@@ -36,11 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const InputInfo info = describe_input({"src", path, 1});
     if (info.size.rows * info.size.cols > kMaxPixels) return 0;
-    const auto reader = open_reader(info);
+    const auto reader = open_reader(info, false);
     for (std::int64_t row = 0; row < info.size.rows; row += kBlockRows) {
       const RowBlock rows{row, std::min(info.size.rows, row + kBlockRows)};
       BlockBuffer pixels(info.type, 1, rows, info.size.cols);
-      reader->read(rows, pixels);
+      reader->read(rows, 0, pixels);
     }
   } catch (const Error&) {
   }

@@ -46,9 +46,13 @@ TEST_CASE("a complex grid reads as complex with its coordinates and projection",
 
   Hdf5RowReader reader(info, *split_hdf5_path(file + ":/grid/HH"));
   BlockBuffer rows(PixelType::CFloat32, 1, {1, 3}, 3);
-  reader.read({1, 3}, rows);
+  reader.read({1, 3}, 0, rows);
   CHECK(rows.band<std::complex<float>>(0).data[0] == std::complex<float>(3, -3));
   CHECK(rows.band<std::complex<float>>(0).data[5] == std::complex<float>(8, -8));
+  BlockBuffer window(PixelType::CFloat32, 1, {1, 3}, 2);  // columns 1-2
+  reader.read({1, 3}, 1, window);
+  CHECK(window.band<std::complex<float>>(0).data[0] == std::complex<float>(4, -4));
+  CHECK(window.band<std::complex<float>>(0).data[3] == std::complex<float>(8, -8));
 }
 
 TEST_CASE("HDF5 errors name the file and list the 2-D datasets there are", "[io]") {
