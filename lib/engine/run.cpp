@@ -291,7 +291,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
   std::size_t written = 0;
   const DriverResult result =
       run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<OutputBlock>&& out) {
-        std::visit([&](auto&& block) { writer->write(std::move(block)); }, std::move(out.front()));
+        writer->write(std::move(out.front()));
         progress.update(++written, 0);
       });
   progress.finish();

@@ -135,7 +135,14 @@ GeoTiffWriter::~GeoTiffWriter() {
   std::filesystem::remove(partial_, ignored);
 }
 
-void GeoTiffWriter::write(BlockBuffer block) {
+void GeoTiffWriter::write(OutputBlock block) {
+  if (auto* tiles = std::get_if<EncodedTiles>(&block))
+    place(std::move(*tiles));
+  else
+    assemble(std::get<BlockBuffer>(std::move(block)));
+}
+
+void GeoTiffWriter::assemble(BlockBuffer block) {
   const std::int64_t first = block.rows().begin;
   pending_.emplace(first, std::move(block));
   append_pending();
@@ -159,12 +166,12 @@ void GeoTiffWriter::append_pending() {
                     static_cast<std::size_t>(end - row) * row_bytes);
       row = end;
       next_row_ = end;
-      if (end == tile_row_.rows().end) write(encode_tiles(tile_row_, format_));
+      if (end == tile_row_.rows().end) place(encode_tiles(tile_row_, format_));
     }
   }
 }
 
-void GeoTiffWriter::write(EncodedTiles tiles) {
+void GeoTiffWriter::place(EncodedTiles tiles) {
   const std::int64_t first = tiles.rows.begin;
   encoded_.emplace(first, std::move(tiles));
   place_pending();

@@ -66,13 +66,11 @@ class GeoTiffWriter final : public BlockWriter {
   // Rows [0, n) already on disk from an earlier run: blocks start there.
   std::int64_t resumed_rows() const { return resumed_rows_; }
 
-  // Accepts blocks of whole rows (all bands, the output's type) from
-  // resumed_rows() on, in any order. Rows are assembled into whole tile rows
-  // and encoded here, on the caller's thread.
-  void write(BlockBuffer block) override;
-  // Accepts whole tile rows encoded with tile_format(), from resumed_rows()
-  // on, in any order; places them in row order.
-  void write(EncodedTiles tiles);
+  // Accepts blocks from resumed_rows() on, in any order: whole tile rows
+  // encoded with tile_format(), placed in row order; or pixels of whole rows
+  // (all bands, the output's type), assembled into tile rows and encoded
+  // here, on the caller's thread.
+  void write(OutputBlock block) override;
 
   // Every row has been written: flush, close and sync PATH.partial, rename it
   // to PATH, sync the directory, remove the journal.
@@ -83,6 +81,8 @@ class GeoTiffWriter final : public BlockWriter {
   std::int64_t suspend();
 
  private:
+  void assemble(BlockBuffer block);
+  void place(EncodedTiles tiles);
   bool open_to_resume(const WriteOptions& options);
   void create();
   void append_pending();

@@ -75,7 +75,8 @@ Hdf5GridWriter::~Hdf5GridWriter() {
   std::filesystem::remove(partial_, ignored);
 }
 
-void Hdf5GridWriter::write(BlockBuffer block) {
+void Hdf5GridWriter::write(OutputBlock output) {
+  const BlockBuffer& block = std::get<BlockBuffer>(output);
   const std::lock_guard lock(hdf5_mutex());
   const Handle file_space(H5Dget_space(dataset_), H5Sclose);
   const hsize_t start[2] = {static_cast<hsize_t>(block.rows().begin), 0};

@@ -15,7 +15,7 @@ class Hdf5GridWriter final : public BlockWriter {
   Hdf5GridWriter(std::string path, const std::string& dataset, RasterSize size, const GeoTransform& transform,
                  int epsg, bool overwrite);
   ~Hdf5GridWriter() override;
-  void write(BlockBuffer block) override;
+  void write(OutputBlock block) override;  // pixels only
   void commit() override;
 
  private:

@@ -18,10 +18,12 @@ float dem_pixel(std::int64_t row, std::int64_t col, std::uint64_t seed) {
 void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
                const Job& job) {
   SceneOutputs scene;
+  const OutputSpec spec = geotiff_output(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata);
+  scene.tile_formats.push_back(tile_format(spec, options.write));
   scene.open = [&] {
     make_directory(dir);
     std::vector<std::unique_ptr<BlockWriter>> writers;
-    writers.push_back(geotiff_output(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata, options));
+    writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write));
     return writers;
   };
   scene.make = [&](RowBlock rows) {

@@ -20,15 +20,21 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   });
   const BlockRowsRequest shape{size.rows, 0, scene.bytes_per_row, 1, 1, false, 0, options.write.tile, 0, 0};
   const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(job, shape);
-  run_blocks(split_rows(size.rows, block_rows), job.comm, driver_options(job),
+  const std::vector<RowBlock> blocks = split_rows(size.rows, block_rows);
+  const bool encode_here = !scene.tile_formats.empty() && whole_tile_rows(blocks, options.write.tile, size.rows);
+  run_blocks(blocks, job.comm, driver_options(job),
              [&](RowBlock rows, int) {
+               std::vector<BlockBuffer> made = scene.make(rows);
                std::vector<OutputBlock> outputs;
-               for (BlockBuffer& pixels : scene.make(rows)) outputs.emplace_back(std::move(pixels));
+               for (std::size_t i = 0; i < made.size(); ++i)
+                 if (encode_here)
+                   outputs.emplace_back(encode_tiles(made[i], scene.tile_formats[i]));
+                 else
+                   outputs.emplace_back(std::move(made[i]));
                return outputs;
              },
              [&](std::vector<OutputBlock>&& outputs) {
-               for (std::size_t i = 0; i < outputs.size(); ++i)
-                 writers[i]->write(std::get<BlockBuffer>(std::move(outputs[i])));
+               for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->write(std::move(outputs[i]));
              });
   for (auto& writer : writers) writer->commit();
 }
@@ -49,10 +55,8 @@ void make_directory(const std::string& dir) {
   if (error) throw Error(dir + ": cannot create directory: " + error.message());
 }
 
-std::unique_ptr<BlockWriter> geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type,
-                                            double nodata, const EngineOptions& options) {
-  return std::make_unique<GeoTiffWriter>(
-      OutputSpec{path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata, {}}, options.write);
+OutputSpec geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type, double nodata) {
+  return {path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata, {}};
 }
 
 }  // namespace geostrip::synth

@@ -18,6 +18,9 @@ struct SceneOutputs {
   // Makes one block: a buffer per output.
   std::function<std::vector<BlockBuffer>(RowBlock rows)> make;
   std::uint64_t bytes_per_row = 0;  // all outputs
+  // One per output when they are GeoTIFFs: blocks of whole tile rows are
+  // then encoded on the rank that made them.
+  std::vector<TileFormat> tile_formats;
 };
 
 void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Job& job);
@@ -29,7 +32,6 @@ Georeference utm33_grid(double pixel);
 void make_directory(const std::string& dir);
 
 // A single-band GeoTIFF output on the UTM 33N grid.
-std::unique_ptr<BlockWriter> geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type,
-                                            double nodata, const EngineOptions& options);
+OutputSpec geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type, double nodata);
 
 }  // namespace geostrip::synth

@@ -80,11 +80,15 @@ std::array<std::uint16_t, 4> s2_pixel(std::int64_t row, std::int64_t col, Raster
 void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
                     const Job& job) {
   SceneOutputs scene;
+  std::vector<OutputSpec> specs;
+  for (const char* band : kS2Bands) {
+    specs.push_back(geotiff_output(dir + "/" + band + ".tif", size, 10, PixelType::UInt16, 0));
+    scene.tile_formats.push_back(tile_format(specs.back(), options.write));
+  }
   scene.open = [&] {
     make_directory(dir);
     std::vector<std::unique_ptr<BlockWriter>> writers;
-    for (const char* band : kS2Bands)
-      writers.push_back(geotiff_output(dir + "/" + band + ".tif", size, 10, PixelType::UInt16, 0, options));
+    for (const OutputSpec& spec : specs) writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write));
     return writers;
   };
   scene.make = [&](RowBlock rows) {

@@ -145,7 +145,8 @@ def main():
     def add(case, tool, seconds, rss, report=None):
         stages = report["stage_seconds"] if report else None
         results.append({"case": case, "tool": tool, "seconds": seconds, "rss": rss, "stages": stages,
-                        "ranks": report["ranks"] if report else None})
+                        "ranks": report["ranks"] if report else None,
+                        "run_seconds": report["seconds"] if report else None})
         print(f"  {case:10} {tool:38} {seconds:7.2f} s  {rss / 2**20:7.0f} MiB")
 
     def geostrip_run(case, tool, op_args, output, launcher=(), threads=2, extra_env=None):
@@ -228,6 +229,9 @@ def main():
         shutil.rmtree(work)
 
 
+STAGES = ("read", "compute", "encode", "gather", "write")
+
+
 def write_docs(docs, size, pixels, cores, repeats, results, decode, encode, floor, growth):
     os.makedirs(docs, exist_ok=True)
     lines = [
@@ -239,38 +243,45 @@ def write_docs(docs, size, pixels, cores, repeats, results, decode, encode, floo
         "predictor 3 (floats) or 2 (bytes). Peak RSS: geostrip's largest rank (its run report), the",
         "others' process (`/usr/bin/time`).",
         "",
-        "| case | tool | seconds | Mpixel/s | peak RSS | read | compute | gather | write |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| case | tool | seconds | Mpixel/s | peak RSS | read | compute | encode | gather | write |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         st = r["stages"]
-        stages = " | ".join(f"{st[k]:.2f}" for k in ("read", "compute", "gather", "write")) if st else "| | |"
+        stages = " | ".join(f"{st[k]:.2f}" for k in STAGES) if st else "| | | |"
         lines.append(f"| {r['case']} | {r['tool']} | {r['seconds']:.2f} | {pixels / r['seconds'] / 1e6:.1f} | "
                      f"{r['rss'] / 2**20:.0f} MiB | {stages} |")
     ndi = {r["tool"]: r["seconds"] for r in results if r["case"] == "ndi"}
     best = ndi["geostrip, 2 threads"]
+    three = next(r for r in results if r["tool"] == "geostrip, 3 virtual node(s)")
+    root_write = three["ranks"][0]["stage_seconds"]["write"]
     lines += [
         "",
-        "Stage seconds come from geostrip's run report: `read` and `compute` are summed over threads",
-        "(and ranks), `gather` over ranks, `write` is rank 0's writer thread.",
+        "Seconds are the whole process, start-up included. Stage seconds come from geostrip's run",
+        "report: `read`, `compute` and `encode` (compressing tiles, on every rank) are summed over",
+        "threads and ranks, `gather` over ranks, `write` is rank 0's writer thread placing tiles.",
         "",
         "The virtual nodes (`ndi-nodes`) all share this machine's cores, each rank with 2 threads: they",
-        "show what gathering and rank 0's single writer cost, not a speedup.",
+        "show what gathering and rank 0's writer cost, not a speedup.",
         "",
-        "## ndi against its codec floor",
+        "## ndi against its codec floor and gdal_calc.py",
         "",
         f"Decoding both inputs takes {decode:.2f} CPU-seconds and encoding the output {encode:.2f} (GDAL, one",
         f"thread each, measured in the same run); on 2 threads the floor is ({decode:.2f} + {encode:.2f}) / 2 =",
         f"{floor:.2f} s. geostrip's ndi at 2 threads: {best:.2f} s, {best / floor:.2f}x the floor;",
-        f"`gdal_calc.py`: {ndi['gdal_calc.py']:.2f} s ({ndi['gdal_calc.py'] / best:.2f}x geostrip's time).",
+        f"`gdal_calc.py`: {ndi['gdal_calc.py']:.2f} s, {ndi['gdal_calc.py'] / best:.2f}x geostrip's time.",
+        "",
+        f"On 3 virtual nodes rank 0's write stage is {root_write:.2f} s of the run's {three['run_seconds']:.2f} s",
+        f"({100 * root_write / three['run_seconds']:.0f}%).",
         "",
         "## Memory as the raster grows (ndi, 2 threads)",
         "",
-        "| raster | size | seconds | peak RSS |",
-        "|---|---|---|---|",
+        "| raster | size | seconds | peak RSS | growth |",
+        "|---|---|---|---|---|",
     ]
-    for g in growth:
-        lines.append(f"| {g['factor']}x | {g['size']} | {g['seconds']:.2f} | {g['rss'] / 2**20:.0f} MiB |")
+    for previous, g in zip([None] + growth, growth):
+        change = f"{100 * (g['rss'] / previous['rss'] - 1):+.0f}%" if previous else ""
+        lines.append(f"| {g['factor']}x | {g['size']} | {g['seconds']:.2f} | {g['rss'] / 2**20:.0f} MiB | {change} |")
     lines += ["", "![benchmarks](benchmarks.png)", ""]
     open(os.path.join(docs, "benchmarks.md"), "w").write("\n".join(lines))
     plot(os.path.join(docs, "benchmarks.png"), results, growth, floor)
