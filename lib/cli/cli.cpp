@@ -354,7 +354,7 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
               name_of(plan.output_type));
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
   console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,
-              plan.block_rows_auto ? " (auto: from --memory, the threads and the input's tile height)" : "");
+              plan.block_rows_auto ? " (auto: whole output tile rows, from the halo, the threads and --memory)" : "");
   console.out("  rounds: {} of {} rank(s) x {} blocks\n", plan.rounds, plan.ranks, plan.blocks_per_rank);
   for (const RankFacts& r : topology.ranks) {
     const auto ranks = static_cast<std::size_t>(plan.ranks), rank = static_cast<std::size_t>(r.rank);
