@@ -22,10 +22,12 @@ std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_t
 std::int64_t column_chunk(Window window, Stride stride, std::int64_t output_cols, std::int64_t output_tile,
                           std::int64_t input_tile_cols) {
   constexpr std::int64_t kChunkCols = 2048;
-  const std::int64_t both = std::lcm(output_tile, std::max<std::int64_t>(1, input_tile_cols));
-  // Input blocks wider than a few tiles (strips) would be decoded once a chunk.
-  if (window.cols != 1 || stride.cols != 1 || both > 4 * output_tile) return output_cols;
-  return std::min(output_cols, std::max(both, kChunkCols / both * both));
+  const std::int64_t unit = block_alignment(output_tile, input_tile_cols);
+  // Input blocks that do not line up with the chunks (strips, odd tiles)
+  // would be decoded once a chunk.
+  if (window.cols != 1 || stride.cols != 1 || unit % std::max<std::int64_t>(1, input_tile_cols) != 0)
+    return output_cols;
+  return std::min(output_cols, std::max(unit, kChunkCols / unit * unit));
 }
 
 std::int64_t auto_block_rows(const BlockRowsRequest& r) {

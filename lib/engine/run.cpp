@@ -216,9 +216,16 @@ RunSummary run(const RunRequest& request, const Job& job) {
   const auto& inputs = prepared.inputs;
   const InputInfo& grid = inputs.front().info;
 
-  const OutputSpec output{request.output,     plan.size,         scale(grid.georef, spec.stride),
-                          spec.output_type,   spec.output_bands, spec.color,
-                          spec.output_nodata, job_fingerprint(request)};
+  // Every rank encodes with the output's tile format; only rank 0 writes, so
+  // only it needs the fingerprint (which stats every input).
+  const OutputSpec output{request.output,
+                          plan.size,
+                          scale(grid.georef, spec.stride),
+                          spec.output_type,
+                          spec.output_bands,
+                          spec.color,
+                          spec.output_nodata,
+                          job.comm.rank() == 0 ? job_fingerprint(request) : std::string()};
   std::optional<GeoTiffWriter> writer;
   collectively(job.comm, me.host, [&] {
     if (job.comm.rank() == 0) writer.emplace(output, request.engine.write);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <fmt/core.h>
 
 #include "core/error.hpp"
+#include "io/gdal.hpp"
 
 namespace geostrip {
 
@@ -28,8 +30,9 @@ CPLStringList creation_options(const OutputSpec& spec, const TileFormat& format)
   list.SetNameValue("BIGTIFF", "IF_SAFER");
   list.SetNameValue("SPARSE_OK", "TRUE");  // no tiles until they are placed
   list.SetNameValue("INTERLEAVE", "PIXEL");  // as encode_tiles() lays them out
-  const char* codecs[] = {"DEFLATE", "ZSTD", "LZW", "NONE"};
-  list.SetNameValue("COMPRESS", codecs[static_cast<int>(format.codec)]);
+  std::string codec(codec_name(format.codec));
+  std::transform(codec.begin(), codec.end(), codec.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  list.SetNameValue("COMPRESS", codec.c_str());
   if (format.codec != Codec::None) list.SetNameValue("PREDICTOR", std::to_string(format.predictor()).c_str());
   if (spec.color == ColorModel::RGBA) {
     list.SetNameValue("PHOTOMETRIC", "RGB");
@@ -207,9 +210,8 @@ void GeoTiffWriter::place_pending() {
 }
 
 void GeoTiffWriter::close_and_sync() {
-  Tiff tiff = std::move(*tiff_);
+  tiff_->close(partial_ + ": closing failed");
   tiff_.reset();
-  tiff.close(partial_ + ": closing failed");
   sync_file(partial_);
 }
 

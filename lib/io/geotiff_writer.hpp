@@ -11,13 +11,11 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "core/block_buffer.hpp"
 #include "core/pixel_type.hpp"
 #include "geometry/georeference.hpp"
 #include "io/block_writer.hpp"
-#include "io/gdal.hpp"
 #include "io/journal.hpp"
 #include "io/tiff.hpp"
 #include "io/tile_encoder.hpp"

@@ -18,7 +18,7 @@ float dem_pixel(std::int64_t row, std::int64_t col, std::uint64_t seed) {
 void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
                const Job& job) {
   SceneOutputs scene;
-  const OutputSpec spec = geotiff_output(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata);
+  const OutputSpec spec = geotiff_spec(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata);
   scene.tile_formats.push_back(tile_format(spec, options.write));
   scene.open = [&] {
     make_directory(dir);

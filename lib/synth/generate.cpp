@@ -55,7 +55,7 @@ void make_directory(const std::string& dir) {
   if (error) throw Error(dir + ": cannot create directory: " + error.message());
 }
 
-OutputSpec geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type, double nodata) {
+OutputSpec geotiff_spec(const std::string& path, RasterSize size, double pixel, PixelType type, double nodata) {
   return {path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata, {}};
 }
 

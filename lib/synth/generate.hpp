@@ -31,7 +31,7 @@ Georeference utm33_grid(double pixel);
 // Creates DIR and its parents, or throws Error naming it.
 void make_directory(const std::string& dir);
 
-// A single-band GeoTIFF output on the UTM 33N grid.
-OutputSpec geotiff_output(const std::string& path, RasterSize size, double pixel, PixelType type, double nodata);
+// The spec of a single-band GeoTIFF output on the UTM 33N grid.
+OutputSpec geotiff_spec(const std::string& path, RasterSize size, double pixel, PixelType type, double nodata);
 
 }  // namespace geostrip::synth

@@ -82,7 +82,7 @@ void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed,
   SceneOutputs scene;
   std::vector<OutputSpec> specs;
   for (const char* band : kS2Bands) {
-    specs.push_back(geotiff_output(dir + "/" + band + ".tif", size, 10, PixelType::UInt16, 0));
+    specs.push_back(geotiff_spec(dir + "/" + band + ".tif", size, 10, PixelType::UInt16, 0));
     scene.tile_formats.push_back(tile_format(specs.back(), options.write));
   }
   scene.open = [&] {

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "io/gdal.hpp"
 #include "io/geotiff_writer.hpp"
 #include "support/test_support.hpp"
 
