@@ -1,6 +1,7 @@
 #include "io/tile_encoder.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <string>
 
@@ -45,7 +46,7 @@ void set_tags(TIFF* tiff, const TileFormat& format, std::int64_t rows) {
     case Codec::Lzw: TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_LZW); break;
     case Codec::None: TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_NONE); break;
   }
-  if (format.codec != Codec::None) TIFFSetField(tiff, TIFFTAG_PREDICTOR, format.predictor());
+  // No TIFFTAG_PREDICTOR: apply_predictor() has done it (the file declares it).
 }
 
 // Copies tile (row r0, col c0) of `block` into `tile`, bands interleaved by
@@ -70,6 +71,58 @@ void fill_tile(const BlockBuffer& block, std::int64_t r0, std::int64_t c0, int e
         std::memcpy(out + static_cast<std::size_t>(c) * pixel + static_cast<std::size_t>(b) * kSampleBytes,
                     in + static_cast<std::size_t>(c) * kSampleBytes, kSampleBytes);
     }
+  }
+}
+
+// The file is little-endian TIFF ("II", as GDAL writes it here), and the
+// predictors below difference samples in memory order.
+static_assert(std::endian::native == std::endian::little, "the predictors assume a little-endian host");
+
+// TIFF predictor 2 on one row of `n` samples of an unsigned type T, `stride`
+// samples to a pixel: each sample minus the one a pixel before it, wrapping.
+template <class T>
+void difference_samples(std::byte* row, std::size_t n, std::size_t stride, std::vector<std::byte>& scratch) {
+  scratch.assign(row, row + n * sizeof(T));
+  const auto* in = reinterpret_cast<const T*>(scratch.data());
+  auto* out = reinterpret_cast<T*>(row);
+  for (std::size_t i = stride; i < n; ++i) out[i] = static_cast<T>(in[i] - in[i - stride]);
+}
+
+// TIFF predictor 3 on one row of `n` samples of `width` bytes: the bytes
+// regrouped into planes, most significant first, then each byte minus the
+// one a pixel (`stride` samples) before it across the whole row, as libtiff
+// decodes it (tif_predict.c fpAcc).
+template <std::size_t kWidth>
+void difference_float_bytes(std::byte* row, std::size_t n, std::size_t stride, std::vector<std::byte>& scratch) {
+  scratch.resize(n * kWidth);
+  const auto* in = reinterpret_cast<const std::uint8_t*>(row);
+  auto* planes = reinterpret_cast<std::uint8_t*>(scratch.data());
+  for (std::size_t plane = 0; plane < kWidth; ++plane)
+    for (std::size_t i = 0; i < n; ++i) planes[plane * n + i] = in[i * kWidth + (kWidth - 1 - plane)];
+  auto* out = reinterpret_cast<std::uint8_t*>(row);
+  std::copy_n(planes, stride, out);
+  for (std::size_t i = stride; i < n * kWidth; ++i) out[i] = static_cast<std::uint8_t>(planes[i] - planes[i - stride]);
+}
+
+// libtiff's own predictors work a byte at a time, and cost more than all of
+// encoding but the codec; these loops vectorize.
+void apply_predictor(std::byte* tile, const TileFormat& format, std::vector<std::byte>& scratch) {
+  const int predictor = format.codec == Codec::None ? 1 : format.predictor();
+  if (predictor == 1) return;
+  const std::size_t width = size_of(format.type), stride = static_cast<std::size_t>(format.bands);
+  const std::size_t n = stride * static_cast<std::size_t>(format.tile);  // samples in a tile row
+  for (int r = 0; r < format.tile; ++r) {
+    std::byte* row = tile + static_cast<std::size_t>(r) * n * width;
+    if (predictor == 3 && width == 4)
+      difference_float_bytes<4>(row, n, stride, scratch);
+    else if (predictor == 3)
+      difference_float_bytes<8>(row, n, stride, scratch);
+    else if (width == 1)
+      difference_samples<std::uint8_t>(row, n, stride, scratch);
+    else if (width == 2)
+      difference_samples<std::uint16_t>(row, n, stride, scratch);
+    else
+      difference_samples<std::uint32_t>(row, n, stride, scratch);
   }
 }
 
@@ -124,10 +177,11 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, std::int64
   Tiff tiff = Tiff::create_in_memory();
   set_tags(tiff.get(), part, rows);
   const auto tile_bytes = static_cast<tmsize_t>(size_of(format.type)) * format.bands * format.tile * format.tile;
-  std::vector<std::byte> tile(static_cast<std::size_t>(tile_bytes));
+  std::vector<std::byte> tile(static_cast<std::size_t>(tile_bytes)), scratch;
   const std::int64_t down = (rows + format.tile - 1) / format.tile, across = part.tiles_across();
   for (std::int64_t t = 0; t < down * across; ++t) {
     fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
+    apply_predictor(tile.data(), format, scratch);
     if (TIFFWriteEncodedTile(tiff.get(), static_cast<std::uint32_t>(t), tile.data(), tile_bytes) < 0)
       throw Error("encoding tiles of rows " + std::to_string(block.rows().begin) + "-" +
                   std::to_string(block.rows().end - 1) + " failed: " + tiff.error_or("unknown error"));

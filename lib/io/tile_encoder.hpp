@@ -1,7 +1,7 @@
 #pragma once
 // Encodes whole tile rows of an output into GeoTIFF tiles, on the rank that
-// computed them, with libtiff's own codecs and predictors: the bytes are the
-// ones libtiff would write into the file, so rank 0 only places them
+// computed them, with libtiff's codecs and TIFF's predictors: the bytes are
+// the ones libtiff would write into the file, so rank 0 only places them
 // (GeoTiffWriter). Pure functions of the pixels: any thread may call them.
 #include <cstddef>
 #include <cstdint>

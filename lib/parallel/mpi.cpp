@@ -1,9 +1,11 @@
 #include "parallel/mpi.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "core/error.hpp"
 
@@ -20,6 +22,18 @@ void check(int code, const char* call) {
 }
 
 int as_int(std::size_t n) { return static_cast<int>(n); }
+
+// Waits for a nonblocking collective by polling it every millisecond. A
+// blocking one spins a core at full speed until the slowest rank arrives,
+// stealing that core from this rank's own threads (the writer on rank 0)
+// and, where ranks share a machine, from the ranks still computing.
+void wait_idle(MPI_Request& request, const char* call) {
+  for (int done = 0;;) {
+    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), call);
+    if (done) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 
 // A process that no launcher started (no mpirun, no srun step with PMIx or
 // PMI) is a singleton: telling Open MPI spares it a helper daemon and the
@@ -109,7 +123,9 @@ std::vector<std::string> Communicator::allgather(const std::string& mine) const 
 std::int64_t Communicator::max(std::int64_t mine) const {
   if (size_ == 1) return mine;
   std::int64_t result = 0;
-  check(MPI_Allreduce(&mine, &result, 1, MPI_INT64_T, MPI_MAX, *comm_), "MPI_Allreduce");
+  MPI_Request request = MPI_REQUEST_NULL;
+  check(MPI_Iallreduce(&mine, &result, 1, MPI_INT64_T, MPI_MAX, *comm_, &request), "MPI_Iallreduce");
+  wait_idle(request, "MPI_Iallreduce");
   return result;
 }
 
@@ -124,7 +140,9 @@ GatheredBytes Communicator::gather(std::span<const std::byte> mine, int root, st
   const auto ranks = static_cast<std::size_t>(size_);
   const auto my_size = static_cast<std::int64_t>(mine.size());
   std::vector<std::int64_t> sizes(ranks);
-  check(MPI_Gather(&my_size, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, root, *comm_), "MPI_Gather");
+  MPI_Request request = MPI_REQUEST_NULL;
+  check(MPI_Igather(&my_size, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, root, *comm_, &request), "MPI_Igather");
+  wait_idle(request, "MPI_Igather");  // where ranks that finished early wait for the others
   const auto largest = static_cast<std::size_t>(max(my_size));
 
   GatheredBytes out;

@@ -1,13 +1,18 @@
 #include <catch2/catch.hpp>
+#include <cpl_string.h>
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
+#include <fmt/core.h>
+
 #include "core/error.hpp"
 #include "io/gdal.hpp"
 #include "io/geotiff_writer.hpp"
+#include "io/tiff.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip;
@@ -180,12 +185,15 @@ TEST_CASE("tiles encoded apart and placed as they are read back as the same pixe
                         {PixelType::Byte, 4, ColorModel::RGBA, Codec::Lzw},
                         {PixelType::Int16, 2, ColorModel::Gray, Codec::Deflate},
                         {PixelType::CFloat32, 1, ColorModel::Gray, Codec::Deflate},
-                        {PixelType::Float64, 1, ColorModel::Gray, Codec::None}};
+                        {PixelType::Float64, 1, ColorModel::Gray, Codec::None},
+                        {PixelType::Float32, 2, ColorModel::Gray, Codec::Zstd},
+                        {PixelType::Float64, 1, ColorModel::Gray, Codec::Deflate},
+                        {PixelType::Int32, 1, ColorModel::Gray, Codec::Lzw}};
   TempDir dir;
   const RasterSize size{100, 70};  // neither a multiple of the 32-pixel tiles
   for (const Case& c : cases) {
     INFO(name_of(c.type) << " x" << c.bands << " " << codec_name(c.codec));
-    const std::string path = dir / (std::string(name_of(c.type)) + ".tif");
+    const std::string path = dir / fmt::format("{}x{}-{}.tif", name_of(c.type), c.bands, codec_name(c.codec));
     WriteOptions options;
     options.codec = c.codec;
     options.tile = 32;
@@ -215,5 +223,55 @@ TEST_CASE("tiles encoded apart and placed as they are read back as the same pixe
                          static_cast<int>(size.cols), static_cast<int>(size.rows), to_gdal(c.type), c.bands, nullptr,
                          0, 0, 0, nullptr) == CE_None);
     CHECK(std::memcmp(back.data(), whole.band_data(0), back.size()) == 0);
+  }
+}
+
+TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec", "[io]") {
+  struct Case {
+    PixelType type;
+    int bands;
+    Codec codec;
+  };
+  const Case cases[] = {{PixelType::Float32, 1, Codec::Deflate},
+                        {PixelType::Float32, 2, Codec::Deflate},
+                        {PixelType::UInt16, 1, Codec::Deflate},
+                        {PixelType::Byte, 4, Codec::Lzw}};
+  init_gdal();
+  TempDir dir;
+  const RasterSize size{64, 80};  // the last tile column half outside the raster
+  for (const Case& c : cases) {
+    INFO(name_of(c.type) << " x" << c.bands << " " << codec_name(c.codec));
+    BlockBuffer block(c.type, c.bands, {0, size.rows}, size.cols);
+    std::mt19937 random(11);
+    for (std::size_t i = 0; i < block.band_bytes() * static_cast<std::size_t>(c.bands); ++i)
+      block.band_data(0)[i] = static_cast<std::byte>(random() % 16);
+    const TileFormat format{c.type, c.bands, size.cols, 32, c.codec, {}};
+    const EncodedTiles ours = encode_tiles(block, format);
+
+    const std::string path = dir / fmt::format("gdal-{}x{}.tif", name_of(c.type), c.bands);
+    CPLStringList options;
+    options.SetNameValue("TILED", "YES");
+    options.SetNameValue("BLOCKXSIZE", "32");
+    options.SetNameValue("BLOCKYSIZE", "32");
+    options.SetNameValue("INTERLEAVE", "PIXEL");
+    options.SetNameValue("COMPRESS", c.codec == Codec::Lzw ? "LZW" : "DEFLATE");
+    options.SetNameValue("PREDICTOR", std::to_string(format.predictor()).c_str());
+    {
+      GdalDataset gdal(GetGDALDriverManager()->GetDriverByName("GTiff")->Create(
+          path.c_str(), static_cast<int>(size.cols), static_cast<int>(size.rows), c.bands, to_gdal(c.type),
+          options.List()));
+      REQUIRE(gdal);
+      REQUIRE(gdal->RasterIO(GF_Write, 0, 0, static_cast<int>(size.cols), static_cast<int>(size.rows),
+                             block.band_data(0), static_cast<int>(size.cols), static_cast<int>(size.rows),
+                             to_gdal(c.type), c.bands, nullptr, 0, 0, 0, nullptr) == CE_None);
+    }
+    Tiff theirs = Tiff::open_file(path, "r");
+    REQUIRE(TIFFNumberOfTiles(theirs.get()) == ours.tiles.size());
+    for (std::uint32_t t = 0; t < ours.tiles.size(); ++t) {
+      std::vector<std::byte> raw(ours.tiles[t].size() + 64);
+      const tmsize_t n = TIFFReadRawTile(theirs.get(), t, raw.data(), static_cast<tmsize_t>(raw.size()));
+      raw.resize(static_cast<std::size_t>(std::max<tmsize_t>(n, 0)));
+      CHECK(raw == ours.tiles[t]);
+    }
   }
 }
