@@ -136,8 +136,9 @@ def main():
     float_co = ",".join(FLOAT_CO)
     print(f"scene {rows}x{cols} ({rows * cols / 1e6:.0f} Mpixel), {cores} cores, {repeats} runs each, in {work}")
 
-    subprocess.run([geostrip, "synth", "s2", "-o", "scene", "--size", args.size], check=True, capture_output=True)
-    subprocess.run([geostrip, "synth", "dem", "-o", "dem", "--size", args.size], check=True, capture_output=True)
+    for kind, output in (("s2", "scene"), ("dem", "dem")):  # --overwrite: a --work directory may be reused
+        subprocess.run([geostrip, "synth", kind, "-o", output, "--size", args.size, "--overwrite"], check=True,
+                       capture_output=True)
     a, b, dem = "scene/B08.tif", "scene/B04.tif", "dem/dem.tif"
     pixels = rows * cols
     results = []  # (case, tool, seconds, rss, stages or None)
@@ -213,7 +214,7 @@ def main():
     for factor, (r, c) in ((1, (base_rows, base_cols)), (4, (base_rows * 2, base_cols * 2)), (16, (rows, cols))):
         size = f"{r}x{c}"
         if factor < 16:
-            subprocess.run([geostrip, "synth", "s2", "-o", f"grow{factor}", "--size", size], check=True,
+            subprocess.run([geostrip, "synth", "s2", "-o", f"grow{factor}", "--size", size, "--overwrite"], check=True,
                            capture_output=True)
             inputs = [f"a=grow{factor}/B08.tif", f"b=grow{factor}/B04.tif"]
         else:
