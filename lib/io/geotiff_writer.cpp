@@ -33,7 +33,7 @@ CPLStringList creation_options(const OutputSpec& spec, const TileFormat& format)
   std::string codec(codec_name(format.codec));
   std::transform(codec.begin(), codec.end(), codec.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   list.SetNameValue("COMPRESS", codec.c_str());
-  if (format.codec != Codec::None) list.SetNameValue("PREDICTOR", std::to_string(format.predictor()).c_str());
+  if (format.predictor() != 1) list.SetNameValue("PREDICTOR", std::to_string(format.predictor()).c_str());
   if (spec.color == ColorModel::RGBA) {
     list.SetNameValue("PHOTOMETRIC", "RGB");
     list.SetNameValue("ALPHA", "YES");

@@ -184,9 +184,10 @@ InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path);
 
 // A damaged file can crash HDF5 1.10's own metadata parser (tests/fuzz found
 // CVE-2018-13867, a NULL dereference in its local-heap code, fixed in 1.14.3),
-// and such bugs keep being found upstream. So a copy of this program parses each file first: it is spawned with
-// kProbeVariable naming the input and describes it from a constructor, before
-// main; a crash there becomes an Error here. posix_spawn, not fork: it copies
+// and such bugs keep being found upstream. So a copy of this program parses
+// each file first: it is spawned with kProbeVariable naming the input and
+// describes it from a constructor, before main; a crash there becomes an
+// Error here. posix_spawn, not fork: it copies
 // no pages, which is safe beside MPI's registered memory.
 constexpr const char* kProbeVariable = "GEOSTRIP_HDF5_PROBE";
 constexpr int kProbeRefused = 2;  // exit code of a probe that threw Error

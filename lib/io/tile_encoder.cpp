@@ -107,7 +107,7 @@ void difference_float_bytes(std::byte* row, std::size_t n, std::size_t stride, s
 // libtiff's own predictors work a byte at a time, and cost more than all of
 // encoding but the codec; these loops vectorize.
 void apply_predictor(std::byte* tile, const TileFormat& format, std::vector<std::byte>& scratch) {
-  const int predictor = format.codec == Codec::None ? 1 : format.predictor();
+  const int predictor = format.predictor();
   if (predictor == 1) return;
   const std::size_t width = size_of(format.type), stride = static_cast<std::size_t>(format.bands);
   const std::size_t n = stride * static_cast<std::size_t>(format.tile);  // samples in a tile row
@@ -155,7 +155,10 @@ std::string_view codec_name(Codec codec) {
   return "none";
 }
 
-int TileFormat::predictor() const { return is_integer(type) ? 2 : is_complex(type) ? 1 : 3; }
+int TileFormat::predictor() const {
+  if (codec == Codec::None || is_complex(type)) return 1;
+  return is_integer(type) ? 2 : 3;
+}
 
 void check_tile_format(const TileFormat& format) {
   if (format.tile < 16 || format.tile % 16 != 0)

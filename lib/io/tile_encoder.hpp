@@ -28,8 +28,8 @@ struct TileFormat {
   std::optional<int> level;  // codec default when unset
 
   // TIFF predictor: horizontal differencing (2) for integers, floating point
-  // (3) for floats, none (1) for complex samples, which libtiff's predictors
-  // do not take.
+  // (3) for floats; none (1) for complex samples, which libtiff's predictors
+  // do not take, and for uncompressed tiles.
   int predictor() const;
   std::int64_t tiles_across() const { return (cols + tile - 1) / tile; }
 };
