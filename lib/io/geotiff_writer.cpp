@@ -3,9 +3,6 @@
 #include <cpl_string.h>
 #include <ogr_spatialref.h>
 #include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "io/gdal.hpp"
+#include "io/unique_fd.hpp"
 
 namespace geostrip {
 
@@ -41,30 +39,11 @@ CPLStringList creation_options(const OutputSpec& spec, const TileFormat& format)
   return list;
 }
 
-// A file, or a directory after a rename in it ("" is the current one), to disk.
-void sync_file(const std::string& path) {
-  const int fd = ::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_CLOEXEC);
-  const bool synced = fd >= 0 && ::fsync(fd) == 0;
-  const int error = errno;
-  if (fd >= 0) ::close(fd);
-  if (!synced) throw Error((path.empty() ? "." : path) + ": cannot sync to disk: " + std::strerror(error));
-}
-
-// GDAL reports a failed write without its cause; the two common ones are a
-// full filesystem and a file-size limit (ulimit -f).
-std::string likely_cause(const std::string& path, std::size_t bytes_wanted) {
-  struct statvfs disk {};
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  if (statvfs(dir.empty() ? "." : dir.c_str(), &disk) == 0 &&
-      static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize < bytes_wanted)
-    return " (no space left on the device)";
-  struct rlimit limit {};
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path, error);
-  if (!error && getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
-      size + bytes_wanted > limit.rlim_cur)
-    return " (file size limit reached, see ulimit -f)";
-  return "";
+// A directory, after a rename in it ("" is the current one), to disk.
+void sync_directory(const std::string& path) {
+  const std::string directory = path.empty() ? "." : path;
+  const UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd || ::fsync(fd.get()) != 0) throw Error(directory + ": cannot sync to disk: " + std::strerror(errno));
 }
 
 }  // namespace
@@ -82,7 +61,7 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options)
     throw Error(spec_.path + ": exists; pass --overwrite to replace it");
   init_gdal();
   if (!open_to_resume(options)) create();
-  tiff_.emplace(Tiff::open_file(partial_, "r+"));
+  file_.emplace(partial_);
   next_row_ = rows_on_disk_ = resumed_rows_;
   if (!spec_.fingerprint.empty())
     journal_.emplace(Journal::path_for(spec_.path), spec_.fingerprint, resumed_rows_);
@@ -124,7 +103,7 @@ void GeoTiffWriter::create() {
     for (int b = 1; b <= spec_.bands; ++b) dataset->GetRasterBand(b)->SetNoDataValue(*spec_.nodata);
   dataset->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);
   if (!spec_.fingerprint.empty()) dataset->SetMetadataItem(kFingerprintKey, spec_.fingerprint.c_str());
-  // Closing writes the header and an empty tile index, which libtiff fills in.
+  // Closing writes the header and an empty tile index, which TileFile fills in.
   CPLErrorReset();
   dataset.reset();
   if (CPLGetLastErrorType() >= CE_Failure) throw Error(partial_ + ": cannot create: " + gdal_error_or("I/O error"));
@@ -132,7 +111,7 @@ void GeoTiffWriter::create() {
 
 GeoTiffWriter::~GeoTiffWriter() {
   if (kept_) return;
-  tiff_.reset();
+  file_.reset();
   if (journal_) journal_->remove();
   std::error_code ignored;
   std::filesystem::remove(partial_, ignored);
@@ -186,33 +165,19 @@ void GeoTiffWriter::place_pending() {
     encoded_.erase(encoded_.begin());
     const RowBlock rows = tiles.rows;
     const std::int64_t first_tile = rows.begin / format_.tile * format_.tiles_across();
-    std::size_t bytes = 0;
-    for (const auto& tile : tiles.tiles) bytes += tile.size();
-    const auto failed = [&] {
-      return Error(fmt::format("{}: writing rows {}-{} failed: {}{}", partial_, rows.begin, rows.end - 1,
-                               tiff_->error_or("I/O error"), likely_cause(partial_, bytes)));
-    };
-    for (std::size_t i = 0; i < tiles.tiles.size(); ++i) {
-      auto& tile = tiles.tiles[i];
-      const auto size = static_cast<tmsize_t>(tile.size());
-      if (TIFFWriteRawTile(tiff_->get(), static_cast<std::uint32_t>(first_tile + static_cast<std::int64_t>(i)),
-                           tile.data(), size) != size)
-        throw failed();
-    }
+    file_->write(first_tile, tiles.tiles, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
     rows_on_disk_ = rows.end;
     if (journal_) {
-      // The tile index first, then the file to disk, then the journal.
-      if (TIFFFlush(tiff_->get()) != 1) throw failed();
-      sync_file(partial_);
+      // The tiles and their index to disk, then the journal.
+      file_->sync();
       journal_->record(rows_on_disk_);
     }
   }
 }
 
 void GeoTiffWriter::close_and_sync() {
-  tiff_->close(partial_ + ": closing failed");
-  tiff_.reset();
-  sync_file(partial_);
+  file_->close();
+  file_.reset();
 }
 
 void GeoTiffWriter::commit() {
@@ -224,7 +189,7 @@ void GeoTiffWriter::commit() {
   std::filesystem::rename(partial_, spec_.path, error);
   if (error) throw Error(spec_.path + ": cannot rename from " + partial_ + ": " + error.message());
   kept_ = true;
-  sync_file(std::filesystem::path(spec_.path).parent_path().string());
+  sync_directory(std::filesystem::path(spec_.path).parent_path().string());
   if (journal_) journal_->remove();
 }
 

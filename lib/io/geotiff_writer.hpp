@@ -6,8 +6,8 @@
 //
 // GDAL creates the file: header, georeference, nodata, metadata, and no
 // tiles (sparse). Tiles then arrive encoded (io/tile_encoder.hpp), usually
-// from the rank that computed them, and libtiff places them as they are
-// (TIFFWriteRawTile), updating the tile index in place.
+// from the rank that computed them, and TileFile (io/tile_file.hpp) places
+// them as they are, straight to the disk, filling in the tile index.
 #include <map>
 #include <optional>
 #include <string>
@@ -17,7 +17,7 @@
 #include "geometry/georeference.hpp"
 #include "io/block_writer.hpp"
 #include "io/journal.hpp"
-#include "io/tiff.hpp"
+#include "io/tile_file.hpp"
 #include "io/tile_encoder.hpp"
 
 namespace geostrip {
@@ -92,7 +92,7 @@ class GeoTiffWriter final : public BlockWriter {
   TileFormat format_;
   std::optional<Journal> journal_;
   std::int64_t resumed_rows_ = 0;
-  std::optional<Tiff> tiff_;
+  std::optional<TileFile> file_;
   std::map<std::int64_t, BlockBuffer> pending_;  // blocks ahead of next_row_, by first row
   BlockBuffer tile_row_;
   std::int64_t next_row_ = 0;                       // first row not yet copied into tile_row_

@@ -52,27 +52,22 @@ std::optional<std::int64_t> Journal::rows_written(const std::string& path, const
 }
 
 Journal::Journal(std::string path, const std::string& identity, std::int64_t rows_written) : path_(std::move(path)) {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw Error(path_ + ": cannot create the journal: " + std::strerror(errno));
+  fd_.reset(::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd_) throw Error(path_ + ": cannot create the journal: " + std::strerror(errno));
   append(std::string(kHeader) + identity);
   if (rows_written > 0) record(rows_written);
-}
-
-Journal::~Journal() {
-  if (fd_ >= 0) ::close(fd_);
 }
 
 void Journal::record(std::int64_t rows_written) { append(std::string(kRows) + std::to_string(rows_written)); }
 
 void Journal::append(const std::string& payload) {
   const std::string line = fmt::format("{} {:08x}\n", payload, checksum(payload));
-  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fdatasync(fd_) != 0)
+  if (::write(fd_.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fdatasync(fd_.get()) != 0)
     throw Error(path_ + ": cannot write the journal: " + std::strerror(errno));
 }
 
 void Journal::remove() {
-  ::close(fd_);
-  fd_ = -1;
+  fd_.reset();
   ::unlink(path_.c_str());
 }
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "io/unique_fd.hpp"
+
 namespace geostrip {
 
 class Journal {
@@ -21,7 +23,6 @@ class Journal {
 
   // A new journal for `identity` that already holds `rows_written` rows. Throws Error.
   Journal(std::string path, const std::string& identity, std::int64_t rows_written);
-  ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
@@ -35,7 +36,7 @@ class Journal {
   void append(const std::string& payload);
 
   std::string path_;
-  int fd_ = -1;
+  UniqueFd fd_;
 };
 
 }  // namespace geostrip

@@ -91,14 +91,6 @@ Tiff::~Tiff() {
   if (tiff_) TIFFClose(tiff_);
 }
 
-Tiff Tiff::open_file(const std::string& path, const char* mode) {
-  auto state = std::make_unique<State>();
-  const Options options(state.get());
-  TIFF* tiff = TIFFOpenExt(path.c_str(), mode, options.options);
-  if (!tiff) throw Error(path + ": cannot open as TIFF: " + (state->error.empty() ? "unknown error" : state->error));
-  return Tiff(tiff, std::move(state));
-}
-
 Tiff Tiff::create_in_memory() {
   auto state = std::make_unique<State>();
   const Options options(state.get());
@@ -112,13 +104,6 @@ const std::vector<std::byte>& Tiff::bytes() const { return state_->bytes; }
 
 std::string Tiff::error_or(const std::string& fallback) const {
   return state_->error.empty() ? fallback : state_->error;
-}
-
-void Tiff::close(const std::string& what) {
-  state_->error.clear();
-  const bool flushed = TIFFFlush(tiff_) == 1;
-  TIFFClose(std::exchange(tiff_, nullptr));
-  if (!flushed || !state_->error.empty()) throw Error(what + ": " + error_or("I/O error"));
 }
 
 }  // namespace geostrip

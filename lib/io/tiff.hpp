@@ -13,21 +13,17 @@ namespace geostrip {
 
 class Tiff {
  public:
-  // A file, with TIFFOpen's mode ("r", "r+", ...). Throws Error naming it.
-  static Tiff open_file(const std::string& path, const char* mode);
   // A new TIFF written into memory: bytes() holds the file so far.
   static Tiff create_in_memory();
 
   Tiff(Tiff&&) noexcept;
   Tiff& operator=(Tiff&&) noexcept;
-  ~Tiff();  // closes; call close() first to see a failure
+  ~Tiff();
 
   TIFF* get() const { return tiff_; }
   const std::vector<std::byte>& bytes() const;
   // libtiff's last message on this handle, or `fallback`.
   std::string error_or(const std::string& fallback) const;
-  // Flushes and closes; throws Error with `what` and libtiff's message.
-  void close(const std::string& what);
 
   struct State;
 

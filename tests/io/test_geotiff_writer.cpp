@@ -12,7 +12,6 @@
 #include "core/error.hpp"
 #include "io/gdal.hpp"
 #include "io/geotiff_writer.hpp"
-#include "io/tiff.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip;
@@ -265,13 +264,6 @@ TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec
                              block.band_data(0), static_cast<int>(size.cols), static_cast<int>(size.rows),
                              to_gdal(c.type), c.bands, nullptr, 0, 0, 0, nullptr) == CE_None);
     }
-    Tiff theirs = Tiff::open_file(path, "r");
-    REQUIRE(TIFFNumberOfTiles(theirs.get()) == ours.tiles.size());
-    for (std::uint32_t t = 0; t < ours.tiles.size(); ++t) {
-      std::vector<std::byte> raw(ours.tiles[t].size() + 64);
-      const tmsize_t n = TIFFReadRawTile(theirs.get(), t, raw.data(), static_cast<tmsize_t>(raw.size()));
-      raw.resize(static_cast<std::size_t>(std::max<tmsize_t>(n, 0)));
-      CHECK(raw == ours.tiles[t]);
-    }
+    CHECK(test::raw_tiles(path) == ours.tiles);
   }
 }

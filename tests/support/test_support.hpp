@@ -2,10 +2,12 @@
 // Helpers shared by the tests: temporary directories, running the geostrip
 // binary as a user would, and reading results back through GDAL.
 #include <gdal_priv.h>
+#include <tiffio.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -98,6 +100,21 @@ inline std::string file_text(const std::filesystem::path& path) {
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
+}
+
+// The bytes of every tile as they are in the file (still encoded), in TIFF's
+// order, read with libtiff; a tile not written is empty.
+inline std::vector<std::vector<std::byte>> raw_tiles(const std::string& path) {
+  const std::unique_ptr<TIFF, decltype(&TIFFClose)> tiff(TIFFOpen(path.c_str(), "r"), TIFFClose);
+  if (!tiff) throw std::runtime_error("cannot open " + path + " with libtiff");
+  std::vector<std::vector<std::byte>> tiles(TIFFNumberOfTiles(tiff.get()));
+  for (std::uint32_t t = 0; t < tiles.size(); ++t) {
+    tiles[t].resize(TIFFGetStrileByteCount(tiff.get(), t));
+    const auto size = static_cast<tmsize_t>(tiles[t].size());
+    if (size > 0 && TIFFReadRawTile(tiff.get(), t, tiles[t].data(), size) != size)
+      throw std::runtime_error("cannot read tile " + std::to_string(t) + " of " + path);
+  }
+  return tiles;
 }
 
 inline std::string metadata(const std::string& path, const char* key, const char* domain) {

@@ -1,0 +1,190 @@
+#include <catch2/catch.hpp>
+#include <cpl_string.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+#include "core/error.hpp"
+#include "io/gdal.hpp"
+#include "io/tile_encoder.hpp"
+#include "io/tile_file.hpp"
+#include "support/test_support.hpp"
+
+using namespace geostrip;
+using geostrip::test::TempDir;
+
+namespace {
+
+// A tiled Float32 GeoTIFF without tiles, as GeoTiffWriter has GDAL create it;
+// `bigtiff` is GDAL's BIGTIFF option.
+void create_sparse(const std::string& path, RasterSize size, int tile, const char* bigtiff, const char* tiled = "YES") {
+  init_gdal();
+  CPLStringList options;
+  options.SetNameValue("TILED", tiled);
+  options.SetNameValue("BLOCKXSIZE", std::to_string(tile).c_str());
+  options.SetNameValue("BLOCKYSIZE", std::to_string(tile).c_str());
+  options.SetNameValue("BIGTIFF", bigtiff);
+  options.SetNameValue("SPARSE_OK", "TRUE");
+  options.SetNameValue("COMPRESS", "DEFLATE");
+  options.SetNameValue("PREDICTOR", "3");
+  GdalDataset dataset(GetGDALDriverManager()->GetDriverByName("GTiff")->Create(
+      path.c_str(), static_cast<int>(size.cols), static_cast<int>(size.rows), 1, GDT_Float32, options.List()));
+  REQUIRE(dataset);
+}
+
+// A smooth field with noise: tiles of very different encoded sizes.
+BlockBuffer field(RasterSize size) {
+  BlockBuffer block(PixelType::Float32, 1, {0, size.rows}, size.cols);
+  std::mt19937 random(5);
+  std::normal_distribution<float> noise(0, 1);
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      block.band<float>(0).row(r)[c] = static_cast<float>(r + c) + (r > size.rows / 2 ? noise(random) : 0.0f);
+  return block;
+}
+
+// Encodes `block` and places its tile rows in a shuffled order, one call each.
+EncodedTiles place_shuffled(const std::string& path, const BlockBuffer& block, int tile) {
+  const TileFormat format{PixelType::Float32, 1, block.cols(), tile, Codec::Deflate, {}};
+  const EncodedTiles encoded = encode_tiles(block, format);
+  const auto across = static_cast<std::size_t>(format.tiles_across());
+  std::vector<std::size_t> tile_rows(encoded.tiles.size() / across);
+  std::iota(tile_rows.begin(), tile_rows.end(), 0);
+  std::shuffle(tile_rows.begin(), tile_rows.end(), std::mt19937(3));
+  TileFile file(path);
+  for (const std::size_t row : tile_rows) {
+    const auto first = encoded.tiles.begin() + static_cast<std::ptrdiff_t>(row * across);
+    file.write(static_cast<std::int64_t>(row * across), {first, first + static_cast<std::ptrdiff_t>(across)},
+               "writing tile row " + std::to_string(row));
+  }
+  file.close();
+  return encoded;
+}
+
+void check_pixels(const std::string& path, const BlockBuffer& block) {
+  const auto pixels = test::read_band<float>(path);
+  REQUIRE(pixels.size() == static_cast<std::size_t>(block.rows().rows() * block.cols()));
+  for (std::int64_t r = 0; r < block.rows().rows(); ++r)
+    for (std::int64_t c = 0; c < block.cols(); ++c)
+      REQUIRE(pixels[static_cast<std::size_t>(r * block.cols() + c)] == block.band<float>(0).row(r)[c]);
+}
+
+}  // namespace
+
+TEST_CASE("tiles placed straight to disk read back through GDAL, whatever the widths of the tile index", "[io]") {
+  struct Case {
+    const char* name;
+    RasterSize size;
+    int tile;
+    const char* bigtiff;
+  };
+  // libtiff stores byte counts of tiles under 6.5 KB uncompressed as 16 bits,
+  // and an index of one tile inside the directory entry.
+  const Case cases[] = {{"classic TIFF, 16-bit byte counts", {100, 70}, 32, "NO"},
+                        {"classic TIFF, 32-bit byte counts", {300, 200}, 64, "NO"},
+                        {"BigTIFF, 16-bit byte counts", {100, 70}, 32, "YES"},
+                        {"BigTIFF, 32-bit byte counts", {300, 200}, 64, "YES"},
+                        {"classic TIFF, one tile", {20, 30}, 32, "NO"},
+                        {"BigTIFF, one tile", {20, 30}, 32, "YES"}};
+  TempDir dir;
+  for (const Case& c : cases) {
+    INFO(c.name);
+    const std::string path = dir / (std::string(c.bigtiff) + std::to_string(c.tile) + ".tif");
+    create_sparse(path, c.size, c.tile, c.bigtiff);
+    const BlockBuffer block = field(c.size);
+    const EncodedTiles encoded = place_shuffled(path, block, c.tile);
+    check_pixels(path, block);
+    CHECK(test::raw_tiles(path) == encoded.tiles);
+  }
+}
+
+TEST_CASE("placed tiles skip the page cache, each write starting on a 4 KiB boundary", "[io]") {
+  TempDir dir;
+  const std::string path = dir / "out.tif";
+  const RasterSize size{512, 384};
+  create_sparse(path, size, 128, "NO");
+  const auto data_start = (std::filesystem::file_size(path) + 4095) / 4096 * 4096;
+  const BlockBuffer block = field(size);
+  place_shuffled(path, block, 128);
+
+  struct statfs filesystem {};
+  REQUIRE(statfs(dir.path().c_str(), &filesystem) == 0);
+  // Filesystems whose O_DIRECT goes to the device; tmpfs keeps every file in memory.
+  const bool on_disk = filesystem.f_type == EXT4_SUPER_MAGIC || filesystem.f_type == XFS_SUPER_MAGIC ||
+                       filesystem.f_type == BTRFS_SUPER_MAGIC;
+  if (on_disk) {
+    const auto end = std::filesystem::file_size(path);
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    REQUIRE(fd >= 0);
+    void* map = ::mmap(nullptr, end, PROT_READ, MAP_SHARED, fd, 0);
+    REQUIRE(map != MAP_FAILED);
+    std::vector<unsigned char> resident((end + 4095) / 4096);
+    REQUIRE(::mincore(map, end, resident.data()) == 0);
+    ::munmap(map, end);
+    ::close(fd);
+    const auto cached = std::count_if(resident.begin() + static_cast<std::ptrdiff_t>(data_start / 4096), resident.end(),
+                                      [](unsigned char page) { return page & 1; });
+    CHECK(cached == 0);
+  } else {
+    WARN("page cache not checked on this filesystem (type " << std::hex << filesystem.f_type << ")");
+  }
+
+  const std::unique_ptr<TIFF, decltype(&TIFFClose)> tiff(TIFFOpen(path.c_str(), "r"), TIFFClose);
+  REQUIRE(tiff);
+  for (std::uint32_t row = 0; row < 4; ++row) {
+    const std::uint64_t offset = TIFFGetStrileOffset(tiff.get(), row * 3);  // 3 tiles across
+    INFO("tile row " << row);
+    CHECK(offset >= data_start);
+    CHECK(offset % 4096 == 0);
+  }
+  check_pixels(path, block);
+}
+
+TEST_CASE("a filesystem that refuses O_DIRECT gets the same file through the page cache", "[io]") {
+  TempDir dir;
+  const std::string ramfs = dir / "ramfs";
+  std::filesystem::create_directory(ramfs);
+  if (test::run_command("mount -t ramfs ramfs " + ramfs).exit_code != 0) {
+    WARN("cannot mount a ramfs here (not root?): the fallback is not tested");
+    return;
+  }
+  const std::string path = ramfs + "/out.tif";
+  const RasterSize size{100, 70};
+  create_sparse(path, size, 32, "NO");
+  const BlockBuffer block = field(size);
+  const EncodedTiles encoded = place_shuffled(path, block, 32);
+  check_pixels(path, block);
+  CHECK(test::raw_tiles(path) == encoded.tiles);
+  test::run_command("umount " + ramfs);
+}
+
+TEST_CASE("a file that is not a tiled TIFF is refused, naming it", "[io]") {
+  TempDir dir;
+  const std::string text = dir / "text.tif", strips = dir / "strips.tif", truncated = dir / "truncated.tif";
+  std::ofstream(text) << "not a TIFF at all";
+  create_sparse(strips, {100, 70}, 32, "NO", "NO");
+  const auto header = test::file_text(strips).substr(0, 12);
+  std::ofstream(truncated, std::ios::binary) << header;
+  CHECK_THROWS_WITH(TileFile(text), Catch::Contains(text) && Catch::Contains("not a little-endian TIFF"));
+  CHECK_THROWS_WITH(TileFile(strips), Catch::Contains(strips) && Catch::Contains("not a tiled TIFF"));
+  CHECK_THROWS_WITH(TileFile(truncated), Catch::Contains(truncated) && Catch::Contains("truncated TIFF"));
+  CHECK_THROWS_WITH(TileFile(dir / "missing.tif"), Catch::Contains("missing.tif: cannot open"));
+}
+
+TEST_CASE("a tile too big for the file's tile index is refused, not cut short", "[io]") {
+  TempDir dir;
+  const std::string path = dir / "out.tif";
+  create_sparse(path, {100, 70}, 32, "NO");  // 16-bit byte counts
+  TileFile file(path);
+  const std::vector<std::vector<std::byte>> tiles(1, std::vector<std::byte>(70000));
+  CHECK_THROWS_WITH(file.write(0, tiles, "writing rows 0-31"),
+                    Catch::Contains(path + ": writing rows 0-31 failed: 70000 does not fit the file's 16-bit tile index"));
+}
