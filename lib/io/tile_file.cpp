@@ -22,15 +22,15 @@ namespace {
 // O_DIRECT wants offsets, sizes and memory aligned to the disk's logical block
 // (512 B or 4 KiB); a page also keeps tiles off the pages the index shares.
 constexpr std::size_t kAlignment = 4096;
-constexpr std::size_t kStagingBytes = std::size_t{8} << 20;  // a multiple of kAlignment
+constexpr std::size_t kStagingBytes = std::size_t{2} << 20;  // a multiple of kAlignment
 
 constexpr std::uint16_t kTileOffsets = 324, kTileByteCounts = 325;
 
 std::uint64_t round_up(std::uint64_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
-std::uint64_t little_endian(const std::byte* bytes, int width) {
+std::uint64_t little_endian(const std::byte* bytes, std::size_t width) {
   std::uint64_t value = 0;
-  for (int i = 0; i < width; ++i) value |= std::to_integer<std::uint64_t>(bytes[i]) << (8 * i);
+  for (std::size_t i = 0; i < width; ++i) value |= std::to_integer<std::uint64_t>(bytes[i]) << (8 * i);
   return value;
 }
 
@@ -63,7 +63,8 @@ struct TileIndex {
 
 class DirectoryReader {
  public:
-  DirectoryReader(int fd, const std::string& path) : fd_(fd), path_(path) {}
+  DirectoryReader(int fd, const std::string& path, std::uint64_t file_size)
+      : fd_(fd), path_(path), file_size_(file_size) {}
 
   TileIndex read() {
     const auto header = bytes(0, 16);
@@ -73,10 +74,9 @@ class DirectoryReader {
     const bool big = version == 43;
     // Classic TIFF: a 2-byte entry count, then 12-byte entries ending in a
     // 4-byte value field; BigTIFF: 8, 20 and 8.
-    const std::uint64_t count_bytes = big ? 8 : 2, entry_bytes = big ? 20 : 12, field_bytes = big ? 8 : 4;
-    const auto width = [](std::uint64_t bytes) { return static_cast<int>(bytes); };
-    const std::uint64_t directory = little_endian(&header[big ? 8 : 4], width(field_bytes));
-    const std::uint64_t entries = little_endian(bytes(directory, count_bytes).data(), width(count_bytes));
+    const std::size_t count_bytes = big ? 8 : 2, entry_bytes = big ? 20 : 12, field_bytes = big ? 8 : 4;
+    const std::uint64_t directory = little_endian(&header[big ? 8 : 4], field_bytes);
+    const std::uint64_t entries = little_endian(bytes(directory, count_bytes).data(), count_bytes);
     if (entries == 0 || entries > 4096) fail("a TIFF directory of " + std::to_string(entries) + " entries");
     const std::uint64_t first_entry = directory + count_bytes;
     const auto table = bytes(first_entry, entries * entry_bytes);
@@ -85,13 +85,13 @@ class DirectoryReader {
       const std::byte* entry = &table[e * entry_bytes];
       const auto tag = little_endian(entry, 2);
       if (tag != kTileOffsets && tag != kTileByteCounts) continue;
-      const int element_bytes = element_width(little_endian(entry + 2, 2));
-      const std::uint64_t count = little_endian(entry + 4, width(field_bytes));
+      const std::size_t element_bytes = element_width(little_endian(entry + 2, 2));
+      const std::uint64_t count = little_endian(entry + 4, field_bytes);
       const std::uint64_t field = first_entry + e * entry_bytes + 4 + field_bytes;
       // An array that fits in the value field is kept there, else where the field points.
-      const std::uint64_t position = count * static_cast<std::uint64_t>(element_bytes) <= field_bytes
-                                         ? field
-                                         : little_endian(entry + 4 + field_bytes, width(field_bytes));
+      const std::uint64_t position =
+          count * element_bytes <= field_bytes ? field : little_endian(entry + 4 + field_bytes, field_bytes);
+      if (position + count * element_bytes > file_size_) fail("truncated TIFF");
       (tag == kTileOffsets ? offsets : byte_counts) = std::pair{TileFile::IndexArray{position, element_bytes}, count};
     }
     if (!offsets || !byte_counts) fail("not a tiled TIFF");
@@ -106,7 +106,7 @@ class DirectoryReader {
       fail("truncated TIFF");
     return buffer;
   }
-  int element_width(std::uint64_t type) {
+  std::size_t element_width(std::uint64_t type) {
     if (type == 3) return 2;   // SHORT
     if (type == 4) return 4;   // LONG
     if (type == 16) return 8;  // LONG8
@@ -116,12 +116,14 @@ class DirectoryReader {
 
   int fd_;
   const std::string& path_;
+  std::uint64_t file_size_;
 };
 
 }  // namespace
 
 TileFile::TileFile(std::string path)
-    : path_(std::move(path)), staging_(static_cast<std::byte*>(std::aligned_alloc(kAlignment, kStagingBytes)), std::free) {
+    : path_(std::move(path)),
+      staging_(static_cast<std::byte*>(std::aligned_alloc(kAlignment, kStagingBytes)), std::free) {
   if (!staging_) throw std::bad_alloc();
   const auto cannot_open = [this] { return Error(path_ + ": cannot open: " + std::strerror(errno)); };
   index_fd_.reset(::open(path_.c_str(), O_RDWR | O_CLOEXEC));
@@ -130,13 +132,14 @@ TileFile::TileFile(std::string path)
   direct_ = static_cast<bool>(data_fd_);
   if (!direct_) data_fd_.reset(::open(path_.c_str(), O_WRONLY | O_CLOEXEC));  // a filesystem without O_DIRECT
   if (!data_fd_) throw cannot_open();
-  const TileIndex index = DirectoryReader(index_fd_.get(), path_).read();
+  struct stat status {};
+  if (::fstat(index_fd_.get(), &status) != 0) throw cannot_open();
+  const auto size = static_cast<std::uint64_t>(status.st_size);
+  const TileIndex index = DirectoryReader(index_fd_.get(), path_, size).read();
   offsets_ = index.offsets;
   byte_counts_ = index.byte_counts;
   tiles_ = index.tiles;
-  struct stat status {};
-  if (::fstat(index_fd_.get(), &status) != 0) throw cannot_open();
-  end_ = round_up(static_cast<std::uint64_t>(status.st_size));
+  end_ = round_up(size);
 }
 
 void TileFile::write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles, const std::string& what) {
@@ -185,17 +188,15 @@ void TileFile::write_at(const std::byte* data, std::size_t size, std::uint64_t o
 
 void TileFile::write_entries(const IndexArray& array, std::int64_t first, const std::vector<std::uint64_t>& values,
                              const std::string& what) {
-  std::vector<std::byte> entries(values.size() * static_cast<std::size_t>(array.width));
+  std::vector<std::byte> entries(values.size() * array.width);
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (array.width < 8 && values[i] >> (8 * array.width) != 0)
       throw Error(fmt::format("{}: {} failed: {} does not fit the file's {}-bit tile index{}", path_, what, values[i],
                               8 * array.width, array.width == 4 ? " (a classic TIFF ends at 4 GiB)" : ""));
-    for (int b = 0; b < array.width; ++b)
-      entries[i * static_cast<std::size_t>(array.width) + static_cast<std::size_t>(b)] =
-          static_cast<std::byte>(values[i] >> (8 * b));
+    for (std::size_t b = 0; b < array.width; ++b)
+      entries[i * array.width + b] = static_cast<std::byte>(values[i] >> (8 * b));
   }
-  const std::uint64_t position =
-      array.position + static_cast<std::uint64_t>(first) * static_cast<std::uint64_t>(array.width);
+  const std::uint64_t position = array.position + static_cast<std::uint64_t>(first) * array.width;
   if (const int error = pwrite_all(index_fd_.get(), entries.data(), entries.size(), position))
     throw Error(fmt::format("{}: {} failed: {}", path_, what, write_error(error)));
 }

@@ -39,7 +39,7 @@ class TileFile {
   // the bytes of each (2, 4 or 8, as the TIFF writer chose).
   struct IndexArray {
     std::uint64_t position = 0;
-    int width = 0;
+    std::size_t width = 0;
   };
 
  private:

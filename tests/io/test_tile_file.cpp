@@ -186,5 +186,6 @@ TEST_CASE("a tile too big for the file's tile index is refused, not cut short", 
   TileFile file(path);
   const std::vector<std::vector<std::byte>> tiles(1, std::vector<std::byte>(70000));
   CHECK_THROWS_WITH(file.write(0, tiles, "writing rows 0-31"),
-                    Catch::Contains(path + ": writing rows 0-31 failed: 70000 does not fit the file's 16-bit tile index"));
+                    Catch::Contains(path + ": writing rows 0-31 failed: 70000 does not fit") &&
+                        Catch::Contains("16-bit tile index"));
 }
