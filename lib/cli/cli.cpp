@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <malloc.h>
 
 #include <csignal>
 #include <cstdio>
@@ -471,6 +472,13 @@ void run_synth(const SynthCommand& synth, const Job& job, const Console& console
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef __GLIBC__
+  // The threads allocate few, large buffers (blocks, tiles). glibc gives each
+  // thread its own arena, and each keeps what was freed in it: one arena for
+  // all keeps a rank's memory flat as rasters grow (ndi, 4x the pixels: peak
+  // RSS +17% instead of +24%), at no measurable cost in time.
+  mallopt(M_ARENA_MAX, 1);
+#endif
   std::optional<MpiSession> mpi;
   try {
     mpi.emplace(argc, argv);
