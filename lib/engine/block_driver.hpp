@@ -23,7 +23,7 @@ using BlockSink = std::function<void(std::vector<OutputBlock>&& outputs)>;
 
 struct DriverOptions {
   int threads = 1;
-  int blocks_per_rank = 2;  // per round; the same on every rank
+  int blocks_per_rank = 1;  // per round; the same on every rank
   std::size_t max_message = max_message_bytes();
 };
 

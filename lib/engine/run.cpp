@@ -202,7 +202,7 @@ std::int64_t agreed_block_rows(const Job& job, const BlockRowsRequest& shape) {
 }
 
 DriverOptions driver_options(const Job& job) {
-  return {job.topology.me().threads, 2 * job.topology.max_threads()};
+  return {job.topology.me().threads, job.topology.max_threads()};
 }
 
 RunPlan plan(const RunRequest& request, const Job& job) { return prepare(request, job).plan; }

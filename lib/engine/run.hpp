@@ -91,8 +91,9 @@ RunPlan plan(const RunRequest& request, const Job& job);
 // signal stopped it; the partial output and its journal are then kept.
 RunSummary run(const RunRequest& request, const Job& job);
 
-// How this rank runs the job's blocks: its own threads, and rounds of two
-// blocks per thread of the busiest rank (the same on every rank).
+// How this rank runs the job's blocks: its own threads, and rounds of one
+// block per thread of the busiest rank (the same on every rank): a round's
+// finished blocks wait for its end, so a round is kept small.
 DriverOptions driver_options(const Job& job);
 
 // `shape` for every rank: its threads and budget, rank 0 gathering.

@@ -42,7 +42,7 @@ TEST_CASE("plan shows the decomposition the run then uses, and writes nothing", 
   REQUIRE(plan.exit_code == 0);
   CHECK_THAT(plan.output, Catch::Contains("nothing is written") && Catch::Contains("halo: 4 rows, 4 columns") &&
                               Catch::Contains("blocks: 7 of 100 rows") &&
-                              Catch::Contains("rounds: 2 of 1 rank(s) x 4 blocks") &&
+                              Catch::Contains("rounds: 4 of 1 rank(s) x 2 blocks") &&
                               Catch::Contains("pixel buffers about"));
   CHECK(std::distance(fs::directory_iterator(scene.dir.path()), fs::directory_iterator()) == 1);  // the scene only
 
@@ -50,7 +50,7 @@ TEST_CASE("plan shows the decomposition the run then uses, and writes nothing", 
   REQUIRE(run.exit_code == 0);
   const json report = json::parse(file_text(scene.dir / "r.json"));
   CHECK(report["decomposition"]["blocks"] == 7);
-  CHECK(report["decomposition"]["rounds"] == 2);
+  CHECK(report["decomposition"]["rounds"] == 4);
 }
 
 TEST_CASE("the run report has the command, topology, decomposition, stage seconds, rate and memory", "[cli]") {
