@@ -1,11 +1,13 @@
 // A signal stops a run after the blocks in flight (exit 75, nothing at the
-// output path); the same command resumes from the journal and writes the
-// pixels an uninterrupted run writes.
+// output path), or a batch after its job in flight; the same command resumes
+// from the journal and writes the pixels an uninterrupted run writes.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "io/journal.hpp"
+#include "support/batch_support.hpp"
 #include "support/process.hpp"
 #include "support/test_support.hpp"
 
@@ -24,10 +26,11 @@ struct Job {
     REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x1500 --tile 256").exit_code == 0);
     REQUIRE(run_geostrip(arguments(reference)).exit_code == 0);
   }
-  std::string arguments(const std::string& output) const {
-    return "run median -i src=" + dir / "s/B04.tif" + " --window 9x9 -o " + output +
-           " --tile 256 --block-rows 64 --threads 2";
+  // The job as a batch manifest line: the batch gives the threads.
+  std::string line(const std::string& output) const {
+    return "median -i src=" + dir / "s/B04.tif" + " --window 9x9 -o " + output + " --tile 256 --block-rows 64";
   }
+  std::string arguments(const std::string& output) const { return "run " + line(output) + " --threads 2"; }
   // Starts the run and sends `signal` at half-time, when half the rows are on disk.
   CommandResult interrupt(const std::string& output, int signal) const {
     const std::string log = output + ".log";
@@ -103,4 +106,45 @@ TEST_CASE("a journal cut at random byte offsets still resumes to the uninterrupt
     REQUIRE(resumed.exit_code == 0);
     CHECK(read_raw(copy) == read_raw(job.reference));
   }
+}
+
+TEST_CASE("a signal stops a batch after the job in flight (exit 75); the same command then finishes it", "[batch]") {
+  Job job;
+  const std::vector<std::string> outputs = {job.dir / "a.tif", job.dir / "b.tif", job.dir / "c.tif"};
+  const std::string manifest = job.dir / "jobs.txt", status = job.dir / "status.jsonl";
+  {
+    std::ofstream lines(manifest);
+    for (const std::string& output : outputs) lines << job.line(output) << '\n';
+  }
+  const std::string batch = std::string(GEOSTRIP_BINARY) + " batch " + manifest + " --threads 2 --status " + status;
+  const pid_t pid = spawn(batch, job.dir / "batch.log");
+  // SIGTERM when the second job is half-way: the first is done, the third not started.
+  REQUIRE(wait_until([&] { return file_text(Journal::path_for(outputs[1])).find("\nrows 1536 ") != std::string::npos; }));
+  kill(pid, SIGTERM);
+  const CommandResult stopped{wait_exit(pid), file_text(job.dir / "batch.log")};
+  INFO(stopped.output);
+  CHECK(stopped.exit_code == 75);
+  CHECK_THAT(stopped.output, Catch::Contains("batch interrupted by SIGTERM: 1 job(s) not started"));
+  auto records = read_status(status);
+  REQUIRE(records.size() == 2);
+  CHECK(records[1].status == JobStatus::Done);
+  CHECK(records[2].status == JobStatus::Failed);
+  CHECK(records[2].interrupted == SIGTERM);
+  CHECK(fs::exists(outputs[0]));
+  CHECK_FALSE(fs::exists(outputs[1]));
+  CHECK(fs::exists(outputs[1] + ".partial"));
+  CHECK(fs::exists(Journal::path_for(outputs[1])));
+  CHECK_FALSE(fs::exists(outputs[2]));
+
+  const auto finished = run_command(batch);
+  INFO(finished.output);
+  REQUIRE(finished.exit_code == 0);
+  CHECK_THAT(finished.output, Catch::Contains("2 done, 1 skipped, 0 failed"));
+  records = read_status(status);
+  CHECK(records[1].status == JobStatus::Skipped);
+  CHECK(records[2].status == JobStatus::Done);
+  CHECK(records[3].status == JobStatus::Done);
+  for (const std::string& output : outputs) CHECK(read_raw(output) == read_raw(job.reference));
+  CHECK_FALSE(fs::exists(outputs[1] + ".partial"));
+  CHECK_FALSE(fs::exists(Journal::path_for(outputs[1])));
 }
