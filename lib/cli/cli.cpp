@@ -475,8 +475,8 @@ int main(int argc, char** argv) {
 #ifdef __GLIBC__
   // The threads allocate few, large buffers (blocks, tiles). glibc gives each
   // thread its own arena, and each keeps what was freed in it: one arena for
-  // all keeps a rank's memory flat as rasters grow (ndi, 4x the pixels: peak
-  // RSS +17% instead of +24%), at no measurable cost in time.
+  // all keeps a rank's memory flatter as rasters grow, at no measurable cost
+  // in time (docs/architecture.md has the numbers).
   mallopt(M_ARENA_MAX, 1);
 #endif
   std::optional<MpiSession> mpi;

@@ -46,6 +46,17 @@ void sync_directory(const std::string& path) {
   if (!fd || ::fsync(fd.get()) != 0) throw Error(directory + ": cannot sync to disk: " + std::strerror(errno));
 }
 
+// The entry of `waiting` that starts at `row`, taken out of it: blocks and
+// tile rows arrive in any order and are used in row order.
+template <class T>
+std::optional<T> take(std::map<std::int64_t, T>& waiting, std::int64_t row) {
+  const auto entry = waiting.find(row);
+  if (entry == waiting.end()) return std::nullopt;
+  std::optional<T> taken(std::move(entry->second));
+  waiting.erase(entry);
+  return taken;
+}
+
 }  // namespace
 
 std::string partial_path(const std::string& path) { return path + ".partial"; }
@@ -124,16 +135,11 @@ void GeoTiffWriter::write(OutputBlock block) {
     assemble(std::get<BlockBuffer>(std::move(block)));
 }
 
-void GeoTiffWriter::assemble(BlockBuffer block) {
-  const std::int64_t first = block.rows().begin;
-  pending_.emplace(first, std::move(block));
-  append_pending();
-}
-
-void GeoTiffWriter::append_pending() {
-  while (!pending_.empty() && pending_.begin()->first == next_row_) {
-    BlockBuffer block = std::move(pending_.begin()->second);
-    pending_.erase(pending_.begin());
+void GeoTiffWriter::assemble(BlockBuffer arrived) {
+  const std::int64_t first = arrived.rows().begin;
+  pending_.emplace(first, std::move(arrived));
+  while (auto next = take(pending_, next_row_)) {
+    const BlockBuffer& block = *next;
     for (std::int64_t row = block.rows().begin; row < block.rows().end;) {
       if (tile_row_.rows().empty() || row == tile_row_.rows().end) {
         const std::int64_t begin = row / format_.tile * format_.tile;
@@ -153,19 +159,13 @@ void GeoTiffWriter::append_pending() {
   }
 }
 
-void GeoTiffWriter::place(EncodedTiles tiles) {
-  const std::int64_t first = tiles.rows.begin;
-  encoded_.emplace(first, std::move(tiles));
-  place_pending();
-}
-
-void GeoTiffWriter::place_pending() {
-  while (!encoded_.empty() && encoded_.begin()->first == rows_on_disk_) {
-    EncodedTiles tiles = std::move(encoded_.begin()->second);
-    encoded_.erase(encoded_.begin());
-    const RowBlock rows = tiles.rows;
+void GeoTiffWriter::place(EncodedTiles arrived) {
+  const std::int64_t first = arrived.rows.begin;
+  encoded_.emplace(first, std::move(arrived));
+  while (auto next = take(encoded_, rows_on_disk_)) {
+    const RowBlock rows = next->rows;
     const std::int64_t first_tile = rows.begin / format_.tile * format_.tiles_across();
-    file_->write(first_tile, tiles.tiles, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
+    file_->write(first_tile, next->tiles, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
     rows_on_disk_ = rows.end;
     if (journal_) {
       // The tiles and their index to disk, then the journal.

@@ -79,12 +79,10 @@ class GeoTiffWriter final : public BlockWriter {
   std::int64_t suspend();
 
  private:
-  void assemble(BlockBuffer block);
-  void place(EncodedTiles tiles);
+  void assemble(BlockBuffer arrived);
+  void place(EncodedTiles arrived);
   bool open_to_resume(const WriteOptions& options);
   void create();
-  void append_pending();
-  void place_pending();
   void close_and_sync();
 
   OutputSpec spec_;
