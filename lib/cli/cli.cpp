@@ -38,6 +38,8 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitSomeJobsFailed = 3;
 constexpr int kExitInterrupted = 75;  // EX_TEMPFAIL: run again to resume
+// More threads than any node has cores (the largest have a few hundred).
+constexpr std::int64_t kMaxThreads = 4096;
 
 // Options that decide what each rank uses (run, synth, demo, check).
 struct LaunchArgs {
@@ -63,7 +65,7 @@ struct LaunchArgs {
   }
   ResourceOptions resources() const {
     ResourceOptions options;
-    if (const auto n = parse_count_or_auto("--threads", threads)) options.threads = static_cast<int>(*n);
+    if (const auto n = parse_count_or_auto("--threads", threads, kMaxThreads)) options.threads = static_cast<int>(*n);
     if (!memory.empty()) options.memory = parse_size("--memory", memory);
     return options;
   }

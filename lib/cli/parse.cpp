@@ -50,9 +50,12 @@ RasterSize parse_raster_size(std::string_view option, std::string_view text) {
           positive_integer(option, text.substr(x + 1), "ROWSxCOLS with positive numbers")};
 }
 
-std::optional<std::int64_t> parse_count_or_auto(std::string_view option, std::string_view text) {
+std::optional<std::int64_t> parse_count_or_auto(std::string_view option, std::string_view text, std::int64_t most) {
   if (text == "auto") return std::nullopt;
-  return positive_integer(option, text, "a positive integer or auto");
+  const std::int64_t count = positive_integer(option, text, "a positive integer or auto");
+  if (count > most)
+    throw UsageError(std::string(option) + " " + std::string(text) + ": expected at most " + std::to_string(most));
+  return count;
 }
 
 }  // namespace geostrip

@@ -1,6 +1,7 @@
 #pragma once
 // Parsers for the command line's value syntaxes; all throw UsageError.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -14,7 +15,8 @@ std::uint64_t parse_size(std::string_view option, std::string_view text);
 // "ROWSxCOLS", both positive.
 RasterSize parse_raster_size(std::string_view option, std::string_view text);
 
-// "auto" (nullopt) or a positive integer.
-std::optional<std::int64_t> parse_count_or_auto(std::string_view option, std::string_view text);
+// "auto" (nullopt) or a positive integer, at most `most`.
+std::optional<std::int64_t> parse_count_or_auto(std::string_view option, std::string_view text,
+                                                std::int64_t most = std::numeric_limits<std::int64_t>::max());
 
 }  // namespace geostrip

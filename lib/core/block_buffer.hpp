@@ -58,6 +58,28 @@ class BlockBuffer {
   std::unique_ptr<std::byte[]> bytes_;
 };
 
+// Every pixel of `from` (real) into `to`, of the same shape, as `to`'s type.
+inline void convert_pixels(const BlockBuffer& from, BlockBuffer& to) {
+  assert(!is_complex(from.type()) && from.bands() == to.bands() && from.rows() == to.rows() && from.cols() == to.cols());
+  const auto n = static_cast<std::size_t>(from.rows().rows() * from.cols());
+  visit_real(from.type(), [&](auto in_zero) {
+    using In = decltype(in_zero);
+    for (int b = 0; b < from.bands(); ++b) {
+      const In* in = reinterpret_cast<const In*>(from.band_data(b));
+      if (is_complex(to.type())) {
+        auto* out = reinterpret_cast<std::complex<float>*>(to.band_data(b));
+        for (std::size_t i = 0; i < n; ++i) out[i] = {static_cast<float>(in[i]), 0.0f};
+        continue;
+      }
+      visit_real(to.type(), [&](auto out_zero) {
+        using Out = decltype(out_zero);
+        Out* out = reinterpret_cast<Out*>(to.band_data(b));
+        for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Out>(in[i]);
+      });
+    }
+  });
+}
+
 // Copies `part`, which holds columns [first_col, first_col + part.cols()) of
 // `whole`'s rows, bands and type, into its place.
 inline void copy_columns(const BlockBuffer& part, BlockBuffer& whole, std::int64_t first_col) {

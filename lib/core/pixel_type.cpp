@@ -17,8 +17,9 @@ struct TypeInfo {
   bool integer;
   bool complex;
 };
-constexpr std::array<TypeInfo, 8> kTypes{{
+constexpr std::array<TypeInfo, 9> kTypes{{
     {PixelType::Byte, "Byte", 1, true, false},
+    {PixelType::Int8, "Int8", 1, true, false},
     {PixelType::UInt16, "UInt16", 2, true, false},
     {PixelType::Int16, "Int16", 2, true, false},
     {PixelType::UInt32, "UInt32", 4, true, false},
@@ -37,7 +38,7 @@ bool is_complex(PixelType type) { return info(type).complex; }
 
 PixelType exact_real_type(const std::vector<PixelType>& types) {
   const bool fits = std::all_of(types.begin(), types.end(), [](PixelType t) {
-    return t == PixelType::Byte || t == PixelType::UInt16 || t == PixelType::Int16 || t == PixelType::Float32;
+    return t == PixelType::Byte || t == PixelType::Int8 || t == PixelType::UInt16 || t == PixelType::Int16 || t == PixelType::Float32;
   });
   return fits ? PixelType::Float32 : PixelType::Float64;
 }
@@ -46,7 +47,7 @@ PixelType parse_pixel_type(std::string_view name) {
   for (const auto& t : kTypes)
     if (t.name == name) return t.type;
   throw UsageError("unknown pixel type '" + std::string(name) +
-                   "' (Byte, UInt16, Int16, UInt32, Int32, Float32, Float64, CFloat32)");
+                   "' (Byte, Int8, UInt16, Int16, UInt32, Int32, Float32, Float64, CFloat32)");
 }
 
 }  // namespace geostrip

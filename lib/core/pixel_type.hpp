@@ -9,7 +9,8 @@
 namespace geostrip {
 
 // CFloat32 is complex64: SAR data (GDAL CInt16/CFloat32, HDF5 {r, i} compounds).
-enum class PixelType { Byte, UInt16, Int16, UInt32, Int32, Float32, Float64, CFloat32 };
+// Int8 is GDAL's Int8, or a Byte band with PIXELTYPE=SIGNEDBYTE before GDAL 3.7.
+enum class PixelType { Byte, Int8, UInt16, Int16, UInt32, Int32, Float32, Float64, CFloat32 };
 
 // How an output's bands are meant to be shown.
 enum class ColorModel { Gray, RGBA };
@@ -19,14 +20,15 @@ std::string_view name_of(PixelType type);
 PixelType parse_pixel_type(std::string_view name);  // throws UsageError
 bool is_integer(PixelType type);
 bool is_complex(PixelType type);
-// Float32 when it holds every value of each of `types` exactly (Byte, UInt16,
-// Int16, Float32), else Float64: what a kernel may read real inputs as
+// Float32 when it holds every value of each of `types` exactly (Byte, Int8,
+// UInt16, Int16, Float32), else Float64: what a kernel may read real inputs as
 // without changing a result, at half the memory when it can.
 PixelType exact_real_type(const std::vector<PixelType>& types);
 
 template <class T>
 constexpr PixelType pixel_type_of();
 template <> constexpr PixelType pixel_type_of<std::uint8_t>() { return PixelType::Byte; }
+template <> constexpr PixelType pixel_type_of<std::int8_t>() { return PixelType::Int8; }
 template <> constexpr PixelType pixel_type_of<std::uint16_t>() { return PixelType::UInt16; }
 template <> constexpr PixelType pixel_type_of<std::int16_t>() { return PixelType::Int16; }
 template <> constexpr PixelType pixel_type_of<std::uint32_t>() { return PixelType::UInt32; }
@@ -40,6 +42,7 @@ template <class F>
 decltype(auto) visit_real(PixelType type, F&& f) {
   switch (type) {
     case PixelType::Byte: return f(std::uint8_t{});
+    case PixelType::Int8: return f(std::int8_t{});
     case PixelType::UInt16: return f(std::uint16_t{});
     case PixelType::Int16: return f(std::int16_t{});
     case PixelType::UInt32: return f(std::uint32_t{});

@@ -73,7 +73,7 @@ class Writer {
 
 }  // namespace
 
-DriverResult run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
+DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const DriverOptions& options,
                         const BlockProducer& produce, const BlockSink& sink) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   const auto rank = static_cast<std::size_t>(comm.rank());

@@ -6,7 +6,6 @@
 // writer thread while the next round computes; at most two rounds wait for
 // the writer, which bounds memory. This is the only place with OpenMP pragmas.
 #include <functional>
-#include <span>
 #include <vector>
 
 #include "core/block_buffer.hpp"
@@ -38,7 +37,7 @@ struct DriverResult {
 // rounds already computed are written and no more start (`signal` says which).
 // Rethrows the first failure of this rank's blocks or of the writer; the
 // caller ends the job (other ranks may be in a gather).
-DriverResult run_blocks(std::span<const RowBlock> blocks, const Communicator& comm, const DriverOptions& options,
-               const BlockProducer& produce, const BlockSink& sink);
+DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const DriverOptions& options,
+                        const BlockProducer& produce, const BlockSink& sink);
 
 }  // namespace geostrip

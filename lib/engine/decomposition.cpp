@@ -5,12 +5,24 @@
 
 namespace geostrip {
 
+namespace {
+
+// Saturating: a header may declare sizes whose products overflow 64 bits.
+std::uint64_t times(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? UINT64_MAX : product;
+}
+std::uint64_t plus(std::uint64_t a, std::uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
+}  // namespace
+
 std::uint64_t pixel_memory(const BlockRowsRequest& r, std::int64_t block_rows) {
   const auto threads = static_cast<std::uint64_t>(std::max(1, r.threads));
   const auto ranks = static_cast<std::uint64_t>(std::max(1, r.ranks));
   const auto rows = static_cast<std::uint64_t>(std::max<std::int64_t>(0, block_rows));
-  std::uint64_t bytes = 2 * threads * (rows * (r.input_bytes_per_row + r.output_bytes_per_row) + r.halo_bytes);
-  if (r.gathers) bytes += 4 * ranks * 2 * threads * rows * r.output_bytes_per_row;
+  std::uint64_t bytes =
+      times(2 * threads, plus(times(rows, plus(r.input_bytes_per_row, r.output_bytes_per_row)), r.halo_bytes));
+  if (r.gathers) bytes = plus(bytes, times(times(8 * ranks, threads), times(rows, r.output_bytes_per_row)));
   return bytes;
 }
 

@@ -11,7 +11,9 @@
 #include "core/error.hpp"
 #include "engine/decomposition.hpp"
 #include "engine/fingerprint.hpp"
+#include "io/output_lock.hpp"
 #include "io/raster_input.hpp"
+#include "io/safe_files.hpp"
 #include "kernels/registry.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/interrupt.hpp"
@@ -63,6 +65,24 @@ std::vector<BoundInput> bind_inputs(const RunRequest& request, const std::vector
   for (const auto& b : bound) ordered.push_back(b.info);
   check_same_grid(ordered);
   return bound;
+}
+
+// Every rank's pixel buffers must fit its budget before anything is
+// allocated. Every rank reaches the same verdict from the same facts.
+void check_memory(const RunPlan& plan, const Job& job, const std::string& output) {
+  for (const RankFacts& r : job.topology.ranks) {
+    const std::uint64_t needed = plan.pixel_memory[static_cast<std::size_t>(r.rank)];
+    if (needed <= r.memory_budget) continue;
+    const std::string rows = fmt::format("{} row{}", plan.block_rows, plan.block_rows == 1 ? "" : "s");
+    throw JobError(
+        fmt::format("{}: blocks of {} of {} columns need about {} of memory on this rank ({} thread(s)), more than "
+                    "its budget of {}. Fix: --memory {}MiB or more{}{}",
+                    output, rows, plan.input_size.cols, format_bytes(needed), r.threads,
+                    format_bytes(r.memory_budget), (needed + (1 << 20) - 1) >> 20,
+                    r.threads > 1 ? ", fewer --threads" : "",
+                    plan.block_rows > 1 ? ", fewer --block-rows" : ", or a narrower raster"),
+        r.rank, r.host);
+  }
 }
 
 }  // namespace
@@ -125,7 +145,7 @@ Prepared prepare(const RunRequest& request, const Job& job) {
       1, 1, false, 0, block_alignment(request.engine.write.tile, grid.tile_rows),
       input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows), plan.halo.rows};
   plan.block_rows_auto = !request.engine.block_rows;
-  plan.block_rows = request.engine.block_rows.value_or(0);
+  plan.block_rows = std::min(request.engine.block_rows.value_or(0), plan.size.rows);
   if (plan.block_rows_auto) plan.block_rows = agreed_block_rows(job, shape);
   plan.blocks = split_rows(plan.size.rows, plan.block_rows).size();
   plan.ranks = job.comm.size();
@@ -134,6 +154,7 @@ Prepared prepare(const RunRequest& request, const Job& job) {
   plan.rounds = (plan.blocks + round - 1) / round;
   for (const BlockRowsRequest& rank : rank_requests(job, shape))
     plan.pixel_memory.push_back(pixel_memory(rank, plan.block_rows));
+  check_memory(plan, job, request.output);
   return p;
 }
 
@@ -210,6 +231,14 @@ RunPlan plan(const RunRequest& request, const Job& job) { return prepare(request
 RunSummary run(const RunRequest& request, const Job& job) {
   const auto start = std::chrono::steady_clock::now();
   const RankFacts& me = job.topology.me();
+  const bool root = job.comm.rank() == 0;
+  // Before any work: what is at OUTPUT may be replaced, and no other run writes it.
+  std::optional<OutputLock> lock;
+  collectively(job.comm, me.host, [&] {
+    if (!root) return;
+    check_writable_target(request.output, request.engine.write.overwrite, "the output");
+    lock.emplace(request.output);
+  });
   const Prepared prepared = prepare(request, job);
   const RunPlan& plan = prepared.plan;
   const KernelSpec& spec = prepared.kernel->spec();
@@ -217,7 +246,8 @@ RunSummary run(const RunRequest& request, const Job& job) {
   const InputInfo& grid = inputs.front().info;
 
   // Every rank encodes with the output's tile format; only rank 0 writes, so
-  // only it needs the fingerprint (which stats every input).
+  // only it needs the fingerprint (which stats every file the inputs read).
+  const std::vector<InputFile> files = root ? input_files(request) : std::vector<InputFile>();
   const OutputSpec output{request.output,
                           plan.size,
                           scale(grid.georef, spec.stride),
@@ -225,14 +255,15 @@ RunSummary run(const RunRequest& request, const Job& job) {
                           spec.output_bands,
                           spec.color,
                           spec.output_nodata,
-                          job.comm.rank() == 0 ? job_fingerprint(request) : std::string()};
+                          root ? job_fingerprint(request, files) : std::string()};
   std::optional<GeoTiffWriter> writer;
   collectively(job.comm, me.host, [&] {
-    if (job.comm.rank() == 0) writer.emplace(output, request.engine.write);
+    if (root) writer.emplace(output, request.engine.write, std::move(*lock));
   });
+  if (writer && !writer->discarded().empty()) fmt::print(stderr, "geostrip: warning: {}\n", writer->discarded());
   // A resumed output has its first rows on disk already: only the rest is computed.
   const std::int64_t resumed_rows = job.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
-  const std::vector<RowBlock> blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
+  const RowBlocks blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
   // Blocks of whole tile rows are encoded where they are computed, so every
   // rank compresses and rank 0 only places tiles; other blocks are encoded by
   // rank 0's writer once it has assembled their tile rows.
@@ -312,7 +343,12 @@ RunSummary run(const RunRequest& request, const Job& job) {
                       result.signal);
   }
   const auto write_start = std::chrono::steady_clock::now();
-  if (writer) writer->commit();
+  // The inputs must be as they were when the run began, or the pixels may mix two versions of them.
+  collectively(job.comm, me.host, [&] {
+    if (!writer) return;
+    if (const auto changed = changed_input(files)) throw Error(*changed + "; " + request.output + " not written");
+    writer->commit();
+  });
 
   RankStats mine{job.comm.rank(), me.host, me.threads, 0, {}, 0};
   for (std::size_t t = 0; t < threads; ++t) {

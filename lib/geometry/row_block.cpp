@@ -13,19 +13,24 @@ RowBlock crop(RowBlock block, RowBlock extent) {
   return cut;
 }
 
-std::vector<RowBlock> split_rows(RowBlock extent, std::int64_t block_rows) {
+RowBlocks::RowBlocks(RowBlock extent, std::int64_t block_rows)
+    : extent_(extent), block_rows_(block_rows),
+      size_(extent.empty() ? 0 : static_cast<std::size_t>((extent.rows() - 1) / block_rows + 1)) {
   assert(block_rows > 0);
-  std::vector<RowBlock> blocks;
-  blocks.reserve(static_cast<std::size_t>((extent.rows() + block_rows - 1) / block_rows));
-  for (std::int64_t begin = extent.begin; begin < extent.end; begin += block_rows)
-    blocks.push_back({begin, std::min(extent.end, begin + block_rows)});
-  return blocks;
 }
 
-bool whole_tile_rows(const std::vector<RowBlock>& blocks, std::int64_t tile, std::int64_t extent_rows) {
-  return std::all_of(blocks.begin(), blocks.end(), [&](const RowBlock& b) {
-    return b.begin % tile == 0 && (b.end % tile == 0 || b.end == extent_rows);
-  });
+RowBlock RowBlocks::operator[](std::size_t i) const {
+  const std::int64_t begin = extent_.begin + static_cast<std::int64_t>(i) * block_rows_;
+  return {begin, std::min(extent_.end, begin + std::min(block_rows_, extent_.end - begin))};
+}
+
+bool whole_tile_rows(const RowBlocks& blocks, std::int64_t tile, std::int64_t extent_rows) {
+  if (blocks.empty()) return true;
+  // Blocks start every block_rows() rows from the extent's start; all but the
+  // last end where the next starts.
+  const bool starts = blocks.extent().begin % tile == 0 && (blocks.size() == 1 || blocks.block_rows() % tile == 0);
+  const std::int64_t last_end = blocks.extent().end;
+  return starts && (last_end % tile == 0 || last_end == extent_rows);
 }
 
 RasterSize output_size(RasterSize input, Stride stride) {

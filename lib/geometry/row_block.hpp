@@ -1,8 +1,9 @@
 #pragma once
 // Geometry of a row decomposition: plain values and pure functions
 // (in the spirit of heffte's box3d and ITK's ImageRegion::PadByRadius).
+#include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <iterator>
 
 namespace geostrip {
 
@@ -51,15 +52,55 @@ RowBlock pad(RowBlock block, std::int64_t halo);
 // The part of `block` inside `extent`.
 RowBlock crop(RowBlock block, RowBlock extent);
 
-// Consecutive blocks of `block_rows` rows covering `extent`; the last may be shorter.
-std::vector<RowBlock> split_rows(RowBlock extent, std::int64_t block_rows);
-inline std::vector<RowBlock> split_rows(std::int64_t rows, std::int64_t block_rows) {
-  return split_rows(RowBlock{0, rows}, block_rows);
-}
+// Consecutive blocks of `block_rows` rows covering `extent`; the last may be
+// shorter. A value, not a list: the same few bytes for any number of blocks,
+// so a raster that declares a billion rows costs nothing to split.
+class RowBlocks {
+ public:
+  RowBlocks(RowBlock extent, std::int64_t block_rows);
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  RowBlock operator[](std::size_t i) const;
+  std::int64_t block_rows() const { return block_rows_; }
+  RowBlock extent() const { return extent_; }
+
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = RowBlock;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const RowBlock*;
+    using reference = RowBlock;
+    Iterator() = default;
+    Iterator(const RowBlocks* blocks, std::size_t i) : blocks_(blocks), i_(i) {}
+    RowBlock operator*() const { return (*blocks_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    Iterator operator++(int) { return {blocks_, i_++}; }
+    friend bool operator==(const Iterator& a, const Iterator& b) { return a.i_ == b.i_; }
+
+   private:
+    const RowBlocks* blocks_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  Iterator begin() const { return {this, 0}; }
+  Iterator end() const { return {this, size_}; }
+
+ private:
+  RowBlock extent_;
+  std::int64_t block_rows_;
+  std::size_t size_;
+};
+
+inline RowBlocks split_rows(RowBlock extent, std::int64_t block_rows) { return {extent, block_rows}; }
+inline RowBlocks split_rows(std::int64_t rows, std::int64_t block_rows) { return {RowBlock{0, rows}, block_rows}; }
 
 // Whether every block is whole rows of tiles `tile` rows high: it starts on a
-// tile row and ends on one or at the end of `extent` (the raster's rows).
-bool whole_tile_rows(const std::vector<RowBlock>& blocks, std::int64_t tile, std::int64_t extent_rows);
+// tile row and ends on one or at the end of `extent_rows` (the raster's rows).
+bool whole_tile_rows(const RowBlocks& blocks, std::int64_t tile, std::int64_t extent_rows);
 
 // Output grid of a strided operation: whole cells only.
 RasterSize output_size(RasterSize input, Stride stride);

@@ -51,6 +51,11 @@ std::optional<std::string> read_metadata_item(const std::string& path, const std
 GDALDataType to_gdal(PixelType type) {
   switch (type) {
     case PixelType::Byte: return GDT_Byte;
+#if GDAL_VERSION_NUM >= GDAL_COMPUTE_VERSION(3, 7, 0)
+    case PixelType::Int8: return GDT_Int8;
+#else
+    case PixelType::Int8: return GDT_Byte;  // with PIXELTYPE=SIGNEDBYTE
+#endif
     case PixelType::UInt16: return GDT_UInt16;
     case PixelType::Int16: return GDT_Int16;
     case PixelType::UInt32: return GDT_UInt32;

@@ -3,18 +3,21 @@
 #include <cpl_string.h>
 #include <ogr_spatialref.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
+#include <cstdio>
 
 #include <fmt/core.h>
 
 #include "core/error.hpp"
 #include "io/gdal.hpp"
-#include "io/unique_fd.hpp"
 
 namespace geostrip {
 
@@ -32,6 +35,9 @@ CPLStringList creation_options(const OutputSpec& spec, const TileFormat& format)
   std::transform(codec.begin(), codec.end(), codec.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   list.SetNameValue("COMPRESS", codec.c_str());
   if (format.predictor() != 1) list.SetNameValue("PREDICTOR", std::to_string(format.predictor()).c_str());
+#if GDAL_VERSION_NUM < GDAL_COMPUTE_VERSION(3, 7, 0)
+  if (spec.type == PixelType::Int8) list.SetNameValue("PIXELTYPE", "SIGNEDBYTE");
+#endif
   if (spec.color == ColorModel::RGBA) {
     list.SetNameValue("PHOTOMETRIC", "RGB");
     list.SetNameValue("ALPHA", "YES");
@@ -39,11 +45,82 @@ CPLStringList creation_options(const OutputSpec& spec, const TileFormat& format)
   return list;
 }
 
-// A directory, after a rename in it ("" is the current one), to disk.
-void sync_directory(const std::string& path) {
-  const std::string directory = path.empty() ? "." : path;
-  const UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd || ::fsync(fd.get()) != 0) throw Error(directory + ": cannot sync to disk: " + std::strerror(errno));
+// The tile record's place in the metadata until commit fills it in: the
+// value's own width, so the header keeps its size.
+constexpr std::string_view kTilesPlaceholder = "size ???????????????????? crc32 ????????";
+
+std::string tiles_record(std::uint64_t size, std::uint32_t crc) { return fmt::format("size {:020} crc32 {:08x}", size, crc); }
+
+std::optional<std::pair<std::uint64_t, std::uint32_t>> parse_tiles_record(const std::string& text) {
+  unsigned long long size = 0;
+  unsigned crc = 0;
+  char end = 0;
+  if (text.size() != kTilesPlaceholder.size() || std::sscanf(text.c_str(), "size %20llu crc32 %8x%c", &size, &crc, &end) != 2)
+    return std::nullopt;
+  return std::pair{static_cast<std::uint64_t>(size), static_cast<std::uint32_t>(crc)};
+}
+
+std::uint32_t bytes_crc(const std::vector<std::byte>& bytes) {
+  return static_cast<std::uint32_t>(
+      ::crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+}
+
+// The file GDAL makes for `spec`, without tiles: made in memory, so that the
+// file on disk is one geostrip creates itself.
+std::vector<std::byte> sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const std::string& partial) {
+  static std::atomic<std::uint64_t> made{0};
+  const std::string name = fmt::format("/vsimem/geostrip-header-{}.tif", made++);
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
+  CPLErrorReset();
+  CPLStringList create = creation_options(spec, format);
+  GdalDataset dataset(driver->Create(name.c_str(), static_cast<int>(spec.size.cols), static_cast<int>(spec.size.rows),
+                                     spec.bands, to_gdal(spec.type), create.List()));
+  if (!dataset) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
+  if (GeoTransform transform; spec.georef.transform) {
+    transform = *spec.georef.transform;
+    dataset->SetGeoTransform(transform.data());
+  }
+  if (!spec.georef.crs_wkt.empty()) {
+    OGRSpatialReference srs;
+    srs.importFromWkt(spec.georef.crs_wkt.c_str());
+    dataset->SetSpatialRef(&srs);
+  }
+  if (spec.nodata)
+    for (int b = 1; b <= spec.bands; ++b) dataset->GetRasterBand(b)->SetNoDataValue(*spec.nodata);
+  dataset->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);
+  if (!spec.fingerprint.empty()) dataset->SetMetadataItem(kFingerprintKey, spec.fingerprint.c_str());
+  dataset->SetMetadataItem(kTilesKey, std::string(kTilesPlaceholder).c_str());
+  // Closing writes the header and an empty tile index, which TileFile fills in.
+  CPLErrorReset();
+  dataset.reset();
+  VSIUnlink((name + ".aux.xml").c_str());
+  vsi_l_offset length = 0;
+  GByte* bytes = VSIGetMemFileBuffer(name.c_str(), &length, TRUE);
+  if (CPLGetLastErrorType() >= CE_Failure || !bytes)
+    throw Error(partial + ": cannot create: " + gdal_error_or("GDAL failed"));
+  std::vector<std::byte> file(reinterpret_cast<const std::byte*>(bytes), reinterpret_cast<const std::byte*>(bytes) + length);
+  CPLFree(bytes);
+  return file;
+}
+
+void write_all(int fd, const std::vector<std::byte>& bytes, const std::string& path) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error(path + ": cannot create: " + std::strerror(n < 0 ? errno : ENOSPC));
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// Calls f(entry, bytes) for tiles [first, first + count) of `file`, each
+// present and inside the file, else throws Error.
+template <class F>
+void for_each_tile(const TileFile& file, std::int64_t first, std::int64_t count, F f) {
+  for (const TileEntry& entry : file.entries(first, count)) {
+    if (entry.bytes == 0) throw Error(fmt::format("tile {} was never written", first));
+    f(entry, file.read(entry));
+    ++first;
+  }
 }
 
 // The entry of `waiting` that starts at `row`, taken out of it: blocks and
@@ -65,69 +142,123 @@ TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options) {
   return {spec.type, spec.bands, spec.size.cols, options.tile, options.codec, options.level};
 }
 
-GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options)
-    : spec_(std::move(spec)), partial_(partial_path(spec_.path)), format_(tile_format(spec_, options)) {
-  check_tile_format(format_);
-  if (!options.overwrite && std::filesystem::exists(spec_.path))
-    throw Error(spec_.path + ": exists; pass --overwrite to replace it");
-  init_gdal();
-  if (!open_to_resume(options)) create();
-  file_.emplace(partial_);
-  next_row_ = rows_on_disk_ = resumed_rows_;
-  if (!spec_.fingerprint.empty())
-    journal_.emplace(Journal::path_for(spec_.path), spec_.fingerprint, resumed_rows_);
+std::optional<std::string> output_damage(const std::string& path, bool reread) {
+  const auto record = read_metadata_item(path, kTilesKey);
+  const auto tiles = record ? parse_tiles_record(*record) : std::nullopt;
+  if (!tiles) return "it has no record of its tiles";
+  const auto [size, crc] = *tiles;
+  try {
+    auto fd = open_regular_file(path, O_RDONLY);
+    struct stat status {};
+    if (!fd || ::fstat(fd->get(), &status) != 0) return "it cannot be read";
+    if (static_cast<std::uint64_t>(status.st_size) != size)
+      return fmt::format("it has {} bytes, not the {} it was written with", status.st_size, size);
+    const TileFile file(std::move(*fd), path);
+    if (reread) {
+      std::uint32_t actual = 0;
+      for_each_tile(file, 0, file.tiles(), [&](const TileEntry& entry, const std::vector<std::byte>& bytes) {
+        actual = tile_checksum(actual, entry, bytes);
+      });
+      if (actual != crc) return "its tiles' checksum does not match the one it was written with";
+    } else {
+      for (const TileEntry& entry : file.entries(0, file.tiles()))
+        if (entry.bytes == 0 || entry.offset > size || entry.bytes > size - entry.offset)
+          return "its tile index is not whole";
+    }
+  } catch (const Error& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
 }
 
-bool GeoTiffWriter::open_to_resume(const WriteOptions& options) {
-  if (!options.resume || spec_.fingerprint.empty() || !std::filesystem::exists(partial_)) return false;
-  const auto rows = Journal::rows_written(Journal::path_for(spec_.path), spec_.fingerprint);
-  if (!rows || *rows > spec_.size.rows || (*rows % format_.tile != 0 && *rows != spec_.size.rows)) return false;
-  CPLErrorReset();
-  const GdalDataset partial(GDALDataset::Open(partial_.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  // A partial file that does not open as this output is started over.
-  if (!partial || partial->GetRasterYSize() != spec_.size.rows || partial->GetRasterXSize() != spec_.size.cols ||
-      partial->GetRasterCount() != spec_.bands ||
-      partial->GetRasterBand(1)->GetRasterDataType() != to_gdal(spec_.type))
+GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, OutputLock lock)
+    : lock_(std::move(lock)), spec_(std::move(spec)), partial_(partial_path(spec_.path)),
+      format_(tile_format(spec_, options)), overwrite_(options.overwrite) {
+  check_tile_format(format_);
+  check_writable_target(spec_.path, overwrite_, "the output");
+  init_gdal();
+  if (!(options.resume && !spec_.fingerprint.empty() && resume())) create();
+  partial_identity_ = file_identity(partial_);
+  next_row_ = rows_on_disk_ = resumed_rows_;
+}
+
+bool GeoTiffWriter::resume() {
+  const std::string journal_path = Journal::path_for(spec_.path);
+  auto journal_fd = open_regular_file(journal_path, O_RDWR);
+  if (!journal_fd) return false;
+  const auto discard = [&](const std::string& why) {
+    discarded_ = partial_ + ": not resumed, starting over: " + why;
     return false;
-  int tile_cols = 0, tile_rows = 0;
-  partial->GetRasterBand(1)->GetBlockSize(&tile_cols, &tile_rows);
-  if (tile_cols != format_.tile || tile_rows != format_.tile) return false;
-  resumed_rows_ = *rows;
+  };
+  auto partial_fd = open_regular_file(partial_, O_RDWR);
+  if (!partial_fd) return discard("it is missing, though its journal is there");
+  struct stat owner {};
+  if (::fstat(partial_fd->get(), &owner) != 0 || owner.st_uid != ::geteuid())
+    return discard("it belongs to another user");
+  // A journal is a line per tile row: far below this, unless it is not one.
+  constexpr off_t kMaxJournalBytes = off_t{256} << 20;
+  struct stat journal_status {};
+  if (::fstat(journal_fd->get(), &journal_status) != 0 || journal_status.st_size > kMaxJournalBytes)
+    return discard("its journal is not one geostrip wrote");
+  std::string text(static_cast<std::size_t>(journal_status.st_size), '\0');
+  if (::pread(journal_fd->get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
+    return discard(journal_path + " cannot be read: " + std::strerror(errno));
+  JournalReading reading = Journal::read(text, spec_.fingerprint, spec_.size.rows, format_.tile);
+  if (!reading.contents)
+    return reading.rejected.empty() ? false : discard(journal_path + ": " + reading.rejected);
+  try {
+    verify(file_.emplace(std::move(*partial_fd), partial_), *reading.contents);
+  } catch (const Error& e) {
+    file_.reset();
+    return discard(std::string(e.what()));
+  }
+  journal_.emplace(Journal::resume(journal_path, std::move(*journal_fd), reading.contents->intact_bytes));
   return true;
 }
 
-void GeoTiffWriter::create() {
-  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
-  CPLErrorReset();
-  CPLStringList create = creation_options(spec_, format_);
-  GdalDataset dataset(driver->Create(partial_.c_str(), static_cast<int>(spec_.size.cols),
-                                static_cast<int>(spec_.size.rows), spec_.bands, to_gdal(spec_.type),
-                                create.List()));
-  if (!dataset) throw Error(partial_ + ": cannot create: " + gdal_error_or("unknown error"));
-  if (spec_.georef.transform) dataset->SetGeoTransform(spec_.georef.transform->data());
-  if (!spec_.georef.crs_wkt.empty()) {
-    OGRSpatialReference srs;
-    srs.importFromWkt(spec_.georef.crs_wkt.c_str());
-    dataset->SetSpatialRef(&srs);
+void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal) {
+  if (file.header_checksum(journal.header_bytes) != journal.header_crc)
+    throw Error("its header is not the one its journal records");
+  const std::int64_t tile = format_.tile, across = format_.tiles_across();
+  std::int64_t rows = 0;
+  std::uint32_t whole = 0;
+  for (const JournalRecord& record : journal.records) {
+    const std::int64_t first = rows / tile * across, count = (record.rows + tile - 1) / tile * across - first;
+    std::uint32_t crc = 0;
+    try {
+      for_each_tile(file, first, count, [&](const TileEntry& entry, const std::vector<std::byte>& bytes) {
+        crc = tile_checksum(crc, entry, bytes);
+        whole = tile_checksum(whole, entry, bytes);
+      });
+      if (crc != record.tiles_crc) throw Error("their bytes differ");
+    } catch (const Error& e) {
+      throw Error(fmt::format("rows {}-{} do not match its journal: {}", rows, record.rows - 1, e.what()));
+    }
+    rows = record.rows;
   }
-  if (spec_.nodata)
-    for (int b = 1; b <= spec_.bands; ++b) dataset->GetRasterBand(b)->SetNoDataValue(*spec_.nodata);
-  dataset->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);
-  if (!spec_.fingerprint.empty()) dataset->SetMetadataItem(kFingerprintKey, spec_.fingerprint.c_str());
-  // Closing writes the header and an empty tile index, which TileFile fills in.
-  CPLErrorReset();
-  dataset.reset();
-  if (CPLGetLastErrorType() >= CE_Failure) throw Error(partial_ + ": cannot create: " + gdal_error_or("I/O error"));
+  resumed_rows_ = rows;
+  file_crc_ = whole;
+}
+
+void GeoTiffWriter::create() {
+  const std::string journal_path = Journal::path_for(spec_.path);
+  remove_leftover(partial_);
+  remove_leftover(journal_path);
+  const std::vector<std::byte> header = sparse_geotiff(spec_, format_, partial_);
+  UniqueFd fd = create_new_file(partial_);
+  write_all(fd.get(), header, partial_);
+  file_.emplace(std::move(fd), partial_);
+  if (!spec_.fingerprint.empty())
+    journal_.emplace(Journal::create(journal_path, spec_.fingerprint, header.size(), bytes_crc(header)));
 }
 
 GeoTiffWriter::~GeoTiffWriter() {
   if (kept_) return;
   file_.reset();
   if (journal_) journal_->remove();
-  std::error_code ignored;
-  std::filesystem::remove(partial_, ignored);
+  // Only the file this writer made: another may stand at its name by now.
+  if (partial_identity_ && file_identity(partial_) == partial_identity_) ::unlink(partial_.c_str());
 }
-
 void GeoTiffWriter::write(OutputBlock block) {
   if (auto* tiles = std::get_if<EncodedTiles>(&block))
     place(std::move(*tiles));
@@ -165,12 +296,18 @@ void GeoTiffWriter::place(EncodedTiles arrived) {
   while (auto next = take(encoded_, rows_on_disk_)) {
     const RowBlock rows = next->rows;
     const std::int64_t first_tile = rows.begin / format_.tile * format_.tiles_across();
-    file_->write(first_tile, next->tiles, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
+    const std::vector<TileEntry> placed =
+        file_->write(first_tile, next->tiles, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
+    std::uint32_t crc = 0;
+    for (std::size_t t = 0; t < placed.size(); ++t) {
+      crc = tile_checksum(crc, placed[t], next->tiles[t]);
+      file_crc_ = tile_checksum(file_crc_, placed[t], next->tiles[t]);
+    }
     rows_on_disk_ = rows.end;
     if (journal_) {
       // The tiles and their index to disk, then the journal.
       file_->sync();
-      journal_->record(rows_on_disk_);
+      journal_->record({rows_on_disk_, crc});
     }
   }
 }
@@ -184,12 +321,12 @@ void GeoTiffWriter::commit() {
   if (rows_on_disk_ != spec_.size.rows || !pending_.empty() || !encoded_.empty())
     throw Error(partial_ + ": internal error: " + std::to_string(rows_on_disk_) + " of " +
                 std::to_string(spec_.size.rows) + " rows written at commit");
+  file_->fill_in_metadata(kTilesPlaceholder, tiles_record(file_->end(), file_crc_));
   close_and_sync();
-  std::error_code error;
-  std::filesystem::rename(partial_, spec_.path, error);
-  if (error) throw Error(spec_.path + ": cannot rename from " + partial_ + ": " + error.message());
+  if (file_identity(partial_) != partial_identity_)
+    throw Error(partial_ + ": was replaced by another file during the run; " + spec_.path + " not written");
+  rename_into_place(partial_, spec_.path, overwrite_);
   kept_ = true;
-  sync_directory(std::filesystem::path(spec_.path).parent_path().string());
   if (journal_) journal_->remove();
 }
 

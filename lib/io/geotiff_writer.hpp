@@ -1,13 +1,18 @@
 #pragma once
 // Writes a tiled, compressed GeoTIFF as PATH.partial and renames it to PATH
 // only when every row is written, so a file at PATH is always complete. With
-// a fingerprint, a journal (PATH.journal) records the rows on disk, and a
-// later writer of the same job resumes after them.
+// a fingerprint, a journal (PATH.journal) records the rows on disk and the
+// checksums of their tiles, and a later writer of the same job resumes after
+// them once the partial file's bytes check out against it.
 //
-// GDAL creates the file: header, georeference, nodata, metadata, and no
-// tiles (sparse). Tiles then arrive encoded (io/tile_encoder.hpp), usually
-// from the rank that computed them, and TileFile (io/tile_file.hpp) places
-// them as they are, straight to the disk, filling in the tile index.
+// GDAL creates the header in memory: georeference, nodata, metadata, and no
+// tiles (sparse); the writer puts it into a file nobody else can have made
+// or linked (io/safe_files.hpp). Tiles then arrive encoded
+// (io/tile_encoder.hpp), usually from the rank that computed them, and
+// TileFile (io/tile_file.hpp) places them as they are, straight to the disk,
+// filling in the tile index. At commit the file's metadata gets its tile
+// record (kTilesKey): its size and the checksum of all its tiles, by which a
+// later batch knows the file is still whole.
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +22,8 @@
 #include "geometry/georeference.hpp"
 #include "io/block_writer.hpp"
 #include "io/journal.hpp"
+#include "io/output_lock.hpp"
+#include "io/safe_files.hpp"
 #include "io/tile_file.hpp"
 #include "io/tile_encoder.hpp"
 
@@ -32,6 +39,9 @@ struct WriteOptions {
 
 // The metadata item that carries the job's fingerprint.
 inline constexpr const char* kFingerprintKey = "GEOSTRIP_FINGERPRINT";
+// The metadata item that records a finished output's tiles: "size N crc32 C",
+// the file's size in bytes and tile_checksum() of all its tiles.
+inline constexpr const char* kTilesKey = "GEOSTRIP_TILES";
 
 struct OutputSpec {
   std::string path;
@@ -51,11 +61,18 @@ std::string partial_path(const std::string& path);
 // How the output's tiles are encoded, on whichever rank encodes them.
 TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options);
 
+// Why the GeoTIFF at `path`, which a GeoTiffWriter finished, is no longer as
+// it was written: its size or tile index differ from its tile record, or
+// (with `reread`) its tiles' checksum. nullopt when it is whole.
+std::optional<std::string> output_damage(const std::string& path, bool reread);
+
 class GeoTiffWriter final : public BlockWriter {
  public:
-  // Refuses an existing PATH unless options.overwrite. Continues PATH.partial
-  // when its journal is this job's (and options.resume), else creates it.
-  GeoTiffWriter(OutputSpec spec, const WriteOptions& options);
+  // Writes PATH under its lock (held until the writer is gone). Refuses an
+  // existing PATH unless options.overwrite, and anything but a regular file
+  // there. Continues PATH.partial when its journal is this job's and its
+  // bytes match the journal (and options.resume), else creates it.
+  GeoTiffWriter(OutputSpec spec, const WriteOptions& options, OutputLock lock);
   GeoTiffWriter(const GeoTiffWriter&) = delete;
   GeoTiffWriter& operator=(const GeoTiffWriter&) = delete;
   // A writer neither committed nor suspended removes its partial file and journal.
@@ -63,6 +80,9 @@ class GeoTiffWriter final : public BlockWriter {
 
   // Rows [0, n) already on disk from an earlier run: blocks start there.
   std::int64_t resumed_rows() const { return resumed_rows_; }
+  // Why a partial output of this job that was there was started over ("" if
+  // none was there, or it was resumed).
+  const std::string& discarded() const { return discarded_; }
 
   // Accepts blocks from resumed_rows() on, in any order: whole tile rows
   // encoded with tile_format(), placed in row order; or pixels of whole rows
@@ -70,8 +90,9 @@ class GeoTiffWriter final : public BlockWriter {
   // here, on the caller's thread.
   void write(OutputBlock block) override;
 
-  // Every row has been written: flush, close and sync PATH.partial, rename it
-  // to PATH, sync the directory, remove the journal.
+  // Every row has been written: the tile record into the metadata, then
+  // flush, close and sync PATH.partial, rename it to PATH, sync the
+  // directory, remove the journal.
   void commit() override;
 
   // Interrupted: close and sync what is written and keep the partial file and
@@ -81,16 +102,23 @@ class GeoTiffWriter final : public BlockWriter {
  private:
   void assemble(BlockBuffer arrived);
   void place(EncodedTiles arrived);
-  bool open_to_resume(const WriteOptions& options);
+  // Resumes PATH.partial; false (with discarded_ set when it was this job's) to start over.
+  bool resume();
+  void verify(const TileFile& file, const JournalContents& journal);
   void create();
   void close_and_sync();
 
+  OutputLock lock_;  // first: let go last
   OutputSpec spec_;
   std::string partial_;
   TileFormat format_;
+  bool overwrite_ = false;
   std::optional<Journal> journal_;
   std::int64_t resumed_rows_ = 0;
+  std::string discarded_;
   std::optional<TileFile> file_;
+  std::optional<FileIdentity> partial_identity_;  // the file this writer made or resumed
+  std::uint32_t file_crc_ = 0;  // tile_checksum() of the tiles of rows [0, rows_on_disk_)
   std::map<std::int64_t, BlockBuffer> pending_;  // blocks ahead of next_row_, by first row
   BlockBuffer tile_row_;
   std::int64_t next_row_ = 0;                       // first row not yet copied into tile_row_

@@ -75,10 +75,10 @@ std::optional<PixelType> pixel_type(hid_t type) {
     case H5T_INTEGER: {
       const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
       switch (H5Tget_size(type)) {
-        case 1: return is_signed ? PixelType::Int16 : PixelType::Byte;
+        case 1: return is_signed ? PixelType::Int8 : PixelType::Byte;
         case 2: return is_signed ? PixelType::Int16 : PixelType::UInt16;
         case 4: return is_signed ? PixelType::Int32 : PixelType::UInt32;
-        default: return PixelType::Float64;
+        default: return std::nullopt;  // 64-bit integers: not exact in geostrip's arithmetic
       }
     }
     default: return std::nullopt;
@@ -89,6 +89,7 @@ std::optional<PixelType> pixel_type(hid_t type) {
 Handle memory_type(PixelType type) {
   switch (type) {
     case PixelType::Byte: return Handle(H5Tcopy(H5T_NATIVE_UINT8), H5Tclose);
+    case PixelType::Int8: return Handle(H5Tcopy(H5T_NATIVE_INT8), H5Tclose);
     case PixelType::UInt16: return Handle(H5Tcopy(H5T_NATIVE_UINT16), H5Tclose);
     case PixelType::Int16: return Handle(H5Tcopy(H5T_NATIVE_INT16), H5Tclose);
     case PixelType::UInt32: return Handle(H5Tcopy(H5T_NATIVE_UINT32), H5Tclose);
@@ -100,14 +101,28 @@ Handle memory_type(PixelType type) {
   return Handle(-1, H5Tclose);
 }
 
-std::vector<double> read_vector(hid_t group, const char* name) {
-  if (H5Lexists(group, name, H5P_DEFAULT) <= 0) return {};
+// The length of a 1-D dataset and its first two values; nullopt when it is
+// not one. Only two are read: a damaged file may declare billions.
+struct VectorStart {
+  hsize_t length = 0;
+  double first = 0, second = 0;
+};
+std::optional<VectorStart> read_vector_start(hid_t group, const char* name) {
+  if (H5Lexists(group, name, H5P_DEFAULT) <= 0) return std::nullopt;
   const Handle dataset(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  if (!dataset.valid()) return std::nullopt;
   const Handle space(H5Dget_space(dataset.get()), H5Sclose);
-  if (!dataset.valid() || H5Sget_simple_extent_ndims(space.get()) != 1) return {};
-  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
-  if (H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) return {};
-  return values;
+  hsize_t length = 0;
+  if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), &length, nullptr) != 1 ||
+      length < 2)
+    return std::nullopt;
+  const hsize_t start = 0, count = 2;
+  double values[2] = {0, 0};
+  const Handle memory(H5Screate_simple(1, &count, nullptr), H5Sclose);
+  if (H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0 ||
+      H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, memory.get(), space.get(), H5P_DEFAULT, values) < 0)
+    return std::nullopt;
+  return VectorStart{length, values[0], values[1]};
 }
 
 // EPSG code of a sibling `projection`: its integer value, or its epsg_code attribute.
@@ -133,12 +148,11 @@ Georeference read_georeference(hid_t file, const std::string& dataset, RasterSiz
   const std::string parent = dataset.substr(0, dataset.find_last_of('/'));
   const Handle group(H5Gopen2(file, parent.empty() ? "/" : parent.c_str(), H5P_DEFAULT), H5Gclose);
   if (!group.valid()) return georef;
-  const auto x = read_vector(group.get(), "xCoordinates");
-  const auto y = read_vector(group.get(), "yCoordinates");
-  if (x.size() >= 2 && y.size() >= 2 && static_cast<std::int64_t>(x.size()) == size.cols &&
-      static_cast<std::int64_t>(y.size()) == size.rows) {
-    const double dx = x[1] - x[0], dy = y[1] - y[0];
-    georef.transform = GeoTransform{x[0] - dx / 2, dx, 0, y[0] - dy / 2, 0, dy};
+  const auto x = read_vector_start(group.get(), "xCoordinates");
+  const auto y = read_vector_start(group.get(), "yCoordinates");
+  if (x && y && x->length == static_cast<hsize_t>(size.cols) && y->length == static_cast<hsize_t>(size.rows)) {
+    const double dx = x->second - x->first, dy = y->second - y->first;
+    georef.transform = GeoTransform{x->first - dx / 2, dx, 0, y->first - dy / 2, 0, dy};
   }
   if (const auto epsg = read_epsg(group.get())) {
     OGRSpatialReference srs;
@@ -277,7 +291,9 @@ InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path) {
   info.size = {static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1])};
   const Handle type(H5Dget_type(dataset.get()), H5Tclose);
   const auto pixel = pixel_type(type.get());
-  if (!pixel) throw Error(spec.path + ": unsupported HDF5 type (geostrip reads numbers and {r, i} float compounds)");
+  if (!pixel)
+    throw Error(spec.path + ": unsupported HDF5 type (geostrip reads integers of up to 32 bits, floats and {r, i} float "
+                            "compounds)");
   info.type = *pixel;
   const bool half = H5Tget_class(type.get()) == H5T_COMPOUND
                         ? H5Tget_size(type.get()) == 4

@@ -1,11 +1,13 @@
 #include "io/hdf5_writer.hpp"
 
-#include <filesystem>
 #include <vector>
+
+#include <unistd.h>
 
 #include "core/error.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/hdf5.hpp"
+#include "io/safe_files.hpp"
 
 namespace geostrip {
 
@@ -22,12 +24,15 @@ void write_vector(hid_t group, const char* name, const std::vector<double>& valu
 }  // namespace
 
 Hdf5GridWriter::Hdf5GridWriter(std::string path, const std::string& dataset, RasterSize size,
-                               const GeoTransform& transform, int epsg, bool overwrite)
-    : path_(std::move(path)), partial_(partial_path(path_)) {
-  if (!overwrite && std::filesystem::exists(path_)) throw Error(path_ + ": exists; pass --overwrite to replace it");
-  const std::lock_guard lock(hdf5_mutex());
+                               const GeoTransform& transform, int epsg, bool overwrite, OutputLock lock)
+    : lock_(std::move(lock)), path_(std::move(path)), partial_(partial_path(path_)), overwrite_(overwrite),
+      rows_(size.rows) {
+  check_writable_target(path_, overwrite, "the output");
+  remove_leftover(partial_);
+  const std::lock_guard serialized(hdf5_mutex());
   init_hdf5();
-  Handle file(H5Fcreate(partial_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  // H5F_ACC_EXCL: O_CREAT | O_EXCL, which refuses whatever appeared at the name, a link included.
+  Handle file(H5Fcreate(partial_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
   if (!file.valid()) throw Error(partial_ + ": cannot create");
   const Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(links.get(), 1);
@@ -65,14 +70,13 @@ Hdf5GridWriter::Hdf5GridWriter(std::string path, const std::string& dataset, Ras
 }
 
 Hdf5GridWriter::~Hdf5GridWriter() {
-  if (file_ < 0) return;
-  {
+  if (committed_) return;
+  if (file_ >= 0) {
     const std::lock_guard lock(hdf5_mutex());
-    H5Dclose(dataset_);
+    if (dataset_ >= 0) H5Dclose(dataset_);
     H5Fclose(file_);
   }
-  std::error_code ignored;
-  std::filesystem::remove(partial_, ignored);
+  ::unlink(partial_.c_str());
 }
 
 void Hdf5GridWriter::write(OutputBlock output) {
@@ -87,17 +91,20 @@ void Hdf5GridWriter::write(OutputBlock output) {
   if (H5Dwrite(dataset_, type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, block.band_data(0)) < 0)
     throw Error(partial_ + ": writing rows " + std::to_string(block.rows().begin) + "-" +
                 std::to_string(block.rows().end - 1) + " failed");
+  rows_written_ += block.rows().rows();  // blocks never overlap
 }
 
 void Hdf5GridWriter::commit() {
+  if (rows_written_ != rows_)
+    throw Error(partial_ + ": internal error: " + std::to_string(rows_written_) + " of " + std::to_string(rows_) +
+                " rows written at commit");
   {
     const std::lock_guard lock(hdf5_mutex());
     H5Dclose(std::exchange(dataset_, -1));
     if (H5Fclose(std::exchange(file_, -1)) < 0) throw Error(partial_ + ": closing failed");
   }
-  std::error_code error;
-  std::filesystem::rename(partial_, path_, error);
-  if (error) throw Error(path_ + ": cannot rename from " + partial_ + ": " + error.message());
+  rename_into_place(partial_, path_, overwrite_);
+  committed_ = true;
 }
 
 }  // namespace geostrip

@@ -1,6 +1,9 @@
 #include "io/raster_input.hpp"
 
+#include <fmt/core.h>
 #include <ogr_spatialref.h>
+
+#include <limits>
 
 #include "core/error.hpp"
 #include "io/hdf5_input.hpp"
@@ -25,18 +28,33 @@ bool same_crs(const std::string& a, const std::string& b) {
 
 std::string describe(const InputInfo& info) { return info.spec.name + "=" + info.spec.path; }
 
+// GDAL before 3.7 has no Int8: signed bytes are Byte bands that say so.
+bool signed_bytes(GDALRasterBand* band) {
+  const char* pixel_type = band->GetMetadataItem("PIXELTYPE", "IMAGE_STRUCTURE");
+  return band->GetRasterDataType() == GDT_Byte && pixel_type && std::string_view(pixel_type) == "SIGNEDBYTE";
+}
+
 // The pixel type geostrip computes a GDAL band's pixels in.
-PixelType engine_type(GDALDataType type, const std::string& path) {
+PixelType engine_type(GDALRasterBand* band, const std::string& path) {
+  const GDALDataType type = band->GetRasterDataType();
+  if (signed_bytes(band)) return PixelType::Int8;
   switch (type) {
     case GDT_Byte: return PixelType::Byte;
+#if GDAL_VERSION_NUM >= GDAL_COMPUTE_VERSION(3, 7, 0)
+    case GDT_Int8: return PixelType::Int8;
+#endif
     case GDT_UInt16: return PixelType::UInt16;
     case GDT_Int16: return PixelType::Int16;
     case GDT_UInt32: return PixelType::UInt32;
     case GDT_Int32: return PixelType::Int32;
     case GDT_Float32: return PixelType::Float32;
-    case GDT_Float64:
+    case GDT_Float64: return PixelType::Float64;
     case GDT_Int64:
-    case GDT_UInt64: return PixelType::Float64;
+    case GDT_UInt64:
+      // Every operation computes in doubles at most, exact to 2^53 only.
+      throw Error(path + ": " + GDALGetDataTypeName(type) +
+                  " pixels are not supported (geostrip computes exactly only to 53 bits); convert them first, e.g. "
+                  "gdal_translate -ot Float64 or -ot Int32 when the values fit");
     case GDT_CInt16:
     case GDT_CInt32:
     case GDT_CFloat32:
@@ -46,10 +64,7 @@ PixelType engine_type(GDALDataType type, const std::string& path) {
   throw Error(path + ": unsupported pixel type " + GDALGetDataTypeName(type));
 }
 
-}  // namespace
-
-InputInfo describe_input(const InputSpec& spec) {
-  if (const auto hdf5 = split_hdf5_path(spec.path)) return describe_hdf5(spec, *hdf5);
+InputInfo describe_gdal(const InputSpec& spec) {
   GdalDataset dataset = open_raster(spec.path);
   GDALRasterBand* band = band_of(*dataset, spec);
   InputInfo info{spec, {dataset->GetRasterYSize(), dataset->GetRasterXSize()}, {}, {}, {}, {}, 1};
@@ -61,8 +76,8 @@ InputInfo describe_input(const InputSpec& spec) {
     info.georef.crs_wkt = wkt ? wkt : "";
     CPLFree(wkt);
   }
-  info.type_name = GDALGetDataTypeName(band->GetRasterDataType());
-  info.type = engine_type(band->GetRasterDataType(), spec.path);
+  info.type_name = signed_bytes(band) ? "Int8 (signed bytes)" : GDALGetDataTypeName(band->GetRasterDataType());
+  info.type = engine_type(band, spec.path);
   int has_nodata = 0;
   const double nodata = band->GetNoDataValue(&has_nodata);
   if (has_nodata) info.nodata = nodata;
@@ -81,6 +96,18 @@ InputInfo describe_input(const InputSpec& spec) {
                 " bands are over 1 GiB each; rewrite it tiled (gdal_translate -co TILED=YES) if the file is sound");
   info.tile_rows = block_rows > 0 ? block_rows : 1;
   info.tile_cols = block_cols > 0 ? block_cols : 1;
+  return info;
+}
+
+}  // namespace
+
+InputInfo describe_input(const InputSpec& spec) {
+  InputInfo info = split_hdf5_path(spec.path) ? describe_hdf5(spec, *split_hdf5_path(spec.path)) : describe_gdal(spec);
+  // GDAL's own limit for any raster, and so for every output geostrip writes.
+  constexpr std::int64_t kMaxEdge = std::numeric_limits<int>::max();
+  if (info.size.rows < 1 || info.size.cols < 1 || info.size.rows > kMaxEdge || info.size.cols > kMaxEdge)
+    throw Error(fmt::format("{}: declares {}x{} pixels; geostrip reads rasters of 1 to {} rows and columns",
+                            spec.path, info.size.rows, info.size.cols, kMaxEdge));
   return info;
 }
 
@@ -127,14 +154,20 @@ std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles) {
 
 GdalRowReader::GdalRowReader(const InputInfo& info, bool keep_tiles)
     : path_(info.spec.path), dataset_(open_raster(info.spec.path)), band_(band_of(*dataset_, info.spec)),
-      keep_tiles_(keep_tiles) {}
+      signed_bytes_(signed_bytes(band_)), keep_tiles_(keep_tiles) {}
 
 void GdalRowReader::read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) {
   CPLErrorReset();
   const int cols = static_cast<int>(into.cols());
+  // GDAL converts a Byte band as unsigned: signed bytes are read as they are
+  // and converted here.
+  const bool convert = signed_bytes_ && into.type() != PixelType::Int8;
+  BlockBuffer bytes = convert ? BlockBuffer(PixelType::Int8, 1, rows, into.cols()) : BlockBuffer();
+  BlockBuffer& target = convert ? bytes : into;
   CPLErr status = band_->RasterIO(GF_Read, static_cast<int>(first_col), static_cast<int>(rows.begin), cols,
-                                  static_cast<int>(rows.rows()), into.band_data(0), cols,
-                                  static_cast<int>(rows.rows()), to_gdal(into.type()), 0, 0, nullptr);
+                                  static_cast<int>(rows.rows()), target.band_data(0), cols,
+                                  static_cast<int>(rows.rows()), to_gdal(target.type()), 0, 0, nullptr);
+  if (status == CE_None && convert) convert_pixels(bytes, into);
   if (status == CE_None && !keep_tiles_) status = band_->FlushCache(false);
   if (status != CE_None)
     throw Error(path_ + ": reading rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1) +

@@ -57,6 +57,7 @@ class GdalRowReader final : public RowReader {
   std::string path_;
   GdalDataset dataset_;
   GDALRasterBand* band_ = nullptr;
+  bool signed_bytes_;  // a Byte band with PIXELTYPE=SIGNEDBYTE
   bool keep_tiles_;
 };
 

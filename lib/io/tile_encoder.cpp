@@ -16,11 +16,13 @@ namespace {
 // geostrip and gdal_translate make the same files by default.
 constexpr int kDeflateLevel = 6;
 constexpr int kZstdLevel = 9;
+// A tile is encoded whole in memory: 4096 x 4096 x 8 bytes x 4 bands is 512 MiB already.
+constexpr int kMaxTile = 4096;
 
 int sample_format(PixelType type) {
   if (is_complex(type)) return SAMPLEFORMAT_COMPLEXIEEEFP;
   if (type == PixelType::Float32 || type == PixelType::Float64) return SAMPLEFORMAT_IEEEFP;
-  if (type == PixelType::Int16 || type == PixelType::Int32) return SAMPLEFORMAT_INT;
+  if (type == PixelType::Int8 || type == PixelType::Int16 || type == PixelType::Int32) return SAMPLEFORMAT_INT;
   return SAMPLEFORMAT_UINT;
 }
 
@@ -161,8 +163,9 @@ int TileFormat::predictor() const {
 }
 
 void check_tile_format(const TileFormat& format) {
-  if (format.tile < 16 || format.tile % 16 != 0)
-    throw UsageError("--tile " + std::to_string(format.tile) + ": must be a multiple of 16");
+  if (format.tile < 16 || format.tile % 16 != 0 || format.tile > kMaxTile)
+    throw UsageError("--tile " + std::to_string(format.tile) + ": must be a multiple of 16, at most " +
+                     std::to_string(kMaxTile));
   if (!format.level) return;
   const int level = *format.level;
   if (format.codec == Codec::Deflate && (level < 1 || level > 12))

@@ -35,7 +35,7 @@ struct TileFormat {
 };
 
 // Throws UsageError for a level the codec does not take, or a tile edge that
-// is not a multiple of 16.
+// is not a multiple of 16 from 16 to 4096.
 void check_tile_format(const TileFormat& format);
 
 // Whole tile rows, encoded: tiles row by row, left to right, as TIFF numbers

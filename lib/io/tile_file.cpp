@@ -5,15 +5,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <utility>
 
+#include <zlib.h>
+
 #include <fmt/core.h>
 
 #include "core/error.hpp"
+#include "io/safe_files.hpp"
 
 namespace geostrip {
 
@@ -24,7 +28,9 @@ namespace {
 constexpr std::size_t kAlignment = 4096;
 constexpr std::size_t kStagingBytes = std::size_t{2} << 20;  // a multiple of kAlignment
 
-constexpr std::uint16_t kTileOffsets = 324, kTileByteCounts = 325;
+constexpr std::uint16_t kTileOffsets = 324, kTileByteCounts = 325, kGdalMetadata = 42112;
+// A header larger than this is not one GDAL wrote.
+constexpr std::uint64_t kMaxHeaderBytes = std::uint64_t{1} << 30;
 
 std::uint64_t round_up(std::uint64_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
@@ -58,6 +64,7 @@ std::string write_error(int error) {
 // the tile index and the number of tiles.
 struct TileIndex {
   TileFile::IndexArray offsets, byte_counts;
+  TileFile::Field metadata;
   std::int64_t tiles = 0;
 };
 
@@ -78,29 +85,39 @@ class DirectoryReader {
     const std::uint64_t directory = little_endian(&header[big ? 8 : 4], field_bytes);
     const std::uint64_t entries = little_endian(bytes(directory, count_bytes).data(), count_bytes);
     if (entries == 0 || entries > 4096) fail("a TIFF directory of " + std::to_string(entries) + " entries");
+    TileIndex index;
     const std::uint64_t first_entry = directory + count_bytes;
     const auto table = bytes(first_entry, entries * entry_bytes);
     std::optional<std::pair<TileFile::IndexArray, std::uint64_t>> offsets, byte_counts;  // with their counts
     for (std::uint64_t e = 0; e < entries; ++e) {
       const std::byte* entry = &table[e * entry_bytes];
       const auto tag = little_endian(entry, 2);
-      if (tag != kTileOffsets && tag != kTileByteCounts) continue;
-      const std::size_t element_bytes = element_width(little_endian(entry + 2, 2));
+      if (tag != kTileOffsets && tag != kTileByteCounts && tag != kGdalMetadata) continue;
+      const auto type = little_endian(entry + 2, 2);
+      const std::size_t element_bytes = tag == kGdalMetadata ? ascii_width(type) : element_width(type);
       const std::uint64_t count = little_endian(entry + 4, field_bytes);
+      if (count > file_size_) fail("truncated TIFF");
       const std::uint64_t field = first_entry + e * entry_bytes + 4 + field_bytes;
       // An array that fits in the value field is kept there, else where the field points.
       const std::uint64_t position =
           count * element_bytes <= field_bytes ? field : little_endian(entry + 4 + field_bytes, field_bytes);
-      if (position + count * element_bytes > file_size_) fail("truncated TIFF");
-      (tag == kTileOffsets ? offsets : byte_counts) = std::pair{TileFile::IndexArray{position, element_bytes}, count};
+      if (position > file_size_ || count * element_bytes > file_size_ - position) fail("truncated TIFF");
+      if (tag == kGdalMetadata)
+        index.metadata = {position, count};
+      else
+        (tag == kTileOffsets ? offsets : byte_counts) = std::pair{TileFile::IndexArray{position, element_bytes}, count};
     }
     if (!offsets || !byte_counts) fail("not a tiled TIFF");
     if (offsets->second != byte_counts->second) fail("tile offsets and byte counts differ in number");
-    return {offsets->first, byte_counts->first, static_cast<std::int64_t>(offsets->second)};
+    index.offsets = offsets->first;
+    index.byte_counts = byte_counts->first;
+    index.tiles = static_cast<std::int64_t>(offsets->second);
+    return index;
   }
 
  private:
   std::vector<std::byte> bytes(std::uint64_t offset, std::uint64_t size) {
+    if (offset > file_size_ || size > file_size_ - offset) fail("truncated TIFF");
     std::vector<std::byte> buffer(static_cast<std::size_t>(size));
     if (::pread(fd_, buffer.data(), buffer.size(), static_cast<off_t>(offset)) != static_cast<ssize_t>(size))
       fail("truncated TIFF");
@@ -112,6 +129,10 @@ class DirectoryReader {
     if (type == 16) return 8;  // LONG8
     fail("a tile index of TIFF type " + std::to_string(type));
   }
+  std::size_t ascii_width(std::uint64_t type) {
+    if (type == 2) return 1;  // ASCII
+    fail("GDAL metadata of TIFF type " + std::to_string(type));
+  }
   [[noreturn]] void fail(const std::string& what) { throw Error(path_ + ": cannot place tiles in it: " + what); }
 
   int fd_;
@@ -121,37 +142,65 @@ class DirectoryReader {
 
 }  // namespace
 
-TileFile::TileFile(std::string path)
-    : path_(std::move(path)),
-      staging_(static_cast<std::byte*>(std::aligned_alloc(kAlignment, kStagingBytes)), std::free) {
-  if (!staging_) throw std::bad_alloc();
-  const auto cannot_open = [this] { return Error(path_ + ": cannot open: " + std::strerror(errno)); };
-  index_fd_.reset(::open(path_.c_str(), O_RDWR | O_CLOEXEC));
-  if (!index_fd_) throw cannot_open();
-  data_fd_.reset(::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT));
-  direct_ = static_cast<bool>(data_fd_);
-  if (!direct_) data_fd_.reset(::open(path_.c_str(), O_WRONLY | O_CLOEXEC));  // a filesystem without O_DIRECT
-  if (!data_fd_) throw cannot_open();
-  struct stat status {};
-  if (::fstat(index_fd_.get(), &status) != 0) throw cannot_open();
-  const auto size = static_cast<std::uint64_t>(status.st_size);
-  const TileIndex index = DirectoryReader(index_fd_.get(), path_, size).read();
-  offsets_ = index.offsets;
-  byte_counts_ = index.byte_counts;
-  tiles_ = index.tiles;
-  end_ = round_up(size);
+std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::span<const std::byte> bytes) {
+  std::array<unsigned char, 16> place{};
+  for (std::size_t b = 0; b < 8; ++b) {
+    place[b] = static_cast<unsigned char>(entry.offset >> (8 * b));
+    place[8 + b] = static_cast<unsigned char>(entry.bytes >> (8 * b));
+  }
+  crc = static_cast<std::uint32_t>(::crc32(crc, place.data(), place.size()));
+  // zlib takes lengths as uInt: a tile is far below 4 GiB, but feed it in parts anyway.
+  for (std::size_t done = 0; done < bytes.size();) {
+    const std::size_t n = std::min<std::size_t>(bytes.size() - done, std::size_t{1} << 30);
+    crc = static_cast<std::uint32_t>(
+        ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + done), static_cast<uInt>(n)));
+    done += n;
+  }
+  return crc;
 }
 
-void TileFile::write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles, const std::string& what) {
+TileFile::TileFile(std::string path) : TileFile(UniqueFd(), std::move(path)) {}
+
+TileFile::TileFile(UniqueFd file, std::string path)
+    : path_(std::move(path)), index_fd_(std::move(file)), staging_(nullptr, std::free) {
+  if (!index_fd_) {
+    auto opened = open_regular_file(path_, O_RDWR);
+    if (!opened) throw Error(path_ + ": cannot open: " + std::strerror(ENOENT));
+    index_fd_ = std::move(*opened);
+  }
+  struct stat status {};
+  if (::fstat(index_fd_.get(), &status) != 0) throw Error(path_ + ": cannot open: " + std::strerror(errno));
+  size_ = static_cast<std::uint64_t>(status.st_size);
+  const TileIndex index = DirectoryReader(index_fd_.get(), path_, size_).read();
+  offsets_ = index.offsets;
+  byte_counts_ = index.byte_counts;
+  metadata_ = index.metadata;
+  tiles_ = index.tiles;
+  end_ = round_up(size_);
+}
+
+std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
+                                       const std::string& what) {
   if (first < 0 || first + static_cast<std::int64_t>(tiles.size()) > tiles_)
     throw Error(fmt::format("{}: {} failed: tiles {}-{} of {}", path_, what, first,
                             first + static_cast<std::int64_t>(tiles.size()) - 1, tiles_));
-  std::vector<std::uint64_t> offsets, byte_counts;
+  if (!data_fd_) {
+    // A second description of the same file for O_DIRECT, reached through
+    // the descriptor (not the path, which another user could replace).
+    const std::string self = "/proc/self/fd/" + std::to_string(index_fd_.get());
+    data_fd_.reset(::open(self.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT));
+    direct_ = static_cast<bool>(data_fd_);
+    if (!direct_) data_fd_.reset(::open(self.c_str(), O_WRONLY | O_CLOEXEC));  // a filesystem without O_DIRECT
+    if (!data_fd_) data_fd_.reset(::fcntl(index_fd_.get(), F_DUPFD_CLOEXEC, 0));  // no /proc
+    if (!data_fd_) throw Error(path_ + ": cannot open: " + std::strerror(errno));
+    staging_.reset(static_cast<std::byte*>(std::aligned_alloc(kAlignment, kStagingBytes)));
+    if (!staging_) throw Error(path_ + ": out of memory for a 2 MiB staging buffer");
+  }
+  std::vector<TileEntry> placed;
   std::uint64_t staged_at = end_;  // the file offset of staging_'s first byte
   std::size_t staged = 0;
   for (const auto& tile : tiles) {
-    offsets.push_back(staged_at + staged);
-    byte_counts.push_back(tile.size());
+    placed.push_back({staged_at + staged, tile.size()});
     for (std::size_t done = 0; done < tile.size();) {
       const std::size_t n = std::min(kStagingBytes - staged, tile.size() - done);
       std::memcpy(staging_.get() + staged, tile.data() + done, n);
@@ -171,8 +220,69 @@ void TileFile::write(std::int64_t first, const std::vector<std::vector<std::byte
     staged_at += padded;
   }
   end_ = staged_at;
+  std::vector<std::uint64_t> offsets, byte_counts;
+  for (const TileEntry& entry : placed) {
+    offsets.push_back(entry.offset);
+    byte_counts.push_back(entry.bytes);
+  }
   write_entries(offsets_, first, offsets, what);
   write_entries(byte_counts_, first, byte_counts, what);
+  return placed;
+}
+
+std::vector<std::byte> TileFile::read_at(std::uint64_t offset, std::uint64_t size) const {
+  if (offset > size_ || size > size_ - offset)
+    throw Error(fmt::format("{}: bytes {}-{} lie beyond its end ({} bytes)", path_, offset, offset + size, size_));
+  std::vector<std::byte> bytes(static_cast<std::size_t>(size));
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::pread(index_fd_.get(), bytes.data() + done, bytes.size() - done,
+                              static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error(path_ + ": reading failed: " + std::strerror(n < 0 ? errno : EIO));
+    done += static_cast<std::size_t>(n);
+  }
+  return bytes;
+}
+
+std::vector<TileEntry> TileFile::entries(std::int64_t first, std::int64_t count) const {
+  if (first < 0 || count < 0 || first > tiles_ || count > tiles_ - first)
+    throw Error(fmt::format("{}: tiles {}-{} are not in its index of {}", path_, first, first + count - 1, tiles_));
+  const auto array = [&](const IndexArray& a) {
+    return read_at(a.position + static_cast<std::uint64_t>(first) * a.width,
+                   static_cast<std::uint64_t>(count) * a.width);
+  };
+  const std::vector<std::byte> offsets = array(offsets_), byte_counts = array(byte_counts_);
+  std::vector<TileEntry> entries(static_cast<std::size_t>(count));
+  for (std::size_t t = 0; t < entries.size(); ++t)
+    entries[t] = {little_endian(&offsets[t * offsets_.width], offsets_.width),
+                  little_endian(&byte_counts[t * byte_counts_.width], byte_counts_.width)};
+  return entries;
+}
+
+std::vector<std::byte> TileFile::read(const TileEntry& entry) const { return read_at(entry.offset, entry.bytes); }
+
+std::optional<std::uint32_t> TileFile::header_checksum(std::uint64_t bytes) const {
+  if (bytes > size_ || bytes > kMaxHeaderBytes) return std::nullopt;
+  std::vector<std::byte> header = read_at(0, bytes);
+  for (const IndexArray& array : {offsets_, byte_counts_}) {
+    const std::uint64_t length = static_cast<std::uint64_t>(tiles_) * array.width;
+    if (array.position > bytes || length > bytes - array.position) return std::nullopt;
+    std::fill_n(header.begin() + static_cast<std::ptrdiff_t>(array.position), length, std::byte{0});
+  }
+  return static_cast<std::uint32_t>(
+      ::crc32(0, reinterpret_cast<const Bytef*>(header.data()), static_cast<uInt>(header.size())));
+}
+
+void TileFile::fill_in_metadata(std::string_view placeholder, std::string_view value) {
+  const std::vector<std::byte> field = read_at(metadata_.position, metadata_.bytes);
+  const std::string_view text(reinterpret_cast<const char*>(field.data()), field.size());
+  const auto at = text.find(placeholder);
+  if (at == std::string_view::npos || value.size() != placeholder.size())
+    throw Error(path_ + ": its metadata has no place for the tile record");
+  const std::uint64_t position = metadata_.position + at;
+  if (const int error = pwrite_all(index_fd_.get(), reinterpret_cast<const std::byte*>(value.data()), value.size(),
+                                   position))
+    throw Error(path_ + ": writing the tile record failed: " + write_error(error));
 }
 
 void TileFile::write_at(const std::byte* data, std::size_t size, std::uint64_t offset, const std::string& what) {
@@ -208,7 +318,7 @@ void TileFile::sync() {
 
 void TileFile::close() {
   sync();
-  if (!index_fd_.close() || !data_fd_.close()) throw Error(path_ + ": closing failed: " + std::strerror(errno));
+  if (!data_fd_.close() || !index_fd_.close()) throw Error(path_ + ": closing failed: " + std::strerror(errno));
 }
 
 }  // namespace geostrip

@@ -1,7 +1,8 @@
 #pragma once
 // The tiles of a tiled TIFF, written straight to the disk. GDAL creates the
 // file with an empty (sparse) tile index; TileFile appends encoded tiles and
-// fills in their entries of the index in place.
+// fills in their entries of the index in place. It also reads the index and
+// the tiles back, to check a file against its journal or its tile record.
 //
 // Tiles are written with O_DIRECT where the filesystem takes it: no copy into
 // the page cache and no writeback on the writing core, which on rank 0 is
@@ -12,28 +13,62 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/unique_fd.hpp"
 
 namespace geostrip {
 
+// A tile's place in the file, as its index entry says.
+struct TileEntry {
+  std::uint64_t offset = 0;
+  std::uint64_t bytes = 0;
+  friend bool operator==(const TileEntry&, const TileEntry&) = default;
+};
+
+// The checksum that journals and tile records keep: CRC-32 over each tile's
+// offset and byte count (8 bytes each, little-endian) and then its bytes,
+// tile after tile, continuing from `crc` (0 to start).
+std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::span<const std::byte> bytes);
+
 class TileFile {
  public:
-  // Opens PATH, a tiled little-endian TIFF or BigTIFF; throws Error naming it.
+  // Opens PATH, a tiled little-endian TIFF or BigTIFF, for reading and
+  // writing (O_NOFOLLOW); throws Error naming it.
   explicit TileFile(std::string path);
+  // The same for a file already open (read-only is enough to read it).
+  TileFile(UniqueFd file, std::string path);
   TileFile(const TileFile&) = delete;
   TileFile& operator=(const TileFile&) = delete;
   // Destruction closes; call close() first to see a failure.
 
   // Appends `tiles` as tiles first, first + 1, ... (TIFF numbers them row by
-  // row) and writes their index entries. Throws "PATH: WHAT failed: reason".
-  void write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles, const std::string& what);
+  // row) and writes their index entries, which it returns. Throws "PATH:
+  // WHAT failed: reason".
+  std::vector<TileEntry> write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
+                               const std::string& what);
   // The tiles and index written so far, to disk.
   void sync();
   // Syncs and closes; throws Error.
   void close();
+
+  std::int64_t tiles() const { return tiles_; }
+  // Where the next tiles go: the file's size once they are written.
+  std::uint64_t end() const { return end_; }
+  // The index entries of tiles [first, first + count). Throws Error.
+  std::vector<TileEntry> entries(std::int64_t first, std::int64_t count) const;
+  // A tile's bytes; Error unless the entry lies inside the file.
+  std::vector<std::byte> read(const TileEntry& entry) const;
+  // CRC-32 of the file's first `bytes` bytes with the tile index read as
+  // zeros, as GDAL created it: nullopt when the index lies beyond them.
+  std::optional<std::uint32_t> header_checksum(std::uint64_t bytes) const;
+  // Overwrites `placeholder`, which GDAL wrote in the file's metadata
+  // (TIFFTAG_GDAL_METADATA), with `value` of the same length. Throws Error.
+  void fill_in_metadata(std::string_view placeholder, std::string_view value);
 
   // Where one array of the tile index lies in the file: its first entry and
   // the bytes of each (2, 4 or 8, as the TIFF writer chose).
@@ -41,17 +76,25 @@ class TileFile {
     std::uint64_t position = 0;
     std::size_t width = 0;
   };
+  // Where a tag's value lies, and its length in bytes.
+  struct Field {
+    std::uint64_t position = 0;
+    std::uint64_t bytes = 0;
+  };
 
  private:
   void write_at(const std::byte* data, std::size_t size, std::uint64_t offset, const std::string& what);
   void write_entries(const IndexArray& array, std::int64_t first, const std::vector<std::uint64_t>& values,
                      const std::string& what);
+  std::vector<std::byte> read_at(std::uint64_t offset, std::uint64_t size) const;
 
   std::string path_;
   UniqueFd index_fd_;  // through the page cache: entries are small and unaligned
-  UniqueFd data_fd_;   // O_DIRECT unless direct_ is false
+  UniqueFd data_fd_;   // O_DIRECT unless direct_ is false; opened at the first write
   bool direct_ = false;
+  std::uint64_t size_ = 0;  // when opened
   IndexArray offsets_, byte_counts_;
+  Field metadata_;          // TIFFTAG_GDAL_METADATA; bytes 0 when there is none
   std::int64_t tiles_ = 0;  // in the index
   std::uint64_t end_ = 0;   // where the next tiles go, aligned
   std::unique_ptr<std::byte, void (*)(void*)> staging_;  // aligned, as O_DIRECT needs

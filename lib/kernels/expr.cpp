@@ -46,6 +46,7 @@ void store(const std::vector<double>& results, const std::vector<bool>& valid, d
 double default_nodata(PixelType type) {
   switch (type) {
     case PixelType::Byte: return 255;
+    case PixelType::Int8: return -128;
     case PixelType::UInt16: return 65535;
     case PixelType::Int16: return -32768;
     case PixelType::UInt32: return 4294967293.0;

@@ -34,7 +34,7 @@ std::span<const Operation> operations() {
       {"expr", "any names", "--type (default Float32)", "0",
        "muparser expression over the input names, rounded and clamped to --type; nodata where any input is",
        {{"expr", "the expression, e.g. \"(nir-red)/(nir+red)\"", false},
-        {"type", "output type: Byte, UInt16, Int16, UInt32, Int32, Float32 (default), Float64", false}},
+        {"type", "output type: Byte, Int8, UInt16, Int16, UInt32, Int32, Float32 (default), Float64", false}},
        &ExprKernel::make},
       {"hillshade", "dem", "Byte", "1 x 1",
        "Byte shaded relief as gdaldem hillshade -compute_edges (Horn); nodata 0",

@@ -96,11 +96,6 @@ std::optional<std::uint64_t> parse_memory_limit(std::string_view text) {
   return static_cast<std::uint64_t>(*value);
 }
 
-std::string host_name() {
-  char name[256] = {};
-  return gethostname(name, sizeof(name) - 1) == 0 ? name : "unknown-host";
-}
-
 CpuLimits read_cpu_limits() {
   CpuLimits limits;
   cpu_set_t mask;

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/host.hpp"
+
 namespace geostrip {
 
 struct CpuLimits {
@@ -29,9 +31,6 @@ struct HelperThreads {
   int mkl = 0;       // MKL_NUM_THREADS
   int openblas = 0;  // OPENBLAS_NUM_THREADS
 };
-
-// This machine's host name, as error messages name it.
-std::string host_name();
 
 CpuLimits read_cpu_limits();
 MemoryLimits read_memory_limits();

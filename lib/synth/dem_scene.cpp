@@ -23,7 +23,7 @@ void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, cons
   scene.open = [&] {
     make_directory(dir);
     std::vector<std::unique_ptr<BlockWriter>> writers;
-    writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write));
+    writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write, OutputLock(spec.path)));
     return writers;
   };
   scene.make = [&](RowBlock rows) {

@@ -20,7 +20,7 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   });
   const BlockRowsRequest shape{size.rows, 0, scene.bytes_per_row, 1, 1, false, 0, options.write.tile, 0, 0};
   const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(job, shape);
-  const std::vector<RowBlock> blocks = split_rows(size.rows, block_rows);
+  const RowBlocks blocks = split_rows(size.rows, block_rows);
   const bool encode_here = !scene.tile_formats.empty() && whole_tile_rows(blocks, options.write.tile, size.rows);
   run_blocks(blocks, job.comm, driver_options(job),
              [&](RowBlock rows, int) {

@@ -88,7 +88,7 @@ void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed,
   scene.open = [&] {
     make_directory(dir);
     std::vector<std::unique_ptr<BlockWriter>> writers;
-    for (const OutputSpec& spec : specs) writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write));
+    for (const OutputSpec& spec : specs) writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write, OutputLock(spec.path)));
     return writers;
   };
   scene.make = [&](RowBlock rows) {

@@ -45,8 +45,11 @@ void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed,
     const GeoTransform grid = *utm33_grid(10).transform;
     std::vector<std::unique_ptr<BlockWriter>> writers;
     for (const char* name : {"reference", "secondary"})
-      writers.push_back(std::make_unique<Hdf5GridWriter>(dir + "/" + name + ".h5", kSlcDataset, size, grid, 32633,
-                                                         options.write.overwrite));
+    {
+      const std::string path = dir + "/" + name + ".h5";
+      writers.push_back(std::make_unique<Hdf5GridWriter>(path, kSlcDataset, size, grid, 32633,
+                                                         options.write.overwrite, OutputLock(path)));
+    }
     return writers;
   };
   scene.make = [&](RowBlock rows) {

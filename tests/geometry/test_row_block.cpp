@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <limits>
+#include <vector>
+
 #include "geometry/georeference.hpp"
 #include "geometry/row_block.hpp"
 
@@ -20,9 +24,41 @@ TEST_CASE("a window's halo is half its size, rounded down", "[geometry]") {
   CHECK(Window{31, 5}.halo() == Halo{15, 2});
 }
 
+namespace {
+std::vector<RowBlock> listed(const RowBlocks& blocks) { return {blocks.begin(), blocks.end()}; }
+}  // namespace
+
 TEST_CASE("split_rows of an extent starts at the extent, e.g. where a resumed run goes on", "[geometry]") {
-  CHECK(split_rows(RowBlock{512, 1100}, 256) == std::vector<RowBlock>{{512, 768}, {768, 1024}, {1024, 1100}});
+  CHECK(listed(split_rows(RowBlock{512, 1100}, 256)) == std::vector<RowBlock>{{512, 768}, {768, 1024}, {1024, 1100}});
   CHECK(split_rows(RowBlock{100, 100}, 7).empty());
+}
+
+TEST_CASE("split_rows of a billion rows is a value of a few bytes, indexed in constant time", "[geometry]") {
+  const RowBlocks blocks = split_rows(1'000'000'000, 1);
+  CHECK(blocks.size() == 1'000'000'000);
+  CHECK(blocks[999'999'999] == RowBlock{999'999'999, 1'000'000'000});
+  CHECK(sizeof(blocks) <= 4 * sizeof(std::int64_t));
+  // A block-rows count beyond the extent, as a user may give, is one block, without overflow.
+  const RowBlocks one = split_rows(RowBlock{512, 1000}, std::numeric_limits<std::int64_t>::max());
+  REQUIRE(one.size() == 1);
+  CHECK(one[0] == RowBlock{512, 1000});
+}
+
+TEST_CASE("whole_tile_rows tells blocks that start on tile rows and end on one or at the raster's end",
+          "[geometry]") {
+  for (std::int64_t rows = 1; rows <= 300; rows += 7)
+    for (const std::int64_t begin : {std::int64_t{0}, std::int64_t{32}, std::int64_t{40}})
+      for (const std::int64_t block_rows : {std::int64_t{1}, std::int64_t{16}, std::int64_t{32}, std::int64_t{96},
+                                            std::int64_t{100}, rows}) {
+        if (begin >= rows) continue;
+        const RowBlocks blocks = split_rows(RowBlock{begin, rows}, block_rows);
+        const auto listed_blocks = listed(blocks);
+        const bool expected = std::all_of(listed_blocks.begin(), listed_blocks.end(), [&](const RowBlock& b) {
+          return b.begin % 32 == 0 && (b.end % 32 == 0 || b.end == rows);
+        });
+        INFO(rows << " rows from " << begin << " in blocks of " << block_rows);
+        CHECK(whole_tile_rows(blocks, 32, rows) == expected);
+      }
 }
 
 TEST_CASE("split_rows partitions the rows exactly, in order", "[geometry]") {
@@ -31,8 +67,8 @@ TEST_CASE("split_rows partitions the rows exactly, in order", "[geometry]") {
                                           std::int64_t{37}, rows, rows + 1, rows * 3}) {
       const auto blocks = split_rows(rows, block_rows);
       REQUIRE(!blocks.empty());
-      CHECK(blocks.front().begin == 0);
-      CHECK(blocks.back().end == rows);
+      CHECK(blocks[0].begin == 0);
+      CHECK(blocks[blocks.size() - 1].end == rows);
       CHECK(blocks.size() == static_cast<std::size_t>((rows + block_rows - 1) / block_rows));
       for (std::size_t i = 0; i < blocks.size(); ++i) {
         CHECK(!blocks[i].empty());

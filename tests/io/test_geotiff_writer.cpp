@@ -37,12 +37,14 @@ TEST_CASE("blocks written in any order give a tiled, compressed, georeferenced G
   TempDir dir;
   const std::string path = dir / "out.tif";
   const RasterSize size{100, 70};
-  auto blocks = split_rows(size.rows, 9);  // 9 rows never line up with 32-row tiles
+  const RowBlocks nine = split_rows(size.rows, 9);
+  std::vector<RowBlock> blocks(nine.begin(), nine.end());  // 9 rows never line up with 32-row tiles
   std::shuffle(blocks.begin(), blocks.end(), std::mt19937(42));
   {
     WriteOptions options;
     options.tile = 32;
-    GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, -9999.0, {}}, options);
+    GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, -9999.0, {}}, options,
+                         OutputLock(path));
     for (const RowBlock rows : blocks) writer.write(block_of(rows, size.cols));
     CHECK_FALSE(std::filesystem::exists(path));  // only the .partial until commit
     CHECK(std::filesystem::exists(partial_path(path)));
@@ -74,7 +76,7 @@ TEST_CASE("codecs get the predictor for their pixel type", "[io]") {
   const auto write = [&](Codec codec, PixelType type, const std::string& name) {
     WriteOptions options;
     options.codec = codec;
-    GeoTiffWriter writer({dir / name, {4, 4}, {}, type, 1, ColorModel::Gray, {}, {}}, options);
+    GeoTiffWriter writer({dir / name, {4, 4}, {}, type, 1, ColorModel::Gray, {}, {}}, options, OutputLock(dir / name));
     BlockBuffer block(type, 1, {0, 4}, 4);
     std::fill_n(block.band_data(0), block.band_bytes(), std::byte{0});
     writer.write(std::move(block));
@@ -92,7 +94,8 @@ TEST_CASE("codecs get the predictor for their pixel type", "[io]") {
 
 TEST_CASE("RGBA outputs are RGB with an alpha band", "[io]") {
   TempDir dir;
-  GeoTiffWriter writer({dir / "rgba.tif", {2, 2}, {}, PixelType::Byte, 4, ColorModel::RGBA, {}, {}}, WriteOptions{});
+  GeoTiffWriter writer({dir / "rgba.tif", {2, 2}, {}, PixelType::Byte, 4, ColorModel::RGBA, {}, {}}, WriteOptions{},
+                       OutputLock(dir / "rgba.tif"));
   BlockBuffer block(PixelType::Byte, 4, {0, 2}, 2);
   std::fill_n(block.band_data(0), block.band_bytes() * 4, std::byte{7});
   writer.write(std::move(block));
@@ -107,21 +110,21 @@ TEST_CASE("an unfinished writer leaves nothing behind, and an existing output ne
   const std::string path = dir / "out.tif";
   const OutputSpec spec{path, {8, 8}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}};
   {
-    GeoTiffWriter writer(spec, WriteOptions{});
+    GeoTiffWriter writer(spec, WriteOptions{}, OutputLock(path));
     writer.write(block_of({0, 4}, 8));
   }
   CHECK_FALSE(std::filesystem::exists(path));
   CHECK_FALSE(std::filesystem::exists(partial_path(path)));
 
   {
-    GeoTiffWriter writer(spec, WriteOptions{});
+    GeoTiffWriter writer(spec, WriteOptions{}, OutputLock(path));
     writer.write(block_of({0, 8}, 8));
     writer.commit();
   }
-  CHECK_THROWS_WITH(GeoTiffWriter(spec, WriteOptions{}), Catch::Contains("--overwrite"));
+  CHECK_THROWS_WITH(GeoTiffWriter(spec, WriteOptions{}, OutputLock(path)), Catch::Contains("--overwrite"));
   WriteOptions overwrite;
   overwrite.overwrite = true;
-  GeoTiffWriter writer(spec, overwrite);
+  GeoTiffWriter writer(spec, overwrite, OutputLock(path));
   writer.write(block_of({0, 8}, 8));
   writer.commit();
   CHECK(test::read_band<float>(path)[9] == value_at(1, 1));
@@ -130,7 +133,8 @@ TEST_CASE("an unfinished writer leaves nothing behind, and an existing output ne
 TEST_CASE("an output in a missing directory fails with the path", "[io]") {
   TempDir dir;
   const std::string path = dir / "missing/out.tif";
-  CHECK_THROWS_WITH(GeoTiffWriter({path, {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, WriteOptions{}),
+  CHECK_THROWS_WITH(GeoTiffWriter({path, {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, WriteOptions{},
+                                  OutputLock(path)),
                     Catch::Contains(path));
 }
 
@@ -141,11 +145,13 @@ TEST_CASE("codec options are checked", "[io]") {
   WriteOptions lzw_level;
   lzw_level.codec = Codec::Lzw;
   lzw_level.level = 5;
-  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, lzw_level),
+  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, lzw_level,
+                                OutputLock(dir / "x.tif")),
                   UsageError);
   WriteOptions odd_tile;
   odd_tile.tile = 100;
-  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, odd_tile),
+  CHECK_THROWS_AS(GeoTiffWriter({dir / "x.tif", {8, 8}, {}, PixelType::Byte, 1, ColorModel::Gray, {}, {}}, odd_tile,
+                                OutputLock(dir / "x.tif")),
                   UsageError);
 }
 
@@ -163,9 +169,11 @@ TEST_CASE("outputs that may pass 4 GiB are BigTIFF, smaller ones classic TIFF", 
     std::fill_n(block.band_data(0), block.band_bytes(), std::byte{0});
     return block;
   };
-  GeoTiffWriter large({big, {40000, 40000}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}}, WriteOptions{});
+  GeoTiffWriter large({big, {40000, 40000}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}}, WriteOptions{},
+                      OutputLock(big));
   large.write(zeros({0, 512}, 40000));
-  GeoTiffWriter little({small, {100, 100}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}}, WriteOptions{});
+  GeoTiffWriter little({small, {100, 100}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}}, WriteOptions{},
+                       OutputLock(small));
   little.write(zeros({0, 100}, 100));
   CHECK(magic(partial_path(big)) == 43);
   CHECK(magic(partial_path(small)) == 42);
@@ -201,10 +209,11 @@ TEST_CASE("tiles encoded apart and placed as they are read back as the same pixe
     std::mt19937 random(7);
     for (std::size_t i = 0; i < whole.band_bytes() * static_cast<std::size_t>(c.bands); ++i)
       whole.band_data(0)[i] = static_cast<std::byte>(random() % 16);  // compressible, not constant
-    auto tile_rows = split_rows(size.rows, 32);
+    const RowBlocks by_tile = split_rows(size.rows, 32);
+    std::vector<RowBlock> tile_rows(by_tile.begin(), by_tile.end());
     std::shuffle(tile_rows.begin(), tile_rows.end(), random);
     {
-      GeoTiffWriter writer(spec, options);
+      GeoTiffWriter writer(spec, options, OutputLock(path));
       for (const RowBlock rows : tile_rows) {
         BlockBuffer part(c.type, c.bands, rows, size.cols);
         const std::size_t row_bytes = static_cast<std::size_t>(size.cols) * size_of(c.type);

@@ -1,0 +1,139 @@
+#include "io/safe_files.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include <fmt/core.h>
+
+#include "core/error.hpp"
+
+namespace geostrip {
+
+namespace {
+
+std::string directory_of(const std::string& path) {
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  return parent.empty() ? "." : parent;
+}
+
+std::string describe_mode(mode_t mode) {
+  if (S_ISREG(mode)) return "";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a device";
+}
+
+[[noreturn]] void refuse(const std::string& path, const std::string& what) {
+  throw Error(path + ": is " + what + "; geostrip writes and replaces only regular files");
+}
+
+}  // namespace
+
+std::optional<FileIdentity> file_identity(const std::string& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) == 0) return FileIdentity{status.st_dev, status.st_ino, {}};
+  if (::stat(directory_of(path).c_str(), &status) == 0)
+    return FileIdentity{status.st_dev, status.st_ino, std::filesystem::path(path).filename().string()};
+  return std::nullopt;
+}
+
+std::optional<std::string> what_is_at(const std::string& path) {
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0) return std::nullopt;
+  return describe_mode(status.st_mode);
+}
+
+void check_writable_target(const std::string& path, bool may_replace, const std::string& what) {
+  if (const auto there = what_is_at(path)) {
+    if (!there->empty()) refuse(path, *there);
+    if (!may_replace) throw Error(path + ": exists; pass --overwrite to replace it");
+  }
+  const std::string directory = directory_of(path);
+  if (::access(directory.c_str(), W_OK | X_OK) != 0)
+    throw Error(path + ": " + what + " cannot be written in " + directory + ": " + std::strerror(errno));
+}
+
+UniqueFd create_new_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
+  if (!fd) throw Error(path + ": cannot create: " + std::strerror(errno));
+  return fd;
+}
+
+std::optional<UniqueFd> open_regular_file(const std::string& path, int flags) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  UniqueFd fd(::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) {
+    if (errno == ENOENT) return std::nullopt;
+    if (errno == ELOOP) refuse(path, "a symbolic link");
+    throw Error(path + ": cannot open: " + std::strerror(errno));
+  }
+  struct stat status {};
+  if (::fstat(fd.get(), &status) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
+  if (!S_ISREG(status.st_mode)) refuse(path, describe_mode(status.st_mode));
+  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+void remove_leftover(const std::string& path) {
+  const auto there = what_is_at(path);
+  if (!there) return;
+  if (!there->empty()) refuse(path, *there);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    throw Error(path + ": cannot remove the file an earlier run left: " + std::strerror(errno));
+}
+
+void sync_parent_directory(const std::string& path) {
+  const std::string directory = directory_of(path);
+  const UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd || ::fsync(fd.get()) != 0) throw Error(directory + ": cannot sync to disk: " + std::strerror(errno));
+}
+
+void rename_into_place(const std::string& from, const std::string& to, bool may_replace) {
+  const auto cannot = [&] { return Error(to + ": cannot rename from " + from + ": " + std::strerror(errno)); };
+  const auto exists = [&] { return Error(to + ": exists (it appeared during the run); pass --overwrite to replace it"); };
+  if (may_replace) {
+    if (const auto there = what_is_at(to); there && !there->empty()) refuse(to, *there);
+    if (::rename(from.c_str(), to.c_str()) != 0) throw cannot();
+  } else if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST) throw exists();
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) throw cannot();
+    // No RENAME_NOREPLACE here (NFS, some FUSE): link() refuses an existing name just the same.
+    if (::link(from.c_str(), to.c_str()) != 0) throw errno == EEXIST ? exists() : cannot();
+    ::unlink(from.c_str());
+  }
+  sync_parent_directory(to);
+}
+
+void replace_file_content(const std::string& path, std::span<const char> bytes, const std::string& what) {
+  if (const auto there = what_is_at(path); there && !there->empty()) refuse(path, *there);
+  // A name nobody can guess, created with O_EXCL (create_new_file), so the umask applies as to any file.
+  std::random_device random;
+  const std::string temporary = path + fmt::format(".tmp-{}-{:08x}", ::getpid(), random());
+  UniqueFd fd = create_new_file(temporary);
+  try {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw Error(path + ": cannot write the " + what + ": " + std::strerror(n < 0 ? errno : ENOSPC));
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fdatasync(fd.get()) != 0 || !fd.close())
+      throw Error(path + ": cannot write the " + what + ": " + std::strerror(errno));
+    rename_into_place(temporary, path, true);
+  } catch (...) {
+    ::unlink(temporary.c_str());
+    throw;
+  }
+}
+
+}  // namespace geostrip

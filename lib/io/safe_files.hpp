@@ -1,0 +1,65 @@
+#pragma once
+// Files geostrip creates, replaces or appends to, on filesystems other users
+// share: never through a symbolic link (O_NOFOLLOW, O_EXCL), never over
+// anything but a regular file, and compared by what they are (device and
+// inode), not by how a path spells them. Every failure is an Error naming
+// the path.
+#include <sys/types.h>
+
+#include <optional>
+#include <span>
+#include <string>
+
+#include "io/unique_fd.hpp"
+
+namespace geostrip {
+
+// The file a path names: its own device and inode when it exists, else its
+// directory's and its name (a file not written yet). Two paths name the same
+// file, through symbolic links or hard links, when their identities are equal.
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  std::string name;  // empty when the file itself exists
+  friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
+};
+
+// nullopt when neither the file nor its directory exists.
+std::optional<FileIdentity> file_identity(const std::string& path);
+
+// What stands at `path` (lstat: a symbolic link is not followed): "a
+// directory", "a symbolic link", ...; nullopt when nothing, "" for a regular file.
+std::optional<std::string> what_is_at(const std::string& path);
+
+// `path` may be written: nothing is there, or a regular file when
+// `may_replace` (else "exists; pass --overwrite to replace it"); and its
+// directory exists and is writable. `what` names the option ("--report").
+void check_writable_target(const std::string& path, bool may_replace, const std::string& what);
+
+// A new regular file at `path`, opened read-write: O_CREAT | O_EXCL |
+// O_NOFOLLOW, so nothing that is already there is opened or followed.
+UniqueFd create_new_file(const std::string& path);
+
+// An existing regular file, opened with `flags` (O_RDONLY, O_RDWR, ...,
+// O_NOFOLLOW is added); nullopt when nothing is there. Anything else there
+// (a symbolic link, a directory, a FIFO) is an Error.
+std::optional<UniqueFd> open_regular_file(const std::string& path, int flags);
+
+// Removes a regular file left at `path` by an earlier run; nothing there is
+// fine. Refuses (Error) a symbolic link or anything else geostrip did not make.
+void remove_leftover(const std::string& path);
+
+// Renames `from` (a file this process made) to `to`: only when nothing is at
+// `to`, or, with `may_replace`, a regular file. Atomic where the filesystem
+// has RENAME_NOREPLACE (else link + unlink, which fails just the same when
+// `to` appears in between). Then syncs the directory.
+void rename_into_place(const std::string& from, const std::string& to, bool may_replace);
+
+// `bytes` as the whole content of `path`, replacing a regular file there: a
+// temporary file beside it (O_EXCL), synced, then renamed over it.
+void replace_file_content(const std::string& path, std::span<const char> bytes, const std::string& what);
+
+// Syncs the directory that holds `path` (after a rename in it).
+void sync_parent_directory(const std::string& path);
+
+}  // namespace geostrip
