@@ -3,15 +3,17 @@
 #include <fmt/core.h>
 
 #include <atomic>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 
 #include "batch/dispatch.hpp"
 #include "batch/manifest.hpp"
@@ -19,6 +21,8 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "engine/fingerprint.hpp"
+#include "io/geotiff_writer.hpp"
+#include "io/safe_files.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/interrupt.hpp"
 
@@ -30,31 +34,56 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 std::string read_manifest(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw Error(path + ": cannot read the manifest: " + std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
+  const auto cannot = [&](int error) { return Error(path + ": cannot read the manifest: " + std::strerror(error)); };
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat status {};
+  if (!fd || ::fstat(fd.get(), &status) != 0) throw cannot(errno);
+  if (S_ISDIR(status.st_mode)) throw cannot(EISDIR);
+  std::string text;
+  char buffer[65536];
+  for (ssize_t n; (n = ::read(fd.get(), buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw cannot(errno);
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return text;
 }
 
-// The jobs rank 0 deals (each its line number and arguments), and the lines
-// that are no job at all, already recorded as failed.
+// What names an output file whatever path spells it: its identity, or, where
+// not even its directory exists yet, its absolute path.
+std::string output_key(const std::string& output) {
+  if (const auto identity = file_identity(output))
+    return fmt::format("{}:{}/{}", identity->device, identity->inode, identity->name);
+  return std::filesystem::absolute(output).lexically_normal().string();
+}
+
+// The jobs rank 0 deals (each its line number and arguments), the lines
+// that are no job at all, already recorded as failed, and every file the
+// jobs read and write, which the batch's own files must not be.
 struct Plan {
   std::vector<std::string> jobs;
   std::vector<JobRecord> malformed;
+  std::vector<RoleOfFile> files;
 };
 
-Plan plan_jobs(const std::string& manifest, const RunParser& parse, const RankFacts& me) {
+Plan plan_jobs(const std::string& manifest_path, const RunParser& parse, const RankFacts& me) {
   Plan plan;
-  std::map<std::filesystem::path, int> line_of_output;
-  for (const ManifestLine& line : job_lines(manifest)) {
+  plan.files.push_back({"the manifest", manifest_path});
+  std::map<std::string, std::pair<int, std::string>> output_of_line;  // by output_key(): line, output
+  for (const ManifestLine& line : job_lines(read_manifest(manifest_path))) {
     JobRecord record{line.number, {}, JobStatus::Failed, 0, 0, {}, me.rank, me.host};
     try {
       const std::vector<std::string> arguments = split_arguments(line.text);
-      record.output = parse(arguments).output;
-      const auto [earlier, first] =
-          line_of_output.emplace(std::filesystem::absolute(record.output).lexically_normal(), line.number);
-      if (!first) throw UsageError(fmt::format("{} is also the output of line {}", record.output, earlier->second));
+      const RunRequest request = parse(arguments);
+      record.output = request.output;
+      const auto [earlier, first] = output_of_line.emplace(output_key(record.output), std::pair{line.number, record.output});
+      if (!first)
+        throw UsageError(fmt::format("{} is {} the output of line {}", record.output,
+                                     earlier->second.second == record.output ? "also" : "the same file as " +
+                                                                                             earlier->second.second + ",",
+                                     earlier->second.first));
+      for (RoleOfFile& file : files_of_run(request))
+        plan.files.push_back({fmt::format("{} of line {}", file.role, line.number), std::move(file.path)});
       plan.jobs.push_back(json{{"line", line.number}, {"arguments", arguments}}.dump());
     } catch (const Error& e) {
       record.error = e.what();
@@ -64,20 +93,27 @@ Plan plan_jobs(const std::string& manifest, const RunParser& parse, const RankFa
   return plan;
 }
 
-// True when the output exists and this very job made it. Another job's output
-// is an error unless --overwrite.
-bool already_done(const RunRequest& request) {
-  if (!std::filesystem::exists(request.output)) return false;
-  if (stored_fingerprint(request.output) == job_fingerprint(request)) return true;
-  if (!request.engine.write.overwrite)
+// True when the output exists, this very job made it and it is still whole
+// (with `verify`, its tiles' checksum too). Another job's output, or one no
+// longer as written, is an error unless --overwrite.
+bool already_done(const RunRequest& request, bool verify) {
+  if (what_is_at(request.output) != "") return false;  // nothing there, or what run() refuses
+  const bool overwrite = request.engine.write.overwrite;
+  if (stored_fingerprint(request.output) != job_fingerprint(request)) {
+    if (overwrite) return false;
     throw Error(request.output +
                 ": exists and was made by another job (operation, options or inputs differ); pass --overwrite to "
                 "replace it");
-  return false;
+  }
+  const auto damage = output_damage(request.output, verify);
+  if (!damage) return true;
+  if (overwrite) return false;
+  throw Error(request.output + ": exists but is no longer as this job wrote it (" + *damage +
+              "); pass --overwrite to write it again");
 }
 
 // Runs one dealt job on this rank alone, trying again after a failure.
-JobRecord run_job(const std::string& payload, const RunParser& parse, int retries, const Job& alone,
+JobRecord run_job(const std::string& payload, const RunParser& parse, const BatchOptions& options, const Job& alone,
                   const RankFacts& me) {
   const auto start = Clock::now();
   const json job = json::parse(payload);
@@ -85,9 +121,9 @@ JobRecord run_job(const std::string& payload, const RunParser& parse, int retrie
   try {
     const RunRequest request = parse(job.at("arguments").get<std::vector<std::string>>());
     record.output = request.output;
-    for (int attempt = 1; attempt <= 1 + retries; ++attempt) {
+    for (int attempt = 1; attempt <= 1 + options.retries; ++attempt) {
       try {
-        if (already_done(request)) {
+        if (already_done(request, options.verify)) {
           record.status = JobStatus::Skipped;
           break;
         }
@@ -130,7 +166,13 @@ BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& opt
   std::optional<StatusLog> status;
   collectively(job.comm, me.host, [&] {
     if (!root) return;
-    plan = plan_jobs(read_manifest(manifest_path), parse, me);
+    plan = plan_jobs(manifest_path, parse, me);
+    if (!options.status_path.empty()) {
+      auto taken = plan.files;
+      if (!options.report_path.empty()) taken.push_back({"the report", options.report_path});
+      check_side_file(options.status_path, "status file", taken);
+    }
+    if (!options.report_path.empty()) check_side_file(options.report_path, "report", plan.files);
     status.emplace(options.status_path);
   });
 
@@ -152,13 +194,13 @@ BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& opt
 
   const Communicator self = Communicator::self();
   const Topology topology = alone(job.topology);
-  const Job alone_job{self, topology};
+  const Job alone_job{self, topology, job.stall_timeout};
   // A signal on rank 0, or a job a signal stopped on any rank, ends the dealing.
   std::atomic<int> interrupted{0};
   const std::size_t dealt = deal_jobs(
       job.comm, plan.jobs,
       [&](const std::string& payload) {
-        return to_json_line(run_job(payload, parse, options.retries, alone_job, me));
+        return to_json_line(run_job(payload, parse, options, alone_job, me));
       },
       [&](const std::string& result) {
         const JobRecord r = record_from_json(result);

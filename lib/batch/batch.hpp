@@ -15,7 +15,9 @@ using RunParser = std::function<RunRequest(const std::vector<std::string>& argum
 
 struct BatchOptions {
   std::string status_path;  // --status; none when empty
+  std::string report_path;  // --report, written by the caller: checked with the status file before any work
   int retries = 1;          // further attempts after a failed one
+  bool verify = false;      // --verify: an output is skipped only when its tiles' checksum still matches
   ProgressMode progress = ProgressMode::Auto;
 };
 
@@ -39,8 +41,11 @@ struct BatchSummary {
 };
 
 // Collective over the job's ranks. A job whose output exists with this job's
-// fingerprint is skipped; a failed job is tried `retries` more times, then
-// recorded as failed while the rest go on. A signal stops the dealing: jobs in
+// fingerprint and is whole (output_damage()) is skipped; a failed job is
+// tried `retries` more times, then recorded as failed while the rest go on.
+// Two lines whose outputs are one file, by any path, are both refused, and so
+// are --status and --report files that are an input, an output or the
+// manifest. A signal stops the dealing: jobs in
 // flight stop at their next round (resumable) or finish. The summary is
 // complete on rank 0; every rank knows `failed` and `interrupted`.
 BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& options, const RunParser& parse,

@@ -1,10 +1,14 @@
 #include "batch/status.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "io/safe_files.hpp"
 
 namespace geostrip {
 
@@ -44,15 +48,29 @@ JobRecord record_from_json(std::string_view line) {
 
 StatusLog::StatusLog(const std::string& path) : path_(path) {
   if (path.empty()) return;
-  file_.reset(std::fopen(path.c_str(), "w"));
-  if (!file_) throw Error(path + ": cannot write the status file: " + std::strerror(errno));
+  auto existing = open_regular_file(path, O_WRONLY | O_APPEND);
+  if (existing) {
+    fd_ = std::move(*existing);
+    return;
+  }
+  // O_EXCL: what appeared at the name meanwhile, a link included, is not opened.
+  fd_.reset(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
+  if (!fd_ && errno == EEXIST)
+    if (auto appeared = open_regular_file(path, O_WRONLY | O_APPEND)) fd_ = std::move(*appeared);
+  if (!fd_) throw Error(path + ": cannot write the status file: " + std::strerror(errno));
 }
 
 void StatusLog::write(const JobRecord& record) {
-  if (!file_) return;
+  if (!fd_) return;
   const std::string line = to_json_line(record) + '\n';
-  if (std::fwrite(line.data(), 1, line.size(), file_.get()) != line.size() || std::fflush(file_.get()) != 0)
-    throw Error(path_ + ": cannot write the status file: " + std::strerror(errno));
+  int error = lock_whole_file(fd_.get(), F_WRLCK, true);
+  if (error == 0) {
+    const ssize_t written = ::write(fd_.get(), line.data(), line.size());
+    error = written == static_cast<ssize_t>(line.size()) ? 0 : written < 0 ? errno : ENOSPC;
+    if (error == 0 && ::fdatasync(fd_.get()) != 0) error = errno;
+    lock_whole_file(fd_.get(), F_UNLCK, false);
+  }
+  if (error != 0) throw Error(path_ + ": cannot write the status file: " + std::strerror(error));
 }
 
 }  // namespace geostrip

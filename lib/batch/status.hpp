@@ -1,11 +1,11 @@
 #pragma once
 // What became of each batch job, and the --status file that records it: one
-// JSON line per job, flushed as soon as the job finishes, so a crash loses
-// nothing already finished.
-#include <cstdio>
-#include <memory>
+// JSON line per job, appended and synced as soon as the job finishes, so a
+// crash loses nothing already finished, and a rerun adds to the record.
 #include <string>
 #include <string_view>
+
+#include "io/unique_fd.hpp"
 
 namespace geostrip {
 
@@ -28,18 +28,19 @@ struct JobRecord {
 std::string to_json_line(const JobRecord& record);
 JobRecord record_from_json(std::string_view line);
 
-// The --status file, truncated when opened; without a path, writes nowhere.
+// The --status file, opened for appending (O_APPEND, never truncated, never
+// through a symbolic link); without a path, writes nowhere. Batches that
+// share the file each add whole lines: a record is one write() made under
+// the file's lock (lock_whole_file()), which also holds across NFS clients,
+// whose appends are not atomic otherwise.
 class StatusLog {
  public:
   explicit StatusLog(const std::string& path);  // throws Error naming the path
   void write(const JobRecord& record);
 
  private:
-  struct Closer {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-  };
   std::string path_;
-  std::unique_ptr<std::FILE, Closer> file_;
+  UniqueFd fd_;
 };
 
 }  // namespace geostrip

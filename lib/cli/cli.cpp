@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -46,6 +47,7 @@ struct LaunchArgs {
   std::string threads = "auto";
   std::string memory;
   std::string oversubscription_check = "warn";
+  std::string stall_timeout = "10min";
   bool allow_shared_node = false;
 
   // The --help section of these options; a batch finds them by it.
@@ -60,6 +62,10 @@ struct LaunchArgs {
         ->capture_default_str()
         ->group(kGroup);
     command.add_flag("--allow-shared-node", allow_shared_node, "permit several ranks per node (they split its cores)")
+        ->group(kGroup);
+    command.add_option("--stall-timeout", stall_timeout,
+                       "end the job when a rank makes no progress this long (e.g. 20s, 10min; 0: never)")
+        ->capture_default_str()
         ->group(kGroup);
     command.add_option("--config", "read options from a TOML file (key = value; the command line wins)");
   }
@@ -99,6 +105,7 @@ struct OutputArgs {
     options.block_rows = parse_count_or_auto("--block-rows", block_rows);
     options.write.codec = parse_codec(compress);
     options.write.level = level;
+    check_tile_edge(tile);
     options.write.tile = tile;
     options.write.overwrite = overwrite;
     options.write.resume = !no_resume;
@@ -122,6 +129,18 @@ struct ReportArgs {
   }
 };
 
+// The number of the first line of `path` that starts with `key` ("?" when none does).
+std::string line_of(const std::string& path, const std::string& key) {
+  std::ifstream file(path);
+  int number = 0;
+  for (std::string line; std::getline(file, line);) {
+    ++number;
+    const auto start = line.find_first_not_of(" \t");
+    if (start != std::string::npos && line.compare(start, key.size(), key) == 0) return std::to_string(number);
+  }
+  return "?";
+}
+
 // CLI11 reads config files for the top-level app only, so a subcommand's
 // --config is applied here: each key fills an option not given on the command line.
 void apply_config(CLI::App& command) {
@@ -138,7 +157,11 @@ void apply_config(CLI::App& command) {
     if (!item.parents.empty() && item.parents != std::vector<std::string>{command.get_name()}) continue;
     if (item.name == "++" || item.name == "--") continue;  // section markers
     CLI::Option* option = command.get_option_no_throw("--" + item.name);
-    if (!option || item.name == "config") throw UsageError(path + ": unknown option '" + item.name + "'");
+    // The key is not echoed: a file that is no config at all (--config
+    // /etc/passwd, a key file) would have its content printed.
+    if (!option || item.name == "config")
+      throw UsageError("--config " + path + ": line " + line_of(path, item.name) + " is not an option of geostrip " +
+                       command.get_name() + " (key = value, as in --help)");
     if (option->count() > 0) continue;
     for (const std::string& value : item.inputs) option->add_result(value);
     try {
@@ -214,6 +237,7 @@ struct BatchCommand {
   std::string manifest;
   std::string status;
   int retries = 1;
+  bool verify = false;
   LaunchArgs launch;
   OutputArgs out;
   ReportArgs report;
@@ -226,12 +250,16 @@ struct BatchCommand {
     command->add_option("--status", status, "write one JSON line per finished job to this file");
     command->add_option("--retries", retries, "further attempts of a failed job")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 100));
+    command->add_flag("--verify", verify,
+                      "skip a done output only when its tiles' checksum still matches (reads every output)");
     launch.add_to(*command);
     out.add_to(*command);
     report.add_to(*command);
   }
-  BatchOptions options() const { return {status, retries, parse_progress_mode(report.progress)}; }
+  BatchOptions options() const {
+    return {status, report.report, retries, verify, parse_progress_mode(report.progress)};
+  }
 };
 
 // A manifest line: the arguments of `geostrip run`. The batch's output options
@@ -244,6 +272,8 @@ RunRequest parse_job(const std::vector<std::string>& arguments, const CLI::App& 
   reversed.push_back("run");
   try {
     app.parse(reversed);
+  } catch (const CLI::Success&) {
+    throw UsageError("--help and --version are not jobs; see geostrip run OP --help");
   } catch (const CLI::Error& e) {
     throw UsageError(e.what());
   }
@@ -481,6 +511,8 @@ int main(int argc, char** argv) {
   // in time (docs/architecture.md has the numbers).
   mallopt(M_ARENA_MAX, 1);
 #endif
+  // First: a time limit or ^C may come while MPI starts (tens of ms).
+  install_interrupt_handlers();
   std::optional<MpiSession> mpi;
   try {
     mpi.emplace(argc, argv);
@@ -490,7 +522,6 @@ int main(int argc, char** argv) {
   }
   const Communicator world = Communicator::world();
   const Console console(world);
-  install_interrupt_handlers();
   std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit fails the write (EFBIG) instead of killing the process
 
   CLI::App app{"geostrip: satellite rasters in row blocks with halos, on threads and nodes"};
@@ -541,11 +572,15 @@ int main(int argc, char** argv) {
     const Topology topology = discover_topology(world, launch.resources());
     if (app.got_subcommand("check")) console.out("{}", topology_table(topology));
     const auto findings = check_launch(topology, launch, console);
-    const Job job{world, topology};
+    const Job job{world, topology, parse_duration("--stall-timeout", launch.stall_timeout)};
     if (app.got_subcommand("check")) {
       console.out("{}\n", findings.empty() ? "no findings" : fmt::format("{} finding(s)", findings.size()));
     } else if (app.got_subcommand("run")) {
       const RunRequest request = run_command.request();
+      const std::string& report = run_command.report.report;
+      collectively(world, host_name(), [&] {
+        if (world.rank() == 0 && !report.empty()) check_side_file(report, "report", files_of_run(request));
+      });
       const RunSummary summary = run(request, job);
       print_summary(console, request.output, summary);
       if (!run_command.report.report.empty())
@@ -588,7 +623,9 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // A failure of this rank alone: the other ranks may wait in a collective,
     // so the job ends through MPI_Abort.
-    fmt::print(stderr, "geostrip: error (rank {} on {}): {}\n", world.rank(), host_name(), e.what());
+    const bool memory = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
+    fmt::print(stderr, "geostrip: error (rank {} on {}): {}\n", world.rank(), host_name(),
+               memory ? "out of memory; fewer --threads or --block-rows need less" : e.what());
     std::fflush(stderr);
     if (world.size() > 1) world.abort(kExitFailed);
     return kExitFailed;

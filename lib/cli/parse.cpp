@@ -42,6 +42,18 @@ std::uint64_t parse_size(std::string_view option, std::string_view text) {
   throw bad();
 }
 
+std::chrono::duration<double> parse_duration(std::string_view option, std::string_view text) {
+  double number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  const std::string_view unit = text.substr(static_cast<std::size_t>(end - text.data()));
+  static constexpr std::array<std::pair<std::string_view, double>, 5> kUnits{
+      {{"", 1}, {"s", 1}, {"min", 60}, {"h", 3600}, {"d", 86400}}};
+  if (error == std::errc() && number >= 0 && std::isfinite(number))
+    for (const auto& [name, seconds] : kUnits)
+      if (unit == name) return std::chrono::duration<double>(number * seconds);
+  throw UsageError(std::string(option) + " " + std::string(text) + ": expected a duration such as 90s, 10min or 2h");
+}
+
 RasterSize parse_raster_size(std::string_view option, std::string_view text) {
   const auto x = text.find('x');
   if (x == std::string_view::npos)

@@ -1,5 +1,6 @@
 #pragma once
 // Parsers for the command line's value syntaxes; all throw UsageError.
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -11,6 +12,9 @@ namespace geostrip {
 
 // "4GiB", "512MiB", "2G", "1.5GB", "1048576": bytes.
 std::uint64_t parse_size(std::string_view option, std::string_view text);
+
+// "20s", "10min", "2h", "90" (seconds): a duration; "0" for none.
+std::chrono::duration<double> parse_duration(std::string_view option, std::string_view text);
 
 // "ROWSxCOLS", both positive.
 RasterSize parse_raster_size(std::string_view option, std::string_view text);

@@ -4,7 +4,11 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <new>
 
+#include <fmt/core.h>
+
+#include "core/error.hpp"
 #include "core/pixel_type.hpp"
 #include "geometry/row_block.hpp"
 
@@ -22,9 +26,18 @@ struct Plane {
 class BlockBuffer {
  public:
   BlockBuffer() = default;
+  // Throws Error, saying what it was for, when there is no memory for it.
   BlockBuffer(PixelType type, int bands, RowBlock rows, std::int64_t cols)
-      : type_(type), bands_(bands), rows_(rows), cols_(cols),
-        bytes_(std::make_unique_for_overwrite<std::byte[]>(band_bytes() * static_cast<std::size_t>(bands))) {}
+      : type_(type), bands_(bands), rows_(rows), cols_(cols) {
+    const std::size_t bytes = band_bytes() * static_cast<std::size_t>(bands);
+    try {
+      bytes_ = std::make_unique_for_overwrite<std::byte[]>(bytes);
+    } catch (const std::bad_alloc&) {
+      throw Error(fmt::format("out of memory for the pixels of rows {}-{} ({} x {} x {} band(s) of {}, {} bytes); "
+                              "fewer --threads or --block-rows need less",
+                              rows.begin, rows.end - 1, rows.rows(), cols, bands, name_of(type), bytes));
+    }
+  }
 
   PixelType type() const { return type_; }
   int bands() const { return bands_; }

@@ -14,10 +14,13 @@
 #include "core/clock.hpp"
 #include "parallel/bounded_queue.hpp"
 #include "parallel/interrupt.hpp"
+#include "parallel/stall_watch.hpp"
 
 namespace geostrip {
 
 namespace {
+
+constexpr auto kPollInterval = std::chrono::milliseconds(1);
 
 // Remembers the first failure among threads and tells the others to stop.
 class FirstError {
@@ -42,14 +45,17 @@ class FirstError {
 // The writer thread of rank 0: writes rounds while the main thread computes.
 class Writer {
  public:
-  Writer(const BlockSink& sink, FirstError& error)
-      : queue_(2), thread_([this, &sink, &error] {
+  Writer(const BlockSink& sink, FirstError& error, StallWatch& watch)
+      : queue_(2), thread_([this, &sink, &error, &watch] {
           pthread_setname_np(pthread_self(), "geostrip-write");  // as top -H and perf show it
           while (auto round = queue_.pop()) {
             if (error.failed()) continue;  // drain without writing
             const auto start = std::chrono::steady_clock::now();
             try {
-              for (auto& outputs : *round) sink(std::move(outputs));
+              for (auto& outputs : *round) {
+                sink(std::move(outputs));
+                watch.worked();
+              }
             } catch (...) {
               error.capture();
             }
@@ -57,7 +63,9 @@ class Writer {
           }
         }) {}
   ~Writer() { finish(); }
-  void push(BlockOutputs round) { queue_.push(std::move(round)); }
+  // Queues a round, waiting while two are queued already; false, with `round`
+  // kept, after `patience` without room.
+  bool push(BlockOutputs& round, std::chrono::milliseconds patience) { return queue_.push_within(round, patience); }
   // Waits for the queued rounds; returns the seconds spent writing.
   double finish() {
     queue_.close();
@@ -78,39 +86,61 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
   const auto ranks = static_cast<std::size_t>(comm.size());
   const auto rank = static_cast<std::size_t>(comm.rank());
   const std::size_t round_size = ranks * static_cast<std::size_t>(options.blocks_per_rank);
+  StallWatch watch(comm, options.hosts, options.stall_timeout);
+  const WhileWaiting poll = [&] { watch.poll(); };
   FirstError error;
   std::optional<Writer> writer;
-  if (rank == 0) writer.emplace(sink, error);
+  if (rank == 0) writer.emplace(sink, error, watch);
 
   DriverResult result;
   for (std::size_t first = 0; first < blocks.size(); first += round_size) {
-    result.signal = static_cast<int>(comm.max(interrupt_signal()));
+    result.signal = static_cast<int>(comm.max(interrupt_signal(), poll));
     if (result.signal != 0) break;
     // This rank's blocks of the round: every ranks-th, starting at its rank.
     std::vector<RowBlock> mine;
     for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
       mine.push_back(blocks[i]);
     BlockOutputs round(mine.size());
-#pragma omp parallel for num_threads(options.threads) schedule(dynamic, 1)
-    for (std::size_t i = 0; i < mine.size(); ++i) {
-      if (error.failed()) continue;
-      try {
-        round[i] = produce(mine[i], omp_get_thread_num());
-      } catch (...) {
-        error.capture();
+    std::atomic<std::size_t> next{0}, finished{0};
+    watch.owing(true);
+    // The main thread, OpenMP's thread 0 and the only one that calls MPI,
+    // keeps the heartbeats going while the others compute (unless it is alone).
+#pragma omp parallel num_threads(options.threads + 1)
+    {
+      const int computing = omp_get_num_threads() - 1;
+      if (omp_get_thread_num() == 0 && computing > 0) {
+        while (finished.load() < mine.size() && !error.failed()) {
+          watch.poll();
+          std::this_thread::sleep_for(kPollInterval);
+        }
+      } else {
+        const int thread = computing > 0 ? omp_get_thread_num() - 1 : 0;
+        for (std::size_t i; !error.failed() && (i = next++) < mine.size(); ++finished) {
+          try {
+            round[i] = produce(mine[i], thread);
+            watch.worked();
+          } catch (...) {
+            error.capture();
+          }
+        }
       }
     }
+    watch.owing(false);
     if (error.failed()) break;
     if (ranks > 1) {
       const auto start = std::chrono::steady_clock::now();
-      const GatheredBytes gathered = comm.gather(pack(round), 0, options.max_message);
+      const GatheredBytes gathered = comm.gather(pack(round), 0, options.max_message, poll);
       round.clear();
       if (rank == 0)
         for (int r = 0; r < comm.size(); ++r)
           for (auto& outputs : unpack(gathered.of_rank(r))) round.push_back(std::move(outputs));
       result.gather_seconds += seconds_since(start);
     }
-    if (writer) writer->push(std::move(round));
+    if (writer) {
+      watch.owing(true);  // the writer must make room
+      while (!writer->push(round, kPollInterval)) watch.poll();
+      watch.owing(false);
+    }
   }
   if (writer) result.write_seconds = writer->finish();
   error.rethrow();

@@ -5,7 +5,9 @@
 // the output. Rank 0 gathers each round (MPI_Gatherv) and hands it to its
 // writer thread while the next round computes; at most two rounds wait for
 // the writer, which bounds memory. This is the only place with OpenMP pragmas.
+#include <chrono>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/block_buffer.hpp"
@@ -24,6 +26,8 @@ struct DriverOptions {
   int threads = 1;
   int blocks_per_rank = 1;  // per round; the same on every rank
   std::size_t max_message = max_message_bytes();
+  std::chrono::duration<double> stall_timeout{0};  // parallel/stall_watch.hpp; 0: none
+  std::vector<std::string> hosts;                  // by rank, to name a stalled one
 };
 
 struct DriverResult {
@@ -35,6 +39,8 @@ struct DriverResult {
 // Collective over `comm`. Before each round the ranks agree whether any of
 // them received an interrupt signal (parallel/interrupt.hpp); if so, the
 // rounds already computed are written and no more start (`signal` says which).
+// Each rank's main thread does no block itself: it keeps a StallWatch
+// (parallel/stall_watch.hpp) going on `threads` + 1 OpenMP threads.
 // Rethrows the first failure of this rank's blocks or of the writer; the
 // caller ends the job (other ranks may be in a gather).
 DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const DriverOptions& options,

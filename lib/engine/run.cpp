@@ -11,6 +11,8 @@
 #include "core/error.hpp"
 #include "engine/decomposition.hpp"
 #include "engine/fingerprint.hpp"
+#include "io/hdf5_input.hpp"
+#include "io/journal.hpp"
 #include "io/output_lock.hpp"
 #include "io/raster_input.hpp"
 #include "io/safe_files.hpp"
@@ -223,7 +225,26 @@ std::int64_t agreed_block_rows(const Job& job, const BlockRowsRequest& shape) {
 }
 
 DriverOptions driver_options(const Job& job) {
-  return {job.topology.me().threads, job.topology.max_threads()};
+  std::vector<std::string> hosts;
+  for (const RankFacts& r : job.topology.ranks) hosts.push_back(r.host);
+  return {.threads = job.topology.me().threads,
+          .blocks_per_rank = job.topology.max_threads(),
+          .max_message = max_message_bytes(),
+          .stall_timeout = job.stall_timeout,
+          .hosts = std::move(hosts)};
+}
+
+std::vector<RoleOfFile> files_of_run(const RunRequest& request) {
+  std::vector<RoleOfFile> files;
+  for (const InputSpec& input : request.inputs) {
+    const auto hdf5 = split_hdf5_path(input.path);
+    files.push_back({"input " + input.name, hdf5 ? hdf5->file : input.path});
+  }
+  files.push_back({"the output", request.output});
+  files.push_back({"the output's partial file", partial_path(request.output)});
+  files.push_back({"the output's journal", Journal::path_for(request.output)});
+  files.push_back({"the output's lock", OutputLock::path_for(request.output)});
+  return files;
 }
 
 RunPlan plan(const RunRequest& request, const Job& job) { return prepare(request, job).plan; }
@@ -236,7 +257,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
   std::optional<OutputLock> lock;
   collectively(job.comm, me.host, [&] {
     if (!root) return;
-    check_writable_target(request.output, request.engine.write.overwrite, "the output");
+    check_writable_target(request.output, request.engine.write.overwrite, "output");
     lock.emplace(request.output);
   });
   const Prepared prepared = prepare(request, job);

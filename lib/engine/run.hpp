@@ -1,6 +1,7 @@
 #pragma once
 // One operation over one set of inputs, written to one output, by every rank
 // of a job together.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "engine/decomposition.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/input_spec.hpp"
+#include "io/safe_files.hpp"
 #include "kernels/kernel_args.hpp"
 #include "parallel/mpi.hpp"
 #include "parallel/topology.hpp"
@@ -28,6 +30,8 @@ struct EngineOptions {
 struct Job {
   const Communicator& comm;
   const Topology& topology;
+  // A rank that makes no progress this long ends the job (0: never).
+  std::chrono::duration<double> stall_timeout = std::chrono::minutes(10);
 };
 
 struct RunRequest {
@@ -83,6 +87,10 @@ struct RunSummary {
   double pixels_per_second() const;  // output pixels this run computed
   std::uint64_t peak_rss() const;    // the largest rank's
 };
+
+// The files a run reads (each input's file) and writes (the output, its
+// partial file, journal and lock), by role.
+std::vector<RoleOfFile> files_of_run(const RunRequest& request);
 
 // Collective; reads the inputs' metadata only and writes nothing.
 RunPlan plan(const RunRequest& request, const Job& job);

@@ -175,7 +175,7 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
     : lock_(std::move(lock)), spec_(std::move(spec)), partial_(partial_path(spec_.path)),
       format_(tile_format(spec_, options)), overwrite_(options.overwrite) {
   check_tile_format(format_);
-  check_writable_target(spec_.path, overwrite_, "the output");
+  check_writable_target(spec_.path, overwrite_, "output");
   init_gdal();
   if (!(options.resume && !spec_.fingerprint.empty() && resume())) create();
   partial_identity_ = file_identity(partial_);

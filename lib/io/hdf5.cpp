@@ -4,18 +4,39 @@
 
 namespace geostrip {
 
+namespace {
+
 std::mutex& hdf5_mutex() {
   static std::mutex mutex;
   return mutex;
 }
+
+herr_t collect_error(unsigned, const H5E_error2_t* error, void* text) {
+  auto& joined = *static_cast<std::string*>(text);
+  if (error->desc && *error->desc) joined += (joined.empty() ? "" : "; ") + std::string(error->desc);
+  return 0;
+}
+
+}  // namespace
 
 void init_hdf5() {
   static std::once_flag once;
   std::call_once(once, [] {
     setenv("HDF5_USE_FILE_LOCKING", "FALSE", 0);
     H5open();
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   });
+}
+
+Hdf5Lock::Hdf5Lock() : lock_(hdf5_mutex()) {
+  init_hdf5();
+  thread_local bool quiet = false;
+  if (!quiet) quiet = H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0;
+}
+
+std::string hdf5_errors() {
+  std::string text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &text);
+  return text;
 }
 
 Handle complex64_type() {

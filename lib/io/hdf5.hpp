@@ -1,10 +1,11 @@
 #pragma once
-// The HDF5 C API behind RAII. The library is not built thread-safe here, so
-// every call is made holding hdf5_mutex().
+// The HDF5 C API behind RAII. geostrip may meet a library built without
+// thread safety, so every call is made holding Hdf5Lock.
 #include <hdf5.h>
 
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -12,11 +13,22 @@ namespace geostrip {
 
 static_assert(std::is_same_v<hid_t, std::int64_t>, "geostrip keeps HDF5 handles as int64_t");
 
-std::mutex& hdf5_mutex();
-
 // Once: no file locking unless the user chose (shared filesystems often do
-// not support it), and no error stack printing (errors become exceptions).
+// not support it).
 void init_hdf5();
+
+// Held around every HDF5 call: one process-wide mutex. It also keeps HDF5
+// from printing its error stack on this thread: a thread-safe build (as
+// Debian's is) keeps that setting per thread, and errors become exceptions.
+class Hdf5Lock {
+ public:
+  Hdf5Lock();
+ private:
+  std::lock_guard<std::mutex> lock_;
+};
+
+// HDF5's error stack on this thread, its messages joined ("" when empty).
+std::string hdf5_errors();
 
 // An HDF5 identifier closed by its own close function.
 class Handle {

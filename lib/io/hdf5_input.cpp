@@ -174,7 +174,13 @@ std::pair<Handle, Handle> open_dataset(const Hdf5Path& path) {
     throw Error(path.file + (exists ? ": not an HDF5 file" : ": no such file"));
   }
   Handle file(H5Fopen(path.file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file.valid()) throw Error(path.file + ": cannot open as HDF5 (corrupt or unreadable)");
+  if (!file.valid()) {
+    if (hdf5_errors().find("lock") != std::string::npos)
+      throw Error(path.file + ": locked by another process that has it open (HDF5 file locking is on: "
+                              "HDF5_USE_FILE_LOCKING=" + std::string(std::getenv("HDF5_USE_FILE_LOCKING")) +
+                  "); wait for it, or set HDF5_USE_FILE_LOCKING=FALSE if nothing writes the file");
+    throw Error(path.file + ": cannot open as HDF5 (corrupt or unreadable)");
+  }
   const auto missing = [&](const std::string& why) {
     return Error(path.file + ":" + path.dataset + ": " + why + "; " + list_2d_datasets(file.get()));
   };
@@ -281,7 +287,7 @@ InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path) {
 namespace {
 
 InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path) {
-  const std::lock_guard lock(hdf5_mutex());
+  const Hdf5Lock lock;
   const auto [file, dataset] = open_dataset(path);
   const Handle space(H5Dget_space(dataset.get()), H5Sclose);
   hsize_t dims[2] = {0, 0};
@@ -326,20 +332,20 @@ InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path) {
 }  // namespace
 
 Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path) : path_(info.spec.path) {
-  const std::lock_guard lock(hdf5_mutex());
+  const Hdf5Lock lock;
   auto [file, dataset] = open_dataset(path);
   file_ = file.release();
   dataset_ = dataset.release();
 }
 
 Hdf5RowReader::~Hdf5RowReader() {
-  const std::lock_guard lock(hdf5_mutex());
+  const Hdf5Lock lock;
   if (dataset_ >= 0) H5Dclose(dataset_);
   if (file_ >= 0) H5Fclose(file_);
 }
 
 void Hdf5RowReader::read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) {
-  const std::lock_guard lock(hdf5_mutex());
+  const Hdf5Lock lock;
   const Handle file_space(H5Dget_space(dataset_), H5Sclose);
   const hsize_t start[2] = {static_cast<hsize_t>(rows.begin), static_cast<hsize_t>(first_col)};
   const hsize_t count[2] = {static_cast<hsize_t>(rows.rows()), static_cast<hsize_t>(into.cols())};

@@ -27,9 +27,9 @@ Hdf5GridWriter::Hdf5GridWriter(std::string path, const std::string& dataset, Ras
                                const GeoTransform& transform, int epsg, bool overwrite, OutputLock lock)
     : lock_(std::move(lock)), path_(std::move(path)), partial_(partial_path(path_)), overwrite_(overwrite),
       rows_(size.rows) {
-  check_writable_target(path_, overwrite, "the output");
+  check_writable_target(path_, overwrite, "output");
   remove_leftover(partial_);
-  const std::lock_guard serialized(hdf5_mutex());
+  const Hdf5Lock serialized;
   init_hdf5();
   // H5F_ACC_EXCL: O_CREAT | O_EXCL, which refuses whatever appeared at the name, a link included.
   Handle file(H5Fcreate(partial_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
@@ -72,7 +72,7 @@ Hdf5GridWriter::Hdf5GridWriter(std::string path, const std::string& dataset, Ras
 Hdf5GridWriter::~Hdf5GridWriter() {
   if (committed_) return;
   if (file_ >= 0) {
-    const std::lock_guard lock(hdf5_mutex());
+    const Hdf5Lock lock;
     if (dataset_ >= 0) H5Dclose(dataset_);
     H5Fclose(file_);
   }
@@ -81,7 +81,7 @@ Hdf5GridWriter::~Hdf5GridWriter() {
 
 void Hdf5GridWriter::write(OutputBlock output) {
   const BlockBuffer& block = std::get<BlockBuffer>(output);
-  const std::lock_guard lock(hdf5_mutex());
+  const Hdf5Lock lock;
   const Handle file_space(H5Dget_space(dataset_), H5Sclose);
   const hsize_t start[2] = {static_cast<hsize_t>(block.rows().begin), 0};
   const hsize_t count[2] = {static_cast<hsize_t>(block.rows().rows()), static_cast<hsize_t>(block.cols())};
@@ -99,7 +99,7 @@ void Hdf5GridWriter::commit() {
     throw Error(partial_ + ": internal error: " + std::to_string(rows_written_) + " of " + std::to_string(rows_) +
                 " rows written at commit");
   {
-    const std::lock_guard lock(hdf5_mutex());
+    const Hdf5Lock lock;
     H5Dclose(std::exchange(dataset_, -1));
     if (H5Fclose(std::exchange(file_, -1)) < 0) throw Error(partial_ + ": closing failed");
   }

@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/host.hpp"
+#include "io/safe_files.hpp"
 
 namespace geostrip {
 
@@ -41,13 +42,8 @@ OutputLock::OutputLock(const std::string& output) : path_(path_for(output)) {
     struct stat mine {};
     if (::fstat(fd.get(), &mine) != 0 || !S_ISREG(mine.st_mode))
       throw Error(path_ + ": is not a regular file; geostrip writes only regular files");
-    struct flock whole {};
-    whole.l_type = F_WRLCK;
-    whole.l_whence = SEEK_SET;
-    int locked = ::fcntl(fd.get(), F_OFD_SETLK, &whole);
-    if (locked != 0 && errno == EINVAL) locked = ::fcntl(fd.get(), F_SETLK, &whole);  // no OFD locks here
-    if (locked != 0) {
-      if (errno != EAGAIN && errno != EACCES) throw Error(path_ + ": cannot lock: " + std::strerror(errno));
+    if (const int error = lock_whole_file(fd.get(), F_WRLCK, false)) {
+      if (error != EAGAIN) throw Error(path_ + ": cannot lock: " + std::strerror(error));
       const std::string holder = holder_of(fd.get());
       throw Error(fmt::format("{}: another run is writing it ({}); wait for it to end or write elsewhere", output,
                               holder.empty() ? "it is starting" : holder));

@@ -1,10 +1,10 @@
 #pragma once
 // One writer per output. A run holds an exclusive lock on OUTPUT.lock for
-// its whole life: an open-file-description (OFD) fcntl lock, which the
-// kernel drops when the process dies, however it dies, and which NFS and
-// Lustre pass on to their servers. The file also says who holds it (host,
-// pid, start time), so a second run for the same output can stop at once,
-// naming the holder, before it touches anything.
+// its whole life (lock_whole_file(): an fcntl lock, which the kernel drops
+// when the process dies, however it dies, and which NFS and Lustre pass on
+// to their servers). The file also says who holds it (host, pid, start
+// time), so a second run for the same output can stop at once, naming the
+// holder, before it touches anything.
 #include <string>
 
 #include "io/unique_fd.hpp"

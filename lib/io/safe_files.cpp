@@ -59,7 +59,16 @@ void check_writable_target(const std::string& path, bool may_replace, const std:
   }
   const std::string directory = directory_of(path);
   if (::access(directory.c_str(), W_OK | X_OK) != 0)
-    throw Error(path + ": " + what + " cannot be written in " + directory + ": " + std::strerror(errno));
+    throw Error(path + ": cannot write the " + what + " in " + directory + ": " + std::strerror(errno));
+}
+
+void check_side_file(const std::string& path, const std::string& what, const std::vector<RoleOfFile>& taken) {
+  const auto mine = file_identity(path);
+  for (const RoleOfFile& file : taken)
+    if (mine && file_identity(file.path) == mine)
+      throw UsageError(path + ": the " + what + " would overwrite " + file.role + " (" + file.path +
+                       "); write it elsewhere");
+  check_writable_target(path, true, what);
 }
 
 UniqueFd create_new_file(const std::string& path) {
@@ -89,6 +98,19 @@ void remove_leftover(const std::string& path) {
   if (!there->empty()) refuse(path, *there);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     throw Error(path + ": cannot remove the file an earlier run left: " + std::strerror(errno));
+}
+
+int lock_whole_file(int fd, short type, bool wait) {
+  struct flock whole {};
+  whole.l_type = type;
+  whole.l_whence = SEEK_SET;
+  int result = 0;
+  while ((result = ::fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &whole)) != 0 && errno == EINTR) {
+  }
+  if (result != 0 && errno == EINVAL)  // no OFD locks on this filesystem
+    while ((result = ::fcntl(fd, wait ? F_SETLKW : F_SETLK, &whole)) != 0 && errno == EINTR) {
+    }
+  return result == 0 ? 0 : errno == EACCES ? EAGAIN : errno;
 }
 
 void sync_parent_directory(const std::string& path) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "io/unique_fd.hpp"
 
@@ -33,8 +34,20 @@ std::optional<std::string> what_is_at(const std::string& path);
 
 // `path` may be written: nothing is there, or a regular file when
 // `may_replace` (else "exists; pass --overwrite to replace it"); and its
-// directory exists and is writable. `what` names the option ("--report").
+// directory exists and is writable. `what` names the file ("report").
 void check_writable_target(const std::string& path, bool may_replace, const std::string& what);
+
+// A file a command reads or writes, and what it is to the command ("input a",
+// "the output", "the manifest").
+struct RoleOfFile {
+  std::string role;
+  std::string path;
+};
+
+// Checks, before any work, a file a command writes beside its outputs
+// (`what`: "report", "status file"): a UsageError when it is one of `taken`
+// (by any path: links, hard links), an Error when it cannot be written.
+void check_side_file(const std::string& path, const std::string& what, const std::vector<RoleOfFile>& taken);
 
 // A new regular file at `path`, opened read-write: O_CREAT | O_EXCL |
 // O_NOFOLLOW, so nothing that is already there is opened or followed.
@@ -58,6 +71,14 @@ void rename_into_place(const std::string& from, const std::string& to, bool may_
 // `bytes` as the whole content of `path`, replacing a regular file there: a
 // temporary file beside it (O_EXCL), synced, then renamed over it.
 void replace_file_content(const std::string& path, std::span<const char> bytes, const std::string& what);
+
+// Takes (F_WRLCK) or lets go of (F_UNLCK) an fcntl lock on the whole of
+// `fd`'s file: an open file description (OFD) lock, which the kernel drops
+// when the process dies and which NFS and Lustre pass on to their servers;
+// a classic POSIX lock where the filesystem has no OFD locks. With `wait`,
+// waits for another holder to let go. Returns 0, or the errno (EAGAIN when
+// another holds it and `wait` is false).
+int lock_whole_file(int fd, short type, bool wait);
 
 // Syncs the directory that holds `path` (after a rename in it).
 void sync_parent_directory(const std::string& path);

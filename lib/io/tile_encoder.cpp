@@ -162,10 +162,14 @@ int TileFormat::predictor() const {
   return is_integer(type) ? 2 : 3;
 }
 
-void check_tile_format(const TileFormat& format) {
-  if (format.tile < 16 || format.tile % 16 != 0 || format.tile > kMaxTile)
-    throw UsageError("--tile " + std::to_string(format.tile) + ": must be a multiple of 16, at most " +
+void check_tile_edge(int tile) {
+  if (tile < 16 || tile % 16 != 0 || tile > kMaxTile)
+    throw UsageError("--tile " + std::to_string(tile) + ": must be a multiple of 16, at most " +
                      std::to_string(kMaxTile));
+}
+
+void check_tile_format(const TileFormat& format) {
+  check_tile_edge(format.tile);
   if (!format.level) return;
   const int level = *format.level;
   if (format.codec == Codec::Deflate && (level < 1 || level > 12))

@@ -34,8 +34,9 @@ struct TileFormat {
   std::int64_t tiles_across() const { return (cols + tile - 1) / tile; }
 };
 
-// Throws UsageError for a level the codec does not take, or a tile edge that
-// is not a multiple of 16 from 16 to 4096.
+// Throws UsageError for a tile edge that is not a multiple of 16 from 16 to
+// 4096, and, for the format, also for a level the codec does not take.
+void check_tile_edge(int tile);
 void check_tile_format(const TileFormat& format);
 
 // Whole tile rows, encoded: tiles row by row, left to right, as TIFF numbers

@@ -1,6 +1,7 @@
 #pragma once
 // A blocking queue of bounded capacity: the producer waits when it is full,
 // which is what bounds the memory of work in flight.
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -21,6 +22,18 @@ class BoundedQueue {
     if (closed_) return false;
     items_.push_back(std::move(item));
     not_empty_.notify_one();
+    return true;
+  }
+
+  // As push(), waiting at most `patience` for room: false, with `item` left
+  // as it was, when there was none.
+  bool push_within(T& item, std::chrono::milliseconds patience) {
+    std::unique_lock lock(mutex_);
+    if (!not_full_.wait_for(lock, patience, [&] { return closed_ || items_.size() < capacity_; })) return false;
+    if (!closed_) {
+      items_.push_back(std::move(item));
+      not_empty_.notify_one();
+    }
     return true;
   }
 

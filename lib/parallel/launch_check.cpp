@@ -85,6 +85,21 @@ std::vector<Finding> oversubscription_findings(const RankFacts& r) {
                                     core_limit_reason(r)),
                         fix});
   }
+  // The opposite waste: alone on its node, but bound by the launcher (mpirun
+  // binds to a core by default) to fewer CPUs than it may use, so --threads
+  // auto runs that few. Slurm's own allocation (--cpus-per-task) is no finding.
+  const auto bound = static_cast<int>(r.cpu.affinity.size());
+  const int may_use = r.cpu.cpuset.empty() ? r.cpu.online_cores : static_cast<int>(r.cpu.cpuset.size());
+  const bool slurm_allocation = r.cpu.slurm_cpus_per_task && bound >= *r.cpu.slurm_cpus_per_task;
+  if (r.ranks_on_node == 1 && bound < may_use && total <= r.usable_cores && !slurm_allocation)
+    findings.push_back(
+        {r.rank, r.host, r.node,
+         fmt::format("the launcher bound this rank, alone on its node, to {} of the {} it may use ({}): it runs {} "
+                     "and leaves {} idle",
+                     plural(bound, "CPU"), plural(may_use, "CPU"), format_cpu_list(r.cpu.affinity),
+                     plural(r.threads, "thread"), plural(may_use - bound, "CPU")),
+         fmt::format("mpirun --bind-to none (or --map-by ppr:1:node:PE={}); under Slurm, srun --cpus-per-task={}",
+                     may_use, may_use)});
   if (r.memory_budget > r.memory_limit)
     findings.push_back({r.rank, r.host, r.node,
                         fmt::format("memory budget {} exceeds the {} this rank may use ({})",

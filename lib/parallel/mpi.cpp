@@ -27,10 +27,11 @@ int as_int(std::size_t n) { return static_cast<int>(n); }
 // blocking one spins a core at full speed until the slowest rank arrives,
 // stealing that core from this rank's own threads (the writer on rank 0)
 // and, where ranks share a machine, from the ranks still computing.
-void wait_idle(MPI_Request& request, const char* call) {
+void wait_idle(MPI_Request& request, const char* call, const WhileWaiting& while_waiting) {
   for (int done = 0;;) {
     check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), call);
     if (done) return;
+    if (while_waiting) while_waiting();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
@@ -120,12 +121,12 @@ std::vector<std::string> Communicator::allgather(const std::string& mine) const 
   return out;
 }
 
-std::int64_t Communicator::max(std::int64_t mine) const {
+std::int64_t Communicator::max(std::int64_t mine, const WhileWaiting& while_waiting) const {
   if (size_ == 1) return mine;
   std::int64_t result = 0;
   MPI_Request request = MPI_REQUEST_NULL;
   check(MPI_Iallreduce(&mine, &result, 1, MPI_INT64_T, MPI_MAX, *comm_, &request), "MPI_Iallreduce");
-  wait_idle(request, "MPI_Iallreduce");
+  wait_idle(request, "MPI_Iallreduce", while_waiting);
   return result;
 }
 
@@ -135,15 +136,16 @@ std::int64_t Communicator::broadcast(std::int64_t value, int root) const {
   return value;
 }
 
-GatheredBytes Communicator::gather(std::span<const std::byte> mine, int root, std::size_t max_message) const {
+GatheredBytes Communicator::gather(std::span<const std::byte> mine, int root, std::size_t max_message,
+                                   const WhileWaiting& while_waiting) const {
   if (size_ == 1) return {{mine.begin(), mine.end()}, {0, mine.size()}};
   const auto ranks = static_cast<std::size_t>(size_);
   const auto my_size = static_cast<std::int64_t>(mine.size());
   std::vector<std::int64_t> sizes(ranks);
   MPI_Request request = MPI_REQUEST_NULL;
   check(MPI_Igather(&my_size, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, root, *comm_, &request), "MPI_Igather");
-  wait_idle(request, "MPI_Igather");  // where ranks that finished early wait for the others
-  const auto largest = static_cast<std::size_t>(max(my_size));
+  wait_idle(request, "MPI_Igather", while_waiting);  // where ranks that finished early wait for the others
+  const auto largest = static_cast<std::size_t>(max(my_size, while_waiting));
 
   GatheredBytes out;
   if (rank_ == root) {
@@ -179,9 +181,10 @@ GatheredBytes Communicator::gather(std::span<const std::byte> mine, int root, st
         receive = staging.data();
       }
     }
-    check(MPI_Gatherv(mine.data() + my_begin, as_int(my_count), MPI_BYTE, receive, counts.data(),
-                      displacements.data(), MPI_BYTE, root, *comm_),
-          "MPI_Gatherv");
+    check(MPI_Igatherv(mine.data() + my_begin, as_int(my_count), MPI_BYTE, receive, counts.data(),
+                       displacements.data(), MPI_BYTE, root, *comm_, &request),
+          "MPI_Igatherv");
+    wait_idle(request, "MPI_Igatherv", while_waiting);
     if (rank_ == root && !direct)
       for (std::size_t r = 0; r < ranks; ++r)
         if (counts[r] > 0)
@@ -195,10 +198,10 @@ void Communicator::send(int destination, int tag, const std::string& text) const
   check(MPI_Send(text.data(), as_int(text.size()), MPI_CHAR, destination, tag, *comm_), "MPI_Send");
 }
 
-std::optional<Message> Communicator::try_receive(int source) const {
+std::optional<Message> Communicator::try_receive(int source, int tag) const {
   int waiting = 0;
   MPI_Status status;
-  check(MPI_Iprobe(source, MPI_ANY_TAG, *comm_, &waiting, &status), "MPI_Iprobe");
+  check(MPI_Iprobe(source, tag, *comm_, &waiting, &status), "MPI_Iprobe");
   if (!waiting) return std::nullopt;
   int length = 0;
   check(MPI_Get_count(&status, MPI_CHAR, &length), "MPI_Get_count");
@@ -211,6 +214,26 @@ std::optional<Message> Communicator::try_receive(int source) const {
 void Communicator::abort(int code) const {
   MPI_Abort(*comm_, code);
   std::_Exit(code);
+}
+
+Postbox::~Postbox() {
+  for (Pending& p : pending_) MPI_Request_free(&p.request);  // the sends complete, or die with the job
+}
+
+void Postbox::post(int destination, int tag, const std::string& text) {
+  constexpr std::size_t kMostPendingPerRank = 4;
+  std::erase_if(pending_, [](Pending& p) {
+    int done = 0;
+    MPI_Test(&p.request, &done, MPI_STATUS_IGNORE);
+    return done != 0;
+  });
+  if (std::count_if(pending_.begin(), pending_.end(), [&](const Pending& p) { return p.destination == destination; }) >=
+      static_cast<std::ptrdiff_t>(kMostPendingPerRank))
+    return;
+  Pending sent{destination, MPI_REQUEST_NULL, std::make_unique<std::string>(text)};
+  check(MPI_Isend(sent.text->data(), as_int(sent.text->size()), MPI_CHAR, destination, tag, *comm_, &sent.request),
+        "MPI_Isend");
+  pending_.push_back(std::move(sent));
 }
 
 std::size_t max_message_bytes() {

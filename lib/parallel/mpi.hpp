@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +37,10 @@ struct GatheredBytes {
   }
 };
 
+// Called, every millisecond or so, on the main thread while it waits for the
+// other ranks in a collective (to send and take heartbeats: stall_watch.hpp).
+using WhileWaiting = std::function<void()>;
+
 // A point-to-point message: its sender, tag and bytes.
 struct Message {
   int source = 0;
@@ -59,27 +64,52 @@ class Communicator {
   Communicator split(int color, int key) const;
 
   std::vector<std::string> allgather(const std::string& mine) const;
-  std::int64_t max(std::int64_t mine) const;
+  std::int64_t max(std::int64_t mine, const WhileWaiting& while_waiting = {}) const;
   std::int64_t broadcast(std::int64_t value, int root) const;
 
   // Gathers every rank's bytes on `root` through MPI_Gatherv, splitting any
   // message over `max_message` bytes (MPI counts are int: 2 GiB at most).
-  GatheredBytes gather(std::span<const std::byte> mine, int root, std::size_t max_message) const;
+  GatheredBytes gather(std::span<const std::byte> mine, int root, std::size_t max_message,
+                       const WhileWaiting& while_waiting = {}) const;
 
   // Point to point, not collective. `try_receive` takes a waiting message from
-  // `source` (or any rank, `kAnySource`) if there is one, without blocking.
+  // `source` (or any rank, `kAnySource`) with `tag` (or any, `kAnyTag`) if
+  // there is one, without blocking.
   static constexpr int kAnySource = MPI_ANY_SOURCE;
+  static constexpr int kAnyTag = MPI_ANY_TAG;
   void send(int destination, int tag, const std::string& text) const;
-  std::optional<Message> try_receive(int source) const;
+  std::optional<Message> try_receive(int source, int tag = kAnyTag) const;
 
   // Ends every rank of the job with `code`.
   [[noreturn]] void abort(int code) const;
 
  private:
+  friend class Postbox;
   explicit Communicator(std::shared_ptr<MPI_Comm> comm);
   std::shared_ptr<MPI_Comm> comm_;
   int rank_ = 0;
   int size_ = 1;
+};
+
+// Small messages sent without waiting for the receiver (heartbeats). A send
+// still pending completes in the background; while a destination has
+// several pending (it is not receiving), further messages to it are dropped.
+class Postbox {
+ public:
+  explicit Postbox(const Communicator& comm) : comm_(comm.comm_) {}
+  Postbox(const Postbox&) = delete;
+  Postbox& operator=(const Postbox&) = delete;
+  ~Postbox();
+  void post(int destination, int tag, const std::string& text);
+
+ private:
+  struct Pending {
+    int destination = 0;
+    MPI_Request request = MPI_REQUEST_NULL;
+    std::unique_ptr<std::string> text;  // where MPI reads it from until the send completes
+  };
+  std::shared_ptr<MPI_Comm> comm_;
+  std::vector<Pending> pending_;
 };
 
 // The largest message geostrip sends: $GEOSTRIP_MAX_MESSAGE bytes when set

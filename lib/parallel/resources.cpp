@@ -117,6 +117,10 @@ CpuLimits read_cpu_limits() {
   }
   if (limits.affinity.empty()) limits.affinity.push_back(0);
   limits.online_cores = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  if (const auto v2 = read_cgroup_file("/sys/fs/cgroup", "", "cpuset.cpus.effective"))
+    limits.cpuset = parse_cpu_list(*v2);
+  else if (const auto v1 = read_cgroup_file("/sys/fs/cgroup/cpuset", "cpuset", "cpuset.effective_cpus"))
+    limits.cpuset = parse_cpu_list(*v1);
   if (const auto v2 = read_cgroup_file("/sys/fs/cgroup", "", "cpu.max")) {
     limits.cgroup_cpus = parse_cpu_max(*v2);
   } else {
@@ -158,6 +162,21 @@ std::string format_cpu_list(const std::vector<int>& cpus) {
     i = j + 1;
   }
   return out;
+}
+
+std::vector<int> parse_cpu_list(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  std::vector<int> cpus;
+  while (!text.empty()) {
+    const std::string_view range = text.substr(0, text.find(','));
+    text.remove_prefix(std::min(text.size(), range.size() + 1));
+    const auto dash = range.find('-');
+    const auto first = parse_int(range.substr(0, dash));
+    const auto last = dash == std::string_view::npos ? first : parse_int(range.substr(dash + 1));
+    if (!first || !last || *first < 0 || *last < *first || *last >= CPU_SETSIZE) return {};
+    for (auto cpu = *first; cpu <= *last; ++cpu) cpus.push_back(static_cast<int>(cpu));
+  }
+  return cpus;
 }
 
 std::string format_bytes(std::uint64_t bytes) {

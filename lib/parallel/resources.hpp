@@ -15,6 +15,7 @@ namespace geostrip {
 struct CpuLimits {
   std::vector<int> affinity;               // CPU ids in this process's affinity mask
   int online_cores = 1;                    // CPUs of the machine
+  std::vector<int> cpuset;                 // CPUs its cgroup lets it use (cpuset.cpus.effective); empty if unknown
   std::optional<double> cgroup_cpus;       // CPU quota / period, when a quota is set
   std::optional<int> slurm_cpus_per_task;  // SLURM_CPUS_PER_TASK
 };
@@ -46,8 +47,9 @@ std::optional<double> cfs_cpus(std::int64_t quota_us, std::int64_t period_us);
 // memory.max or memory.limit_in_bytes ("max" or a value of 2^60 or more -> none).
 std::optional<std::uint64_t> parse_memory_limit(std::string_view text);
 
-// "0-3,8,10-11" style list of CPU ids.
+// "0-3,8,10-11" style list of CPU ids, and back (empty for what does not parse).
 std::string format_cpu_list(const std::vector<int>& cpus);
+std::vector<int> parse_cpu_list(std::string_view text);
 // "11.8 GiB"
 std::string format_bytes(std::uint64_t bytes);
 

@@ -26,6 +26,7 @@ json to_json(const RankFacts& f) {
           {"ranks_on_node", f.ranks_on_node},
           {"affinity", f.cpu.affinity},
           {"online_cores", f.cpu.online_cores},
+          {"cpuset", f.cpu.cpuset},
           {"cgroup_cpus", optional_json(f.cpu.cgroup_cpus)},
           {"slurm_cpus_per_task", optional_json(f.cpu.slurm_cpus_per_task)},
           {"core_share", f.core_share},
@@ -45,6 +46,7 @@ RankFacts from_json(const json& j) {
   f.ranks_on_node = j["ranks_on_node"];
   f.cpu.affinity = j["affinity"].get<std::vector<int>>();
   f.cpu.online_cores = j["online_cores"];
+  f.cpu.cpuset = j["cpuset"].get<std::vector<int>>();
   f.cpu.cgroup_cpus = optional_from<double>(j["cgroup_cpus"]);
   f.cpu.slurm_cpus_per_task = optional_from<int>(j["slurm_cpus_per_task"]);
   f.core_share = j["core_share"];

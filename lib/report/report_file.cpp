@@ -1,17 +1,9 @@
 #include "report/report_file.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-
-#include "core/error.hpp"
+#include "io/safe_files.hpp"
 
 namespace geostrip {
 
-void write_report(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::trunc);
-  if (file) file << text;
-  if (!file.flush()) throw Error(path + ": cannot write the report: " + std::strerror(errno));
-}
+void write_report(const std::string& path, const std::string& text) { replace_file_content(path, text, "report"); }
 
 }  // namespace geostrip

@@ -8,6 +8,7 @@
 #include "engine/block_driver.hpp"
 #include "io/geotiff_writer.hpp"
 #include "parallel/collective.hpp"
+#include "parallel/interrupt.hpp"
 
 namespace geostrip::synth {
 
@@ -22,21 +23,30 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(job, shape);
   const RowBlocks blocks = split_rows(size.rows, block_rows);
   const bool encode_here = !scene.tile_formats.empty() && whole_tile_rows(blocks, options.write.tile, size.rows);
-  run_blocks(blocks, job.comm, driver_options(job),
-             [&](RowBlock rows, int) {
-               std::vector<BlockBuffer> made = scene.make(rows);
-               std::vector<OutputBlock> outputs;
-               for (std::size_t i = 0; i < made.size(); ++i)
-                 if (encode_here)
-                   outputs.emplace_back(encode_tiles(made[i], scene.tile_formats[i]));
-                 else
-                   outputs.emplace_back(std::move(made[i]));
-               return outputs;
-             },
-             [&](std::vector<OutputBlock>&& outputs) {
-               for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->write(std::move(outputs[i]));
-             });
-  for (auto& writer : writers) writer->commit();
+  const DriverResult result = run_blocks(
+      blocks, job.comm, driver_options(job),
+      [&](RowBlock rows, int) {
+        std::vector<BlockBuffer> made = scene.make(rows);
+        std::vector<OutputBlock> outputs;
+        for (std::size_t i = 0; i < made.size(); ++i)
+          if (encode_here)
+            outputs.emplace_back(encode_tiles(made[i], scene.tile_formats[i]));
+          else
+            outputs.emplace_back(std::move(made[i]));
+        return outputs;
+      },
+      [&](std::vector<OutputBlock>&& outputs) {
+        for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->write(std::move(outputs[i]));
+      });
+  // A scene is quick to make again and has no journal: the writers, not
+  // committed, remove their partial files.
+  if (result.signal != 0)
+    throw Interrupted("interrupted by " + signal_name(result.signal) +
+                          ": the scene's unfinished files are removed; run the same command again",
+                      result.signal);
+  collectively(job.comm, me.host, [&] {
+    for (auto& writer : writers) writer->commit();
+  });
 }
 
 Georeference utm33_grid(double pixel) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "support/batch_support.hpp"
+#include "support/process.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip;
@@ -154,6 +155,131 @@ TEST_CASE("a batch that cannot start fails with one line naming the file", "[bat
   write_file(dir / "jobs.txt", "ndi -i a=x.tif -i b=y.tif -o z.tif\n");
   const auto status = run_geostrip("batch " + dir / "jobs.txt" + " --status " + dir / "no-dir/status.jsonl");
   CHECK(status.exit_code == 1);
-  CHECK_THAT(status.output, Catch::Contains("no-dir/status.jsonl: cannot write the status file"));
+  CHECK_THAT(status.output, Catch::Contains("no-dir/status.jsonl: cannot write the status file in"));
   CHECK(run_geostrip("batch " + dir / "jobs.txt" + " --retries -1").exit_code == 2);
+}
+
+TEST_CASE("two lines whose outputs are one file by different paths are refused, through links too", "[batch]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 64x48").exit_code == 0);
+  fs::create_directory(dir / "real");
+  fs::create_directory_symlink(dir / "real", dir / "alias");
+  REQUIRE(run_geostrip("run ndi -i a=" + dir / "s/B08.tif" + " -i b=" + dir / "s/B04.tif" + " -o " + dir / "real/linked.tif")
+              .exit_code == 0);
+  fs::create_hard_link(dir / "real/linked.tif", dir / "hard.tif");
+  write_file(dir / "jobs.txt",
+             "ndi -i a=s/B08.tif -i b=s/B04.tif -o real/o.tif\n"
+             "ndi -i a=s/B04.tif -i b=s/B08.tif -o alias/o.tif\n"
+             "ndi -i a=s/B08.tif -i b=s/B04.tif -o real/linked.tif\n"
+             "ndi -i a=s/B04.tif -i b=s/B08.tif -o hard.tif\n");
+  const auto result = run_command(in(dir, std::string(GEOSTRIP_BINARY) + " batch jobs.txt --status status.jsonl"));
+  INFO(result.output);
+  CHECK(result.exit_code == 3);
+  auto records = read_status(dir / "status.jsonl");
+  CHECK(records[1].status == JobStatus::Done);
+  for (const auto& [line, first] : {std::pair{2, 1}, std::pair{4, 3}}) {
+    INFO("line " << line);
+    CHECK(records[line].status == JobStatus::Failed);
+    CHECK_THAT(records[line].error, Catch::Contains("the same file as") &&
+                                        Catch::Contains("the output of line " + std::to_string(first)));
+  }
+}
+
+TEST_CASE("a done output no longer whole is not skipped: truncated, or (with --verify) a changed byte", "[batch]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 700x500 --tile 64").exit_code == 0);
+  write_file(dir / "jobs.txt", "ndi -i a=s/B08.tif -i b=s/B04.tif -o ndvi.tif --tile 64\n");
+  const std::string batch = in(dir, std::string(GEOSTRIP_BINARY) + " batch jobs.txt --status status.jsonl");
+  REQUIRE(run_command(batch).exit_code == 0);
+  const std::string ndvi = dir / "ndvi.tif", reference = dir / "reference.tif";
+  fs::copy_file(ndvi, reference);
+  // Its record: the size and tiles' checksum it was written with, as gdalinfo shows.
+  CHECK_THAT(metadata(ndvi, "GEOSTRIP_TILES", nullptr),
+             Catch::Matches("size 0*" + std::to_string(fs::file_size(ndvi)) + " crc32 [0-9a-f]{8}"));
+  REQUIRE_THAT(run_command(batch).output, Catch::Contains("0 done, 1 skipped"));
+
+  fs::resize_file(ndvi, fs::file_size(ndvi) - 5000);  // a copy cut short
+  const auto truncated = run_command(batch);
+  CHECK(truncated.exit_code == 3);
+  CHECK_THAT(read_status(dir / "status.jsonl")[1].error,
+             Catch::Contains("ndvi.tif: exists but is no longer as this job wrote it") &&
+                 Catch::Contains("bytes, not the") && Catch::Contains("--overwrite"));
+  const auto redone = run_command(batch + " --overwrite");
+  INFO(redone.output);
+  CHECK_THAT(redone.output, Catch::Contains("1 done, 0 skipped"));
+  CHECK(read_raw(ndvi) == read_raw(reference));
+
+  {  // one flipped byte inside a tile: the size and index are still whole
+    std::fstream file(ndvi, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekg(static_cast<std::streamoff>(fs::file_size(ndvi) / 2));
+    char byte = 0;
+    file.read(&byte, 1);
+    file.seekp(static_cast<std::streamoff>(fs::file_size(ndvi) / 2));
+    byte = static_cast<char>(byte ^ 0x10);
+    file.write(&byte, 1);
+  }
+  CHECK_THAT(run_command(batch).output, Catch::Contains("0 done, 1 skipped"));
+  const auto verified = run_command(batch + " --verify");
+  CHECK(verified.exit_code == 3);
+  CHECK_THAT(read_status(dir / "status.jsonl")[1].error, Catch::Contains("checksum does not match"));
+}
+
+TEST_CASE("batches sharing one --status file append whole records, and a rerun adds to the record", "[batch]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 32x32").exit_code == 0);
+  constexpr int kJobs = 40;
+  for (const char* name : {"a", "b"}) {
+    std::ofstream lines(dir / (std::string(name) + ".txt"));
+    for (int j = 0; j < kJobs; ++j)
+      lines << "ndi -i a=" << dir / "s/B08.tif" << " -i b=" << dir / "s/B04.tif" << " -o " << dir / name << j << ".tif\n";
+  }
+  const std::string status = dir / "status.jsonl";
+  const auto batch = [&](const char* name) {
+    return std::string(GEOSTRIP_BINARY) + " batch " + dir / name + ".txt --status " + status + " --threads 1";
+  };
+  const pid_t a = spawn(batch("a"), dir / "a.log"), b = spawn(batch("b"), dir / "b.log");
+  CHECK(wait_exit(a) == 0);
+  CHECK(wait_exit(b) == 0);
+  const auto count_records = [&] {
+    std::ifstream file(status);
+    int records = 0;
+    for (std::string line; std::getline(file, line); ++records) {
+      INFO(line);
+      CHECK_NOTHROW(record_from_json(line));
+    }
+    return records;
+  };
+  CHECK(count_records() == 2 * kJobs);
+  REQUIRE(run_command(batch("a")).exit_code == 0);  // every job skipped, and recorded again
+  CHECK(count_records() == 3 * kJobs);
+}
+
+TEST_CASE("a status or report file onto the manifest, an input or an output is refused before any work", "[batch]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 32x32").exit_code == 0);
+  write_file(dir / "jobs.txt", "ndi -i a=s/B08.tif -i b=s/B04.tif -o out.tif\n");
+  const auto before = file_text(dir / "s/B04.tif");
+  const auto refused = [&](const std::string& options, const std::string& says) {
+    const auto result = run_command(in(dir, std::string(GEOSTRIP_BINARY) + " batch jobs.txt " + options));
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.output, Catch::Contains(says));
+  };
+  refused("--status jobs.txt", "would overwrite the manifest");
+  refused("--status s/B04.tif", "would overwrite input b of line 1");
+  refused("--report out.tif", "would overwrite the output of line 1");
+  refused("--status r.json --report r.json", "would overwrite the report");
+  CHECK(file_text(dir / "jobs.txt") == "ndi -i a=s/B08.tif -i b=s/B04.tif -o out.tif\n");
+  CHECK(file_text(dir / "s/B04.tif") == before);
+  CHECK_FALSE(fs::exists(dir / "out.tif"));
+
+  // A directory is no manifest; --help is no job.
+  fs::create_directory(dir / "jobs.d");
+  const auto directory = run_geostrip("batch " + dir / "jobs.d");
+  CHECK(directory.exit_code == 1);
+  CHECK_THAT(directory.output, Catch::Contains("jobs.d: cannot read the manifest: Is a directory"));
+  write_file(dir / "help.txt", "ndi --help\n");
+  const auto help = run_command(in(dir, std::string(GEOSTRIP_BINARY) + " batch help.txt --status help.jsonl"));
+  CHECK(help.exit_code == 3);
+  CHECK_THAT(read_status(dir / "help.jsonl")[1].error, Catch::Contains("--help and --version are not jobs"));
 }

@@ -193,3 +193,21 @@ TEST_CASE("the run report of 3 virtual nodes has every rank's stages, blocks and
                r["ranks"][1]["stage_seconds"]["gather"].get<double>() +
                r["ranks"][2]["stage_seconds"]["gather"].get<double>()));
 }
+
+TEST_CASE("a rank alone on its node that mpirun bound to one core is told how to get the others", "[bound-alone]") {
+  // Open MPI binds each rank to a core by default; --threads auto then runs one thread.
+  const auto bound = run_command(geostrip_under(kMpirun + " -n 1 --bind-to core", "check"));
+  INFO(bound.output);
+  CHECK(bound.exit_code == 0);
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+    WARN("one CPU here: nothing to leave idle");
+    return;
+  }
+  CHECK_THAT(bound.output, Catch::Contains("the launcher bound this rank, alone on its node, to 1 CPU of the") &&
+                               Catch::Contains("mpirun --bind-to none") && Catch::Contains("PE="));
+  const auto aborted = run_command(geostrip_under(kMpirun + " -n 1 --bind-to core", "check --oversubscription-check abort"));
+  CHECK(aborted.exit_code == 1);
+  const auto free = run_command(geostrip_under(kMpirun + " -n 1 --bind-to none", "check"));
+  INFO(free.output);
+  CHECK_THAT(free.output, Catch::Contains("no findings"));
+}

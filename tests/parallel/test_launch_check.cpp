@@ -49,6 +49,7 @@ TEST_CASE("helper threads from the environment count against the cores", "[paral
 
 TEST_CASE("a memory budget over the rank's limit is caught", "[parallel]") {
   RankFacts r = rank_on(0, 0, {0, 1}, 2);
+  r.cpu.cpuset = {0, 1};  // its cgroup's CPUs: all it may use
   r.memory_budget = 32ull << 30;
   r.memory_limit_source = "cgroup limit";
   const auto findings = oversubscription_findings(r);
