@@ -178,7 +178,7 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
   check_writable_target(spec_.path, overwrite_, "output");
   init_gdal();
   if (!(options.resume && !spec_.fingerprint.empty() && resume())) create();
-  partial_identity_ = file_identity(partial_);
+  partial_identity_ = file_->identity();
   next_row_ = rows_on_disk_ = resumed_rows_;
 }
 
@@ -257,7 +257,7 @@ GeoTiffWriter::~GeoTiffWriter() {
   file_.reset();
   if (journal_) journal_->remove();
   // Only the file this writer made: another may stand at its name by now.
-  if (partial_identity_ && file_identity(partial_) == partial_identity_) ::unlink(partial_.c_str());
+  if (names_file(partial_, partial_identity_)) ::unlink(partial_.c_str());
 }
 void GeoTiffWriter::write(OutputBlock block) {
   if (auto* tiles = std::get_if<EncodedTiles>(&block))
@@ -323,7 +323,7 @@ void GeoTiffWriter::commit() {
                 std::to_string(spec_.size.rows) + " rows written at commit");
   file_->fill_in_metadata(kTilesPlaceholder, tiles_record(file_->end(), file_crc_));
   close_and_sync();
-  if (file_identity(partial_) != partial_identity_)
+  if (!names_file(partial_, partial_identity_))
     throw Error(partial_ + ": was replaced by another file during the run; " + spec_.path + " not written");
   rename_into_place(partial_, spec_.path, overwrite_);
   kept_ = true;

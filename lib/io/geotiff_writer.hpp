@@ -117,7 +117,7 @@ class GeoTiffWriter final : public BlockWriter {
   std::int64_t resumed_rows_ = 0;
   std::string discarded_;
   std::optional<TileFile> file_;
-  std::optional<FileIdentity> partial_identity_;  // the file this writer made or resumed
+  FileIdentity partial_identity_;  // the file this writer made or resumed
   std::uint32_t file_crc_ = 0;  // tile_checksum() of the tiles of rows [0, rows_on_disk_)
   std::map<std::int64_t, BlockBuffer> pending_;  // blocks ahead of next_row_, by first row
   BlockBuffer tile_row_;

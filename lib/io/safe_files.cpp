@@ -46,6 +46,18 @@ std::optional<FileIdentity> file_identity(const std::string& path) {
   return std::nullopt;
 }
 
+FileIdentity file_identity(int fd) {
+  struct stat status {};
+  ::fstat(fd, &status);
+  return {status.st_dev, status.st_ino, {}};
+}
+
+bool names_file(const std::string& path, const FileIdentity& identity) {
+  struct stat status {};
+  return ::lstat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode) && status.st_dev == identity.device &&
+         status.st_ino == identity.inode;
+}
+
 std::optional<std::string> what_is_at(const std::string& path) {
   struct stat status {};
   if (::lstat(path.c_str(), &status) != 0) return std::nullopt;
@@ -81,9 +93,11 @@ std::optional<UniqueFd> open_regular_file(const std::string& path, int flags) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
   UniqueFd fd(::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd) {
-    if (errno == ENOENT) return std::nullopt;
-    if (errno == ELOOP) refuse(path, "a symbolic link");
-    throw Error(path + ": cannot open: " + std::strerror(errno));
+    const int error = errno;
+    if (error == ENOENT) return std::nullopt;
+    // A link (ELOOP), a FIFO nobody reads (ENXIO), a device...: say what is there.
+    if (const auto there = what_is_at(path); there && !there->empty()) refuse(path, *there);
+    throw Error(path + ": cannot open: " + std::strerror(error));
   }
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));

@@ -27,6 +27,10 @@ struct FileIdentity {
 
 // nullopt when neither the file nor its directory exists.
 std::optional<FileIdentity> file_identity(const std::string& path);
+// The identity of the file open as `fd`.
+FileIdentity file_identity(int fd);
+// Whether `path` names, itself and not through a link, the regular file `identity`.
+bool names_file(const std::string& path, const FileIdentity& identity);
 
 // What stands at `path` (lstat: a symbolic link is not followed): "a
 // directory", "a symbolic link", ...; nullopt when nothing, "" for a regular file.

@@ -220,6 +220,7 @@ std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std
     staged_at += padded;
   }
   end_ = staged_at;
+  size_ = std::max(size_, end_);
   std::vector<std::uint64_t> offsets, byte_counts;
   for (const TileEntry& entry : placed) {
     offsets.push_back(entry.offset);

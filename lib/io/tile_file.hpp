@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/safe_files.hpp"
 #include "io/unique_fd.hpp"
 
 namespace geostrip {
@@ -57,6 +58,8 @@ class TileFile {
   void close();
 
   std::int64_t tiles() const { return tiles_; }
+  // The file's device and inode (io/safe_files.hpp).
+  FileIdentity identity() const { return file_identity(index_fd_.get()); }
   // Where the next tiles go: the file's size once they are written.
   std::uint64_t end() const { return end_; }
   // The index entries of tiles [first, first + count). Throws Error.
@@ -92,7 +95,7 @@ class TileFile {
   UniqueFd index_fd_;  // through the page cache: entries are small and unaligned
   UniqueFd data_fd_;   // O_DIRECT unless direct_ is false; opened at the first write
   bool direct_ = false;
-  std::uint64_t size_ = 0;  // when opened
+  std::uint64_t size_ = 0;  // the file's, as opened and written since
   IndexArray offsets_, byte_counts_;
   Field metadata_;          // TIFFTAG_GDAL_METADATA; bytes 0 when there is none
   std::int64_t tiles_ = 0;  // in the index

@@ -15,8 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
 std::string in(const TempDir& dir, const std::string& command) { return "cd " + dir.path().string() + " && " + command; }
 
 }  // namespace

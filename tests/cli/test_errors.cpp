@@ -28,15 +28,6 @@ struct Fixture {
   bool nothing_at_output() const { return !fs::exists(output()) && !fs::exists(output() + ".partial"); }
 };
 
-// One line, naming the rank and host, and every string in `names`.
-void check_one_line_error(const CommandResult& result, std::initializer_list<std::string> names) {
-  INFO(result.output);
-  CHECK(result.exit_code == 1);
-  CHECK(std::count(result.output.begin(), result.output.end(), '\n') == 1);
-  CHECK_THAT(result.output, Catch::StartsWith("geostrip: error (rank 0 on "));
-  for (const auto& name : names) CHECK_THAT(result.output, Catch::Contains(name));
-}
-
 }  // namespace
 
 TEST_CASE("a missing input file is named", "[cli]") {

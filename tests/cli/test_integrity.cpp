@@ -25,8 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
 // 3000 rows of 64-row blocks and 256-row tiles, on one thread: a run long
 // enough to catch between tile rows, and its uninterrupted result.
 struct Job {
@@ -57,15 +55,6 @@ struct Job {
   }
 };
 
-// One line, exit 1, naming every string in `names`.
-void check_failed(const CommandResult& result, std::initializer_list<std::string> names) {
-  INFO(result.output);
-  CHECK(result.exit_code == 1);
-  CHECK(std::count(result.output.begin(), result.output.end(), '\n') == 1);
-  CHECK_THAT(result.output, Catch::StartsWith("geostrip: error (rank 0 on "));
-  for (const auto& name : names) CHECK_THAT(result.output, Catch::Contains(name));
-}
-
 void check_usage(const CommandResult& result, std::initializer_list<std::string> names) {
   INFO(result.output);
   CHECK(result.exit_code == 2);
@@ -90,8 +79,8 @@ TEST_CASE("a second run for the same output stops at once naming the holder, and
 
   // Another job, and the same job again: both refused while the first holds the output.
   const auto other = run_geostrip("run mean -i src=" + job.dir / "s/B08.tif" + " -o " + output + " --overwrite");
-  check_failed(other, {output, "another run is writing it", "pid " + std::to_string(first), "host "});
-  check_failed(run_geostrip(job.arguments(output)), {"another run is writing it"});
+  check_one_line_error(other, {output, "another run is writing it", "pid " + std::to_string(first), "host "});
+  check_one_line_error(run_geostrip(job.arguments(output)), {"another run is writing it"});
   CHECK(file_text(output + ".partial") == partial);
   CHECK(file_text(Journal::path_for(output)) == journal);
   CHECK_FALSE(fs::exists(output));
@@ -202,7 +191,7 @@ TEST_CASE("an input rewritten while a run reads it fails the run: no output, no 
   }
   kill(pid, SIGCONT);
   const CommandResult result{wait_exit(pid), file_text(output + ".log")};
-  check_failed(result, {input, "changed during the run", output + " not written"});
+  check_one_line_error(result, {input, "changed during the run", output + " not written"});
   CHECK_FALSE(fs::exists(output));
   CHECK_FALSE(fs::exists(output + ".partial"));
   CHECK_FALSE(fs::exists(Journal::path_for(output)));
@@ -215,24 +204,24 @@ TEST_CASE("geostrip writes through no symbolic link, and replaces only a regular
   for (const std::string& planted : {output + ".partial", Journal::path_for(output), output + ".lock"}) {
     INFO("a link planted at " << planted);
     fs::create_symlink(victim, planted);
-    check_failed(run_geostrip(job.arguments(output)), {planted, "symbolic link"});
+    check_one_line_error(run_geostrip(job.arguments(output)), {planted, "symbolic link"});
     CHECK(file_text(victim) == "precious");
     CHECK_FALSE(fs::exists(output));
     fs::remove(planted);
   }
   // A dangling link at the output path is something there, with --overwrite or without.
   fs::create_symlink(job.dir / "nowhere.tif", output);
-  check_failed(run_geostrip(job.arguments(output)), {output, "symbolic link"});
-  check_failed(run_geostrip(job.arguments(output) + " --overwrite"), {output, "symbolic link"});
+  check_one_line_error(run_geostrip(job.arguments(output)), {output, "symbolic link"});
+  check_one_line_error(run_geostrip(job.arguments(output) + " --overwrite"), {output, "symbolic link"});
   CHECK(fs::is_symlink(output));
   fs::remove(output);
   REQUIRE(::mkfifo(output.c_str(), 0644) == 0);
-  check_failed(run_geostrip(job.arguments(output) + " --overwrite"), {output, "FIFO"});
+  check_one_line_error(run_geostrip(job.arguments(output) + " --overwrite"), {output, "FIFO"});
   CHECK(fs::is_fifo(output));
   fs::remove(output);
   // A directory at the output path is found before any work: nothing is computed or left.
   fs::create_directory(output);
-  check_failed(run_geostrip(job.arguments(output) + " --overwrite"), {output, "directory"});
+  check_one_line_error(run_geostrip(job.arguments(output) + " --overwrite"), {output, "directory"});
   CHECK(fs::is_empty(output));
   CHECK_FALSE(fs::exists(output + ".partial"));
 }
@@ -251,7 +240,7 @@ TEST_CASE("a report onto an input or the output is refused before any work; an u
   CHECK(file_text(job.source) == before);
   CHECK_FALSE(fs::exists(output));
   const std::string nowhere = job.dir / "no/such/dir/report.json";
-  check_failed(run_geostrip(job.arguments(output) + " --report " + nowhere), {nowhere, "cannot write the report"});
+  check_one_line_error(run_geostrip(job.arguments(output) + " --report " + nowhere), {nowhere, "cannot write the report"});
   CHECK_FALSE(fs::exists(output));
   CHECK_FALSE(fs::exists(output + ".partial"));
 }
@@ -313,7 +302,7 @@ TEST_CASE("sizes a header declares are checked against --memory before anything 
   REQUIRE(wait4(pid, &status, 0, &usage) == pid);
   const CommandResult result{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
                              file_text(dir / "huge.log")};
-  check_failed(result, {output, "need about", "more than its budget of 1.0 GiB", "--memory"});
+  check_one_line_error(result, {output, "need about", "more than its budget of 1.0 GiB", "--memory"});
   CHECK(usage.ru_maxrss < 200 * 1024);  // KiB
   CHECK_FALSE(fs::exists(output));
   CHECK_FALSE(fs::exists(output + ".partial"));
@@ -379,7 +368,7 @@ TEST_CASE("signed bytes read as signed in every operation; 64-bit integers are r
         GetGDALDriverManager()->GetDriverByName("GTiff")->Create(wide.c_str(), 4, 4, 1, GDT_Int64, nullptr));
     REQUIRE(ds);
   }
-  check_failed(run_geostrip("run median -i src=" + wide + " -o " + dir / "wide.tif"),
+  check_one_line_error(run_geostrip("run median -i src=" + wide + " -o " + dir / "wide.tif"),
                {wide, "Int64 pixels are not supported"});
 }
 
@@ -388,7 +377,7 @@ TEST_CASE("messages: a complex input to median names its file; --config of anoth
   TempDir dir;
   REQUIRE(run_geostrip("synth slc -o " + dir / "slc" + " --size 60x40").exit_code == 0);
   const std::string slc = dir / "slc/reference.h5";
-  check_failed(run_geostrip("run median -i src=" + slc + ":/science/LSAR/GSLC/grids/frequencyA/HH -o " +
+  check_one_line_error(run_geostrip("run median -i src=" + slc + ":/science/LSAR/GSLC/grids/frequencyA/HH -o " +
                             dir / "m.tif"),
                {slc, "is complex; median takes real pixels"});
   const std::string secret = dir / "secret.txt";
@@ -410,7 +399,7 @@ TEST_CASE("corrupt HDF5 chunks read on several threads give one line, not HDF5's
   }
   const auto result = run_geostrip("run multilook -i src=" + slc + ":/science/LSAR/GSLC/grids/frequencyA/HH " +
                                    "--looks 2x2 --threads 2 --block-rows 16 -o " + dir / "ml.tif");
-  check_failed(result, {slc, "corrupt"});
+  check_one_line_error(result, {slc, "corrupt"});
   CHECK_THAT(result.output, !Catch::Contains("HDF5-DIAG"));
 }
 
@@ -427,5 +416,5 @@ TEST_CASE("an HDF5 file another process has locked is named as locked, not as co
                                   "--looks 2x2 -o " + dir / "ml.tif");
   H5Fclose(writer);
   ::unsetenv("HDF5_USE_FILE_LOCKING");
-  check_failed(result, {slc, "locked by another process", "HDF5_USE_FILE_LOCKING=FALSE"});
+  check_one_line_error(result, {slc, "locked by another process", "HDF5_USE_FILE_LOCKING=FALSE"});
 }

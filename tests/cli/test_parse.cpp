@@ -28,4 +28,17 @@ TEST_CASE("counts are positive integers or auto", "[cli]") {
   CHECK(parse_count_or_auto("--threads", "3") == 3);
   CHECK_THROWS_AS(parse_count_or_auto("--threads", "0"), UsageError);
   CHECK_THROWS_AS(parse_count_or_auto("--threads", "two"), UsageError);
+  CHECK(parse_count_or_auto("--threads", "4096", 4096) == 4096);
+  CHECK_THROWS_WITH(parse_count_or_auto("--threads", "99999999999", 4096), Catch::Contains("at most 4096"));
+  CHECK_THROWS_AS(parse_count_or_auto("--threads", "99999999999999999999"), UsageError);  // beyond 64 bits
+}
+
+TEST_CASE("durations take seconds, minutes, hours and days", "[cli]") {
+  CHECK(parse_duration("--stall-timeout", "20s").count() == 20);
+  CHECK(parse_duration("--stall-timeout", "90").count() == 90);
+  CHECK(parse_duration("--stall-timeout", "10min").count() == 600);
+  CHECK(parse_duration("--stall-timeout", "1.5h").count() == 5400);
+  CHECK(parse_duration("--stall-timeout", "0").count() == 0);
+  for (const char* bad : {"-5s", "10m", "soon", "nan", "inf", ""})
+    CHECK_THROWS_WITH(parse_duration("--stall-timeout", bad), Catch::Contains("expected a duration"));
 }

@@ -6,11 +6,10 @@
 #include "support/test_support.hpp"
 
 using namespace geostrip;
+using geostrip::test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write_file(const std::string& path, const std::string& bytes) { std::ofstream(path) << bytes; }
 
 RunRequest ndi(const test::TempDir& dir) {
   RunRequest request;

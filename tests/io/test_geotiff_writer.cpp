@@ -276,3 +276,44 @@ TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec
     CHECK(test::raw_tiles(path) == ours.tiles);
   }
 }
+
+TEST_CASE("a finished output records its size and tiles' checksum, and tells when it is no longer whole", "[io]") {
+  TempDir dir;
+  const std::string path = dir / "out.tif";
+  const RasterSize size{100, 70};
+  WriteOptions options;
+  options.tile = 32;
+  {
+    GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, {}, "job"}, options,
+                         OutputLock(path));
+    writer.write(block_of({0, size.rows}, size.cols));
+    writer.commit();
+  }
+  CHECK_THAT(test::metadata(path, kTilesKey, nullptr),
+             Catch::Matches("size 0*" + std::to_string(std::filesystem::file_size(path)) + " crc32 [0-9a-f]{8}"));
+  CHECK_FALSE(output_damage(path, false));
+  CHECK_FALSE(output_damage(path, true));
+  const std::string copy = dir / "copy.tif";
+  std::filesystem::copy_file(path, copy);
+  {  // a byte of the last tile flipped: the size and index stay whole
+    std::fstream file(copy, std::ios::in | std::ios::out | std::ios::binary);
+    const auto tiles = test::raw_tiles(copy);
+    file.seekp(-static_cast<std::streamoff>(4096 - tiles.back().size() % 4096 + 7), std::ios::end);
+    file.put('\x7f');
+  }
+  CHECK_FALSE(output_damage(copy, false));
+  CHECK_THAT(output_damage(copy, true).value_or(""), Catch::Contains("checksum does not match"));
+  std::filesystem::resize_file(copy, std::filesystem::file_size(copy) - 1);
+  CHECK_THAT(output_damage(copy, false).value_or(""), Catch::Contains("bytes, not the"));
+  // A copy GDAL rewrote carries the record, but not the bytes it describes.
+  REQUIRE(test::run_command("gdal_translate -q " + path + " " + dir / "translated.tif").exit_code == 0);
+  CHECK(output_damage(dir / "translated.tif", false));
+  // A file no writer finished: no record, no verdict of whole.
+  {
+    GDALAllRegister();
+    const std::string plain = dir / "plain.tif";
+    std::unique_ptr<GDALDataset>(
+        GetGDALDriverManager()->GetDriverByName("GTiff")->Create(plain.c_str(), 4, 4, 1, GDT_Byte, nullptr));
+  }
+  CHECK_THAT(output_damage(dir / "plain.tif", false).value_or(""), Catch::Contains("no record of its tiles"));
+}

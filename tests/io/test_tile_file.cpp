@@ -12,6 +12,8 @@
 #include <numeric>
 #include <random>
 
+#include <zlib.h>
+
 #include "core/error.hpp"
 #include "io/gdal.hpp"
 #include "io/tile_encoder.hpp"
@@ -188,4 +190,42 @@ TEST_CASE("a tile too big for the file's tile index is refused, not cut short", 
   CHECK_THROWS_WITH(file.write(0, tiles, "writing rows 0-31"),
                     Catch::Contains(path + ": writing rows 0-31 failed: 70000 does not fit") &&
                         Catch::Contains("16-bit tile index"));
+}
+
+TEST_CASE("the tile index reads back as written; the header's checksum ignores it, as GDAL created it", "[io]") {
+  TempDir dir;
+  const std::string path = dir / "out.tif";
+  const RasterSize size{100, 70};
+  create_sparse(path, size, 32, "NO");
+  const std::string created = test::file_text(path);
+  const auto created_crc = static_cast<std::uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(created.data()), static_cast<uInt>(created.size())));
+  const TileFormat format{PixelType::Float32, 1, size.cols, 32, Codec::Deflate, {}};
+  const EncodedTiles encoded = encode_tiles(field(size), format);
+  TileFile file(path);
+  CHECK(file.header_checksum(created.size()) == created_crc);
+  const auto placed = file.write(0, encoded.tiles, "writing rows 0-99");
+  CHECK(file.entries(0, file.tiles()) == placed);
+  std::uint32_t expected = 0;
+  for (std::size_t t = 0; t < placed.size(); ++t) {
+    CHECK(placed[t].bytes == encoded.tiles[t].size());
+    CHECK(file.read(placed[t]) == encoded.tiles[t]);
+    // The checksum's definition: offset and byte count, 8 bytes each, little-endian, then the bytes.
+    unsigned char place[16];
+    for (int b = 0; b < 8; ++b) {
+      place[b] = static_cast<unsigned char>(placed[t].offset >> (8 * b));
+      place[8 + b] = static_cast<unsigned char>(placed[t].bytes >> (8 * b));
+    }
+    expected = static_cast<std::uint32_t>(crc32(expected, place, 16));
+    expected = static_cast<std::uint32_t>(crc32(expected, reinterpret_cast<const Bytef*>(encoded.tiles[t].data()),
+                                                static_cast<uInt>(encoded.tiles[t].size())));
+  }
+  std::uint32_t crc = 0;
+  for (std::size_t t = 0; t < placed.size(); ++t) crc = tile_checksum(crc, placed[t], encoded.tiles[t]);
+  CHECK(crc == expected);
+  file.close();
+  CHECK(TileFile(path).header_checksum(created.size()) == created_crc);  // index filled in, checksum the same
+  CHECK_FALSE(TileFile(path).header_checksum(test::file_text(path).size() + 1));
+  CHECK_THROWS_WITH(TileFile(path).read({test::file_text(path).size() - 2, 10}), Catch::Contains("beyond its end"));
+  CHECK_THROWS_WITH(TileFile(path).entries(0, 100), Catch::Contains("not in its index"));
 }

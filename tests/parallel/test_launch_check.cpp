@@ -76,3 +76,25 @@ TEST_CASE("the check mode is warn, abort or off", "[parallel]") {
   CHECK(parse_oversubscription_check("abort") == OversubscriptionCheck::Abort);
   CHECK_THROWS_AS(parse_oversubscription_check("strict"), UsageError);
 }
+
+TEST_CASE("a rank alone on its node bound to fewer CPUs than it may use is told how to get them", "[parallel]") {
+  // mpirun's default binding: one core of the cgroup's eight.
+  RankFacts r = rank_on(0, 0, {0}, 1);
+  r.cpu.cpuset = {0, 1, 2, 3, 4, 5, 6, 7};
+  const auto findings = oversubscription_findings(r);
+  REQUIRE(findings.size() == 1);
+  CHECK_THAT(findings.front().problem, Catch::Contains("alone on its node, to 1 CPU of the 8 CPUs it may use (0)") &&
+                                           Catch::Contains("leaves 7 CPUs idle"));
+  CHECK_THAT(findings.front().fix, Catch::Contains("mpirun --bind-to none") && Catch::Contains("PE=8") &&
+                                       Catch::Contains("srun --cpus-per-task=8"));
+  // What Slurm gave the task, what the cgroup allows, or a node shared on purpose: no finding.
+  RankFacts slurm = r;
+  slurm.cpu.slurm_cpus_per_task = 1;
+  CHECK(oversubscription_findings(slurm).empty());
+  RankFacts container = r;
+  container.cpu.cpuset = {0};
+  CHECK(oversubscription_findings(container).empty());
+  RankFacts shared = r;
+  shared.ranks_on_node = 2;
+  CHECK(oversubscription_findings(shared).empty());
+}

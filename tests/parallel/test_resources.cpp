@@ -28,9 +28,12 @@ TEST_CASE("memory limits ignore 'max' and the kernel's 'unlimited'", "[parallel]
   CHECK(parse_memory_limit("9223372036854771712") == std::nullopt);
 }
 
-TEST_CASE("CPU lists print as ranges", "[parallel]") {
+TEST_CASE("CPU lists print as ranges and read back, as cgroups write them", "[parallel]") {
   CHECK(format_cpu_list({0, 1, 2, 3, 8, 10, 11}) == "0-3,8,10-11");
   CHECK(format_cpu_list({5}) == "5");
+  CHECK(parse_cpu_list("0-3,8,10-11\n") == std::vector<int>{0, 1, 2, 3, 8, 10, 11});
+  CHECK(parse_cpu_list("5") == std::vector<int>{5});
+  for (const char* bad : {"3-1", "a", "0-", "-2", "0-99999"}) CHECK(parse_cpu_list(bad).empty());
 }
 
 TEST_CASE("ranks sharing CPUs split them; cgroup and Slurm cap the cores", "[parallel]") {

@@ -1,10 +1,13 @@
 #pragma once
 // Helpers shared by the tests: temporary directories, running the geostrip
 // binary as a user would, and reading results back through GDAL.
+#include <catch2/catch.hpp>
 #include <gdal_priv.h>
 #include <tiffio.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -59,6 +62,16 @@ inline CommandResult run_geostrip(const std::string& arguments) {
   return run_command(std::string(GEOSTRIP_BINARY) + " " + arguments);
 }
 
+// A failure as the user must see it: exit 1 and one line naming the rank,
+// the host and every string in `names`.
+inline void check_one_line_error(const CommandResult& result, std::initializer_list<std::string> names) {
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(std::count(result.output.begin(), result.output.end(), '\n') == 1);
+  CHECK_THAT(result.output, Catch::StartsWith("geostrip: error (rank 0 on "));
+  for (const auto& name : names) CHECK_THAT(result.output, Catch::Contains(name));
+}
+
 struct Dataset {
   std::unique_ptr<GDALDataset> handle;
   explicit Dataset(const std::string& path) {
@@ -93,6 +106,9 @@ inline std::vector<unsigned char> read_raw(const std::string& path) {
     throw std::runtime_error("cannot read " + path);
   return bytes;
 }
+
+// Writes `text` as the whole content of `path`.
+inline void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // A file's whole content ("" when it cannot be read).
 inline std::string file_text(const std::filesystem::path& path) {
