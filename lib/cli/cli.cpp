@@ -250,7 +250,7 @@ struct BatchCommand {
     command->add_option("--status", status, "write one JSON line per finished job to this file");
     command->add_option("--retries", retries, "further attempts of a failed job")
         ->capture_default_str()
-        ->check(CLI::Range(0, 100));
+        ->check(CLI::NonNegativeNumber);
     command->add_flag("--verify", verify,
                       "skip a done output only when its tiles' checksum still matches (reads every output)");
     launch.add_to(*command);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -21,6 +22,8 @@ namespace geostrip {
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(1);
+// How often the main thread looks at the stall watch while blocks compute.
+constexpr auto kWatchInterval = std::chrono::milliseconds(100);
 
 // Remembers the first failure among threads and tells the others to stop.
 class FirstError {
@@ -101,7 +104,10 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
     for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
       mine.push_back(blocks[i]);
     BlockOutputs round(mine.size());
-    std::atomic<std::size_t> next{0}, finished{0};
+    std::atomic<std::size_t> next{0};
+    std::size_t finished = 0;  // under round_mutex
+    std::mutex round_mutex;
+    std::condition_variable block_done;
     watch.owing(true);
     // The main thread, OpenMP's thread 0 and the only one that calls MPI,
     // keeps the heartbeats going while the others compute (unless it is alone).
@@ -109,19 +115,25 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
     {
       const int computing = omp_get_num_threads() - 1;
       if (omp_get_thread_num() == 0 && computing > 0) {
-        while (finished.load() < mine.size() && !error.failed()) {
+        std::unique_lock lock(round_mutex);
+        const auto round_over = [&] { return finished == mine.size() || error.failed(); };
+        while (!block_done.wait_for(lock, kWatchInterval, round_over)) {
+          lock.unlock();
           watch.poll();
-          std::this_thread::sleep_for(kPollInterval);
+          lock.lock();
         }
       } else {
         const int thread = computing > 0 ? omp_get_thread_num() - 1 : 0;
-        for (std::size_t i; !error.failed() && (i = next++) < mine.size(); ++finished) {
+        for (std::size_t i; !error.failed() && (i = next++) < mine.size();) {
           try {
             round[i] = produce(mine[i], thread);
             watch.worked();
           } catch (...) {
             error.capture();
           }
+          const std::lock_guard lock(round_mutex);
+          ++finished;
+          block_done.notify_one();
         }
       }
     }

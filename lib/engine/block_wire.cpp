@@ -37,12 +37,12 @@ class Reader {
 
 // Each output: a tag (0 pixels, 1 encoded tiles), then
 //   pixels: type, bands, first row, end row, cols, the bands' bytes;
-//   tiles: first row, end row, tile count, each tile's size, the tiles' bytes.
+//   tiles: first row, end row, tile count, each tile's size and CRC, the tiles' bytes.
 std::size_t packed_size(const OutputBlock& output) {
   if (const auto* b = std::get_if<BlockBuffer>(&output))
     return 6 * sizeof(std::int64_t) + b->band_bytes() * static_cast<std::size_t>(b->bands());
   const auto& tiles = std::get<EncodedTiles>(output).tiles;
-  std::size_t total = (4 + tiles.size()) * sizeof(std::int64_t);
+  std::size_t total = (4 + 2 * tiles.size()) * sizeof(std::int64_t);
   for (const auto& tile : tiles) total += tile.size();
   return total;
 }
@@ -60,6 +60,7 @@ void pack_output(std::vector<std::byte>& out, const OutputBlock& output) {
                                    static_cast<std::int64_t>(encoded.tiles.size())})
     put(out, field);
   for (const auto& tile : encoded.tiles) put(out, static_cast<std::int64_t>(tile.size()));
+  for (const std::uint32_t crc : encoded.crcs) put(out, crc);
   for (const auto& tile : encoded.tiles) append(out, tile.data(), tile.size());
 }
 
@@ -72,9 +73,10 @@ OutputBlock unpack_output(Reader& in) {
     in.copy_to(b.band_data(0), b.band_bytes() * static_cast<std::size_t>(bands));
     return b;
   }
-  EncodedTiles encoded{RowBlock{in.next(), in.next()}, {}};
+  EncodedTiles encoded{.rows = RowBlock{in.next(), in.next()}, .tiles = {}, .crcs = {}};
   encoded.tiles.resize(static_cast<std::size_t>(in.next()));
   for (auto& tile : encoded.tiles) tile.resize(static_cast<std::size_t>(in.next()));
+  for (std::size_t t = 0; t < encoded.tiles.size(); ++t) encoded.crcs.push_back(static_cast<std::uint32_t>(in.next()));
   for (auto& tile : encoded.tiles) in.copy_to(tile.data(), tile.size());
   return encoded;
 }

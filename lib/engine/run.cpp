@@ -307,7 +307,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
     if (mine.empty())
       for (const auto& input : inputs) mine.push_back(open_reader(input.info, plan.halo.rows > 0));
     const RowBlock source = source_rows(rows, spec.stride, plan.halo, grid.size.rows);
-    EncodedTiles tiles{rows, {}};
+    EncodedTiles tiles{.rows = rows, .tiles = {}, .crcs = {}};
     BlockBuffer whole;  // all columns, when rank 0 encodes
     if (!encode_here) whole = BlockBuffer(spec.output_type, spec.output_bands, rows, plan.size.cols);
     for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += chunk_cols) {

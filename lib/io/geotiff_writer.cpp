@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,6 +16,7 @@
 #include <fmt/core.h>
 
 #include "core/error.hpp"
+#include "io/checksum.hpp"
 #include "io/gdal.hpp"
 
 namespace geostrip {
@@ -58,11 +58,6 @@ std::optional<std::pair<std::uint64_t, std::uint32_t>> parse_tiles_record(const 
   if (text.size() != kTilesPlaceholder.size() || std::sscanf(text.c_str(), "size %20llu crc32 %8x%c", &size, &crc, &end) != 2)
     return std::nullopt;
   return std::pair{static_cast<std::uint64_t>(size), static_cast<std::uint32_t>(crc)};
-}
-
-std::uint32_t bytes_crc(const std::vector<std::byte>& bytes) {
-  return static_cast<std::uint32_t>(
-      ::crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
 
 // The file GDAL makes for `spec`, without tiles: made in memory, so that the
@@ -112,15 +107,21 @@ void write_all(int fd, const std::vector<std::byte>& bytes, const std::string& p
   }
 }
 
-// Calls f(entry, bytes) for tiles [first, first + count) of `file`, each
-// present and inside the file, else throws Error.
-template <class F>
-void for_each_tile(const TileFile& file, std::int64_t first, std::int64_t count, F f) {
+// The checksum of tiles [first, first + count) of `file`, read back, each
+// present and inside the file (else throws Error), and the bytes it covers.
+struct TilesChecksum {
+  std::uint32_t crc = 0;
+  std::uint64_t length = 0;
+};
+TilesChecksum checksum_tiles(const TileFile& file, std::int64_t first, std::int64_t count) {
+  TilesChecksum sum;
   for (const TileEntry& entry : file.entries(first, count)) {
     if (entry.bytes == 0) throw Error(fmt::format("tile {} was never written", first));
-    f(entry, file.read(entry));
+    sum.crc = tile_checksum(sum.crc, entry, crc32_of(file.read(entry)));
+    sum.length += kTileEntryBytes + entry.bytes;
     ++first;
   }
+  return sum;
 }
 
 // The entry of `waiting` that starts at `row`, taken out of it: blocks and
@@ -155,11 +156,8 @@ std::optional<std::string> output_damage(const std::string& path, bool reread) {
       return fmt::format("it has {} bytes, not the {} it was written with", status.st_size, size);
     const TileFile file(std::move(*fd), path);
     if (reread) {
-      std::uint32_t actual = 0;
-      for_each_tile(file, 0, file.tiles(), [&](const TileEntry& entry, const std::vector<std::byte>& bytes) {
-        actual = tile_checksum(actual, entry, bytes);
-      });
-      if (actual != crc) return "its tiles' checksum does not match the one it was written with";
+      if (checksum_tiles(file, 0, file.tiles()).crc != crc)
+        return "its tiles' checksum does not match the one it was written with";
     } else {
       for (const TileEntry& entry : file.entries(0, file.tiles()))
         if (entry.bytes == 0 || entry.offset > size || entry.bytes > size - entry.offset)
@@ -224,13 +222,10 @@ void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal)
   std::uint32_t whole = 0;
   for (const JournalRecord& record : journal.records) {
     const std::int64_t first = rows / tile * across, count = (record.rows + tile - 1) / tile * across - first;
-    std::uint32_t crc = 0;
     try {
-      for_each_tile(file, first, count, [&](const TileEntry& entry, const std::vector<std::byte>& bytes) {
-        crc = tile_checksum(crc, entry, bytes);
-        whole = tile_checksum(whole, entry, bytes);
-      });
-      if (crc != record.tiles_crc) throw Error("their bytes differ");
+      const TilesChecksum sum = checksum_tiles(file, first, count);
+      if (sum.crc != record.tiles_crc) throw Error("their bytes differ");
+      whole = crc32_concat(whole, sum.crc, sum.length);
     } catch (const Error& e) {
       throw Error(fmt::format("rows {}-{} do not match its journal: {}", rows, record.rows - 1, e.what()));
     }
@@ -249,7 +244,7 @@ void GeoTiffWriter::create() {
   write_all(fd.get(), header, partial_);
   file_.emplace(std::move(fd), partial_);
   if (!spec_.fingerprint.empty())
-    journal_.emplace(Journal::create(journal_path, spec_.fingerprint, header.size(), bytes_crc(header)));
+    journal_.emplace(Journal::create(journal_path, spec_.fingerprint, header.size(), crc32_of(header)));
 }
 
 GeoTiffWriter::~GeoTiffWriter() {
@@ -298,11 +293,14 @@ void GeoTiffWriter::place(EncodedTiles arrived) {
     const std::int64_t first_tile = rows.begin / format_.tile * format_.tiles_across();
     const std::vector<TileEntry> placed =
         file_->write(first_tile, next->tiles, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
+    // Each tile's own CRC came with it from its encoder: here they are only chained.
     std::uint32_t crc = 0;
+    std::uint64_t length = 0;
     for (std::size_t t = 0; t < placed.size(); ++t) {
-      crc = tile_checksum(crc, placed[t], next->tiles[t]);
-      file_crc_ = tile_checksum(file_crc_, placed[t], next->tiles[t]);
+      crc = tile_checksum(crc, placed[t], next->crcs[t]);
+      length += kTileEntryBytes + placed[t].bytes;
     }
+    file_crc_ = crc32_concat(file_crc_, crc, length);
     rows_on_disk_ = rows.end;
     if (journal_) {
       // The tiles and their index to disk, then the journal.

@@ -3,13 +3,13 @@
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 
 #include "core/error.hpp"
+#include "io/checksum.hpp"
 #include "io/safe_files.hpp"
 
 namespace geostrip {
@@ -18,19 +18,14 @@ namespace {
 
 constexpr std::string_view kHeader = "geostrip-journal 2 ";
 
-std::uint32_t checksum(std::string_view payload) {
-  return static_cast<std::uint32_t>(
-      crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size())));
-}
-
-std::string line(std::string_view payload) { return fmt::format("{} {:08x}\n", payload, checksum(payload)); }
+std::string line(std::string_view payload) { return fmt::format("{} {:08x}\n", payload, crc32_of(payload)); }
 
 // The payload of an intact "PAYLOAD CRC" line, or nullopt.
 std::optional<std::string_view> intact(std::string_view line) {
   const auto space = line.rfind(' ');
   if (space == std::string_view::npos) return std::nullopt;
   const std::string_view payload = line.substr(0, space);
-  return fmt::format("{:08x}", checksum(payload)) == line.substr(space + 1) ? std::optional(payload) : std::nullopt;
+  return fmt::format("{:08x}", crc32_of(payload)) == line.substr(space + 1) ? std::optional(payload) : std::nullopt;
 }
 
 // Decimal digits only, at most 18 of them (no sign, no blanks, no overflow).

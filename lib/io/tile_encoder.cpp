@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "io/checksum.hpp"
 #include "io/tiff.hpp"
 
 namespace geostrip {
@@ -201,15 +202,17 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, std::int64
   TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets);
   TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
   into.tiles.resize(static_cast<std::size_t>(down * format.tiles_across()));
+  into.crcs.resize(into.tiles.size());
   const std::byte* file = tiff.bytes().data();
   for (std::int64_t t = 0; t < down * across; ++t) {
-    const std::int64_t place = t / across * format.tiles_across() + first_col / format.tile + t % across;
-    into.tiles[static_cast<std::size_t>(place)].assign(file + offsets[t], file + offsets[t] + counts[t]);
+    const auto place = static_cast<std::size_t>(t / across * format.tiles_across() + first_col / format.tile + t % across);
+    into.tiles[place].assign(file + offsets[t], file + offsets[t] + counts[t]);
+    into.crcs[place] = crc32_of(into.tiles[place]);
   }
 }
 
 EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format) {
-  EncodedTiles encoded{block.rows(), {}};
+  EncodedTiles encoded{.rows = block.rows(), .tiles = {}, .crcs = {}};
   encode_tiles(block, format, 0, encoded);
   return encoded;
 }

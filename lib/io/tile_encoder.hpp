@@ -45,6 +45,7 @@ void check_tile_format(const TileFormat& format);
 struct EncodedTiles {
   RowBlock rows;
   std::vector<std::vector<std::byte>> tiles;
+  std::vector<std::uint32_t> crcs;  // crc32_of() each tile, on the thread that encoded it
 };
 
 // `block` holds whole tile rows (its first row a multiple of format.tile) of

@@ -12,7 +12,7 @@
 #include <optional>
 #include <utility>
 
-#include <zlib.h>
+#include "io/checksum.hpp"
 
 #include <fmt/core.h>
 
@@ -142,21 +142,13 @@ class DirectoryReader {
 
 }  // namespace
 
-std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::span<const std::byte> bytes) {
-  std::array<unsigned char, 16> place{};
+std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::uint32_t bytes_crc) {
+  std::array<std::byte, 16> place{};
   for (std::size_t b = 0; b < 8; ++b) {
-    place[b] = static_cast<unsigned char>(entry.offset >> (8 * b));
-    place[8 + b] = static_cast<unsigned char>(entry.bytes >> (8 * b));
+    place[b] = static_cast<std::byte>(entry.offset >> (8 * b));
+    place[8 + b] = static_cast<std::byte>(entry.bytes >> (8 * b));
   }
-  crc = static_cast<std::uint32_t>(::crc32(crc, place.data(), place.size()));
-  // zlib takes lengths as uInt: a tile is far below 4 GiB, but feed it in parts anyway.
-  for (std::size_t done = 0; done < bytes.size();) {
-    const std::size_t n = std::min<std::size_t>(bytes.size() - done, std::size_t{1} << 30);
-    crc = static_cast<std::uint32_t>(
-        ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + done), static_cast<uInt>(n)));
-    done += n;
-  }
-  return crc;
+  return crc32_concat(crc32_of(place, crc), bytes_crc, entry.bytes);
 }
 
 TileFile::TileFile(std::string path) : TileFile(UniqueFd(), std::move(path)) {}
@@ -270,8 +262,7 @@ std::optional<std::uint32_t> TileFile::header_checksum(std::uint64_t bytes) cons
     if (array.position > bytes || length > bytes - array.position) return std::nullopt;
     std::fill_n(header.begin() + static_cast<std::ptrdiff_t>(array.position), length, std::byte{0});
   }
-  return static_cast<std::uint32_t>(
-      ::crc32(0, reinterpret_cast<const Bytef*>(header.data()), static_cast<uInt>(header.size())));
+  return crc32_of(header);
 }
 
 void TileFile::fill_in_metadata(std::string_view placeholder, std::string_view value) {

@@ -33,8 +33,11 @@ struct TileEntry {
 
 // The checksum that journals and tile records keep: CRC-32 over each tile's
 // offset and byte count (8 bytes each, little-endian) and then its bytes,
-// tile after tile, continuing from `crc` (0 to start).
-std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::span<const std::byte> bytes);
+// tile after tile, continuing from `crc` (0 to start). `bytes_crc` is the
+// CRC-32 of the tile's bytes alone (crc32_of()), as its encoder computed it.
+std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::uint32_t bytes_crc);
+// The bytes tile_checksum() covers for a tile besides its own.
+inline constexpr std::uint64_t kTileEntryBytes = 16;
 
 class TileFile {
  public:

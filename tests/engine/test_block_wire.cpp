@@ -33,10 +33,11 @@ TEST_CASE("blocks survive packing for a gather, every output and band", "[engine
 }
 
 TEST_CASE("encoded tiles survive packing, each tile its own size", "[engine]") {
-  EncodedTiles tiles{RowBlock{512, 1024}, {}};
+  EncodedTiles tiles{.rows = RowBlock{512, 1024}, .tiles = {}, .crcs = {}};
   for (std::size_t t = 0; t < 3; ++t) {
     tiles.tiles.emplace_back(t * 5 + 1);
     for (std::size_t i = 0; i < tiles.tiles.back().size(); ++i) tiles.tiles.back()[i] = static_cast<std::byte>(t + i);
+    tiles.crcs.push_back(0xfedcba90u + static_cast<std::uint32_t>(t));
   }
   BlockOutputs blocks(1);
   blocks[0].emplace_back(tiles);
@@ -47,5 +48,6 @@ TEST_CASE("encoded tiles survive packing, each tile its own size", "[engine]") {
   const auto& got = std::get<EncodedTiles>(back[0][0]);
   CHECK(got.rows == tiles.rows);
   CHECK(got.tiles == tiles.tiles);
+  CHECK(got.crcs == tiles.crcs);
   CHECK(std::get<BlockBuffer>(back[0][1]).rows() == RowBlock{512, 1024});
 }

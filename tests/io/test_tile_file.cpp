@@ -221,7 +221,11 @@ TEST_CASE("the tile index reads back as written; the header's checksum ignores i
                                                 static_cast<uInt>(encoded.tiles[t].size())));
   }
   std::uint32_t crc = 0;
-  for (std::size_t t = 0; t < placed.size(); ++t) crc = tile_checksum(crc, placed[t], encoded.tiles[t]);
+  for (std::size_t t = 0; t < placed.size(); ++t) {
+    CHECK(encoded.crcs[t] == crc32(0, reinterpret_cast<const Bytef*>(encoded.tiles[t].data()),
+                                   static_cast<uInt>(encoded.tiles[t].size())));
+    crc = tile_checksum(crc, placed[t], encoded.crcs[t]);
+  }
   CHECK(crc == expected);
   file.close();
   CHECK(TileFile(path).header_checksum(created.size()) == created_crc);  // index filled in, checksum the same
