@@ -1,12 +1,11 @@
 #include "batch/batch.hpp"
 
-#include <fmt/core.h>
-
-#include <atomic>
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>

@@ -25,6 +25,9 @@ class MpiSession {
   ~MpiSession();
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
+
+ private:
+  std::string session_directory_;  // Open MPI's, this process's own when it is a singleton
 };
 
 // Every rank's bytes, concatenated in rank order, on the root.

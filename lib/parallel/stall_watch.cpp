@@ -60,9 +60,8 @@ void StallWatch::poll() {
   if (timeout_ <= 0) return;
   const double t = now();
   const auto update = [&](RankPulse& p, std::uint64_t work, bool owing, bool done) {
-    p.heard = t;
-    if (work != p.work || owing != p.owing) p.progressed = t;
-    p = {t, p.progressed, work, owing, done};
+    const double progressed = work != p.work || owing != p.owing ? t : p.progressed;
+    p = {t, progressed, work, owing, done};
   };
   update(pulses_[static_cast<std::size_t>(comm_.rank())], work_.load(std::memory_order_relaxed), owing_, done_);
   if (comm_.size() > 1) {

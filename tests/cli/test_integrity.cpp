@@ -306,6 +306,13 @@ TEST_CASE("sizes a header declares are checked against --memory before anything 
   CHECK(usage.ru_maxrss < 200 * 1024);  // KiB
   CHECK_FALSE(fs::exists(output));
   CHECK_FALSE(fs::exists(output + ".partial"));
+  // Told it may use 100 TB, the run tries: the allocation that fails is named, in one line.
+  // (AddressSanitizer, in that build, must answer as malloc does.)
+  check_one_line_error(run_command("ASAN_OPTIONS=allocator_may_return_null=1 " + std::string(GEOSTRIP_BINARY) +
+                                   " run multilook -i src=" + huge + ":/HH --looks 1000x1000 -o " + output +
+                                   " --memory 100TB --block-rows 1 --threads 1 --oversubscription-check off"),
+                       {"out of memory for the pixels of rows 0-999", "1000 x 1000000000"});
+  CHECK_FALSE(fs::exists(output));
 
   // A GeoTIFF declaring 2e9 rows of 64 columns: planned quickly, in no memory to speak of.
   const std::string tall = dir / "tall.tif";
@@ -417,4 +424,22 @@ TEST_CASE("an HDF5 file another process has locked is named as locked, not as co
   H5Fclose(writer);
   ::unsetenv("HDF5_USE_FILE_LOCKING");
   check_one_line_error(result, {slc, "locked by another process", "HDF5_USE_FILE_LOCKING=FALSE"});
+}
+
+TEST_CASE("a plain run keeps Open MPI's session files in a directory of its own, and removes it", "[cli]") {
+  // Isolated singletons share TMPDIR/ompi.HOST.UID/jf.0, and one that ends removes it under the
+  // others: plain runs started together failed in MPI_Init now and then.
+  Job job;
+  const std::string tmp = job.dir / "tmp", output = job.dir / "out.tif";
+  fs::create_directory(tmp);
+  const pid_t pid = spawn("env TMPDIR=" + tmp + " " + GEOSTRIP_BINARY + " " + job.arguments(output), output + ".log");
+  REQUIRE(wait_until([&] { return file_text(Journal::path_for(output)).find("\nrows 256 ") != std::string::npos; }));
+  kill(pid, SIGSTOP);
+  std::vector<std::string> sessions;
+  for (const auto& entry : fs::directory_iterator(tmp)) sessions.push_back(entry.path().filename());
+  kill(pid, SIGCONT);
+  CHECK(wait_exit(pid) == 0);
+  REQUIRE(sessions.size() == 1);
+  CHECK_THAT(sessions.front(), Catch::StartsWith("geostrip-mpi-"));
+  CHECK(fs::is_empty(tmp));
 }

@@ -6,7 +6,7 @@
 # $GEOSTRIP_FUZZ_SEED_DIR. Findings are written beside CORPUS as crash-*,
 # leak-* or timeout-* files and fail the test.
 set -eu
-fuzzer=$1 corpus=$2 geostrip=${3:-}
+fuzzer=$(realpath "$1") corpus=$(realpath -m "$2") geostrip=${3:-}
 seconds=${GEOSTRIP_FUZZ_SECONDS:-60}
 mkdir -p "$corpus"
 export GEOSTRIP_FUZZ_SEED_DIR="$corpus"
