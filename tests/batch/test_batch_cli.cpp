@@ -70,7 +70,7 @@ TEST_CASE("the user guide's find|sed manifest runs every scene, and a second run
   CHECK(file_identity(ndvi) != made);
 }
 
-TEST_CASE("malformed lines and failing jobs are recorded with their line; the others are done", "[batch]") {
+TEST_CASE("malformed lines and failing jobs are recorded with their line, the others are done", "[batch]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 64x48").exit_code == 0);
   write_file(dir / "corrupt.tif", "II*\0 this is no TIFF");
@@ -128,7 +128,7 @@ TEST_CASE("a failing job is tried once plus --retries times", "[batch]") {
   }
 }
 
-TEST_CASE("the batch's output options are every job's defaults; a job's own win", "[batch]") {
+TEST_CASE("the batch's output options are every job's defaults, a job's own win", "[batch]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 64x48").exit_code == 0);
   write_file(dir / "jobs.txt",

@@ -33,7 +33,7 @@ std::string batch_on(int nodes, const std::string& arguments) {
 
 }  // namespace
 
-TEST_CASE("8 jobs on 2 virtual nodes, 2 of them bad: 6 outputs, 2 failed rows; the rerun tries only those 2",
+TEST_CASE("8 jobs on 2 virtual nodes, 2 of them bad: 6 outputs, 2 failed rows, the rerun tries only those 2",
           "[batch-failures]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 400x300 --tile 64").exit_code == 0);
@@ -125,7 +125,7 @@ TEST_CASE("40 jobs of mixed sizes on 3 virtual nodes keep every rank busy", "[ba
   CHECK(seconds < 1.3 * work / 3);
 }
 
-TEST_CASE("a killed rank ends the batch at once; the next run skips every finished job", "[batch-killed]") {
+TEST_CASE("a killed rank ends the batch at once, the next run skips every finished job", "[batch-killed]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 900x800 --tile 128").exit_code == 0);
   std::ofstream manifest(dir / "jobs.txt");

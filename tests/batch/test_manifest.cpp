@@ -7,7 +7,7 @@
 
 using namespace geostrip;
 
-TEST_CASE("a manifest's job lines keep their line numbers; blanks and comments are left out", "[batch]") {
+TEST_CASE("a manifest's job lines keep their line numbers, blanks and comments are left out", "[batch]") {
   const auto lines = job_lines("# NDVI of every scene\n\nndi -i a=x -o y\r\n   # indented comment\n\t\nmean -i src=z -o w");
   REQUIRE(lines.size() == 2);
   CHECK(lines[0].number == 3);

@@ -82,7 +82,7 @@ TEST_CASE("the run report has the command, topology, decomposition, stage second
   CHECK(r["ranks"][0]["peak_rss_bytes"].get<double>() > 10e6);
 }
 
-TEST_CASE("a run that is not on a terminal logs its progress; --progress none does not", "[cli]") {
+TEST_CASE("a run that is not on a terminal logs its progress, --progress none does not", "[cli]") {
   Scene scene;
   const auto logged = run_geostrip("run " + scene.median("--block-rows 50"));
   INFO(logged.output);

@@ -188,7 +188,7 @@ TEST_CASE("complex pixels into a real operation are refused, naming the file", "
   CHECK(f.nothing_at_output());
 }
 
-TEST_CASE("a window larger than the raster is refused; an even one is a usage error", "[cli]") {
+TEST_CASE("a window larger than the raster is refused, an even one is a usage error", "[cli]") {
   Fixture f;  // 64x48
   check_one_line_error(run_geostrip("run mean -i src=" + f.b04 + " --window 65x3 -o " + f.output()),
                        {f.b04, "65x3 window of mean is larger than the raster (64x48)"});

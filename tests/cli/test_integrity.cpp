@@ -16,44 +16,13 @@
 #include <thread>
 
 #include "io/journal.hpp"
-#include "support/process.hpp"
-#include "support/test_support.hpp"
+#include "support/median_job.hpp"
 
 using namespace geostrip;
 using namespace geostrip::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-// 3000 rows of 64-row blocks and 256-row tiles, on one thread: a run long
-// enough to catch between tile rows, and its uninterrupted result.
-struct Job {
-  TempDir dir;
-  std::string source = dir / "s/B04.tif";
-  std::string reference = dir / "reference.tif";
-  Job() {
-    REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x1500 --tile 256").exit_code == 0);
-    REQUIRE(run_geostrip(arguments(reference)).exit_code == 0);
-  }
-  std::string arguments(const std::string& output, const std::string& src = "") const {
-    return "run median -i src=" + (src.empty() ? source : src) + " --window 9x9 -o " + output +
-           " --tile 256 --block-rows 64 --threads 1 --progress none";
-  }
-  // Starts the run and stops it (SIGSTOP) once rows 0-1535 are on disk.
-  pid_t start_and_freeze(const std::string& output, const std::string& src = "") const {
-    const pid_t pid = spawn(std::string(GEOSTRIP_BINARY) + " " + arguments(output, src), output + ".log");
-    REQUIRE(wait_until([&] { return file_text(Journal::path_for(output)).find("\nrows 1536 ") != std::string::npos; }));
-    kill(pid, SIGSTOP);
-    return pid;
-  }
-  // Runs to rows 0-1535 and interrupts (SIGTERM): the partial output and journal stay.
-  void interrupt(const std::string& output, const std::string& src = "") const {
-    const pid_t pid = start_and_freeze(output, src);
-    kill(pid, SIGTERM);
-    kill(pid, SIGCONT);
-    REQUIRE(wait_exit(pid) == 75);
-  }
-};
 
 void check_usage(const CommandResult& result, std::initializer_list<std::string> names) {
   INFO(result.output);
@@ -72,9 +41,9 @@ std::string signed_line(const std::string& payload) {
 }  // namespace
 
 TEST_CASE("a second run for the same output stops at once naming the holder, and touches nothing", "[cli]") {
-  Job job;
+  MedianJob job;
   const std::string output = job.dir / "out.tif";
-  const pid_t first = job.start_and_freeze(output);
+  const pid_t first = job.start_until_half(output, SIGSTOP);
   const std::string partial = file_text(output + ".partial"), journal = file_text(Journal::path_for(output));
 
   // Another job, and the same job again: both refused while the first holds the output.
@@ -94,9 +63,9 @@ TEST_CASE("a second run for the same output stops at once naming the holder, and
 }
 
 TEST_CASE("a run killed outright leaves a lock file nobody holds: the next run takes it and resumes", "[cli]") {
-  Job job;
+  MedianJob job;
   const std::string output = job.dir / "out.tif";
-  const pid_t first = job.start_and_freeze(output);
+  const pid_t first = job.start_until_half(output, SIGSTOP);
   kill(first, SIGKILL);
   wait_exit(first);
   REQUIRE(fs::exists(output + ".lock"));
@@ -108,9 +77,9 @@ TEST_CASE("a run killed outright leaves a lock file nobody holds: the next run t
 }
 
 TEST_CASE("a partial output whose bytes no longer match its journal is discarded with one line", "[cli]") {
-  Job job;
+  MedianJob job;
   const std::string output = job.dir / "out.tif";
-  job.interrupt(output);
+  REQUIRE(job.interrupt(output, SIGTERM).exit_code == 75);
   // A flipped byte in the second tile row's data.
   {
     std::fstream file(output + ".partial", std::ios::in | std::ios::out | std::ios::binary);
@@ -132,9 +101,9 @@ TEST_CASE("a partial output whose bytes no longer match its journal is discarded
 }
 
 TEST_CASE("a forged journal never crashes a run: what cannot be true is discarded and the run starts over", "[cli]") {
-  Job job;
+  MedianJob job;
   const std::string output = job.dir / "out.tif";
-  job.interrupt(output);
+  REQUIRE(job.interrupt(output, SIGTERM).exit_code == 75);
   const std::string partial = output + ".partial", journal = Journal::path_for(output);
   const std::string kept = job.dir / "kept.partial", text = file_text(journal);
   fs::copy_file(partial, kept);
@@ -158,11 +127,11 @@ TEST_CASE("a forged journal never crashes a run: what cannot be true is discarde
 }
 
 TEST_CASE("a VRT whose source is replaced between an interrupt and the rerun starts over on the new pixels", "[cli]") {
-  Job job;
+  MedianJob job;
   const std::string vrt = job.dir / "band.vrt", source = job.dir / "source.tif", output = job.dir / "out.tif";
   fs::copy_file(job.source, source);
   REQUIRE(run_command("gdalbuildvrt -q " + vrt + " " + source).exit_code == 0);
-  job.interrupt(output, vrt);
+  REQUIRE(job.interrupt(output, SIGTERM, vrt).exit_code == 75);
   // The same size, other pixels: only the VRT's source changes.
   fs::remove(source);
   fs::copy_file(job.dir / "s/B08.tif", source);
@@ -176,7 +145,7 @@ TEST_CASE("a VRT whose source is replaced between an interrupt and the rerun sta
 }
 
 TEST_CASE("an input rewritten while a run reads it fails the run: no output, no partial file", "[cli]") {
-  Job job;
+  MedianJob job;
   // Uncompressed scenes of one layout: a rewrite moves no tile, and every read still succeeds.
   for (const char* seed : {"1", "2"})
     REQUIRE(run_geostrip("synth s2 -o " + job.dir / ("raw" + std::string(seed)) + " --size 3000x1500 --tile 256 " +
@@ -184,7 +153,7 @@ TEST_CASE("an input rewritten while a run reads it fails the run: no output, no 
                 .exit_code == 0);
   const std::string input = job.dir / "input.tif", output = job.dir / "out.tif";
   fs::copy_file(job.dir / "raw1/B04.tif", input);
-  const pid_t pid = job.start_and_freeze(output, input);
+  const pid_t pid = job.start_until_half(output, SIGSTOP, input);
   {  // rewritten in place, as a careless copy would
     const std::string other = file_text(job.dir / "raw2/B04.tif");
     std::ofstream(input, std::ios::binary | std::ios::trunc) << other;
@@ -198,7 +167,7 @@ TEST_CASE("an input rewritten while a run reads it fails the run: no output, no 
 }
 
 TEST_CASE("geostrip writes through no symbolic link, and replaces only a regular file", "[cli]") {
-  Job job;
+  MedianJob job;
   const std::string output = job.dir / "out.tif", victim = job.dir / "victim.txt";
   write_file(victim, "precious");
   for (const std::string& planted : {output + ".partial", Journal::path_for(output), output + ".lock"}) {
@@ -226,9 +195,9 @@ TEST_CASE("geostrip writes through no symbolic link, and replaces only a regular
   CHECK_FALSE(fs::exists(output + ".partial"));
 }
 
-TEST_CASE("a report onto an input or the output is refused before any work; an unwritable one is found first",
+TEST_CASE("a report onto an input or the output is refused before any work, an unwritable one is found first",
           "[cli]") {
-  Job job;
+  MedianJob job;
   const std::string output = job.dir / "out.tif";
   const auto before = file_text(job.source);
   check_usage(run_geostrip(job.arguments(output) + " --report " + job.source), {job.source, "input src"});
@@ -337,7 +306,7 @@ TEST_CASE("sizes a header declares are checked against --memory before anything 
               {"--threads 99999999999", "at most 4096"});
 }
 
-TEST_CASE("signed bytes read as signed in every operation; 64-bit integers are refused with one line", "[cli]") {
+TEST_CASE("signed bytes read as signed in every operation, 64-bit integers are refused with one line", "[cli]") {
   TempDir dir;
   const std::string path = dir / "int8.tif";
   const int rows = 40, cols = 30;
@@ -379,7 +348,7 @@ TEST_CASE("signed bytes read as signed in every operation; 64-bit integers are r
                {wide, "Int64 pixels are not supported"});
 }
 
-TEST_CASE("messages: a complex input to median names its file; --config of another file echoes none of it",
+TEST_CASE("messages: a complex input to median names its file, --config of another file echoes none of it",
           "[cli]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth slc -o " + dir / "slc" + " --size 60x40").exit_code == 0);
@@ -429,7 +398,7 @@ TEST_CASE("an HDF5 file another process has locked is named as locked, not as co
 TEST_CASE("a plain run keeps Open MPI's session files in a directory of its own, and removes it", "[cli]") {
   // Isolated singletons share TMPDIR/ompi.HOST.UID/jf.0, and one that ends removes it under the
   // others: plain runs started together failed in MPI_Init now and then.
-  Job job;
+  MedianJob job;
   const std::string tmp = job.dir / "tmp", output = job.dir / "out.tif";
   fs::create_directory(tmp);
   const pid_t pid = spawn("env TMPDIR=" + tmp + " " + GEOSTRIP_BINARY + " " + job.arguments(output), output + ".log");

@@ -54,7 +54,7 @@ TEST_CASE("a job's fingerprint changes with what decides its output, not with ho
   CHECK(job_fingerprint(request) != fingerprint);
 }
 
-TEST_CASE("an HDF5 input's fingerprint is its file's; a GDAL connection string is its text", "[engine]") {
+TEST_CASE("an HDF5 input's fingerprint is its file's, a GDAL connection string is its text", "[engine]") {
   test::TempDir dir;
   write_file(dir / "ref.h5", "hdf5 bytes");
   RunRequest request;

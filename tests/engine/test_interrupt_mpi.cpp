@@ -13,7 +13,7 @@ using namespace geostrip;
 using namespace geostrip::test;
 namespace fs = std::filesystem;
 
-TEST_CASE("SIGTERM to every rank or to rank 0 alone stops 3 nodes with exit 75; the rerun resumes", "[interrupt]") {
+TEST_CASE("SIGTERM to every rank or to rank 0 alone stops 3 nodes with exit 75, the rerun resumes", "[interrupt]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x1500 --tile 256").exit_code == 0);
   const auto arguments = [&](const std::string& output) {

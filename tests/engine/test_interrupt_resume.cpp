@@ -8,39 +8,13 @@
 
 #include "io/journal.hpp"
 #include "support/batch_support.hpp"
-#include "support/process.hpp"
-#include "support/test_support.hpp"
+#include "support/median_job.hpp"
 
 using namespace geostrip;
 using namespace geostrip::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-// 3000 rows in 64-row blocks (47 of them, rounds of 4 on 2 threads) and
-// 256-row tiles: the journal grows every tile row.
-struct Job {
-  TempDir dir;
-  std::string reference = dir / "uninterrupted.tif";
-  Job() {
-    REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x1500 --tile 256").exit_code == 0);
-    REQUIRE(run_geostrip(arguments(reference)).exit_code == 0);
-  }
-  // The job as a batch manifest line: the batch gives the threads.
-  std::string line(const std::string& output) const {
-    return "median -i src=" + dir / "s/B04.tif" + " --window 9x9 -o " + output + " --tile 256 --block-rows 64";
-  }
-  std::string arguments(const std::string& output) const { return "run " + line(output) + " --threads 2"; }
-  // Starts the run and sends `signal` at half-time, when half the rows are on disk.
-  CommandResult interrupt(const std::string& output, int signal) const {
-    const std::string log = output + ".log";
-    const pid_t pid = spawn(std::string(GEOSTRIP_BINARY) + " " + arguments(output), log);
-    const std::string journal = Journal::path_for(output);
-    REQUIRE(wait_until([&] { return file_text(journal).find("\nrows 1536 ") != std::string::npos; }));
-    kill(pid, signal);
-    return {wait_exit(pid), file_text(log)};
-  }
-};
 
 void check_interrupted(const CommandResult& result, const std::string& output, const std::string& signal) {
   INFO(result.output);
@@ -54,8 +28,8 @@ void check_interrupted(const CommandResult& result, const std::string& output, c
 
 }  // namespace
 
-TEST_CASE("SIGTERM at half-time gives exit 75; the same command resumes to the uninterrupted pixels", "[cli]") {
-  Job job;
+TEST_CASE("SIGTERM at half-time gives exit 75, the same command resumes to the uninterrupted pixels", "[cli]") {
+  MedianJob job;
   const std::string output = job.dir / "out.tif";
   check_interrupted(job.interrupt(output, SIGTERM), output, "SIGTERM");
 
@@ -70,8 +44,8 @@ TEST_CASE("SIGTERM at half-time gives exit 75; the same command resumes to the u
   CHECK_FALSE(fs::exists(Journal::path_for(output)));
 }
 
-TEST_CASE("SIGUSR1 and SIGINT interrupt too; --no-resume starts over", "[cli]") {
-  Job job;
+TEST_CASE("SIGUSR1 and SIGINT interrupt too, --no-resume starts over", "[cli]") {
+  MedianJob job;
   const std::string output = job.dir / "out.tif";
   check_interrupted(job.interrupt(output, SIGUSR1), output, "SIGUSR1");
   const auto over = run_geostrip(job.arguments(output) + " --no-resume");
@@ -86,11 +60,11 @@ TEST_CASE("SIGUSR1 and SIGINT interrupt too; --no-resume starts over", "[cli]") 
   const auto different = run_geostrip(job.arguments(other) + " --compress zstd");
   INFO(different.output);
   REQUIRE(different.exit_code == 0);
-  CHECK_THAT(different.output, !Catch::Contains("resumed"));
+  CHECK_THAT(different.output, !Catch::Contains("resumed " + other) && Catch::Contains("another job"));
 }
 
 TEST_CASE("a journal cut at random byte offsets still resumes to the uninterrupted pixels", "[cli]") {
-  Job job;
+  MedianJob job;
   const std::string output = job.dir / "out.tif";
   check_interrupted(job.interrupt(output, SIGTERM), output, "SIGTERM");
   const std::string journal = file_text(Journal::path_for(output));
@@ -108,8 +82,8 @@ TEST_CASE("a journal cut at random byte offsets still resumes to the uninterrupt
   }
 }
 
-TEST_CASE("a signal stops a batch after the job in flight (exit 75); the same command then finishes it", "[batch]") {
-  Job job;
+TEST_CASE("a signal stops a batch after the job in flight (exit 75), the same command then finishes it", "[batch]") {
+  MedianJob job;
   const std::vector<std::string> outputs = {job.dir / "a.tif", job.dir / "b.tif", job.dir / "c.tif"};
   const std::string manifest = job.dir / "jobs.txt", status = job.dir / "status.jsonl";
   {

@@ -30,7 +30,7 @@ TEST_CASE("an output's lock has one holder at a time, named in the lock and to t
   OutputLock again(output);  // free once let go
 }
 
-TEST_CASE("a lock file left by a killed run is taken over; a link at its name is refused", "[io]") {
+TEST_CASE("a lock file left by a killed run is taken over, a link at its name is refused", "[io]") {
   TempDir dir;
   const std::string output = dir / "out.tif";
   std::ofstream(output + ".lock") << "host gone, pid 1, since long ago\n";

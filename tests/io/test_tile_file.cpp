@@ -192,7 +192,7 @@ TEST_CASE("a tile too big for the file's tile index is refused, not cut short", 
                         Catch::Contains("16-bit tile index"));
 }
 
-TEST_CASE("the tile index reads back as written; the header's checksum ignores it, as GDAL created it", "[io]") {
+TEST_CASE("the tile index reads back as written, the header's checksum ignores it, as GDAL created it", "[io]") {
   TempDir dir;
   const std::string path = dir / "out.tif";
   const RasterSize size{100, 70};

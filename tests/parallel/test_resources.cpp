@@ -36,7 +36,7 @@ TEST_CASE("CPU lists print as ranges and read back, as cgroups write them", "[pa
   for (const char* bad : {"3-1", "a", "0-", "-2", "0-99999"}) CHECK(parse_cpu_list(bad).empty());
 }
 
-TEST_CASE("ranks sharing CPUs split them; cgroup and Slurm cap the cores", "[parallel]") {
+TEST_CASE("ranks sharing CPUs split them, cgroup and Slurm cap the cores", "[parallel]") {
   // Two ranks unbound on a 4-CPU node: 2 cores each.
   CHECK(core_share({0, 1, 2, 3}, {{0, 1, 2, 3}, {0, 1, 2, 3}}) == 2.0);
   // Bound to disjoint halves: each keeps its own.

@@ -39,7 +39,7 @@ TEST_CASE("progress logs count, rate, ETA and failures, at most once per interva
   std::fclose(file);
 }
 
-TEST_CASE("a progress bar redraws one line; finish ends it; none prints no progress", "[report]") {
+TEST_CASE("a progress bar redraws one line, finish ends it, none prints no progress", "[report]") {
   std::FILE* file = std::tmpfile();
   Progress bar("blocks", 4, ProgressMode::Bar, file);
   bar.update(2, 0);
