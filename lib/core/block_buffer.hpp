@@ -1,10 +1,11 @@
 #pragma once
 // Pixels of one row block: `bands` planes of rows x cols, band after band.
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <new>
 
 #include <fmt/core.h>
 
@@ -27,16 +28,15 @@ class BlockBuffer {
  public:
   BlockBuffer() = default;
   // Throws Error, saying what it was for, when there is no memory for it.
+  // malloc, not new: a failed malloc returns null under AddressSanitizer too.
   BlockBuffer(PixelType type, int bands, RowBlock rows, std::int64_t cols)
       : type_(type), bands_(bands), rows_(rows), cols_(cols) {
     const std::size_t bytes = band_bytes() * static_cast<std::size_t>(bands);
-    try {
-      bytes_ = std::make_unique_for_overwrite<std::byte[]>(bytes);
-    } catch (const std::bad_alloc&) {
+    bytes_.reset(static_cast<std::byte*>(std::malloc(std::max<std::size_t>(bytes, 1))));
+    if (!bytes_)
       throw Error(fmt::format("out of memory for the pixels of rows {}-{} ({} x {} x {} band(s) of {}, {} bytes); "
                               "fewer --threads or --block-rows need less",
                               rows.begin, rows.end - 1, rows.rows(), cols, bands, name_of(type), bytes));
-    }
   }
 
   PixelType type() const { return type_; }
@@ -68,7 +68,10 @@ class BlockBuffer {
   int bands_ = 0;
   RowBlock rows_;
   std::int64_t cols_ = 0;
-  std::unique_ptr<std::byte[]> bytes_;
+  struct Free {
+    void operator()(std::byte* bytes) const { std::free(bytes); }
+  };
+  std::unique_ptr<std::byte[], Free> bytes_;
 };
 
 // Every pixel of `from` (real) into `to`, of the same shape, as `to`'s type.
