@@ -1,6 +1,11 @@
 #include "parallel/mpi.hpp"
 
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <climits>
 #include <cstdlib>
@@ -8,7 +13,10 @@
 #include <filesystem>
 #include <thread>
 
+#include <fmt/core.h>
+
 #include "core/error.hpp"
+#include "core/host.hpp"
 
 namespace geostrip {
 
@@ -37,6 +45,26 @@ void wait_idle(MPI_Request& request, const char* call, const WhileWaiting& while
   }
 }
 
+// The start of this host's session directories' names: geostrip-mpi-HOST-PID-XXXXXX.
+std::string session_prefix() { return "geostrip-mpi-" + host_name() + "-"; }
+
+// A run that was killed (SIGKILL, a second ^C) leaves its session directory
+// behind: the next plain run on the host removes those of processes that are
+// gone.
+void remove_abandoned_sessions(const std::string& parent) {
+  const std::string prefix = session_prefix();
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    struct stat owner {};
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH &&
+        ::lstat(entry.path().c_str(), &owner) == 0 && S_ISDIR(owner.st_mode) && owner.st_uid == ::geteuid())
+      std::filesystem::remove_all(entry.path(), error);
+  }
+}
+
 // A process that no launcher started (no mpirun, no srun step with PMIx or
 // PMI) is a singleton: telling Open MPI spares it a helper daemon and the
 // probing of networks for peers it cannot have, 0.3 s of every plain run.
@@ -54,7 +82,9 @@ std::string declare_singleton() {
   ::setenv("OMPI_MCA_btl", "self", 0);
   if (std::getenv("OMPI_MCA_orte_tmpdir_base")) return {};
   const char* tmpdir = std::getenv("TMPDIR");
-  std::string base = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/geostrip-mpi-XXXXXX";
+  const std::string parent = tmpdir && *tmpdir ? tmpdir : "/tmp";
+  remove_abandoned_sessions(parent);
+  std::string base = fmt::format("{}/{}{}-XXXXXX", parent, session_prefix(), ::getpid());
   if (!::mkdtemp(base.data())) return {};  // Open MPI's own default, then
   ::setenv("OMPI_MCA_orte_tmpdir_base", base.c_str(), 1);
   return base;

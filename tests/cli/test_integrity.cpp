@@ -15,6 +15,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/host.hpp"
 #include "io/journal.hpp"
 #include "support/median_job.hpp"
 
@@ -408,6 +409,15 @@ TEST_CASE("a plain run keeps Open MPI's session files in a directory of its own,
   MedianJob job;
   const std::string tmp = job.dir / "tmp", output = job.dir / "out.tif";
   fs::create_directory(tmp);
+  // What a killed run left (a process that is gone), and a live run's.
+  pid_t gone = 4'000'000;
+  while (kill(gone, 0) == 0 || errno != ESRCH) --gone;
+  const std::string prefix = "geostrip-mpi-" + host_name() + "-";
+  const std::string abandoned = tmp + "/" + prefix + std::to_string(gone) + "-Abc123";
+  const std::string live = tmp + "/" + prefix + std::to_string(getpid()) + "-Xyz789";
+  fs::create_directories(abandoned + "/ompi." + host_name() + ".0/jf.0");
+  fs::create_directory(live);
+
   const pid_t pid = spawn("env TMPDIR=" + tmp + " " + GEOSTRIP_BINARY + " " + job.arguments(output), output + ".log");
   REQUIRE(wait_until([&] { return file_text(Journal::path_for(output)).find("\nrows 256 ") != std::string::npos; }));
   kill(pid, SIGSTOP);
@@ -415,7 +425,14 @@ TEST_CASE("a plain run keeps Open MPI's session files in a directory of its own,
   for (const auto& entry : fs::directory_iterator(tmp)) sessions.push_back(entry.path().filename());
   kill(pid, SIGCONT);
   CHECK(wait_exit(pid) == 0);
-  REQUIRE(sessions.size() == 1);
-  CHECK_THAT(sessions.front(), Catch::StartsWith("geostrip-mpi-"));
+  // The live run's and the run's own; the abandoned one is gone.
+  REQUIRE(sessions.size() == 2);
+  const std::string live_name = fs::path(live).filename();
+  const std::string own = sessions[0] == live_name ? sessions[1] : sessions[0];
+  CHECK(std::count(sessions.begin(), sessions.end(), live_name) == 1);
+  CHECK_THAT(own, Catch::StartsWith(prefix + std::to_string(pid) + "-"));
+  CHECK_FALSE(fs::exists(abandoned));
+  CHECK(fs::exists(live));
+  fs::remove(live);
   CHECK(fs::is_empty(tmp));
 }
