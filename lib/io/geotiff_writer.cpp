@@ -98,15 +98,6 @@ std::vector<std::byte> sparse_geotiff(const OutputSpec& spec, const TileFormat& 
   return file;
 }
 
-void write_all(int fd, const std::vector<std::byte>& bytes, const std::string& path) {
-  for (std::size_t done = 0; done < bytes.size();) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error(path + ": cannot create: " + std::strerror(n < 0 ? errno : ENOSPC));
-    done += static_cast<std::size_t>(n);
-  }
-}
-
 // The checksum of tiles [first, first + count) of `file`, read back, each
 // present and inside the file (else throws Error), and the bytes it covers.
 struct TilesChecksum {
@@ -241,7 +232,8 @@ void GeoTiffWriter::create() {
   remove_leftover(journal_path);
   const std::vector<std::byte> header = sparse_geotiff(spec_, format_, partial_);
   UniqueFd fd = create_new_file(partial_);
-  write_all(fd.get(), header, partial_);
+  if (const int error = write_all(fd.get(), header))
+    throw Error(partial_ + ": cannot create: " + std::strerror(error));
   file_.emplace(std::move(fd), partial_);
   if (!spec_.fingerprint.empty())
     journal_.emplace(Journal::create(journal_path, spec_.fingerprint, header.size(), crc32_of(header)));

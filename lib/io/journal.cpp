@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <span>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -125,9 +126,9 @@ void Journal::record(const JournalRecord& record) {
 }
 
 void Journal::append(const std::string& lines) {
-  if (::write(fd_.get(), lines.data(), lines.size()) != static_cast<ssize_t>(lines.size()) ||
-      ::fdatasync(fd_.get()) != 0)
-    throw Error(path_ + ": cannot write the journal: " + std::strerror(errno));
+  int error = write_all(fd_.get(), std::as_bytes(std::span(lines.data(), lines.size())));
+  if (error == 0 && ::fdatasync(fd_.get()) != 0) error = errno;
+  if (error != 0) throw Error(path_ + ": cannot write the journal: " + std::strerror(error));
 }
 
 void Journal::remove() {

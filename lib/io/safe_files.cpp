@@ -106,6 +106,16 @@ std::optional<UniqueFd> open_regular_file(const std::string& path, int flags) {
   return fd;
 }
 
+int write_all(int fd, std::span<const std::byte> bytes) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : ENOSPC;
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
 void remove_leftover(const std::string& path) {
   const auto there = what_is_at(path);
   if (!there) return;
@@ -156,13 +166,8 @@ void replace_file_content(const std::string& path, std::span<const char> bytes, 
   const std::string temporary = path + fmt::format(".tmp-{}-{:08x}", ::getpid(), random());
   UniqueFd fd = create_new_file(temporary);
   try {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw Error(path + ": cannot write the " + what + ": " + std::strerror(n < 0 ? errno : ENOSPC));
-      done += static_cast<std::size_t>(n);
-    }
+    if (const int error = write_all(fd.get(), std::as_bytes(bytes)))
+      throw Error(path + ": cannot write the " + what + ": " + std::strerror(error));
     if (::fdatasync(fd.get()) != 0 || !fd.close())
       throw Error(path + ": cannot write the " + what + ": " + std::strerror(errno));
     rename_into_place(temporary, path, true);

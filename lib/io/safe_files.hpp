@@ -62,6 +62,10 @@ UniqueFd create_new_file(const std::string& path);
 // (a symbolic link, a directory, a FIFO) is an Error.
 std::optional<UniqueFd> open_regular_file(const std::string& path, int flags);
 
+// Writes all of `bytes` at `fd`'s position: 0, or the errno of the write
+// that failed (ENOSPC for one that wrote nothing).
+int write_all(int fd, std::span<const std::byte> bytes);
+
 // Removes a regular file left at `path` by an earlier run; nothing there is
 // fine. Refuses (Error) a symbolic link or anything else geostrip did not make.
 void remove_leftover(const std::string& path);
