@@ -49,22 +49,25 @@ void check_input_names(const RunRequest& request) {
       throw UsageError("--nodata " + name + "=...: no input named '" + name + "'");
 }
 
-// The inputs in the order the kernel declares them, with nodata resolved, on one grid.
+// Throws Error naming the file of an input whose pixels the operation does not take.
+void check_pixels(const Operation& operation, const InputInfo& info) {
+  if (is_complex(info.type) && operation.pixels == Pixels::Real)
+    throw Error(info.spec.path + ": " + info.type_name + " is complex; " + operation.name + " takes real pixels");
+  if (!is_complex(info.type) && operation.pixels == Pixels::Complex)
+    throw Error(info.spec.path + ": " + info.type_name + " is real; " + operation.name + " takes complex pixels");
+}
+
+// The inputs in the order the kernel takes them, with nodata resolved, on one grid.
 std::vector<BoundInput> bind_inputs(const RunRequest& request, const std::vector<InputInfo>& infos,
                                     const KernelSpec& spec) {
   std::vector<BoundInput> bound;
-  for (const std::string& name : spec.inputs) {
-    const auto it = std::find_if(infos.begin(), infos.end(), [&](const InputInfo& i) { return i.spec.name == name; });
-    if (is_complex(it->type) && !is_complex(spec.input_type))
-      throw Error(it->spec.path + ": " + it->type_name + " is complex; " + request.args.operation +
-                  " takes real pixels");
-    if (!is_complex(it->type) && is_complex(spec.input_type))
-      throw Error(it->spec.path + ": " + it->type_name + " is real; " + request.args.operation +
-                  " takes complex pixels");
-    bound.push_back({*it, nodata_of(request, *it)});
-  }
   std::vector<InputInfo> ordered;
-  for (const auto& b : bound) ordered.push_back(b.info);
+  for (const std::string& name : spec.inputs)
+    for (const InputInfo& info : infos)
+      if (info.spec.name == name) {
+        bound.push_back({info, nodata_of(request, info)});
+        ordered.push_back(info);
+      }
   check_same_grid(ordered);
   return bound;
 }
@@ -104,20 +107,22 @@ struct Prepared {
 // all ranks together.
 Prepared prepare(const RunRequest& request, const Job& job) {
   check_input_names(request);
-  const Operation& operation = find_operation(request.args.operation);
+  KernelArgs args = request.args;
+  for (const InputSpec& input : request.inputs) args.input_names.push_back(input.name);
+  check_args(args);  // a usage error before any file is opened
+  const Operation& operation = args.declaration();
   Prepared p;
   RunPlan& plan = p.plan;
   collectively(job.comm, job.topology.me().host, [&] {
-    KernelArgs args = request.args;
     std::vector<InputInfo> infos;
     for (const auto& input : request.inputs) {
       infos.push_back(describe_input(input));
-      args.input_names.push_back(input.name);
+      check_pixels(operation, infos.back());
       args.input_types.push_back(infos.back().type);
       args.input_nodata.push_back(nodata_of(request, infos.back()));
     }
     args.transform = infos.front().georef.transform;
-    p.kernel = operation.make(args);
+    p.kernel = make_kernel(args);
     const KernelSpec& spec = p.kernel->spec();
     p.inputs = bind_inputs(request, infos, spec);
     const InputInfo& grid = p.inputs.front().info;

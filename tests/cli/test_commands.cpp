@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "kernels/registry.hpp"
 #include "parallel/resources.hpp"
 #include "support/test_support.hpp"
 
@@ -95,11 +96,44 @@ TEST_CASE("ops lists every operation with its inputs, output and halo", "[cli]")
   const auto ops = run_geostrip("ops");
   INFO(ops.output);
   REQUIRE(ops.exit_code == 0);
-  for (const char* op : {"ndi", "rgb", "expr", "mean", "median", "hillshade", "slope", "coherence", "multilook"})
-    CHECK_THAT(ops.output, Catch::Contains(std::string("\n") + op + "\n") || Catch::StartsWith(std::string(op) + "\n"));
+  for (const geostrip::Operation* op : geostrip::operations()) {
+    CHECK_THAT(ops.output, Catch::Contains("\n" + op->name + "\n") || Catch::StartsWith(op->name + "\n"));
+    CHECK_THAT(ops.output, Catch::Contains("inputs: " + op->inputs_text()));
+  }
   CHECK_THAT(ops.output, Catch::Contains("inputs: a, b; output: Float32; halo: 0"));
   CHECK_THAT(ops.output, Catch::Contains("inputs: dem; output: Byte; halo: 1 x 1"));
   CHECK_THAT(ops.output, Catch::Contains("inputs: ref, sec (complex); output: 2 x Float32"));
+  CHECK_THAT(ops.output, Catch::Contains("--window RxC  window ROWSxCOLS, both odd (default 5x5)"));
+}
+
+TEST_CASE("run OP --help shows that operation's inputs and options only, with its own meanings and defaults",
+          "[cli]") {
+  const auto slope = run_geostrip("run slope --help");
+  INFO(slope.output);
+  REQUIRE(slope.exit_code == 0);
+  CHECK_THAT(slope.output, Catch::Contains("run slope") && Catch::Contains("one per input: dem"));
+  CHECK_THAT(slope.output, Catch::Contains("--scale") && Catch::Contains("ratio of vertical to horizontal units"));
+  for (const char* other : {"--window", "--clamp", "--gamma", "--expr", "--looks", "--z-factor", "--azimuth",
+                            "--offset", "before the difference"})
+    CHECK_THAT(slope.output, !Catch::Contains(other));
+  CHECK_THAT(slope.output, Catch::Contains("--threads") && Catch::Contains("--compress"));
+  CHECK_THAT(slope.output, Catch::Contains("example: geostrip run slope -i dem=dem.tif"));
+
+  const auto coherence = run_geostrip("plan coherence --help");
+  INFO(coherence.output);
+  REQUIRE(coherence.exit_code == 0);
+  CHECK_THAT(coherence.output, Catch::Matches("[\\s\\S]*--window RxC=5x5[\\s\\S]*"));
+  const auto mean = run_geostrip("run mean --help");
+  CHECK_THAT(mean.output, Catch::Matches("[\\s\\S]*--window RxC=3x3[\\s\\S]*"));
+  const auto ndi = run_geostrip("run ndi --help");
+  CHECK_THAT(ndi.output, Catch::Contains("--scale NAME=NUMBER") && Catch::Contains("before the difference"));
+
+  // run --help lists the operations; an option another operation takes is refused naming this one.
+  const auto run = run_geostrip("run --help");
+  for (const geostrip::Operation* op : geostrip::operations()) CHECK_THAT(run.output, Catch::Contains(op->name));
+  const auto wrong = run_geostrip("run slope -i dem=dem.tif -o out.tif --window 5x5");
+  CHECK(wrong.exit_code == 2);
+  CHECK_THAT(wrong.output, Catch::Contains("--window does not apply to slope (see geostrip run slope --help)"));
 }
 
 TEST_CASE("check counts every core of the process when OMP_PLACES binds its first thread", "[cli]") {

@@ -127,6 +127,52 @@ TEST_CASE("engine options can come from a TOML file", "[cli]") {
   CHECK(metadata(f.output(), "COMPRESSION", "IMAGE_STRUCTURE") == "ZSTD");
 }
 
+TEST_CASE("one TOML file serves run, plan, batch and check, and the command line wins over it", "[cli]") {
+  Fixture f;
+  const std::string config = f.dir / "site.toml";
+  // Keys of every command: engine, output, operation (window) and batch (retries) options.
+  write_file(config,
+             "threads = 1\nblock-rows = 7\ncompress = \"zstd\"\nlevel = 19\nwindow = \"5x5\"\nretries = 2\n"
+             "oversubscription-check = \"warn\"\n");
+  const auto check = run_geostrip("check --config " + config);
+  INFO(check.output);
+  CHECK(check.exit_code == 0);
+  CHECK_THAT(check.output, Catch::Contains("no findings") || Catch::Contains("finding(s)"));
+
+  const auto plan = run_geostrip("plan mean -i src=" + f.b04 + " -o " + f.output() + " --config " + config);
+  INFO(plan.output);
+  CHECK(plan.exit_code == 0);
+  CHECK_THAT(plan.output, Catch::Contains("halo: 2 rows, 2 columns") && Catch::Contains("of 7 rows"));
+
+  // ndi takes no --window: the key is another command's, and ignored.
+  const auto zstd = f.ndi(f.b08, f.b04, "--config " + config);
+  INFO(zstd.output);
+  REQUIRE(zstd.exit_code == 0);
+  CHECK(metadata(f.output(), "COMPRESSION", "IMAGE_STRUCTURE") == "ZSTD");
+
+  // --compress lzw on the command line drops the config's level, which was for zstd.
+  const std::string lzw = f.dir / "lzw.tif";
+  const auto over = run_geostrip("run ndi -i a=" + f.b08 + " -i b=" + f.b04 + " -o " + lzw + " --config " + config +
+                                 " --compress lzw --block-rows 13");
+  INFO(over.output);
+  REQUIRE(over.exit_code == 0);
+  CHECK_THAT(over.output, Catch::Contains("blocks of 13 rows"));
+  CHECK(metadata(lzw, "COMPRESSION", "IMAGE_STRUCTURE") == "LZW");
+
+  const std::string manifest = f.dir / "jobs.txt";
+  write_file(manifest, "mean -i src=" + f.b04 + " -o " + (f.dir / "mean.tif") + "\n");
+  const auto batch = run_geostrip("batch " + manifest + " --config " + config);
+  INFO(batch.output);
+  CHECK(batch.exit_code == 0);
+  CHECK(metadata(f.dir / "mean.tif", "COMPRESSION", "IMAGE_STRUCTURE") == "ZSTD");
+
+  // A key no command takes is still refused, naming its line.
+  write_file(config, "threads = 1\nthraeds = 2\n");
+  const auto typo = run_geostrip("check --config " + config);
+  CHECK(typo.exit_code == 2);
+  CHECK_THAT(typo.output, Catch::Contains("line 2 is not an option of any geostrip command"));
+}
+
 TEST_CASE("GDAL complex rasters (CInt16) are complex inputs", "[cli]") {
   TempDir dir;
   const std::string path = dir / "slc.tif";

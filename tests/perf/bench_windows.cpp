@@ -9,8 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "kernels/mean.hpp"
-#include "kernels/median.hpp"
+#include "kernels/registry.hpp"
 #include "synth/s2_scene.hpp"
 
 using namespace geostrip;
@@ -40,6 +39,16 @@ double seconds(const Kernel& kernel, const BlockBuffer& input, RasterSize size, 
   return times[times.size() / 2];
 }
 
+// The registered operation's kernel over one input of `type` with nodata 0.
+std::unique_ptr<Kernel> window_kernel(const std::string& operation, int window, PixelType type) {
+  const std::string side = std::to_string(window);
+  return make_kernel({.operation = operation,
+                      .input_names = {"src"},
+                      .input_types = {type},
+                      .input_nodata = {0.0},
+                      .values = {{"window", {side + "x" + side}}}});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -52,14 +61,12 @@ int main(int argc, char** argv) {
   fmt::print("block {}x{}, one thread, median of 3 runs\n\n", size.rows, size.cols);
   fmt::print("| op | window | input | ns/pixel | Mpixel/s |\n|---|---|---|---|---|\n");
   for (const int w : {3, 5, 9, 15, 21, 31}) {
-    const MeanKernel mean(Window{w, w});
-    const double s = seconds(mean, as_double, size, 3);
+    const double s = seconds(*window_kernel("mean", w, PixelType::Float64), as_double, size, 3);
     fmt::print("| mean | {0}x{0} | UInt16 | {1:.1f} | {2:.1f} |\n", w, s / mpixels * 1e3, mpixels / s);
   }
   for (const int w : {3, 5, 7, 9, 11, 15}) {
     for (const auto& [input, name] : {std::pair{&as_uint16, "UInt16"}, std::pair{&as_float, "Float32"}}) {
-      const MedianKernel median(Window{w, w}, input->type(), 0.0);
-      const double s = seconds(median, *input, size, 3);
+      const double s = seconds(*window_kernel("median", w, input->type()), *input, size, 3);
       fmt::print("| median | {0}x{0} | {1} | {2:.1f} | {3:.1f} |\n", w, name, s / mpixels * 1e3, mpixels / s);
     }
   }

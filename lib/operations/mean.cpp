@@ -1,24 +1,29 @@
-#include "kernels/mean.hpp"
-
+// mean: the Float32 mean of the valid pixels in a window.
 #include <limits>
 
+#include "kernels/kernel_args.hpp"
+#include "kernels/operation.hpp"
 #include "kernels/window_sums.hpp"
 
 namespace geostrip {
 
-MeanKernel::MeanKernel(Window window) {
-  spec_.inputs = {"src"};
-  spec_.input_type = PixelType::Float64;
-  spec_.output_type = PixelType::Float32;
-  spec_.window = window;
-  spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
-}
+namespace {
 
-std::unique_ptr<Kernel> MeanKernel::make(const KernelArgs& args) {
-  args.require_inputs({"src"});
-  const auto [rows, cols] = args.odd_window("window", "3x3");
-  return std::make_unique<MeanKernel>(Window{rows, cols});
-}
+class MeanKernel final : public Kernel {
+ public:
+  explicit MeanKernel(const KernelArgs& args) {
+    spec_.inputs = args.inputs();
+    spec_.input_type = PixelType::Float64;
+    spec_.output_type = PixelType::Float32;
+    spec_.window = args.window();
+    spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
+  }
+  const KernelSpec& spec() const override { return spec_; }
+  void compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const override;
+
+ private:
+  KernelSpec spec_;
+};
 
 void MeanKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const {
   const KernelInput& src = in[0];
@@ -43,5 +48,19 @@ void MeanKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g
     result.data[i] = counts[static_cast<std::size_t>(offset) + i] == 0 ? std::numeric_limits<float>::quiet_NaN()
                                                                         : static_cast<float>(sums[i] / totals[i]);
 }
+
+const OperationRegistration mean{{
+    .name = "mean",
+    .summary = "Float32 mean of the valid pixels in the window; nodata where the centre is nodata",
+    .inputs = {"src"},
+    .output = "Float32",
+    .options = {{.name = "window", .kind = OptionKind::OddWindow, .default_value = "3x3",
+                 .help = "window ROWSxCOLS, both odd"}},
+    .window_option = "window",
+    .make = &construct<MeanKernel>,
+    .example = {{"window", "5x3"}},
+}};
+
+}  // namespace
 
 }  // namespace geostrip

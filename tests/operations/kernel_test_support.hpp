@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/block_buffer.hpp"
-#include "kernels/kernel_args.hpp"
+#include "kernels/registry.hpp"
 
 namespace geostrip::test {
 
@@ -19,9 +19,16 @@ inline KernelArgs kernel_args(std::string operation, std::vector<std::string> in
                               std::map<std::string, std::vector<std::string>> values = {}) {
   KernelArgs args;
   args.operation = std::move(operation);
+  args.input_types.assign(inputs.size(), PixelType::Float64);
   args.input_names = std::move(inputs);
   args.values = std::move(values);
   return args;
+}
+
+// The registered operation's kernel, as the engine makes it.
+inline std::unique_ptr<Kernel> kernel_of(std::string operation, std::vector<std::string> inputs,
+                                         std::map<std::string, std::vector<std::string>> values = {}) {
+  return make_kernel(kernel_args(std::move(operation), std::move(inputs), std::move(values)));
 }
 
 }  // namespace geostrip::test

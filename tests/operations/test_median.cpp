@@ -3,7 +3,9 @@
 #include <cmath>
 #include <random>
 
-#include "kernels/median.hpp"
+#include <fmt/core.h>
+
+#include "kernels/registry.hpp"
 
 using namespace geostrip;
 
@@ -18,10 +20,14 @@ void check_against_brute_force(std::vector<T> raster, RasterSize size, Window wi
   const RowBlock in_rows = crop(pad(out_rows, halo.rows), {0, size.rows});
   BlockBuffer input(pixel_type_of<T>(), 1, in_rows, size.cols);
   std::copy_n(raster.data() + in_rows.begin * size.cols, in_rows.rows() * size.cols, input.band<T>(0).data);
-  const MedianKernel kernel(window, pixel_type_of<T>(), nodata ? nodata : std::optional<double>(NAN));
+  const auto kernel = make_kernel({.operation = "median",
+                                   .input_names = {"src"},
+                                   .input_types = {pixel_type_of<T>()},
+                                   .input_nodata = {nodata},
+                                   .values = {{"window", {fmt::format("{}x{}", window.rows, window.cols)}}}});
   const std::vector<KernelInput> in{{input, nodata}};
   BlockBuffer out(pixel_type_of<T>(), 1, out_rows, size.cols);
-  kernel.compute(in, {size, in_rows}, out);
+  kernel->compute(in, {size, in_rows}, out);
   const auto invalid = [&](T v) { return std::isnan(static_cast<double>(v)) || (nodata && static_cast<double>(v) == *nodata); };
   for (std::int64_t r = out_rows.begin; r < out_rows.end; ++r)
     for (std::int64_t c = 0; c < size.cols; ++c) {

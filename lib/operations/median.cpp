@@ -1,11 +1,12 @@
-#include "kernels/median.hpp"
-
+// median: the lower median of the valid pixels in a window, in the input's
+// type; nodata where the centre is nodata.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
 
-#include "core/error.hpp"
+#include "kernels/kernel_args.hpp"
+#include "kernels/operation.hpp"
 
 namespace geostrip {
 
@@ -99,33 +100,45 @@ void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T n
   }
 }
 
+class MedianKernel final : public Kernel {
+ public:
+  explicit MedianKernel(const KernelArgs& args) {
+    const PixelType type = args.type_of(args.inputs().front());
+    spec_.inputs = args.inputs();
+    spec_.input_type = type;
+    spec_.output_type = type;
+    spec_.window = args.window();
+    // Integer outputs keep the input's declared nodata; floats use NaN.
+    spec_.output_nodata = is_integer(type) ? args.nodata_of(spec_.inputs.front())
+                                           : std::optional<double>(std::numeric_limits<double>::quiet_NaN());
+  }
+
+  const KernelSpec& spec() const override { return spec_; }
+
+  void compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const override {
+    visit_real(spec_.input_type, [&](auto zero) {
+      using T = decltype(zero);
+      const T nodata = spec_.output_nodata ? static_cast<T>(*spec_.output_nodata) : T{};
+      lower_median<T>(in[0], g, spec_.window.halo(), nodata, out);
+    });
+  }
+
+ private:
+  KernelSpec spec_;
+};
+
+const OperationRegistration median{{
+    .name = "median",
+    .summary = "lower median of the valid pixels in the window, in the input's type; nodata where the centre is nodata",
+    .inputs = {"src"},
+    .output = "the input's type",
+    .options = {{.name = "window", .kind = OptionKind::OddWindow, .default_value = "3x3",
+                 .help = "window ROWSxCOLS, both odd"}},
+    .window_option = "window",
+    .make = &construct<MedianKernel>,
+    .example = {{"window", "3x7"}},
+}};
+
 }  // namespace
-
-MedianKernel::MedianKernel(Window window, PixelType type, std::optional<double> nodata) {
-  spec_.inputs = {"src"};
-  spec_.input_type = type;
-  spec_.output_type = type;
-  spec_.window = window;
-  spec_.output_nodata = nodata;
-}
-
-std::unique_ptr<Kernel> MedianKernel::make(const KernelArgs& args) {
-  args.require_inputs({"src"});
-  const auto [rows, cols] = args.odd_window("window", "3x3");
-  // Complex pixels are declared as read real, so the engine refuses them naming the file.
-  const PixelType type = is_complex(args.type_of("src")) ? PixelType::Float64 : args.type_of("src");
-  // Integer outputs keep the input's declared nodata; floats use NaN.
-  const std::optional<double> nodata =
-      is_integer(type) ? args.nodata_of("src") : std::optional<double>(std::numeric_limits<double>::quiet_NaN());
-  return std::make_unique<MedianKernel>(Window{rows, cols}, type, nodata);
-}
-
-void MedianKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const {
-  visit_real(spec_.input_type, [&](auto zero) {
-    using T = decltype(zero);
-    const T nodata = spec_.output_nodata ? static_cast<T>(*spec_.output_nodata) : T{};
-    lower_median<T>(in[0], g, spec_.window.halo(), nodata, out);
-  });
-}
 
 }  // namespace geostrip

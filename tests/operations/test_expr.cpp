@@ -3,7 +3,6 @@
 
 #include "core/error.hpp"
 #include "kernel_test_support.hpp"
-#include "kernels/expr.hpp"
 
 using namespace geostrip;
 using geostrip::test::kernel_args;
@@ -13,7 +12,7 @@ namespace {
 BlockBuffer evaluate(const std::string& expression, const std::string& type, const std::vector<double>& nir,
                      const std::vector<double>& red) {
   const auto kernel =
-      ExprKernel::make(kernel_args("expr", {"nir", "red"}, {{"expr", {expression}}, {"type", {type}}}));
+      make_kernel(kernel_args("expr", {"nir", "red"}, {{"expr", {expression}}, {"type", {type}}}));
   const BlockBuffer a = row_of(nir), b = row_of(red);
   const std::vector<KernelInput> in{{a, 0.0}, {b, 0.0}};
   BlockBuffer out(kernel->spec().output_type, 1, {0, 1}, static_cast<std::int64_t>(nir.size()));
@@ -40,8 +39,8 @@ TEST_CASE("expr rounds and clamps to an integer --type, nodata as gdal_calc", "[
 }
 
 TEST_CASE("expr reports syntax errors and unknown names as usage errors", "[kernels]") {
-  CHECK_THROWS_AS(ExprKernel::make(kernel_args("expr", {"nir"}, {{"expr", {"nir*("}}})), UsageError);
-  CHECK_THROWS_WITH(ExprKernel::make(kernel_args("expr", {"nir"}, {{"expr", {"nir-swir"}}})), Catch::Contains("swir"));
-  CHECK_THROWS_AS(ExprKernel::make(kernel_args("expr", {"nir"}, {})), UsageError);
-  CHECK_THROWS_AS(ExprKernel::make(kernel_args("expr", {"nir"}, {{"expr", {"nir"}}, {"type", {"Float16"}}})), UsageError);
+  CHECK_THROWS_AS(make_kernel(kernel_args("expr", {"nir"}, {{"expr", {"nir*("}}})), UsageError);
+  CHECK_THROWS_WITH(make_kernel(kernel_args("expr", {"nir"}, {{"expr", {"nir-swir"}}})), Catch::Contains("swir"));
+  CHECK_THROWS_AS(make_kernel(kernel_args("expr", {"nir"}, {})), UsageError);
+  CHECK_THROWS_AS(make_kernel(kernel_args("expr", {"nir"}, {{"expr", {"nir"}}, {"type", {"Float16"}}})), UsageError);
 }

@@ -3,14 +3,13 @@
 
 #include "core/error.hpp"
 #include "kernel_test_support.hpp"
-#include "kernels/rgb.hpp"
 
 using namespace geostrip;
 using geostrip::test::kernel_args;
 using geostrip::test::row_of;
 
 TEST_CASE("rgb maps reflectance through clamp and gamma to 8 bits with an alpha band", "[kernels]") {
-  const auto kernel = RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"4000"}}, {"gamma", {"2"}}}));
+  const auto kernel = make_kernel(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"4000"}}, {"gamma", {"2"}}}));
   CHECK(kernel->spec().output_type == PixelType::Byte);
   CHECK(kernel->spec().output_bands == 4);
   const BlockBuffer r = row_of({0, 1000, 4000, 9000, -5}), g = row_of({1, 1, 1, 1, 1}), b = row_of({0, 0, 0, 0, 0});
@@ -27,7 +26,7 @@ TEST_CASE("rgb maps reflectance through clamp and gamma to 8 bits with an alpha 
 }
 
 TEST_CASE("rgb is transparent black where any input is nodata", "[kernels]") {
-  const auto kernel = RgbKernel::make(kernel_args("rgb", {"blue", "green", "red"}));
+  const auto kernel = make_kernel(kernel_args("rgb", {"blue", "green", "red"}));
   const BlockBuffer r = row_of({5000, 5000, 5000}), g = row_of({0, 5000, 5000}), b = row_of({5000, 5000, NAN});
   const std::vector<KernelInput> in{{r, 0.0}, {g, 0.0}, {b, 0.0}};
   BlockBuffer out(PixelType::Byte, 4, {0, 1}, 3);
@@ -41,14 +40,14 @@ TEST_CASE("rgb is transparent black where any input is nodata", "[kernels]") {
 }
 
 TEST_CASE("rgb refuses a non-positive clamp or gamma", "[kernels]") {
-  CHECK_THROWS_AS(RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"0"}}})), UsageError);
-  CHECK_THROWS_AS(RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"gamma", {"-1"}}})), UsageError);
+  CHECK_THROWS_AS(make_kernel(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"0"}}})), UsageError);
+  CHECK_THROWS_AS(make_kernel(kernel_args("rgb", {"red", "green", "blue"}, {{"gamma", {"-1"}}})), UsageError);
 }
 
 TEST_CASE("rgb gives the formula's value for every whole and fractional reflectance", "[kernels]") {
   // Whole values take a lookup table; the result must not depend on it.
   const double clamp = 3000, gamma = 2.2;
-  const auto kernel = RgbKernel::make(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"3000"}}}));
+  const auto kernel = make_kernel(kernel_args("rgb", {"red", "green", "blue"}, {{"clamp", {"3000"}}}));
   std::vector<double> values;
   for (double v = -2; v <= 70000; ++v) values.insert(values.end(), {v, v + 0.25, v + 0.5});
   const BlockBuffer r = row_of(values);

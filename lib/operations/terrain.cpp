@@ -1,11 +1,14 @@
-#include "kernels/terrain.hpp"
-
+// hillshade and slope exactly as gdaldem (GDAL 3.6) computes them with the
+// Horn algorithm and -compute_edges.
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <numbers>
 
 #include "core/error.hpp"
+#include "geometry/georeference.hpp"
+#include "kernels/kernel_args.hpp"
+#include "kernels/operation.hpp"
 
 namespace geostrip {
 
@@ -32,13 +35,55 @@ float extrapolate(float a, float b, std::optional<float> nodata) {
 double horn_x(const float* w) { return static_cast<double>((w[0] + w[3] + w[3] + w[6]) - (w[2] + w[5] + w[5] + w[8])); }
 double horn_y(const float* w) { return static_cast<double>((w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])); }
 
-}  // namespace
+enum class Product { Hillshade, Slope };
 
-TerrainKernel::TerrainKernel(Product product, TerrainParams params, GeoTransform transform)
-    : product_(product), params_(params), transform_(transform), shading_(shading(params, transform)) {
-  spec_.inputs = {"dem"};
+struct TerrainParams {
+  double z_factor = 0;
+  double scale = 0;  // ratio of vertical to horizontal units
+  double azimuth = 0;
+  double altitude = 0;
+};
+
+class TerrainKernel final : public Kernel {
+ public:
+  TerrainKernel(Product product, const KernelArgs& args);
+  const KernelSpec& spec() const override { return spec_; }
+  void compute(std::span<const KernelInput> in, const BlockGeometry& geometry, BlockBuffer& out) const override;
+
+ private:
+  float hillshade(const float* w) const;
+  float slope(const float* w) const;
+
+  // gdaldem's hillshade constants, computed once.
+  struct Shading {
+    double inv_ewres, inv_nsres;
+    double square_z;
+    double sin_alt_254, cos_az_cos_alt_z_254, sin_az_cos_alt_z_254;
+  };
+  static Shading shading(const TerrainParams& params, const GeoTransform& transform);
+
+  Product product_;
+  TerrainParams params_;
+  GeoTransform transform_;
+  Shading shading_;
+  KernelSpec spec_;
+};
+
+TerrainKernel::TerrainKernel(Product product, const KernelArgs& args) : product_(product) {
+  if (!args.transform)
+    throw UsageError(args.operation + " needs a DEM with a geotransform (its pixel size gives the slope)");
+  params_.scale = args.number("scale");
+  if (product == Product::Hillshade)  // slope has no light
+    params_ = {.z_factor = args.number("z-factor"),
+               .scale = params_.scale,
+               .azimuth = args.number("azimuth"),
+               .altitude = args.number("altitude")};
+  if (params_.scale <= 0) throw UsageError("--scale must be greater than 0");
+  transform_ = *args.transform;
+  shading_ = shading(params_, transform_);
+  spec_.inputs = args.inputs();
   spec_.input_type = PixelType::Float32;  // gdaldem reads every DEM as Float32 (or exactly as integers)
-  spec_.window = {3, 3};
+  spec_.window = args.window();
   if (product == Product::Hillshade) {
     spec_.output_type = PixelType::Byte;
     spec_.output_nodata = 0;
@@ -47,21 +92,6 @@ TerrainKernel::TerrainKernel(Product product, TerrainParams params, GeoTransform
     spec_.output_nodata = -9999;
   }
 }
-
-std::unique_ptr<Kernel> TerrainKernel::make(Product product, const KernelArgs& args) {
-  args.require_inputs({"dem"});
-  if (!args.transform)
-    throw UsageError(args.operation + " needs a DEM with a geotransform (its pixel size gives the slope)");
-  const TerrainParams params{args.number("z-factor", 1), args.number("scale", 1), args.number("azimuth", 315),
-                             args.number("altitude", 45)};
-  if (params.scale <= 0) throw UsageError("--scale must be greater than 0");
-  return std::make_unique<TerrainKernel>(product, params, *args.transform);
-}
-
-std::unique_ptr<Kernel> TerrainKernel::make_hillshade(const KernelArgs& args) {
-  return make(Product::Hillshade, args);
-}
-std::unique_ptr<Kernel> TerrainKernel::make_slope(const KernelArgs& args) { return make(Product::Slope, args); }
 
 TerrainKernel::Shading TerrainKernel::shading(const TerrainParams& params, const GeoTransform& transform) {
   const double z_scaled = params.z_factor / (8 * params.scale);
@@ -145,5 +175,41 @@ void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry
     }
   }
 }
+
+const OptionDecl kScale{.name = "scale", .kind = OptionKind::Number, .default_value = "1",
+                        .help = "ratio of vertical to horizontal units (111120 for a DEM in degrees and metres)"};
+
+const OperationRegistration hillshade{{
+    .name = "hillshade",
+    .summary = "Byte shaded relief as gdaldem hillshade -compute_edges (Horn); nodata 0",
+    .inputs = {"dem"},
+    .output = "Byte",
+    .options = {{.name = "z-factor", .kind = OptionKind::Number, .default_value = "1", .help = "vertical exaggeration"},
+                kScale,
+                {.name = "azimuth", .kind = OptionKind::Number, .default_value = "315",
+                 .help = "light direction, degrees clockwise from north"},
+                {.name = "altitude", .kind = OptionKind::Number, .default_value = "45",
+                 .help = "light altitude, degrees above the horizon"}},
+    .window = {3, 3},
+    .make = [](const KernelArgs& args) -> std::unique_ptr<Kernel> {
+      return std::make_unique<TerrainKernel>(Product::Hillshade, args);
+    },
+    .example = {{"z-factor", "2"}, {"scale", "111120"}},
+}};
+
+const OperationRegistration slope{{
+    .name = "slope",
+    .summary = "Float32 slope in degrees as gdaldem slope -compute_edges (Horn); nodata -9999",
+    .inputs = {"dem"},
+    .output = "Float32",
+    .options = {kScale},
+    .window = {3, 3},
+    .make = [](const KernelArgs& args) -> std::unique_ptr<Kernel> {
+      return std::make_unique<TerrainKernel>(Product::Slope, args);
+    },
+    .example = {{"scale", "111120"}},
+}};
+
+}  // namespace
 
 }  // namespace geostrip

@@ -1,0 +1,49 @@
+// `geostrip ops`: every operation, its inputs, output, halo and options, from their declarations.
+#include <CLI/CLI.hpp>
+
+#include "cli/command.hpp"
+#include "kernels/registry.hpp"
+
+namespace geostrip {
+
+namespace {
+
+std::string option_text(const OptionDecl& option) {
+  switch (option.kind) {
+    case OptionKind::Flag: return "";
+    case OptionKind::NumberPerInput: return " NAME=V";
+    case OptionKind::OddWindow: return " RxC";
+    case OptionKind::Cells: return " AZxRG";
+    default: return " V";
+  }
+}
+
+class OpsCommand final : public Command {
+ public:
+  void add_to(CLI::App& app) override {
+    app_ = app.add_subcommand("ops", "list operations and their options (geostrip run OP --help shows one)");
+  }
+  CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
+  const LaunchArgs* launch() const override { return nullptr; }
+
+  int run(const Job*, const Invocation& invocation) override {
+    const Console& console = invocation.console;
+    for (const Operation* op : operations()) {
+      console.out("{}\n  {}\n  inputs: {}{}; output: {}; halo: {}\n", op->name, op->summary, op->inputs_text(),
+                  op->pixels == Pixels::Complex ? " (complex)" : "", op->output, op->halo_text());
+      for (const OptionDecl& option : op->options)
+        console.out("  --{}{}  {}{}\n", option.name, option_text(option), option.help,
+                    option.default_value.empty() ? "" : " (default " + option.default_value + ")");
+    }
+    return kExitDone;
+  }
+
+ private:
+  CLI::App* app_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_ops_command() { return std::make_unique<OpsCommand>(); }
+
+}  // namespace geostrip

@@ -1,0 +1,61 @@
+#include "cli/summary.hpp"
+
+#include <algorithm>
+
+#include "engine/run_report.hpp"
+#include "parallel/collective.hpp"
+#include "parallel/resources.hpp"
+#include "report/report_file.hpp"
+
+namespace geostrip {
+
+namespace {
+
+int most_threads(const RunSummary& s) {
+  int threads = 1;
+  for (const RankStats& r : s.ranks) threads = std::max(threads, r.threads);
+  return threads;
+}
+
+}  // namespace
+
+void print_summary(const Console& console, const std::string& output, const RunSummary& s) {
+  const RunPlan& plan = s.plan;
+  if (s.resumed_rows > 0)
+    console.out("resumed {}: rows 0-{} were written by an interrupted run\n", output, s.resumed_rows - 1);
+  console.out("wrote {} ({}x{} pixels, {} blocks of {} rows, halo {}, {} rank(s) x {} threads) in {:.2f} s, "
+              "{:.1f} Mpixel/s\n",
+              output, plan.size.rows, plan.size.cols, s.blocks, plan.block_rows, plan.halo.rows, plan.ranks,
+              most_threads(s), s.seconds, s.pixels_per_second() / 1e6);
+  const StageSeconds t = s.total();
+  console.out("  stages: read {:.2f} s, compute {:.2f} s and encode {:.2f} s (summed over threads), gather {:.2f} s, "
+              "write {:.2f} s; peak memory {} per rank at most\n",
+              t.read, t.compute, t.encode, t.gather, t.write, format_bytes(s.peak_rss()));
+}
+
+void print_plan(const Console& console, const RunRequest& request, const RunPlan& plan, const Topology& topology) {
+  console.out("plan for {} -> {} (nothing is written)\n", request.args.operation, request.output);
+  console.out("  input grid {}x{} (tile height {}); output {}x{}, {} band(s) of {}\n", plan.input_size.rows,
+              plan.input_size.cols, plan.input_tile_rows, plan.size.rows, plan.size.cols, plan.output_bands,
+              name_of(plan.output_type));
+  console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
+  console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,
+              plan.block_rows_auto ? " (auto: whole output tile rows, from the halo, the threads and --memory)" : "");
+  console.out("  rounds: {} of {} rank(s) x {} blocks\n", plan.rounds, plan.ranks, plan.blocks_per_rank);
+  for (const RankFacts& r : topology.ranks) {
+    const auto ranks = static_cast<std::size_t>(plan.ranks), rank = static_cast<std::size_t>(r.rank);
+    const std::size_t blocks = plan.blocks / ranks + (rank < plan.blocks % ranks ? 1 : 0);
+    console.out("  rank {} on {}: {} blocks on {} threads, pixel buffers about {}{}\n", r.rank, r.host, blocks,
+                r.threads, format_bytes(plan.pixel_memory[rank]),
+                r.rank == 0 ? " (with the gathered rounds it writes)" : "");
+  }
+}
+
+void write_run_report(const std::string& path, const RunSummary& summary, const Job& job,
+                      const std::string& command, const std::string& output) {
+  collectively(job.comm, job.topology.me().host, [&] {
+    if (job.comm.rank() == 0) write_report(path, run_report(summary, job.topology, command, output));
+  });
+}
+
+}  // namespace geostrip

@@ -1,0 +1,67 @@
+// `geostrip synth KIND`: realistic synthetic input scenes.
+#include <CLI/CLI.hpp>
+
+#include "cli/command.hpp"
+#include "cli/parse.hpp"
+#include "core/error.hpp"
+#include "synth/dem_scene.hpp"
+#include "synth/s2_scene.hpp"
+#include "synth/slc_scene.hpp"
+
+namespace geostrip {
+
+namespace {
+
+class SynthCommand final : public Command {
+ public:
+  void add_to(CLI::App& app) override {
+    app_ = app.add_subcommand("synth", "write a realistic synthetic input scene");
+    app_->add_option("kind", kind_,
+                     "s2: Sentinel-2-like B02, B03, B04, B08 (UInt16, nodata 0); dem: dem.tif (Float32); "
+                     "slc: reference.h5 and secondary.h5, a correlated NISAR-GSLC-like pair")
+        ->required();
+    app_->add_option("-o,--output", output_, "output directory")->required();
+    app_->add_option("--size", size_, "ROWSxCOLS")->required();
+    app_->add_option("--seed", seed_, "random seed")->capture_default_str();
+    launch_.add_to(*app_);
+    out_.add_to(*app_);
+    add_config_option(*app_);
+  }
+  CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
+  const LaunchArgs* launch() const override { return &launch_; }
+
+  int run(const Job* job, const Invocation& invocation) override {
+    const RasterSize size = parse_raster_size("--size", size_);
+    const EngineOptions options = out_.engine();
+    const Console& console = invocation.console;
+    if (kind_ == "s2") {
+      synth::write_s2_scene(output_, size, seed_, options, *job);
+      console.out("wrote {}/{{B02,B03,B04,B08}}.tif ({} pixels)\n", output_, size_);
+    } else if (kind_ == "dem") {
+      synth::write_dem(output_, size, seed_, options, *job);
+      console.out("wrote {}/dem.tif ({} pixels)\n", output_, size_);
+    } else if (kind_ == "slc") {
+      synth::write_slc_pair(output_, size, seed_, options, *job);
+      console.out("wrote {0}/reference.h5 and {0}/secondary.h5 ({1} pixels, dataset {2})\n", output_, size_,
+                  synth::kSlcDataset);
+    } else {
+      throw UsageError("synth " + kind_ + ": unknown kind (s2, dem, slc)");
+    }
+    return kExitDone;
+  }
+
+ private:
+  std::string kind_;
+  std::string output_;
+  std::string size_;
+  std::uint64_t seed_ = 1;
+  LaunchArgs launch_;
+  OutputArgs out_;
+  CLI::App* app_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_synth_command() { return std::make_unique<SynthCommand>(); }
+
+}  // namespace geostrip

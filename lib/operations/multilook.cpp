@@ -1,0 +1,101 @@
+// multilook: the mean of the valid pixels of each AZxRG cell (looks); --power
+// averages |z|^2. Complex input gives complex output unless --power; real
+// input gives Float32.
+#include <limits>
+
+#include "kernels/kernel_args.hpp"
+#include "kernels/operation.hpp"
+
+namespace geostrip {
+
+namespace {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+class MultilookKernel final : public Kernel {
+ public:
+  explicit MultilookKernel(const KernelArgs& args) : power_(args.flag("power")) {
+    const bool complex = is_complex(args.type_of(args.inputs().front()));
+    spec_.inputs = args.inputs();
+    spec_.input_type = complex ? PixelType::CFloat32 : PixelType::Float64;
+    spec_.output_type = complex && !power_ ? PixelType::CFloat32 : PixelType::Float32;
+    spec_.stride = args.stride();
+    spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
+  }
+
+  const KernelSpec& spec() const override { return spec_; }
+
+  void compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const override {
+    const KernelInput& src = in[0];
+    const Stride looks = spec_.stride;
+    const std::int64_t first_row = out.rows().begin * looks.rows - g.input_rows.begin;
+    // Each cell sums its pixels row by row: the same order wherever the block starts.
+    const auto average = [&](auto sample, auto store) {
+      for (std::int64_t r = 0; r < out.rows().rows(); ++r)
+        for (std::int64_t c = 0; c < out.cols(); ++c) {
+          using Sum = decltype(sample(0, 0).first);
+          Sum sum{};
+          int count = 0;
+          for (int y = 0; y < looks.rows; ++y)
+            for (int x = 0; x < looks.cols; ++x) {
+              const auto [value, ok] = sample(first_row + r * looks.rows + y, c * looks.cols + x);
+              if (ok) {
+                sum += value;
+                ++count;
+              }
+            }
+          store(r * out.cols() + c, sum, count);
+        }
+    };
+    if (is_complex(spec_.input_type)) {
+      const auto z = src.pixels.band<std::complex<float>>(0);
+      const auto sample = [&](std::int64_t y, std::int64_t x) {
+        const std::complex<float> v = z.row(y)[x];
+        return std::pair{power_ ? std::complex<double>(std::norm(std::complex<double>(v))) : std::complex<double>(v),
+                         !src.is_nodata(v)};
+      };
+      if (power_) {
+        float* o = out.band<float>(0).data;
+        average(sample, [&](std::int64_t i, std::complex<double> sum, int n) {
+          o[i] = n ? static_cast<float>(sum.real() / n) : kNaN;
+        });
+      } else {
+        std::complex<float>* o = out.band<std::complex<float>>(0).data;
+        average(sample, [&](std::int64_t i, std::complex<double> sum, int n) {
+          o[i] = n ? std::complex<float>(sum / static_cast<double>(n)) : std::complex<float>(kNaN, kNaN);
+        });
+      }
+    } else {
+      const auto v = src.pixels.band<double>(0);
+      const auto sample = [&](std::int64_t y, std::int64_t x) {
+        const double value = v.row(y)[x];
+        return std::pair{power_ ? value * value : value, !src.is_nodata(value)};
+      };
+      float* o = out.band<float>(0).data;
+      average(sample, [&](std::int64_t i, double sum, int n) { o[i] = n ? static_cast<float>(sum / n) : kNaN; });
+    }
+  }
+
+ private:
+  bool power_;
+  KernelSpec spec_;
+};
+
+const OperationRegistration multilook{{
+    .name = "multilook",
+    .summary = "mean of the valid pixels of each AZxRG cell; output grid floor(rows/AZ) x floor(cols/RG)",
+    .inputs = {"src"},
+    .pixels = Pixels::RealOrComplex,
+    .output = "Float32; complex64 for complex input without --power",
+    .options = {{.name = "looks", .kind = OptionKind::Cells,
+                 .help = "AZxRG: azimuth rows x range columns averaged into one output pixel, e.g. 4x2",
+                 .required = true},
+                {.name = "power", .kind = OptionKind::Flag, .help = "average |z|^2 (Float32) instead of z"}},
+    .stride_option = "looks",
+    .make = &construct<MultilookKernel>,
+    .example = {{"looks", "4x2"}},
+}};
+
+}  // namespace
+
+}  // namespace geostrip
