@@ -15,13 +15,23 @@
 
 namespace geostrip {
 
-// A typed view of one band: row-major, `cols` pixels a row.
+// A typed view of one band: row-major, `cols` pixels a row, its first pixel
+// at raster row `row0` and column `col0`.
 template <class T>
 struct Plane {
   T* data = nullptr;
   std::int64_t rows = 0;
   std::int64_t cols = 0;
-  T* row(std::int64_t r) const { return data + r * cols; }
+  std::int64_t row0 = 0;
+  std::int64_t col0 = 0;
+  T* row(std::int64_t i) const { return data + i * cols; }  // the i-th row held
+  // The pixel at raster row r and column c (absolute).
+  T& at(std::int64_t r, std::int64_t c) const { return data[(r - row0) * cols + (c - col0)]; }
+  // A plane of the same region over other pixels (as many).
+  template <class U>
+  Plane<U> over(U* pixels) const {
+    return {.data = pixels, .rows = rows, .cols = cols, .row0 = row0, .col0 = col0};
+  }
 };
 
 class BlockBuffer {
@@ -29,22 +39,28 @@ class BlockBuffer {
   BlockBuffer() = default;
   // Throws Error, saying what it was for, when there is no memory for it.
   // malloc, not new: a failed malloc returns null under AddressSanitizer too.
-  BlockBuffer(PixelType type, int bands, RowBlock rows, std::int64_t cols)
-      : type_(type), bands_(bands), rows_(rows), cols_(cols) {
+  // The pixels of `region` (absolute raster coordinates).
+  BlockBuffer(PixelType type, int bands, Region region) : type_(type), bands_(bands), region_(region) {
     const std::size_t bytes = band_bytes() * static_cast<std::size_t>(bands);
     bytes_.reset(static_cast<std::byte*>(std::malloc(std::max<std::size_t>(bytes, 1))));
     if (!bytes_)
       throw Error(fmt::format("out of memory for the pixels of rows {}-{} ({} x {} x {} band(s) of {}, {} bytes); "
                               "fewer --threads or --block-rows need less",
-                              rows.begin, rows.end - 1, rows.rows(), cols, bands, name_of(type), bytes));
+                              region.rows.begin, region.rows.end - 1, region.rows.rows(), cols(), bands,
+                              name_of(type), bytes));
   }
+  // Rows `rows` of every column from 0 to `cols`.
+  BlockBuffer(PixelType type, int bands, RowBlock rows, std::int64_t cols)
+      : BlockBuffer(type, bands, Region{.rows = rows, .cols = {0, cols}}) {}
 
   PixelType type() const { return type_; }
   int bands() const { return bands_; }
-  RowBlock rows() const { return rows_; }
-  std::int64_t cols() const { return cols_; }
+  const Region& region() const { return region_; }
+  RowBlock rows() const { return region_.rows; }
+  std::int64_t cols() const { return region_.cols.rows(); }
+  std::int64_t first_col() const { return region_.cols.begin; }
   std::size_t band_bytes() const {
-    return static_cast<std::size_t>(rows_.rows() * cols_) * size_of(type_);
+    return static_cast<std::size_t>(rows().rows() * cols()) * size_of(type_);
   }
 
   std::byte* band_data(int band) { return bytes_.get() + band_bytes() * static_cast<std::size_t>(band); }
@@ -55,19 +71,26 @@ class BlockBuffer {
   template <class T>
   Plane<T> band(int band) {
     assert(pixel_type_of<T>() == type_ && band < bands_);
-    return {reinterpret_cast<T*>(band_data(band)), rows_.rows(), cols_};
+    return {.data = reinterpret_cast<T*>(band_data(band)),
+            .rows = rows().rows(),
+            .cols = cols(),
+            .row0 = rows().begin,
+            .col0 = first_col()};
   }
   template <class T>
   Plane<const T> band(int band) const {
     assert(pixel_type_of<T>() == type_ && band < bands_);
-    return {reinterpret_cast<const T*>(band_data(band)), rows_.rows(), cols_};
+    return {.data = reinterpret_cast<const T*>(band_data(band)),
+            .rows = rows().rows(),
+            .cols = cols(),
+            .row0 = rows().begin,
+            .col0 = first_col()};
   }
 
  private:
   PixelType type_ = PixelType::Byte;
   int bands_ = 0;
-  RowBlock rows_;
-  std::int64_t cols_ = 0;
+  Region region_;
   struct Free {
     void operator()(std::byte* bytes) const { std::free(bytes); }
   };
@@ -96,10 +119,10 @@ inline void convert_pixels(const BlockBuffer& from, BlockBuffer& to) {
   });
 }
 
-// Copies `part`, which holds columns [first_col, first_col + part.cols()) of
-// `whole`'s rows, bands and type, into its place.
-inline void copy_columns(const BlockBuffer& part, BlockBuffer& whole, std::int64_t first_col) {
+// Copies `part`, which holds some of `whole`'s columns of its rows, bands and type, into its place.
+inline void copy_columns(const BlockBuffer& part, BlockBuffer& whole) {
   assert(part.type() == whole.type() && part.bands() == whole.bands() && part.rows() == whole.rows());
+  const std::int64_t first_col = part.first_col() - whole.first_col();
   const std::size_t pixel = size_of(part.type());
   const auto part_row = static_cast<std::size_t>(part.cols()) * pixel;
   const auto whole_row = static_cast<std::size_t>(whole.cols()) * pixel;

@@ -17,10 +17,10 @@
 
 namespace geostrip {
 
-// Computes one block on thread `thread` (0..threads-1): one entry per output.
-using BlockProducer = std::function<std::vector<OutputBlock>(RowBlock rows, int thread)>;
+// Computes and encodes one block on thread `thread` (0..threads-1): one entry per output.
+using BlockProducer = std::function<std::vector<EncodedRows>(RowBlock rows, int thread)>;
 // Receives finished blocks on rank 0, in any order, always on the same writer thread.
-using BlockSink = std::function<void(std::vector<OutputBlock>&& outputs)>;
+using BlockSink = std::function<void(std::vector<EncodedRows>&& outputs)>;
 
 struct DriverOptions {
   int threads = 1;

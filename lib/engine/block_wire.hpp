@@ -5,12 +5,12 @@
 #include <span>
 #include <vector>
 
-#include "io/block_writer.hpp"
+#include "io/output_format.hpp"
 
 namespace geostrip {
 
-// Blocks, each with one entry per output.
-using BlockOutputs = std::vector<std::vector<OutputBlock>>;
+// Blocks, each with its encoded rows for every output.
+using BlockOutputs = std::vector<std::vector<EncodedRows>>;
 
 std::vector<std::byte> pack(const BlockOutputs& blocks);
 BlockOutputs unpack(std::span<const std::byte> bytes);

@@ -165,6 +165,50 @@ Prepared prepare(const RunRequest& request, const Job& job) {
   return p;
 }
 
+// What one thread needs to make blocks: its own readers (GDAL handles are
+// never shared between threads), and the seconds it spent in each stage.
+struct ThreadWork {
+  std::vector<std::unique_ptr<RowReader>> readers;
+  StageSeconds stages;
+  std::size_t blocks = 0;
+};
+
+// One block, column chunk by column chunk: read the inputs' source region,
+// compute the kernel, encode the result.
+EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowBlock rows, std::int64_t chunk_cols,
+                       ThreadWork& work) {
+  const KernelSpec& spec = prepared.kernel->spec();
+  const RunPlan& plan = prepared.plan;
+  const RasterSize raster = prepared.inputs.front().info.size;
+  if (work.readers.empty())
+    for (const BoundInput& input : prepared.inputs) work.readers.push_back(open_reader(input.info, plan.halo.rows > 0));
+  EncodedRows encoded{.rows = rows, .pieces = {}, .crcs = {}};
+  for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += chunk_cols) {
+    const Region cells{.rows = rows, .cols = {first_col, std::min(first_col + chunk_cols, plan.size.cols)}};
+    const Region source = source_region(cells, spec.stride, plan.halo, raster);
+    const auto read_start = std::chrono::steady_clock::now();
+    std::vector<BlockBuffer> pixels;
+    std::vector<KernelInput> inputs;
+    pixels.reserve(prepared.inputs.size());
+    for (std::size_t i = 0; i < prepared.inputs.size(); ++i) {
+      work.readers[i]->read(pixels.emplace_back(spec.input_type, 1, source));
+      inputs.push_back({pixels.back(), prepared.inputs[i].nodata});
+    }
+    const auto compute_start = std::chrono::steady_clock::now();
+    BlockBuffer result(spec.output_type, spec.output_bands, cells);
+    prepared.kernel->compute(inputs, {.raster = raster, .input = source}, result);
+    inputs.clear();  // the inputs are done with: free them before encoding
+    pixels.clear();
+    const auto encode_start = std::chrono::steady_clock::now();
+    encoder.encode(result, encoded);
+    work.stages.read += std::chrono::duration<double>(compute_start - read_start).count();
+    work.stages.compute += std::chrono::duration<double>(encode_start - compute_start).count();
+    work.stages.encode += seconds_since(encode_start);
+  }
+  ++work.blocks;
+  return encoded;
+}
+
 // Every rank's stats, on every rank.
 std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& mine) {
   const json text{{"host", mine.host},      {"threads", mine.threads},
@@ -176,8 +220,16 @@ std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& m
   int rank = 0;
   for (const std::string& line : comm.allgather(text.dump())) {
     const json r = json::parse(line);
-    all.push_back({rank++, r["host"], r["threads"], r["blocks"],
-                   StageSeconds{r["read"], r["compute"], r["encode"], r["gather"], r["write"]}, r["peak_rss"]});
+    all.push_back({.rank = rank++,
+                   .host = r["host"],
+                   .threads = r["threads"],
+                   .blocks = r["blocks"],
+                   .stages = {.read = r["read"],
+                              .compute = r["compute"],
+                              .encode = r["encode"],
+                              .gather = r["gather"],
+                              .write = r["write"]},
+                   .peak_rss = r["peak_rss"]});
   }
   return all;
 }
@@ -271,17 +323,18 @@ RunSummary run(const RunRequest& request, const Job& job) {
   const auto& inputs = prepared.inputs;
   const InputInfo& grid = inputs.front().info;
 
-  // Every rank encodes with the output's tile format; only rank 0 writes, so
-  // only it needs the fingerprint (which stats every file the inputs read).
+  // Every rank encodes; only rank 0 writes, so only it needs the fingerprint
+  // (which stats every file the inputs read).
   const std::vector<InputFile> files = root ? input_files(request) : std::vector<InputFile>();
-  const OutputSpec output{request.output,
-                          plan.size,
-                          scale(grid.georef, spec.stride),
-                          spec.output_type,
-                          spec.output_bands,
-                          spec.color,
-                          spec.output_nodata,
-                          root ? job_fingerprint(request, files) : std::string()};
+  const OutputSpec output{.path = request.output,
+                          .size = plan.size,
+                          .georef = scale(grid.georef, spec.stride),
+                          .type = spec.output_type,
+                          .bands = spec.output_bands,
+                          .color = spec.color,
+                          .nodata = spec.output_nodata,
+                          .fingerprint = root ? job_fingerprint(request, files) : std::string()};
+  const GeoTiffEncoder encoder(output, request.engine.write);
   std::optional<GeoTiffWriter> writer;
   collectively(job.comm, me.host, [&] {
     if (root) writer.emplace(output, request.engine.write, std::move(*lock));
@@ -290,72 +343,19 @@ RunSummary run(const RunRequest& request, const Job& job) {
   // A resumed output has its first rows on disk already: only the rest is computed.
   const std::int64_t resumed_rows = job.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
   const RowBlocks blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
-  // Blocks of whole tile rows are encoded where they are computed, so every
-  // rank compresses and rank 0 only places tiles; other blocks are encoded by
-  // rank 0's writer once it has assembled their tile rows.
-  const TileFormat format = tile_format(output, request.engine.write);
-  const bool encode_here = whole_tile_rows(blocks, format.tile, plan.size.rows);
-
   const std::int64_t chunk_cols =
-      column_chunk(spec.window, spec.stride, plan.size.cols, format.tile, grid.tile_cols);
-  const bool chunked = chunk_cols < plan.size.cols;  // then input and output columns are the same
+      column_chunk(spec.window, spec.stride, plan.size.cols, request.engine.write.tile, grid.tile_cols);
 
-  // One GDAL handle per thread and input: handles are never shared between threads.
-  const auto threads = static_cast<std::size_t>(me.threads);
-  std::vector<std::vector<std::unique_ptr<RowReader>>> readers(threads);
-  std::vector<StageSeconds> thread_stages(threads);
-  std::vector<std::size_t> thread_blocks(threads);
+  std::vector<ThreadWork> threads(static_cast<std::size_t>(me.threads));
   const auto produce = [&](RowBlock rows, int thread) {
-    const auto t = static_cast<std::size_t>(thread);
-    StageSeconds& stages = thread_stages[t];
-    auto& mine = readers[t];
-    if (mine.empty())
-      for (const auto& input : inputs) mine.push_back(open_reader(input.info, plan.halo.rows > 0));
-    const RowBlock source = source_rows(rows, spec.stride, plan.halo, grid.size.rows);
-    EncodedTiles tiles{.rows = rows, .tiles = {}, .crcs = {}};
-    BlockBuffer whole;  // all columns, when rank 0 encodes
-    if (!encode_here) whole = BlockBuffer(spec.output_type, spec.output_bands, rows, plan.size.cols);
-    for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += chunk_cols) {
-      const auto read_start = std::chrono::steady_clock::now();
-      const std::int64_t cols = chunked ? std::min(chunk_cols, plan.size.cols - first_col) : grid.size.cols;
-      std::vector<BlockBuffer> pixels;
-      pixels.reserve(inputs.size());
-      std::vector<KernelInput> kernel_inputs;
-      for (std::size_t i = 0; i < inputs.size(); ++i) {
-        pixels.emplace_back(spec.input_type, 1, source, cols);
-        mine[i]->read(source, first_col, pixels.back());
-        kernel_inputs.push_back({pixels.back(), inputs[i].nodata});
-      }
-      const auto compute_start = std::chrono::steady_clock::now();
-      BlockBuffer result(spec.output_type, spec.output_bands, rows, chunked ? cols : plan.size.cols);
-      // A chunk is, to the kernel, a raster of its width: its output pixels see one column each.
-      prepared.kernel->compute(kernel_inputs, {{grid.size.rows, cols}, source}, result);
-      kernel_inputs.clear();  // the inputs are done with: free them before encoding
-      pixels.clear();
-      const auto encode_start = std::chrono::steady_clock::now();
-      if (encode_here)
-        encode_tiles(result, format, first_col, tiles);
-      else if (chunked)
-        copy_columns(result, whole, first_col);
-      else
-        whole = std::move(result);
-      stages.read += std::chrono::duration<double>(compute_start - read_start).count();
-      stages.compute += std::chrono::duration<double>(encode_start - compute_start).count();
-      stages.encode += encode_here ? seconds_since(encode_start) : 0;
-    }
-    ++thread_blocks[t];
-    std::vector<OutputBlock> out;
-    if (encode_here)
-      out.emplace_back(std::move(tiles));
-    else
-      out.emplace_back(std::move(whole));
-    return out;
+    return std::vector<EncodedRows>{
+        make_block(prepared, encoder, rows, chunk_cols, threads[static_cast<std::size_t>(thread)])};
   };
   Progress progress("blocks", blocks.size(), job.comm.rank() == 0 ? request.engine.progress : ProgressMode::None);
   std::size_t written = 0;
   const DriverResult result =
-      run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<OutputBlock>&& out) {
-        writer->write(std::move(out.front()));
+      run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<EncodedRows>&& out) {
+        writer->place(std::move(out.front()));
         progress.update(++written, 0);
       });
   progress.finish();
@@ -376,17 +376,19 @@ RunSummary run(const RunRequest& request, const Job& job) {
     writer->commit();
   });
 
-  RankStats mine{job.comm.rank(), me.host, me.threads, 0, {}, 0};
-  for (std::size_t t = 0; t < threads; ++t) {
-    mine.stages += thread_stages[t];
-    mine.blocks += thread_blocks[t];
+  RankStats mine{.rank = job.comm.rank(), .host = me.host, .threads = me.threads, .blocks = 0, .stages = {}, .peak_rss = 0};
+  for (const ThreadWork& thread : threads) {
+    mine.stages += thread.stages;
+    mine.blocks += thread.blocks;
   }
   mine.stages.gather = result.gather_seconds;
   mine.stages.write = result.write_seconds + (writer ? seconds_since(write_start) : 0);
   mine.peak_rss = peak_rss_bytes();
-  RunSummary summary{plan, blocks.size(), resumed_rows, 0, gather_stats(job.comm, mine)};
-  summary.seconds = seconds_since(start);
-  return summary;
+  return {.plan = plan,
+          .blocks = blocks.size(),
+          .resumed_rows = resumed_rows,
+          .seconds = seconds_since(start),
+          .ranks = gather_stats(job.comm, mine)};
 }
 
 }  // namespace geostrip

@@ -24,27 +24,20 @@ RowBlock RowBlocks::operator[](std::size_t i) const {
   return {begin, std::min(extent_.end, begin + std::min(block_rows_, extent_.end - begin))};
 }
 
-bool whole_tile_rows(const RowBlocks& blocks, std::int64_t tile, std::int64_t extent_rows) {
-  if (blocks.empty()) return true;
-  // Blocks start every block_rows() rows from the extent's start; all but the
-  // last end where the next starts.
-  const bool starts = blocks.extent().begin % tile == 0 && (blocks.size() == 1 || blocks.block_rows() % tile == 0);
-  const std::int64_t last_end = blocks.extent().end;
-  return starts && (last_end % tile == 0 || last_end == extent_rows);
+bool whole_tile_rows(RowBlock block, std::int64_t tile, std::int64_t extent_rows) {
+  return block.begin % tile == 0 && (block.end % tile == 0 || block.end == extent_rows);
 }
 
 RasterSize output_size(RasterSize input, Stride stride) {
   return {input.rows / stride.rows, input.cols / stride.cols};
 }
 
-RowBlock source_rows(RowBlock output, Stride stride, Halo halo, std::int64_t input_rows) {
-  const RowBlock cells{output.begin * stride.rows, output.end * stride.rows};
-  return crop(pad(cells, halo.rows), {0, input_rows});
-}
-
-std::int64_t trim_offset(RowBlock padded, RowBlock valid) {
-  assert(padded.contains(valid));
-  return valid.begin - padded.begin;
+Region source_region(const Region& output, Stride stride, Halo halo, RasterSize input) {
+  const auto source = [](RowBlock out, int cell, int reach, std::int64_t extent) {
+    return crop(pad(RowBlock{out.begin * cell, out.end * cell}, reach), {0, extent});
+  };
+  return {.rows = source(output.rows, stride.rows, halo.rows, input.rows),
+          .cols = source(output.cols, stride.cols, halo.cols, input.cols)};
 }
 
 }  // namespace geostrip

@@ -24,6 +24,14 @@ struct RowBlock {
   friend bool operator==(const RowBlock&, const RowBlock&) = default;
 };
 
+// A rectangle of a raster in its absolute coordinates: a half-open range of
+// rows and one of columns (RowBlock serves for columns too).
+struct Region {
+  RowBlock rows;
+  RowBlock cols;
+  friend bool operator==(const Region&, const Region&) = default;
+};
+
 // Rows and columns a window reaches on each side of its centre.
 struct Halo {
   int rows = 0;
@@ -98,17 +106,15 @@ class RowBlocks {
 inline RowBlocks split_rows(RowBlock extent, std::int64_t block_rows) { return {extent, block_rows}; }
 inline RowBlocks split_rows(std::int64_t rows, std::int64_t block_rows) { return {RowBlock{0, rows}, block_rows}; }
 
-// Whether every block is whole rows of tiles `tile` rows high: it starts on a
+// Whether `block` is whole rows of tiles `tile` rows high: it starts on a
 // tile row and ends on one or at the end of `extent_rows` (the raster's rows).
-bool whole_tile_rows(const RowBlocks& blocks, std::int64_t tile, std::int64_t extent_rows);
+bool whole_tile_rows(RowBlock block, std::int64_t tile, std::int64_t extent_rows);
 
 // Output grid of a strided operation: whole cells only.
 RasterSize output_size(RasterSize input, Stride stride);
 
-// Input rows an output block needs: its cells, padded by the halo, cut at the raster edge.
-RowBlock source_rows(RowBlock output, Stride stride, Halo halo, std::int64_t input_rows);
-
-// Index of `valid`'s first row inside the larger `padded` buffer: how much halo to trim.
-std::int64_t trim_offset(RowBlock padded, RowBlock valid);
+// The input region an output region needs: its cells, padded by the halo, cut
+// at the edges of an input raster of `input` size.
+Region source_region(const Region& output, Stride stride, Halo halo, RasterSize input);
 
 }  // namespace geostrip

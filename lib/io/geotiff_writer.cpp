@@ -134,6 +134,16 @@ TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options) {
   return {spec.type, spec.bands, spec.size.cols, options.tile, options.codec, options.level};
 }
 
+GeoTiffEncoder::GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& options)
+    : format_(tile_format(spec, options)), raster_rows_(spec.size.rows), raw_(spec.type, spec.bands, spec.size.cols) {}
+
+void GeoTiffEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const {
+  if (as_tiles(into.rows))
+    encode_tiles(pixels, format_, into);
+  else
+    raw_.encode(pixels, into);
+}
+
 std::optional<std::string> output_damage(const std::string& path, bool reread) {
   const auto record = read_metadata_item(path, kTilesKey);
   const auto tiles = record ? parse_tiles_record(*record) : std::nullopt;
@@ -162,8 +172,8 @@ std::optional<std::string> output_damage(const std::string& path, bool reread) {
 
 GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, OutputLock lock)
     : lock_(std::move(lock)), spec_(std::move(spec)), partial_(partial_path(spec_.path)),
-      format_(tile_format(spec_, options)), overwrite_(options.overwrite) {
-  check_tile_format(format_);
+      encoder_(spec_, options), overwrite_(options.overwrite) {
+  check_tile_format(encoder_.format());
   check_writable_target(spec_.path, overwrite_, "output");
   init_gdal();
   if (!(options.resume && !spec_.fingerprint.empty() && resume())) create();
@@ -192,7 +202,7 @@ bool GeoTiffWriter::resume() {
   std::string text(static_cast<std::size_t>(journal_status.st_size), '\0');
   if (::pread(journal_fd->get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
     return discard(journal_path + " cannot be read: " + std::strerror(errno));
-  JournalReading reading = Journal::read(text, spec_.fingerprint, spec_.size.rows, format_.tile);
+  JournalReading reading = Journal::read(text, spec_.fingerprint, spec_.size.rows, encoder_.format().tile);
   if (!reading.contents)
     return reading.rejected.empty() ? false : discard(journal_path + ": " + reading.rejected);
   try {
@@ -208,7 +218,7 @@ bool GeoTiffWriter::resume() {
 void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal) {
   if (file.header_checksum(journal.header_bytes) != journal.header_crc)
     throw Error("its header is not the one its journal records");
-  const std::int64_t tile = format_.tile, across = format_.tiles_across();
+  const std::int64_t tile = encoder_.format().tile, across = encoder_.format().tiles_across();
   std::int64_t rows = 0;
   std::uint32_t whole = 0;
   for (const JournalRecord& record : journal.records) {
@@ -230,7 +240,7 @@ void GeoTiffWriter::create() {
   const std::string journal_path = Journal::path_for(spec_.path);
   remove_leftover(partial_);
   remove_leftover(journal_path);
-  const std::vector<std::byte> header = sparse_geotiff(spec_, format_, partial_);
+  const std::vector<std::byte> header = sparse_geotiff(spec_, encoder_.format(), partial_);
   UniqueFd fd = create_new_file(partial_);
   if (const int error = write_all(fd.get(), header))
     throw Error(partial_ + ": cannot create: " + std::strerror(error));
@@ -246,45 +256,46 @@ GeoTiffWriter::~GeoTiffWriter() {
   // Only the file this writer made: another may stand at its name by now.
   if (names_file(partial_, partial_identity_)) ::unlink(partial_.c_str());
 }
-void GeoTiffWriter::write(OutputBlock block) {
-  if (auto* tiles = std::get_if<EncodedTiles>(&block))
-    place(std::move(*tiles));
+void GeoTiffWriter::place(EncodedRows rows) {
+  if (encoder_.as_tiles(rows.rows))
+    place_tiles(std::move(rows));
   else
-    assemble(std::get<BlockBuffer>(std::move(block)));
+    assemble(std::move(rows));
 }
 
-void GeoTiffWriter::assemble(BlockBuffer arrived) {
-  const std::int64_t first = arrived.rows().begin;
+void GeoTiffWriter::assemble(EncodedRows arrived) {
+  const TileFormat& format = encoder_.format();
+  const std::int64_t first = arrived.rows.begin;
   pending_.emplace(first, std::move(arrived));
   while (auto next = take(pending_, next_row_)) {
-    const BlockBuffer& block = *next;
-    for (std::int64_t row = block.rows().begin; row < block.rows().end;) {
+    const RowBlock rows = next->rows;
+    for (std::int64_t row = rows.begin; row < rows.end;) {
       if (tile_row_.rows().empty() || row == tile_row_.rows().end) {
-        const std::int64_t begin = row / format_.tile * format_.tile;
-        tile_row_ = BlockBuffer(spec_.type, spec_.bands, {begin, std::min(begin + format_.tile, spec_.size.rows)},
+        const std::int64_t begin = row / format.tile * format.tile;
+        tile_row_ = BlockBuffer(spec_.type, spec_.bands, {begin, std::min(begin + format.tile, spec_.size.rows)},
                                 spec_.size.cols);
       }
-      const std::int64_t end = std::min(block.rows().end, tile_row_.rows().end);
+      const std::int64_t end = std::min(rows.end, tile_row_.rows().end);
       const std::size_t row_bytes = static_cast<std::size_t>(spec_.size.cols) * size_of(spec_.type);
       for (int b = 0; b < spec_.bands; ++b)
         std::memcpy(tile_row_.band_data(b) + static_cast<std::size_t>(row - tile_row_.rows().begin) * row_bytes,
-                    block.band_data(b) + static_cast<std::size_t>(row - block.rows().begin) * row_bytes,
-                    static_cast<std::size_t>(end - row) * row_bytes);
+                    encoder_.raw().row_data(*next, b, row), static_cast<std::size_t>(end - row) * row_bytes);
       row = end;
       next_row_ = end;
-      if (end == tile_row_.rows().end) place(encode_tiles(tile_row_, format_));
+      if (end == tile_row_.rows().end) place_tiles(encode_tiles(tile_row_, format));
     }
   }
 }
 
-void GeoTiffWriter::place(EncodedTiles arrived) {
+void GeoTiffWriter::place_tiles(EncodedRows arrived) {
   const std::int64_t first = arrived.rows.begin;
   encoded_.emplace(first, std::move(arrived));
   while (auto next = take(encoded_, rows_on_disk_)) {
     const RowBlock rows = next->rows;
-    const std::int64_t first_tile = rows.begin / format_.tile * format_.tiles_across();
+    const TileFormat& format = encoder_.format();
+    const std::int64_t first_tile = rows.begin / format.tile * format.tiles_across();
     const std::vector<TileEntry> placed =
-        file_->write(first_tile, next->tiles, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
+        file_->write(first_tile, next->pieces, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
     // Each tile's own CRC came with it from its encoder: here they are only chained.
     std::uint32_t crc = 0;
     std::uint64_t length = 0;

@@ -7,10 +7,11 @@
 //
 // GDAL creates the header in memory: georeference, nodata, metadata, and no
 // tiles (sparse); the writer puts it into a file nobody else can have made
-// or linked (io/safe_files.hpp). Tiles then arrive encoded
-// (io/tile_encoder.hpp), usually from the rank that computed them, and
-// TileFile (io/tile_file.hpp) places them as they are, straight to the disk,
-// filling in the tile index. At commit the file's metadata gets its tile
+// or linked (io/safe_files.hpp). Blocks then arrive as GeoTiffEncoder made
+// them on the rank that computed them: whole tile rows as compressed tiles
+// (io/tile_encoder.hpp), which TileFile (io/tile_file.hpp) places as they
+// are, straight to the disk, filling in the tile index; other blocks as raw
+// rows, which the writer assembles into tile rows and encodes itself. At commit the file's metadata gets its tile
 // record (kTilesKey): its size and the checksum of all its tiles, by which a
 // later batch knows the file is still whole.
 #include <map>
@@ -20,11 +21,11 @@
 #include "core/block_buffer.hpp"
 #include "core/pixel_type.hpp"
 #include "geometry/georeference.hpp"
-#include "io/block_writer.hpp"
 #include "io/journal.hpp"
 #include "io/output_lock.hpp"
 #include "io/safe_files.hpp"
 #include "io/tile_file.hpp"
+#include "io/output_format.hpp"
 #include "io/tile_encoder.hpp"
 
 namespace geostrip {
@@ -66,7 +67,24 @@ TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options);
 // (with `reread`) its tiles' checksum. nullopt when it is whole.
 std::optional<std::string> output_damage(const std::string& path, bool reread);
 
-class GeoTiffWriter final : public BlockWriter {
+// GeoTIFF's encoder, for every rank and thread: a block of whole tile rows
+// becomes its compressed tiles, any other block raw rows (RawRowsEncoder).
+class GeoTiffEncoder final : public RowEncoder {
+ public:
+  GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& options);
+  void encode(const BlockBuffer& pixels, EncodedRows& into) const override;
+  // Whether a block of these rows is encoded as tiles (else as raw rows).
+  bool as_tiles(RowBlock rows) const { return whole_tile_rows(rows, format_.tile, raster_rows_); }
+  const TileFormat& format() const { return format_; }
+  const RawRowsEncoder& raw() const { return raw_; }
+
+ private:
+  TileFormat format_;
+  std::int64_t raster_rows_;
+  RawRowsEncoder raw_;
+};
+
+class GeoTiffWriter final : public RowSink {
  public:
   // Writes PATH under its lock (held until the writer is gone). Refuses an
   // existing PATH unless options.overwrite, and anything but a regular file
@@ -84,11 +102,11 @@ class GeoTiffWriter final : public BlockWriter {
   // none was there, or it was resumed).
   const std::string& discarded() const { return discarded_; }
 
-  // Accepts blocks from resumed_rows() on, in any order: whole tile rows
-  // encoded with tile_format(), placed in row order; or pixels of whole rows
-  // (all bands, the output's type), assembled into tile rows and encoded
-  // here, on the caller's thread.
-  void write(OutputBlock block) override;
+  // Accepts blocks from resumed_rows() on, in any order, as GeoTiffEncoder
+  // made them: tiles are placed in row order; raw rows are assembled into
+  // tile rows, encoded here, on the caller's thread.
+  void place(EncodedRows rows) override;
+  const GeoTiffEncoder& encoder() const { return encoder_; }
 
   // Every row has been written: the tile record into the metadata, then
   // flush, close and sync PATH.partial, rename it to PATH, sync the
@@ -100,8 +118,8 @@ class GeoTiffWriter final : public BlockWriter {
   std::int64_t suspend();
 
  private:
-  void assemble(BlockBuffer arrived);
-  void place(EncodedTiles arrived);
+  void assemble(EncodedRows arrived);
+  void place_tiles(EncodedRows arrived);
   // Resumes PATH.partial; false (with discarded_ set when it was this job's) to start over.
   bool resume();
   void verify(const TileFile& file, const JournalContents& journal);
@@ -111,7 +129,7 @@ class GeoTiffWriter final : public BlockWriter {
   OutputLock lock_;  // first: let go last
   OutputSpec spec_;
   std::string partial_;
-  TileFormat format_;
+  GeoTiffEncoder encoder_;
   bool overwrite_ = false;
   std::optional<Journal> journal_;
   std::int64_t resumed_rows_ = 0;
@@ -119,10 +137,10 @@ class GeoTiffWriter final : public BlockWriter {
   std::optional<TileFile> file_;
   FileIdentity partial_identity_;  // the file this writer made or resumed
   std::uint32_t file_crc_ = 0;  // tile_checksum() of the tiles of rows [0, rows_on_disk_)
-  std::map<std::int64_t, BlockBuffer> pending_;  // blocks ahead of next_row_, by first row
+  std::map<std::int64_t, EncodedRows> pending_;  // raw blocks ahead of next_row_, by first row
   BlockBuffer tile_row_;
   std::int64_t next_row_ = 0;                       // first row not yet copied into tile_row_
-  std::map<std::int64_t, EncodedTiles> encoded_;  // tile rows ahead of rows_on_disk_, by first row
+  std::map<std::int64_t, EncodedRows> encoded_;  // tile rows ahead of rows_on_disk_, by first row
   std::int64_t rows_on_disk_ = 0;  // rows [0, n) written (and synced when journaled)
   bool kept_ = false;  // committed or suspended
 };

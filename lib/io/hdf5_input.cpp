@@ -344,10 +344,11 @@ Hdf5RowReader::~Hdf5RowReader() {
   if (file_ >= 0) H5Fclose(file_);
 }
 
-void Hdf5RowReader::read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) {
+void Hdf5RowReader::read(BlockBuffer& into) {
   const Hdf5Lock lock;
+  const RowBlock rows = into.rows();
   const Handle file_space(H5Dget_space(dataset_), H5Sclose);
-  const hsize_t start[2] = {static_cast<hsize_t>(rows.begin), static_cast<hsize_t>(first_col)};
+  const hsize_t start[2] = {static_cast<hsize_t>(rows.begin), static_cast<hsize_t>(into.first_col())};
   const hsize_t count[2] = {static_cast<hsize_t>(rows.rows()), static_cast<hsize_t>(into.cols())};
   H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
   const Handle memory_space(H5Screate_simple(2, count, nullptr), H5Sclose);

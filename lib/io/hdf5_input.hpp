@@ -28,7 +28,7 @@ class Hdf5RowReader final : public RowReader {
  public:
   Hdf5RowReader(const InputInfo& info, const Hdf5Path& path);
   ~Hdf5RowReader() override;
-  void read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) override;
+  void read(BlockBuffer& into) override;
 
  private:
   std::string path_;

@@ -26,7 +26,7 @@ void write_vector(hid_t group, const char* name, const std::vector<double>& valu
 Hdf5GridWriter::Hdf5GridWriter(std::string path, const std::string& dataset, RasterSize size,
                                const GeoTransform& transform, int epsg, bool overwrite, OutputLock lock)
     : lock_(std::move(lock)), path_(std::move(path)), partial_(partial_path(path_)), overwrite_(overwrite),
-      rows_(size.rows) {
+      rows_(size.rows), cols_(size.cols) {
   check_writable_target(path_, overwrite, "output");
   remove_leftover(partial_);
   const Hdf5Lock serialized;
@@ -79,19 +79,20 @@ Hdf5GridWriter::~Hdf5GridWriter() {
   ::unlink(partial_.c_str());
 }
 
-void Hdf5GridWriter::write(OutputBlock output) {
-  const BlockBuffer& block = std::get<BlockBuffer>(output);
+void Hdf5GridWriter::place(EncodedRows block) {
+  const RowBlock rows = block.rows;
   const Hdf5Lock lock;
   const Handle file_space(H5Dget_space(dataset_), H5Sclose);
-  const hsize_t start[2] = {static_cast<hsize_t>(block.rows().begin), 0};
-  const hsize_t count[2] = {static_cast<hsize_t>(block.rows().rows()), static_cast<hsize_t>(block.cols())};
+  const hsize_t start[2] = {static_cast<hsize_t>(rows.begin), 0};
+  const hsize_t count[2] = {static_cast<hsize_t>(rows.rows()), static_cast<hsize_t>(cols_)};
   H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
   const Handle memory_space(H5Screate_simple(2, count, nullptr), H5Sclose);
   const Handle type = complex64_type();
-  if (H5Dwrite(dataset_, type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, block.band_data(0)) < 0)
-    throw Error(partial_ + ": writing rows " + std::to_string(block.rows().begin) + "-" +
-                std::to_string(block.rows().end - 1) + " failed");
-  rows_written_ += block.rows().rows();  // blocks never overlap
+  if (H5Dwrite(dataset_, type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+               block.pieces.front().data()) < 0)
+    throw Error(partial_ + ": writing rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1) +
+                " failed");
+  rows_written_ += rows.rows();  // blocks never overlap
 }
 
 void Hdf5GridWriter::commit() {

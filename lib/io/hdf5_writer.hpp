@@ -7,17 +7,18 @@
 #include <string>
 
 #include "geometry/georeference.hpp"
-#include "io/block_writer.hpp"
+#include "io/output_format.hpp"
 #include "io/output_lock.hpp"
 
 namespace geostrip {
 
-class Hdf5GridWriter final : public BlockWriter {
+// Its blocks come as RawRowsEncoder(CFloat32, 1, size.cols) encodes them.
+class Hdf5GridWriter final : public RowSink {
  public:
   Hdf5GridWriter(std::string path, const std::string& dataset, RasterSize size, const GeoTransform& transform,
                  int epsg, bool overwrite, OutputLock lock);
   ~Hdf5GridWriter() override;
-  void write(OutputBlock block) override;  // pixels only
+  void place(EncodedRows rows) override;
   void commit() override;  // throws Error unless every row was written
 
  private:
@@ -26,6 +27,7 @@ class Hdf5GridWriter final : public BlockWriter {
   std::string partial_;
   bool overwrite_;
   std::int64_t rows_ = 0;
+  std::int64_t cols_ = 0;
   std::int64_t rows_written_ = 0;
   bool committed_ = false;
   std::int64_t file_ = -1;     // hid_t

@@ -156,15 +156,16 @@ GdalRowReader::GdalRowReader(const InputInfo& info, bool keep_tiles)
     : path_(info.spec.path), dataset_(open_raster(info.spec.path)), band_(band_of(*dataset_, info.spec)),
       signed_bytes_(signed_bytes(band_)), keep_tiles_(keep_tiles) {}
 
-void GdalRowReader::read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) {
+void GdalRowReader::read(BlockBuffer& into) {
   CPLErrorReset();
+  const RowBlock rows = into.rows();
   const int cols = static_cast<int>(into.cols());
   // GDAL converts a Byte band as unsigned: signed bytes are read as they are
   // and converted here.
   const bool convert = signed_bytes_ && into.type() != PixelType::Int8;
-  BlockBuffer bytes = convert ? BlockBuffer(PixelType::Int8, 1, rows, into.cols()) : BlockBuffer();
+  BlockBuffer bytes = convert ? BlockBuffer(PixelType::Int8, 1, into.region()) : BlockBuffer();
   BlockBuffer& target = convert ? bytes : into;
-  CPLErr status = band_->RasterIO(GF_Read, static_cast<int>(first_col), static_cast<int>(rows.begin), cols,
+  CPLErr status = band_->RasterIO(GF_Read, static_cast<int>(into.first_col()), static_cast<int>(rows.begin), cols,
                                   static_cast<int>(rows.rows()), target.band_data(0), cols,
                                   static_cast<int>(rows.rows()), to_gdal(target.type()), 0, 0, nullptr);
   if (status == CE_None && convert) convert_pixels(bytes, into);

@@ -33,13 +33,12 @@ InputInfo describe_input(const InputSpec& spec);
 // both inputs and the property that differs.
 void check_same_grid(std::span<const InputInfo> inputs);
 
-// Reads a window of one input, rows x columns [first_col, first_col +
-// into.cols()), converting to the buffer's pixel type. Holds its own file
-// handle: make one per thread.
+// Reads the region of one input a buffer holds, converting to the buffer's
+// pixel type. Holds its own file handle: make one per thread.
 class RowReader {
  public:
   virtual ~RowReader() = default;
-  virtual void read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) = 0;
+  virtual void read(BlockBuffer& into) = 0;
 };
 
 // A GDAL reader, or an HDF5 one for FILE.h5:/dataset inputs. With
@@ -51,7 +50,7 @@ std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles);
 class GdalRowReader final : public RowReader {
  public:
   GdalRowReader(const InputInfo& info, bool keep_tiles);
-  void read(RowBlock rows, std::int64_t first_col, BlockBuffer& into) override;
+  void read(BlockBuffer& into) override;
 
  private:
   std::string path_;

@@ -181,7 +181,7 @@ void check_tile_format(const TileFormat& format) {
     throw UsageError("--level does not apply to --compress " + std::string(codec_name(format.codec)));
 }
 
-void encode_tiles(const BlockBuffer& block, const TileFormat& format, std::int64_t first_col, EncodedTiles& into) {
+void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into) {
   const std::int64_t rows = block.rows().rows();
   TileFormat part = format;
   part.cols = block.cols();
@@ -201,19 +201,19 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, std::int64
   std::uint64_t* counts = nullptr;
   TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets);
   TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
-  into.tiles.resize(static_cast<std::size_t>(down * format.tiles_across()));
-  into.crcs.resize(into.tiles.size());
+  into.pieces.resize(static_cast<std::size_t>(down * format.tiles_across()));
+  into.crcs.resize(into.pieces.size());
   const std::byte* file = tiff.bytes().data();
   for (std::int64_t t = 0; t < down * across; ++t) {
-    const auto place = static_cast<std::size_t>(t / across * format.tiles_across() + first_col / format.tile + t % across);
-    into.tiles[place].assign(file + offsets[t], file + offsets[t] + counts[t]);
-    into.crcs[place] = crc32_of(into.tiles[place]);
+    const auto place = static_cast<std::size_t>(t / across * format.tiles_across() + block.first_col() / format.tile + t % across);
+    into.pieces[place].assign(file + offsets[t], file + offsets[t] + counts[t]);
+    into.crcs[place] = crc32_of(into.pieces[place]);
   }
 }
 
-EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format) {
-  EncodedTiles encoded{.rows = block.rows(), .tiles = {}, .crcs = {}};
-  encode_tiles(block, format, 0, encoded);
+EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format) {
+  EncodedRows encoded{.rows = block.rows(), .pieces = {}, .crcs = {}};
+  encode_tiles(block, format, encoded);
   return encoded;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/block_buffer.hpp"
+#include "io/output_format.hpp"
 #include "core/pixel_type.hpp"
 
 namespace geostrip {
@@ -42,20 +43,14 @@ void check_tile_format(const TileFormat& format);
 // Whole tile rows, encoded: tiles row by row, left to right, as TIFF numbers
 // them. The last tile row may be cut at the raster's end; its tiles are
 // padded with zeros, as every TIFF tile is whole.
-struct EncodedTiles {
-  RowBlock rows;
-  std::vector<std::vector<std::byte>> tiles;
-  std::vector<std::uint32_t> crcs;  // crc32_of() each tile, on the thread that encoded it
-};
 
 // `block` holds whole tile rows (its first row a multiple of format.tile) of
 // every band, every column. Throws Error with libtiff's message.
-EncodedTiles encode_tiles(const BlockBuffer& block, const TileFormat& format);
+EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format);
 
-// The same for columns [first_col, first_col + block.cols()) only (first_col
-// a multiple of format.tile, the block reaching a tile edge or the raster's
-// last column): their tiles go to their places in `into`, whose rows are the
-// block's.
-void encode_tiles(const BlockBuffer& block, const TileFormat& format, std::int64_t first_col, EncodedTiles& into);
+// The same for the block's columns only (its first column a multiple of
+// format.tile, its last at a tile edge or the raster's last column): their
+// tiles go to their places in `into`, whose rows are the block's.
+void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into);
 
 }  // namespace geostrip

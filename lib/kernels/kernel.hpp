@@ -27,8 +27,9 @@ struct KernelSpec {
   std::optional<double> output_nodata;
 };
 
-// One input as a kernel sees it: its padded rows (cut at the raster edge) and
-// its nodata value. NaN is nodata too, for every input.
+// One input as a kernel sees it: the block's region padded by the halo (cut
+// at the raster edge), in raster coordinates (pixels.band<T>(0).at(row, col)),
+// and its nodata value. NaN is nodata too, for every input.
 struct KernelInput {
   const BlockBuffer& pixels;
   std::optional<double> nodata;
@@ -39,19 +40,21 @@ struct KernelInput {
   }
 };
 
-// Where a block sits: the input raster's size and the input rows the kernel
-// was given (the block's source rows, padded by the halo, cut at the edge).
+// Where a block sits: the whole input raster's size (a window is cut at its
+// edges) and the region of it the kernel was given (the block's source region,
+// padded by the halo, cut at the edge). The engine may split a block into
+// regions of fewer columns; a kernel indexing in raster coordinates cannot tell.
 struct BlockGeometry {
   RasterSize raster;
-  RowBlock input_rows;
+  Region input;
 };
 
 class Kernel {
  public:
   virtual ~Kernel() = default;
   virtual const KernelSpec& spec() const = 0;
-  // Fills every band of `out` (the block's valid output rows) from `in`, one
-  // entry per spec().inputs, each holding `geometry.input_rows`.
+  // Fills every band of `out` (the block's output region, out.region()) from
+  // `in`, one entry per spec().inputs, each holding `geometry.input`.
   virtual void compute(std::span<const KernelInput> in, const BlockGeometry& geometry, BlockBuffer& out) const = 0;
 };
 

@@ -1,13 +1,14 @@
 #pragma once
 // Sums over every window of a block, at a cost per pixel independent of the
-// window size, and bit for bit the same wherever the block starts.
+// window size, and bit for bit the same wherever the block starts and
+// whatever columns it holds.
 //
 // An axis is cut into segments as long as the window, anchored at position 0
 // of the raster. A window (cut at the raster edge) spans at most two segments:
 // its sum is the suffix sum of the segment it starts in plus the prefix sum of
 // the segment it ends in. Both are accumulated from segment boundaries, which
 // are absolute positions, so every window's sum is the same expression
-// whatever rows the block holds. Rows are summed first along each row, then
+// whatever region the block holds. Rows are summed first along each row, then
 // those sums down the columns.
 #include <cstdint>
 #include <vector>
@@ -34,69 +35,69 @@ T window_sum(const Segments& s, std::int64_t a, std::int64_t b, const T& suffix_
   return a == s.start(a) ? prefix_b : suffix_a;
 }
 
+// Prefix and suffix sums along one axis of the positions [first, first + n),
+// `step` elements apart (1 along a row, a row's length down a column), each
+// of `width` values: restarted at every segment boundary and at the range's
+// ends. Sums of a segment that starts before the range are never used: every
+// window the caller asks for lies inside it (see window_sum).
+template <class T>
+void prefix_suffix(const Segments& s, const T* in, std::int64_t first, std::int64_t n, std::int64_t step,
+                   std::int64_t width, T* prefix, T* suffix) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    const std::int64_t p = first + i;
+    const T* v = in + i * step;
+    T* out = prefix + i * step;
+    if (p == s.start(p) || i == 0)
+      std::copy(v, v + width, out);
+    else
+      for (std::int64_t k = 0; k < width; ++k) out[k] = out[k - step] + v[k];
+  }
+  for (std::int64_t i = n - 1; i >= 0; --i) {
+    const std::int64_t p = first + i;
+    const T* v = in + i * step;
+    T* out = suffix + i * step;
+    if (p == s.end(p) || i == n - 1)
+      std::copy(v, v + width, out);
+    else
+      for (std::int64_t k = 0; k < width; ++k) out[k] = v[k] + out[k + step];
+  }
+}
+
 }  // namespace window_sums_detail
 
-// Window sums of `in` (the rows `in_rows` of a raster of `raster` size, every
-// column) for the rows `out_rows`: out(r, c) is the sum over the window of
-// `halo` around (r, c), cut at the raster edge. T is double, std::complex<double>, ...
+// Window sums of `in` for every pixel of `out` (both planes in raster
+// coordinates, `in` holding every pixel a window of `out` reaches): out(r, c)
+// is the sum over the window of `halo` around (r, c), cut at the edges of a
+// raster of `raster` size. T is double, std::complex<double>, ...
 template <class T>
-void window_sums(Plane<const T> in, RowBlock in_rows, RasterSize raster, Halo halo, RowBlock out_rows,
-                 Plane<T> out) {
+void window_sums(Plane<const T> in, RasterSize raster, Halo halo, Plane<T> out) {
   using namespace window_sums_detail;
-  const std::int64_t cols = raster.cols;
-  const Segments across{2 * halo.cols + 1, cols};
+  const Segments across{2 * halo.cols + 1, raster.cols};
   const Segments down{2 * halo.rows + 1, raster.rows};
 
-  // Along each row: h(r, c) = sum of in(r, c-hc .. c+hc).
-  std::vector<T> along(static_cast<std::size_t>(in.rows * cols));
-  std::vector<T> prefix(static_cast<std::size_t>(cols)), suffix(static_cast<std::size_t>(cols));
+  // Along each row: h(r, c) = sum of in(r, c-hc .. c+hc), for the output's columns.
+  std::vector<T> along(static_cast<std::size_t>(in.rows * out.cols));
+  std::vector<T> prefix(static_cast<std::size_t>(in.cols)), suffix(prefix.size());
   for (std::int64_t r = 0; r < in.rows; ++r) {
-    const T* v = in.row(r);
-    for (std::int64_t c = 0; c < cols; ++c)
-      prefix[c] = c == across.start(c) ? v[c] : prefix[c - 1] + v[c];
-    for (std::int64_t c = cols - 1; c >= 0; --c)
-      suffix[c] = c == across.end(c) ? v[c] : v[c] + suffix[c + 1];
-    T* h = along.data() + r * cols;
-    for (std::int64_t c = 0; c < cols; ++c) {
+    prefix_suffix<T>(across, in.row(r), in.col0, in.cols, 1, 1, prefix.data(), suffix.data());
+    T* h = along.data() + r * out.cols;
+    for (std::int64_t c = out.col0; c < out.col0 + out.cols; ++c) {
       const std::int64_t a = std::max<std::int64_t>(0, c - halo.cols);
-      const std::int64_t b = std::min(cols - 1, c + halo.cols);
-      h[c] = window_sum(across, a, b, suffix[a], prefix[b]);
+      const std::int64_t b = std::min(raster.cols - 1, c + halo.cols);
+      h[c - out.col0] = window_sum(across, a, b, suffix[a - in.col0], prefix[b - in.col0]);
     }
   }
 
-  // Down the columns, a whole row at a time. Rows of a segment that starts
-  // before the block are never used: see window_sum.
-  const auto row_of = [&](std::vector<T>& plane, std::int64_t absolute) {
-    return plane.data() + (absolute - in_rows.begin) * cols;
-  };
+  // Down the columns, a whole row at a time.
   std::vector<T> down_prefix(along.size()), down_suffix(along.size());
-  for (std::int64_t r = in_rows.begin; r < in_rows.end; ++r) {
-    const T* h = row_of(along, r);
-    T* p = row_of(down_prefix, r);
-    if (r == down.start(r) || r == in_rows.begin) {
-      std::copy(h, h + cols, p);
-    } else {
-      const T* previous = p - cols;
-      for (std::int64_t c = 0; c < cols; ++c) p[c] = previous[c] + h[c];
-    }
-  }
-  for (std::int64_t r = in_rows.end - 1; r >= in_rows.begin; --r) {
-    const T* h = row_of(along, r);
-    T* s = row_of(down_suffix, r);
-    if (r == down.end(r) || r == in_rows.end - 1) {
-      std::copy(h, h + cols, s);
-    } else {
-      const T* next = s + cols;
-      for (std::int64_t c = 0; c < cols; ++c) s[c] = h[c] + next[c];
-    }
-  }
-  for (std::int64_t r = out_rows.begin; r < out_rows.end; ++r) {
+  prefix_suffix<T>(down, along.data(), in.row0, in.rows, out.cols, out.cols, down_prefix.data(), down_suffix.data());
+  for (std::int64_t r = out.row0; r < out.row0 + out.rows; ++r) {
     const std::int64_t a = std::max<std::int64_t>(0, r - halo.rows);
     const std::int64_t b = std::min(raster.rows - 1, r + halo.rows);
-    const T* s = row_of(down_suffix, a);
-    const T* p = row_of(down_prefix, b);
-    T* o = out.row(r - out_rows.begin);
-    for (std::int64_t c = 0; c < cols; ++c) o[c] = window_sum(down, a, b, s[c], p[c]);
+    const T* s = down_suffix.data() + (a - in.row0) * out.cols;
+    const T* p = down_prefix.data() + (b - in.row0) * out.cols;
+    T* o = out.row(r - out.row0);
+    for (std::int64_t c = 0; c < out.cols; ++c) o[c] = window_sum(down, a, b, s[c], p[c]);
   }
 }
 

@@ -38,7 +38,7 @@ class CoherenceKernel final : public Kernel {
     const auto n = static_cast<std::size_t>(r.rows * r.cols);
     std::vector<std::complex<double>> cross(n);
     std::vector<double> power_r(n), power_s(n);
-    std::vector<bool> valid(n);
+    std::vector<unsigned char> valid(n);
     for (std::size_t i = 0; i < n; ++i) {
       valid[i] = valid_sample(in[0], r.data[i]) && valid_sample(in[1], s.data[i]);
       const std::complex<double> a = valid[i] ? std::complex<double>(r.data[i]) : 0.0;
@@ -47,27 +47,27 @@ class CoherenceKernel final : public Kernel {
       power_r[i] = std::norm(a);
       power_s[i] = std::norm(b);
     }
-    const auto rows = out.rows().rows(), cols = out.cols();
-    const auto m = static_cast<std::size_t>(rows * cols);
-    std::vector<std::complex<double>> S(m);
-    std::vector<double> Pr(m), Ps(m);
+    const auto magnitude = out.band<float>(0), phase = out.band<float>(1);
+    const auto m = static_cast<std::size_t>(magnitude.rows * magnitude.cols);
+    std::vector<std::complex<double>> S_pixels(m);
+    std::vector<double> Pr_pixels(m), Ps_pixels(m);
+    const Plane<std::complex<double>> S = magnitude.over(S_pixels.data());
+    const Plane<double> Pr = magnitude.over(Pr_pixels.data()), Ps = magnitude.over(Ps_pixels.data());
+    const Plane<const unsigned char> centre_valid = r.over<const unsigned char>(valid.data());
     const Halo halo = spec_.window.halo();
-    window_sums<std::complex<double>>({cross.data(), r.rows, r.cols}, g.input_rows, g.raster, halo, out.rows(),
-                                      {S.data(), rows, cols});
-    window_sums<double>({power_r.data(), r.rows, r.cols}, g.input_rows, g.raster, halo, out.rows(), {Pr.data(), rows, cols});
-    window_sums<double>({power_s.data(), r.rows, r.cols}, g.input_rows, g.raster, halo, out.rows(), {Ps.data(), rows, cols});
-    float* magnitude = out.band<float>(0).data;
-    float* phase = out.band<float>(1).data;
-    const auto offset = static_cast<std::size_t>(trim_offset(g.input_rows, out.rows()) * cols);
-    for (std::size_t i = 0; i < m; ++i) {
-      const double denominator = std::sqrt(Pr[i] * Ps[i]);
-      if (!valid[offset + i] || !(denominator > 0)) {
-        magnitude[i] = phase[i] = kNaN;
-        continue;
+    window_sums<std::complex<double>>(r.over<const std::complex<double>>(cross.data()), g.raster, halo, S);
+    window_sums<double>(r.over<const double>(power_r.data()), g.raster, halo, Pr);
+    window_sums<double>(r.over<const double>(power_s.data()), g.raster, halo, Ps);
+    for (std::int64_t y = magnitude.row0; y < magnitude.row0 + magnitude.rows; ++y)
+      for (std::int64_t x = magnitude.col0; x < magnitude.col0 + magnitude.cols; ++x) {
+        const double denominator = std::sqrt(Pr.at(y, x) * Ps.at(y, x));
+        if (!centre_valid.at(y, x) || !(denominator > 0)) {
+          magnitude.at(y, x) = phase.at(y, x) = kNaN;
+          continue;
+        }
+        magnitude.at(y, x) = static_cast<float>(std::abs(S.at(y, x)) / denominator);
+        phase.at(y, x) = static_cast<float>(std::arg(S.at(y, x)));
       }
-      magnitude[i] = static_cast<float>(std::abs(S[i]) / denominator);
-      phase[i] = static_cast<float>(std::arg(S[i]));
-    }
   }
 
  private:

@@ -35,18 +35,17 @@ void MeanKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g
     values[i] = valid ? v.data[i] : 0.0;
     counts[i] = valid ? 1.0 : 0.0;
   }
-  const auto rows = out.rows().rows(), cols = out.cols();
-  std::vector<double> sums(static_cast<std::size_t>(rows * cols)), totals(sums.size());
-  const Halo halo = spec_.window.halo();
-  window_sums<double>({values.data(), v.rows, v.cols}, g.input_rows, g.raster, halo, out.rows(),
-                      {sums.data(), rows, cols});
-  window_sums<double>({counts.data(), v.rows, v.cols}, g.input_rows, g.raster, halo, out.rows(),
-                      {totals.data(), rows, cols});
   const auto result = out.band<float>(0);
-  const std::int64_t offset = trim_offset(g.input_rows, out.rows()) * cols;
-  for (std::size_t i = 0; i < sums.size(); ++i)
-    result.data[i] = counts[static_cast<std::size_t>(offset) + i] == 0 ? std::numeric_limits<float>::quiet_NaN()
-                                                                        : static_cast<float>(sums[i] / totals[i]);
+  std::vector<double> sum_pixels(static_cast<std::size_t>(result.rows * result.cols)), total_pixels(sum_pixels.size());
+  const Plane<double> sums = result.over(sum_pixels.data()), totals = result.over(total_pixels.data());
+  const Halo halo = spec_.window.halo();
+  window_sums<double>(v.over<const double>(values.data()), g.raster, halo, sums);
+  window_sums<double>(v.over<const double>(counts.data()), g.raster, halo, totals);
+  const Plane<const double> valid = v.over<const double>(counts.data());
+  for (std::int64_t r = result.row0; r < result.row0 + result.rows; ++r)
+    for (std::int64_t c = result.col0; c < result.col0 + result.cols; ++c)
+      result.at(r, c) = valid.at(r, c) == 0 ? std::numeric_limits<float>::quiet_NaN()
+                                            : static_cast<float>(sums.at(r, c) / totals.at(r, c));
 }
 
 const OperationRegistration mean{{

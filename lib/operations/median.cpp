@@ -19,14 +19,15 @@ constexpr std::uint32_t kInvalid = std::numeric_limits<std::uint32_t>::max();
 // window moves: a step costs the column that leaves, the one that enters and
 // one coarse bin's scan, whatever the window's width. key(y, x) is kInvalid for
 // nodata; emit(r, c, key) receives the lower median's key, or kInvalid where
-// the centre is nodata.
+// the centre is nodata. Positions are raster coordinates.
 template <class KeyAt, class Emit>
-void sliding_median(const BlockGeometry& g, RowBlock out_rows, Halo halo, std::uint32_t levels, KeyAt key,
+void sliding_median(const BlockGeometry& g, const Region& out, Halo halo, std::uint32_t levels, KeyAt key,
                     Emit emit) {
   const std::int64_t cols = g.raster.cols;
+  const std::int64_t first = out.cols.begin, last = out.cols.end - 1;
   std::vector<std::uint32_t> fine((levels + 255) / 256 * 256, 0), coarse((levels + 255) / 256, 0);
   std::uint32_t count = 0, median_bin = 0, below = 0;  // values in coarse bins < median_bin
-  for (std::int64_t r = out_rows.begin; r < out_rows.end; ++r) {
+  for (std::int64_t r = out.rows.begin; r < out.rows.end; ++r) {
     const std::int64_t top = std::max<std::int64_t>(0, r - halo.rows);
     const std::int64_t bottom = std::min(g.raster.rows - 1, r + halo.rows);
     const auto column = [&](std::int64_t x, std::uint32_t delta) {
@@ -39,9 +40,10 @@ void sliding_median(const BlockGeometry& g, RowBlock out_rows, Halo halo, std::u
         }
     };
     const std::uint32_t add = 1, remove = static_cast<std::uint32_t>(-1);
-    for (std::int64_t x = 0; x <= std::min(cols - 1, static_cast<std::int64_t>(halo.cols)); ++x) column(x, add);
-    for (std::int64_t c = 0; c < cols; ++c) {
-      if (c > 0) {
+    for (std::int64_t x = std::max<std::int64_t>(0, first - halo.cols); x <= std::min(cols - 1, first + halo.cols); ++x)
+      column(x, add);
+    for (std::int64_t c = first; c <= last; ++c) {
+      if (c > first) {
         if (c - 1 - halo.cols >= 0) column(c - 1 - halo.cols, remove);
         if (c + halo.cols < cols) column(c + halo.cols, add);
       }
@@ -57,28 +59,27 @@ void sliding_median(const BlockGeometry& g, RowBlock out_rows, Halo halo, std::u
       emit(r, c, k);
     }
     // Empty the histogram for the next row.
-    for (std::int64_t x = std::max<std::int64_t>(0, cols - 1 - halo.cols); x < cols; ++x) column(x, remove);
+    for (std::int64_t x = std::max<std::int64_t>(0, last - halo.cols); x <= std::min(cols - 1, last + halo.cols); ++x)
+      column(x, remove);
   }
 }
 
 template <class T>
 void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T nodata, BlockBuffer& out) {
   const auto in = src.pixels.band<T>(0);
-  T* o = out.band<T>(0).data;
+  const auto o = out.band<T>(0);
   const auto valid = [&](T v) { return !src.is_nodata(static_cast<double>(v)); };
-  const auto at = [&](std::int64_t y, std::int64_t x) { return in.row(y - g.input_rows.begin)[x]; };
-  const auto index = [&](std::int64_t r, std::int64_t c) { return (r - out.rows().begin) * in.cols + c; };
   if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
     // 8- and 16-bit values are their own keys.
     constexpr std::int32_t lowest = std::numeric_limits<T>::min();
     sliding_median(
-        g, out.rows(), halo, 65536,
+        g, out.region(), halo, 65536,
         [&](std::int64_t y, std::int64_t x) {
-          const T v = at(y, x);
+          const T v = in.at(y, x);
           return valid(v) ? static_cast<std::uint32_t>(static_cast<std::int32_t>(v) - lowest) : kInvalid;
         },
         [&](std::int64_t r, std::int64_t c, std::uint32_t k) {
-          o[index(r, c)] = k == kInvalid ? nodata : static_cast<T>(static_cast<std::int32_t>(k) + lowest);
+          o.at(r, c) = k == kInvalid ? nodata : static_cast<T>(static_cast<std::int32_t>(k) + lowest);
         });
   } else {
     // Other types: rank the block's distinct valid values once, then slide over ranks.
@@ -93,10 +94,11 @@ void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T n
       ranks[i] = valid(in.data[i]) ? static_cast<std::uint32_t>(
                                          std::lower_bound(levels.begin(), levels.end(), in.data[i]) - levels.begin())
                                    : kInvalid;
+    const Plane<const std::uint32_t> rank_at = in.template over<const std::uint32_t>(ranks.data());
     sliding_median(
-        g, out.rows(), halo, static_cast<std::uint32_t>(std::max<std::size_t>(1, levels.size())),
-        [&](std::int64_t y, std::int64_t x) { return ranks[static_cast<std::size_t>((y - g.input_rows.begin) * in.cols + x)]; },
-        [&](std::int64_t r, std::int64_t c, std::uint32_t k) { o[index(r, c)] = k == kInvalid ? nodata : levels[k]; });
+        g, out.region(), halo, static_cast<std::uint32_t>(std::max<std::size_t>(1, levels.size())),
+        [&](std::int64_t y, std::int64_t x) { return rank_at.at(y, x); },
+        [&](std::int64_t r, std::int64_t c, std::uint32_t k) { o.at(r, c) = k == kInvalid ? nodata : levels[k]; });
   }
 }
 

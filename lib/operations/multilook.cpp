@@ -25,54 +25,56 @@ class MultilookKernel final : public Kernel {
 
   const KernelSpec& spec() const override { return spec_; }
 
-  void compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const override {
+  void compute(std::span<const KernelInput> in, const BlockGeometry&, BlockBuffer& out) const override {
     const KernelInput& src = in[0];
     const Stride looks = spec_.stride;
-    const std::int64_t first_row = out.rows().begin * looks.rows - g.input_rows.begin;
+    const Region cells = out.region();
     // Each cell sums its pixels row by row: the same order wherever the block starts.
     const auto average = [&](auto sample, auto store) {
-      for (std::int64_t r = 0; r < out.rows().rows(); ++r)
-        for (std::int64_t c = 0; c < out.cols(); ++c) {
+      for (std::int64_t r = cells.rows.begin; r < cells.rows.end; ++r)
+        for (std::int64_t c = cells.cols.begin; c < cells.cols.end; ++c) {
           using Sum = decltype(sample(0, 0).first);
           Sum sum{};
           int count = 0;
           for (int y = 0; y < looks.rows; ++y)
             for (int x = 0; x < looks.cols; ++x) {
-              const auto [value, ok] = sample(first_row + r * looks.rows + y, c * looks.cols + x);
+              const auto [value, ok] = sample(r * looks.rows + y, c * looks.cols + x);
               if (ok) {
                 sum += value;
                 ++count;
               }
             }
-          store(r * out.cols() + c, sum, count);
+          store(r, c, sum, count);
         }
     };
     if (is_complex(spec_.input_type)) {
       const auto z = src.pixels.band<std::complex<float>>(0);
       const auto sample = [&](std::int64_t y, std::int64_t x) {
-        const std::complex<float> v = z.row(y)[x];
+        const std::complex<float> v = z.at(y, x);
         return std::pair{power_ ? std::complex<double>(std::norm(std::complex<double>(v))) : std::complex<double>(v),
                          !src.is_nodata(v)};
       };
       if (power_) {
-        float* o = out.band<float>(0).data;
-        average(sample, [&](std::int64_t i, std::complex<double> sum, int n) {
-          o[i] = n ? static_cast<float>(sum.real() / n) : kNaN;
+        const auto o = out.band<float>(0);
+        average(sample, [&](std::int64_t r, std::int64_t c, std::complex<double> sum, int n) {
+          o.at(r, c) = n ? static_cast<float>(sum.real() / n) : kNaN;
         });
       } else {
-        std::complex<float>* o = out.band<std::complex<float>>(0).data;
-        average(sample, [&](std::int64_t i, std::complex<double> sum, int n) {
-          o[i] = n ? std::complex<float>(sum / static_cast<double>(n)) : std::complex<float>(kNaN, kNaN);
+        const auto o = out.band<std::complex<float>>(0);
+        average(sample, [&](std::int64_t r, std::int64_t c, std::complex<double> sum, int n) {
+          o.at(r, c) = n ? std::complex<float>(sum / static_cast<double>(n)) : std::complex<float>(kNaN, kNaN);
         });
       }
     } else {
       const auto v = src.pixels.band<double>(0);
       const auto sample = [&](std::int64_t y, std::int64_t x) {
-        const double value = v.row(y)[x];
+        const double value = v.at(y, x);
         return std::pair{power_ ? value * value : value, !src.is_nodata(value)};
       };
-      float* o = out.band<float>(0).data;
-      average(sample, [&](std::int64_t i, double sum, int n) { o[i] = n ? static_cast<float>(sum / n) : kNaN; });
+      const auto o = out.band<float>(0);
+      average(sample, [&](std::int64_t r, std::int64_t c, double sum, int n) {
+        o.at(r, c) = n ? static_cast<float>(sum / n) : kNaN;
+      });
     }
   }
 

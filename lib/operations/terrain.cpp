@@ -127,11 +127,11 @@ void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry
   const std::optional<float> nodata =
       dem.nodata ? std::optional<float>(static_cast<float>(*dem.nodata)) : std::nullopt;
   const std::int64_t rows = g.raster.rows, cols = g.raster.cols;
-  const auto at = [&](std::int64_t r, std::int64_t c) { return z.row(r - g.input_rows.begin)[c]; };
+  const auto at = [&](std::int64_t r, std::int64_t c) { return z.at(r, c); };
   const bool hillshade_product = product_ == Product::Hillshade;
 
   for (std::int64_t r = out.rows().begin; r < out.rows().end; ++r) {
-    for (std::int64_t c = 0; c < cols; ++c) {
+    for (std::int64_t c = out.region().cols.begin; c < out.region().cols.end; ++c) {
       float value = static_cast<float>(*spec_.output_nodata);
       float w[9];
       if (rows >= 2 && cols >= 2 && !is_nodata(at(r, c), nodata)) {
@@ -166,12 +166,11 @@ void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry
           if (is_nodata(v, nodata)) v = w[4];
         value = hillshade_product ? hillshade(w) : slope(w);
       }
-      const std::int64_t i = (r - out.rows().begin) * cols + c;
       if (hillshade_product)
-        out.band<std::uint8_t>(0).data[i] =
+        out.band<std::uint8_t>(0).at(r, c) =
             std::isnan(value) ? 0 : static_cast<std::uint8_t>(std::clamp(value + 0.5f, 0.0f, 255.0f));
       else
-        out.band<float>(0).data[i] = value;
+        out.band<float>(0).at(r, c) = value;
     }
   }
 }

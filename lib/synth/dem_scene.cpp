@@ -19,10 +19,10 @@ void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, cons
                const Job& job) {
   SceneOutputs scene;
   const OutputSpec spec = geotiff_spec(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata);
-  scene.tile_formats.push_back(tile_format(spec, options.write));
+  scene.encoders.push_back(std::make_unique<GeoTiffEncoder>(spec, options.write));
   scene.open = [&] {
     make_directory(dir);
-    std::vector<std::unique_ptr<BlockWriter>> writers;
+    std::vector<std::unique_ptr<RowSink>> writers;
     writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write, OutputLock(spec.path)));
     return writers;
   };

@@ -15,28 +15,26 @@ namespace geostrip::synth {
 void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Job& job) {
   if (size.rows < 1 || size.cols < 1) throw UsageError("--size must be at least 1x1");
   const RankFacts& me = job.topology.me();
-  std::vector<std::unique_ptr<BlockWriter>> writers;
+  std::vector<std::unique_ptr<RowSink>> writers;
   collectively(job.comm, me.host, [&] {
     if (job.comm.rank() == 0) writers = scene.open();
   });
   const BlockRowsRequest shape{size.rows, 0, scene.bytes_per_row, 1, 1, false, 0, options.write.tile, 0, 0};
   const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(job, shape);
   const RowBlocks blocks = split_rows(size.rows, block_rows);
-  const bool encode_here = !scene.tile_formats.empty() && whole_tile_rows(blocks, options.write.tile, size.rows);
   const DriverResult result = run_blocks(
       blocks, job.comm, driver_options(job),
       [&](RowBlock rows, int) {
-        std::vector<BlockBuffer> made = scene.make(rows);
-        std::vector<OutputBlock> outputs;
-        for (std::size_t i = 0; i < made.size(); ++i)
-          if (encode_here)
-            outputs.emplace_back(encode_tiles(made[i], scene.tile_formats[i]));
-          else
-            outputs.emplace_back(std::move(made[i]));
+        const std::vector<BlockBuffer> made = scene.make(rows);
+        std::vector<EncodedRows> outputs;
+        for (std::size_t i = 0; i < made.size(); ++i) {
+          outputs.push_back({.rows = rows, .pieces = {}, .crcs = {}});
+          scene.encoders[i]->encode(made[i], outputs.back());
+        }
         return outputs;
       },
-      [&](std::vector<OutputBlock>&& outputs) {
-        for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->write(std::move(outputs[i]));
+      [&](std::vector<EncodedRows>&& outputs) {
+        for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->place(std::move(outputs[i]));
       });
   // A scene is quick to make again and has no journal: the writers, not
   // committed, remove their partial files.
@@ -66,7 +64,14 @@ void make_directory(const std::string& dir) {
 }
 
 OutputSpec geotiff_spec(const std::string& path, RasterSize size, double pixel, PixelType type, double nodata) {
-  return {path, size, utm33_grid(pixel), type, 1, ColorModel::Gray, nodata, {}};
+  return {.path = path,
+          .size = size,
+          .georef = utm33_grid(pixel),
+          .type = type,
+          .bands = 1,
+          .color = ColorModel::Gray,
+          .nodata = nodata,
+          .fingerprint = {}};
 }
 
 }  // namespace geostrip::synth

@@ -8,19 +8,18 @@
 #include <vector>
 
 #include "engine/run.hpp"
-#include "io/block_writer.hpp"
+#include "io/output_format.hpp"
 
 namespace geostrip::synth {
 
 struct SceneOutputs {
   // Opens the outputs; called on rank 0 only, before any block is made.
-  std::function<std::vector<std::unique_ptr<BlockWriter>>()> open;
+  std::function<std::vector<std::unique_ptr<RowSink>>()> open;
   // Makes one block: a buffer per output.
   std::function<std::vector<BlockBuffer>(RowBlock rows)> make;
   std::uint64_t bytes_per_row = 0;  // all outputs
-  // One per output when they are GeoTIFFs: blocks of whole tile rows are
-  // then encoded on the rank that made them.
-  std::vector<TileFormat> tile_formats;
+  // Each output's encoder, which every rank uses on the blocks it makes.
+  std::vector<std::unique_ptr<RowEncoder>> encoders;
 };
 
 void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Job& job);

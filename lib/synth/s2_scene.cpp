@@ -83,11 +83,11 @@ void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed,
   std::vector<OutputSpec> specs;
   for (const char* band : kS2Bands) {
     specs.push_back(geotiff_spec(dir + "/" + band + ".tif", size, 10, PixelType::UInt16, 0));
-    scene.tile_formats.push_back(tile_format(specs.back(), options.write));
+    scene.encoders.push_back(std::make_unique<GeoTiffEncoder>(specs.back(), options.write));
   }
   scene.open = [&] {
     make_directory(dir);
-    std::vector<std::unique_ptr<BlockWriter>> writers;
+    std::vector<std::unique_ptr<RowSink>> writers;
     for (const OutputSpec& spec : specs) writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write, OutputLock(spec.path)));
     return writers;
   };

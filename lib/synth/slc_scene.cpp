@@ -40,10 +40,11 @@ SlcPair slc_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint
 void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
                     const Job& job) {
   SceneOutputs scene;
+  for (int i = 0; i < 2; ++i) scene.encoders.push_back(std::make_unique<RawRowsEncoder>(PixelType::CFloat32, 1, size.cols));
   scene.open = [&] {
     make_directory(dir);
     const GeoTransform grid = *utm33_grid(10).transform;
-    std::vector<std::unique_ptr<BlockWriter>> writers;
+    std::vector<std::unique_ptr<RowSink>> writers;
     for (const char* name : {"reference", "secondary"})
     {
       const std::string path = dir + "/" + name + ".h5";

@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::int64_t row = 0; row < info.size.rows; row += kBlockRows) {
       const RowBlock rows{row, std::min(info.size.rows, row + kBlockRows)};
       BlockBuffer pixels(info.type, 1, rows, info.size.cols);
-      reader->read(rows, 0, pixels);
+      reader->read(pixels);
     }
   } catch (const Error&) {
   }

@@ -31,6 +31,13 @@ BlockBuffer block_of(RowBlock rows, std::int64_t cols) {
   return block;
 }
 
+// The block as a rank encodes it, placed.
+void place_pixels(GeoTiffWriter& writer, const BlockBuffer& block) {
+  EncodedRows rows{.rows = block.rows(), .pieces = {}, .crcs = {}};
+  writer.encoder().encode(block, rows);
+  writer.place(std::move(rows));
+}
+
 }  // namespace
 
 TEST_CASE("blocks written in any order give a tiled, compressed, georeferenced GeoTIFF", "[io]") {
@@ -45,7 +52,7 @@ TEST_CASE("blocks written in any order give a tiled, compressed, georeferenced G
     options.tile = 32;
     GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, -9999.0, {}}, options,
                          OutputLock(path));
-    for (const RowBlock rows : blocks) writer.write(block_of(rows, size.cols));
+    for (const RowBlock rows : blocks) place_pixels(writer, block_of(rows, size.cols));
     CHECK_FALSE(std::filesystem::exists(path));  // only the .partial until commit
     CHECK(std::filesystem::exists(partial_path(path)));
     writer.commit();
@@ -79,7 +86,7 @@ TEST_CASE("codecs get the predictor for their pixel type", "[io]") {
     GeoTiffWriter writer({dir / name, {4, 4}, {}, type, 1, ColorModel::Gray, {}, {}}, options, OutputLock(dir / name));
     BlockBuffer block(type, 1, {0, 4}, 4);
     std::fill_n(block.band_data(0), block.band_bytes(), std::byte{0});
-    writer.write(std::move(block));
+    place_pixels(writer, std::move(block));
     writer.commit();
     return dir / name;
   };
@@ -98,7 +105,7 @@ TEST_CASE("RGBA outputs are RGB with an alpha band", "[io]") {
                        OutputLock(dir / "rgba.tif"));
   BlockBuffer block(PixelType::Byte, 4, {0, 2}, 2);
   std::fill_n(block.band_data(0), block.band_bytes() * 4, std::byte{7});
-  writer.write(std::move(block));
+  place_pixels(writer, std::move(block));
   writer.commit();
   test::Dataset ds(dir / "rgba.tif");
   CHECK(ds->GetRasterBand(1)->GetColorInterpretation() == GCI_RedBand);
@@ -111,21 +118,21 @@ TEST_CASE("an unfinished writer leaves nothing behind, and an existing output ne
   const OutputSpec spec{path, {8, 8}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}};
   {
     GeoTiffWriter writer(spec, WriteOptions{}, OutputLock(path));
-    writer.write(block_of({0, 4}, 8));
+    place_pixels(writer, block_of({0, 4}, 8));
   }
   CHECK_FALSE(std::filesystem::exists(path));
   CHECK_FALSE(std::filesystem::exists(partial_path(path)));
 
   {
     GeoTiffWriter writer(spec, WriteOptions{}, OutputLock(path));
-    writer.write(block_of({0, 8}, 8));
+    place_pixels(writer, block_of({0, 8}, 8));
     writer.commit();
   }
   CHECK_THROWS_WITH(GeoTiffWriter(spec, WriteOptions{}, OutputLock(path)), Catch::Contains("--overwrite"));
   WriteOptions overwrite;
   overwrite.overwrite = true;
   GeoTiffWriter writer(spec, overwrite, OutputLock(path));
-  writer.write(block_of({0, 8}, 8));
+  place_pixels(writer, block_of({0, 8}, 8));
   writer.commit();
   CHECK(test::read_band<float>(path)[9] == value_at(1, 1));
 }
@@ -171,10 +178,10 @@ TEST_CASE("outputs that may pass 4 GiB are BigTIFF, smaller ones classic TIFF", 
   };
   GeoTiffWriter large({big, {40000, 40000}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}}, WriteOptions{},
                       OutputLock(big));
-  large.write(zeros({0, 512}, 40000));
+  place_pixels(large, zeros({0, 512}, 40000));
   GeoTiffWriter little({small, {100, 100}, {}, PixelType::Float32, 1, ColorModel::Gray, {}, {}}, WriteOptions{},
                        OutputLock(small));
-  little.write(zeros({0, 100}, 100));
+  place_pixels(little, zeros({0, 100}, 100));
   CHECK(magic(partial_path(big)) == 43);
   CHECK(magic(partial_path(small)) == 42);
 }
@@ -220,7 +227,7 @@ TEST_CASE("tiles encoded apart and placed as they are read back as the same pixe
         for (int b = 0; b < c.bands; ++b)
           std::memcpy(part.band_data(b), whole.band_data(b) + static_cast<std::size_t>(rows.begin) * row_bytes,
                       part.band_bytes());
-        writer.write(encode_tiles(part, tile_format(spec, options)));
+        writer.place(encode_tiles(part, tile_format(spec, options)));
       }
       writer.commit();
     }
@@ -254,7 +261,7 @@ TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec
     for (std::size_t i = 0; i < block.band_bytes() * static_cast<std::size_t>(c.bands); ++i)
       block.band_data(0)[i] = static_cast<std::byte>(random() % 16);
     const TileFormat format{c.type, c.bands, size.cols, 32, c.codec, {}};
-    const EncodedTiles ours = encode_tiles(block, format);
+    const EncodedRows ours = encode_tiles(block, format);
 
     const std::string path = dir / fmt::format("gdal-{}x{}.tif", name_of(c.type), c.bands);
     CPLStringList options;
@@ -273,7 +280,7 @@ TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec
                              block.band_data(0), static_cast<int>(size.cols), static_cast<int>(size.rows),
                              to_gdal(c.type), c.bands, nullptr, 0, 0, 0, nullptr) == CE_None);
     }
-    CHECK(test::raw_tiles(path) == ours.tiles);
+    CHECK(test::raw_tiles(path) == ours.pieces);
   }
 }
 
@@ -286,7 +293,7 @@ TEST_CASE("a finished output records its size and tiles' checksum, and tells whe
   {
     GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, {}, "job"}, options,
                          OutputLock(path));
-    writer.write(block_of({0, size.rows}, size.cols));
+    place_pixels(writer, block_of({0, size.rows}, size.cols));
     writer.commit();
   }
   CHECK_THAT(test::metadata(path, kTilesKey, nullptr),

@@ -46,11 +46,11 @@ TEST_CASE("a complex grid reads as complex with its coordinates and projection",
 
   Hdf5RowReader reader(info, *split_hdf5_path(file + ":/grid/HH"));
   BlockBuffer rows(PixelType::CFloat32, 1, {1, 3}, 3);
-  reader.read({1, 3}, 0, rows);
+  reader.read(rows);
   CHECK(rows.band<std::complex<float>>(0).data[0] == std::complex<float>(3, -3));
   CHECK(rows.band<std::complex<float>>(0).data[5] == std::complex<float>(8, -8));
-  BlockBuffer window(PixelType::CFloat32, 1, {1, 3}, 2);  // columns 1-2
-  reader.read({1, 3}, 1, window);
+  BlockBuffer window(PixelType::CFloat32, 1, Region{.rows = {1, 3}, .cols = {1, 3}});
+  reader.read(window);
   CHECK(window.band<std::complex<float>>(0).data[0] == std::complex<float>(4, -4));
   CHECK(window.band<std::complex<float>>(0).data[3] == std::complex<float>(8, -8));
 }

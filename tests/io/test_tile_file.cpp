@@ -54,16 +54,16 @@ BlockBuffer field(RasterSize size) {
 }
 
 // Encodes `block` and places its tile rows in a shuffled order, one call each.
-EncodedTiles place_shuffled(const std::string& path, const BlockBuffer& block, int tile) {
+EncodedRows place_shuffled(const std::string& path, const BlockBuffer& block, int tile) {
   const TileFormat format{PixelType::Float32, 1, block.cols(), tile, Codec::Deflate, {}};
-  const EncodedTiles encoded = encode_tiles(block, format);
+  const EncodedRows encoded = encode_tiles(block, format);
   const auto across = static_cast<std::size_t>(format.tiles_across());
-  std::vector<std::size_t> tile_rows(encoded.tiles.size() / across);
+  std::vector<std::size_t> tile_rows(encoded.pieces.size() / across);
   std::iota(tile_rows.begin(), tile_rows.end(), 0);
   std::shuffle(tile_rows.begin(), tile_rows.end(), std::mt19937(3));
   TileFile file(path);
   for (const std::size_t row : tile_rows) {
-    const auto first = encoded.tiles.begin() + static_cast<std::ptrdiff_t>(row * across);
+    const auto first = encoded.pieces.begin() + static_cast<std::ptrdiff_t>(row * across);
     file.write(static_cast<std::int64_t>(row * across), {first, first + static_cast<std::ptrdiff_t>(across)},
                "writing tile row " + std::to_string(row));
   }
@@ -102,9 +102,9 @@ TEST_CASE("tiles placed straight to disk read back through GDAL, whatever the wi
     const std::string path = dir / (std::string(c.bigtiff) + std::to_string(c.tile) + ".tif");
     create_sparse(path, c.size, c.tile, c.bigtiff);
     const BlockBuffer block = field(c.size);
-    const EncodedTiles encoded = place_shuffled(path, block, c.tile);
+    const EncodedRows encoded = place_shuffled(path, block, c.tile);
     check_pixels(path, block);
-    CHECK(test::raw_tiles(path) == encoded.tiles);
+    CHECK(test::raw_tiles(path) == encoded.pieces);
   }
 }
 
@@ -162,9 +162,9 @@ TEST_CASE("a filesystem that refuses O_DIRECT gets the same file through the pag
   const RasterSize size{100, 70};
   create_sparse(path, size, 32, "NO");
   const BlockBuffer block = field(size);
-  const EncodedTiles encoded = place_shuffled(path, block, 32);
+  const EncodedRows encoded = place_shuffled(path, block, 32);
   check_pixels(path, block);
-  CHECK(test::raw_tiles(path) == encoded.tiles);
+  CHECK(test::raw_tiles(path) == encoded.pieces);
   test::run_command("umount " + ramfs);
 }
 
@@ -201,15 +201,15 @@ TEST_CASE("the tile index reads back as written, the header's checksum ignores i
   const auto created_crc = static_cast<std::uint32_t>(
       crc32(0, reinterpret_cast<const Bytef*>(created.data()), static_cast<uInt>(created.size())));
   const TileFormat format{PixelType::Float32, 1, size.cols, 32, Codec::Deflate, {}};
-  const EncodedTiles encoded = encode_tiles(field(size), format);
+  const EncodedRows encoded = encode_tiles(field(size), format);
   TileFile file(path);
   CHECK(file.header_checksum(created.size()) == created_crc);
-  const auto placed = file.write(0, encoded.tiles, "writing rows 0-99");
+  const auto placed = file.write(0, encoded.pieces, "writing rows 0-99");
   CHECK(file.entries(0, file.tiles()) == placed);
   std::uint32_t expected = 0;
   for (std::size_t t = 0; t < placed.size(); ++t) {
-    CHECK(placed[t].bytes == encoded.tiles[t].size());
-    CHECK(file.read(placed[t]) == encoded.tiles[t]);
+    CHECK(placed[t].bytes == encoded.pieces[t].size());
+    CHECK(file.read(placed[t]) == encoded.pieces[t]);
     // The checksum's definition: offset and byte count, 8 bytes each, little-endian, then the bytes.
     unsigned char place[16];
     for (int b = 0; b < 8; ++b) {
@@ -217,13 +217,13 @@ TEST_CASE("the tile index reads back as written, the header's checksum ignores i
       place[8 + b] = static_cast<unsigned char>(placed[t].bytes >> (8 * b));
     }
     expected = static_cast<std::uint32_t>(crc32(expected, place, 16));
-    expected = static_cast<std::uint32_t>(crc32(expected, reinterpret_cast<const Bytef*>(encoded.tiles[t].data()),
-                                                static_cast<uInt>(encoded.tiles[t].size())));
+    expected = static_cast<std::uint32_t>(crc32(expected, reinterpret_cast<const Bytef*>(encoded.pieces[t].data()),
+                                                static_cast<uInt>(encoded.pieces[t].size())));
   }
   std::uint32_t crc = 0;
   for (std::size_t t = 0; t < placed.size(); ++t) {
-    CHECK(encoded.crcs[t] == crc32(0, reinterpret_cast<const Bytef*>(encoded.tiles[t].data()),
-                                   static_cast<uInt>(encoded.tiles[t].size())));
+    CHECK(encoded.crcs[t] == crc32(0, reinterpret_cast<const Bytef*>(encoded.pieces[t].data()),
+                                   static_cast<uInt>(encoded.pieces[t].size())));
     crc = tile_checksum(crc, placed[t], encoded.crcs[t]);
   }
   CHECK(crc == expected);

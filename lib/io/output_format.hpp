@@ -1,0 +1,62 @@
+#pragma once
+// The seam between the engine and an output format. A format owns its
+// encoding: a pure, thread-safe RowEncoder that any rank or thread calls on
+// the pixels it computed, and a RowSink on rank 0 that places the encoded
+// rows in the file. The engine only moves EncodedRows, which it never looks
+// inside (docs/architecture.md).
+#include <cstdint>
+#include <vector>
+
+#include "core/block_buffer.hpp"
+#include "geometry/row_block.hpp"
+
+namespace geostrip {
+
+// A block's rows as its output's format encoded them.
+struct EncodedRows {
+  RowBlock rows;
+  std::vector<std::vector<std::byte>> pieces;  // the format's own: compressed tiles, or the rows' pixels
+  std::vector<std::uint32_t> crcs;             // crc32_of() each piece, where the format keeps them
+};
+
+class RowEncoder {
+ public:
+  virtual ~RowEncoder() = default;
+  // Adds `pixels` (every band of some of the block's columns, all its rows)
+  // to `into`, whose rows are the block's. A block may come in several calls,
+  // by columns.
+  virtual void encode(const BlockBuffer& pixels, EncodedRows& into) const = 0;
+};
+
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  // Takes a block's encoded rows, blocks arriving in any order.
+  virtual void place(EncodedRows rows) = 0;
+  // Every row is placed: makes the output visible at its path.
+  virtual void commit() = 0;
+};
+
+// The encoding of pixels as they are: one piece, the block's rows of every
+// column, band after band (BlockBuffer's layout). For formats that take
+// pixels (HDF5), and for GeoTIFF blocks that are not whole tile rows, which
+// rank 0 assembles into tile rows.
+class RawRowsEncoder final : public RowEncoder {
+ public:
+  RawRowsEncoder(PixelType type, int bands, std::int64_t cols) : type_(type), bands_(bands), cols_(cols) {}
+  void encode(const BlockBuffer& pixels, EncodedRows& into) const override;
+
+  // The pixels of rows that were encoded so, without a copy: band `band`, row `row` (absolute).
+  const std::byte* row_data(const EncodedRows& rows, int band, std::int64_t row) const;
+
+ private:
+  std::size_t row_bytes() const { return static_cast<std::size_t>(cols_) * size_of(type_); }
+  // Where band `band`, row `row` starts in the piece.
+  std::size_t offset(const EncodedRows& rows, int band, std::int64_t row) const;
+
+  PixelType type_;
+  int bands_;
+  std::int64_t cols_;
+};
+
+}  // namespace geostrip
