@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "io/gdal.hpp"
-#include "io/hdf5_input.hpp"
 
 namespace geostrip {
 
@@ -26,7 +25,7 @@ std::optional<InputFile> stat_file(const std::string& path) {
 // The files one input reads: the part before ":/dataset" for HDF5; for GDAL,
 // the files its dataset lists, or the path itself when GDAL cannot open it.
 std::vector<std::string> files_of(const InputSpec& input) {
-  if (const auto hdf5 = split_hdf5_path(input.path)) return {hdf5->file};
+  if (input.hdf5) return {input.hdf5->file};
   std::vector<std::string> files;
   CPLErrorReset();
   if (const GdalDataset dataset(GDALDataset::Open(input.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY)); dataset) {

@@ -11,7 +11,6 @@
 #include "core/error.hpp"
 #include "engine/decomposition.hpp"
 #include "engine/fingerprint.hpp"
-#include "io/hdf5_input.hpp"
 #include "io/journal.hpp"
 #include "io/output_lock.hpp"
 #include "io/raster_input.hpp"
@@ -294,8 +293,7 @@ DriverOptions driver_options(const Job& job) {
 std::vector<RoleOfFile> files_of_run(const RunRequest& request) {
   std::vector<RoleOfFile> files;
   for (const InputSpec& input : request.inputs) {
-    const auto hdf5 = split_hdf5_path(input.path);
-    files.push_back({"input " + input.name, hdf5 ? hdf5->file : input.path});
+    files.push_back({"input " + input.name, input.file()});
   }
   files.push_back({"the output", request.output});
   files.push_back({"the output's partial file", partial_path(request.output)});

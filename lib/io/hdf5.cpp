@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "core/error.hpp"
+
 namespace geostrip {
 
 namespace {
@@ -39,10 +41,21 @@ std::string hdf5_errors() {
   return text;
 }
 
+void hdf5_check(herr_t status, const std::string& what) {
+  if (status >= 0) return;
+  const std::string why = hdf5_errors();
+  throw Error(what + " failed" + (why.empty() ? "" : ": " + why));
+}
+
+Handle hdf5_checked(hid_t id, herr_t (*close)(hid_t), const std::string& what) {
+  hdf5_check(id < 0 ? -1 : 0, what);
+  return Handle(id, close);
+}
+
 Handle complex64_type() {
-  Handle complex(H5Tcreate(H5T_COMPOUND, 2 * sizeof(float)), H5Tclose);
-  H5Tinsert(complex.get(), "r", 0, H5T_NATIVE_FLOAT);
-  H5Tinsert(complex.get(), "i", sizeof(float), H5T_NATIVE_FLOAT);
+  Handle complex = hdf5_checked(H5Tcreate(H5T_COMPOUND, 2 * sizeof(float)), H5Tclose, "making the complex64 type");
+  hdf5_check(H5Tinsert(complex.get(), "r", 0, H5T_NATIVE_FLOAT), "making the complex64 type");
+  hdf5_check(H5Tinsert(complex.get(), "i", sizeof(float), H5T_NATIVE_FLOAT), "making the complex64 type");
   return complex;
 }
 

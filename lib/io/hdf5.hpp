@@ -30,6 +30,8 @@ class Hdf5Lock {
 // HDF5's error stack on this thread, its messages joined ("" when empty).
 std::string hdf5_errors();
 
+
+
 // An HDF5 identifier closed by its own close function.
 class Handle {
  public:
@@ -49,6 +51,12 @@ class Handle {
   hid_t id_;
   herr_t (*close_)(hid_t);
 };
+
+// Every HDF5 call whose failure matters goes through these: a negative status
+// or an invalid identifier becomes an Error saying what was being done (`what`,
+// e.g. "x.h5.partial: writing rows 0-99") and HDF5's reason.
+void hdf5_check(herr_t status, const std::string& what);
+Handle hdf5_checked(hid_t id, herr_t (*close)(hid_t), const std::string& what);
 
 // The in-memory {r, i} compound of two floats: complex64.
 Handle complex64_type();

@@ -9,15 +9,6 @@
 
 namespace geostrip {
 
-struct Hdf5Path {
-  std::string file;
-  std::string dataset;
-};
-
-// "scene.h5:/science/HH" -> {scene.h5, /science/HH}; nullopt unless the file
-// part ends in .h5, .hdf5 or .he5.
-std::optional<Hdf5Path> split_hdf5_path(const std::string& path);
-
 // A 2-D dataset's size, pixel type ({r, i} compounds of float32 or float16 are
 // complex), chunk rows, and the georeference of sibling xCoordinates,
 // yCoordinates and projection when present. Throws Error naming the file and,

@@ -67,7 +67,7 @@ PixelType engine_type(GDALRasterBand* band, const std::string& path) {
 InputInfo describe_gdal(const InputSpec& spec) {
   GdalDataset dataset = open_raster(spec.path);
   GDALRasterBand* band = band_of(*dataset, spec);
-  InputInfo info{spec, {dataset->GetRasterYSize(), dataset->GetRasterXSize()}, {}, {}, {}, {}, 1};
+  InputInfo info{.spec = spec, .size = {dataset->GetRasterYSize(), dataset->GetRasterXSize()}};
   GeoTransform transform;
   if (dataset->GetGeoTransform(transform.data()) == CE_None) info.georef.transform = transform;
   if (const OGRSpatialReference* srs = dataset->GetSpatialRef()) {
@@ -102,7 +102,7 @@ InputInfo describe_gdal(const InputSpec& spec) {
 }  // namespace
 
 InputInfo describe_input(const InputSpec& spec) {
-  InputInfo info = split_hdf5_path(spec.path) ? describe_hdf5(spec, *split_hdf5_path(spec.path)) : describe_gdal(spec);
+  InputInfo info = spec.hdf5 ? describe_hdf5(spec, *spec.hdf5) : describe_gdal(spec);
   // GDAL's own limit for any raster, and so for every output geostrip writes.
   constexpr std::int64_t kMaxEdge = std::numeric_limits<int>::max();
   if (info.size.rows < 1 || info.size.cols < 1 || info.size.rows > kMaxEdge || info.size.cols > kMaxEdge)
@@ -148,7 +148,7 @@ void check_same_grid(std::span<const InputInfo> inputs) {
 }
 
 std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles) {
-  if (const auto hdf5 = split_hdf5_path(info.spec.path)) return std::make_unique<Hdf5RowReader>(info, *hdf5);
+  if (info.spec.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.spec.hdf5);
   return std::make_unique<GdalRowReader>(info, keep_tiles);
 }
 

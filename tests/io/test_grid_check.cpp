@@ -18,11 +18,7 @@ std::string wkt_of(int epsg) {
 }
 
 InputInfo input(const std::string& name, RasterSize size, GeoTransform transform, int epsg) {
-  InputInfo info;
-  info.spec = {name, name + ".tif", 1};
-  info.size = size;
-  info.georef = {transform, wkt_of(epsg)};
-  return info;
+  return {.spec = InputSpec(name, name + ".tif"), .size = size, .georef = {transform, wkt_of(epsg)}};
 }
 }  // namespace
 

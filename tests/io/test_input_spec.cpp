@@ -12,6 +12,11 @@ TEST_CASE("inputs are NAME=PATH with an optional 1-based @BAND", "[io]") {
   // An '@' that is not followed by a band number belongs to the path.
   CHECK(parse_input_spec("a=user@host.tif") == InputSpec{"a", "user@host.tif", 1});
   CHECK(parse_input_spec("ref=slc.h5:/science/HH") == InputSpec{"ref", "slc.h5:/science/HH", 1});
+  // Parsed once, here: an HDF5 dataset knows its file and dataset.
+  CHECK(parse_input_spec("ref=slc.h5:/science/HH").hdf5 == Hdf5Path{"slc.h5", "/science/HH"});
+  CHECK(parse_input_spec("ref=slc.h5:/science/HH").file() == "slc.h5");
+  CHECK_FALSE(parse_input_spec("red=scene.tif@3").hdf5);
+  CHECK(parse_input_spec("red=scene.tif@3").file() == "scene.tif");
 }
 
 TEST_CASE("malformed inputs are usage errors", "[io]") {
