@@ -93,25 +93,30 @@ void check_memory(const RunPlan& plan, const Job& job, const std::string& output
 
 namespace {
 
-// What every rank knows before the first block: the inputs opened and bound
-// in the kernel's order, the kernel, and the decomposition.
-struct Prepared {
+// An operation bound to its inputs: the kernel, and the inputs opened, in
+// the kernel's order, with their nodata resolved.
+struct BoundRun {
   std::unique_ptr<Kernel> kernel;
   std::vector<BoundInput> inputs;
+};
+
+// What every rank knows before the first block: the bound run and how its
+// output is split.
+struct Prepared {
+  BoundRun bound;
   RunPlan plan;
 };
 
 // Every rank opens the inputs (a file missing on one node fails there) and
 // builds the kernel, which may depend on the inputs' types. Any failure ends
 // all ranks together.
-Prepared prepare(const RunRequest& request, const Job& job) {
+BoundRun bind_run(const RunRequest& request, const Job& job) {
   check_input_names(request);
   KernelArgs args = request.args;
   for (const InputSpec& input : request.inputs) args.input_names.push_back(input.name);
   check_args(args);  // a usage error before any file is opened
   const Operation& operation = args.declaration();
-  Prepared p;
-  RunPlan& plan = p.plan;
+  BoundRun bound;
   collectively(job.comm, job.topology.me().host, [&] {
     std::vector<InputInfo> infos;
     for (const auto& input : request.inputs) {
@@ -121,47 +126,60 @@ Prepared prepare(const RunRequest& request, const Job& job) {
       args.input_nodata.push_back(nodata_of(request, infos.back()));
     }
     args.transform = infos.front().georef.transform;
-    p.kernel = make_kernel(args);
-    const KernelSpec& spec = p.kernel->spec();
-    p.inputs = bind_inputs(request, infos, spec);
-    const InputInfo& grid = p.inputs.front().info;
+    bound.kernel = make_kernel(args);
+    const KernelSpec& spec = bound.kernel->spec();
+    bound.inputs = bind_inputs(request, infos, spec);
+    const InputInfo& grid = bound.inputs.front().info;
     if (spec.window.rows > grid.size.rows || spec.window.cols > grid.size.cols)
       throw Error(fmt::format("{}: the {}x{} window of {} is larger than the raster ({}x{})", grid.spec.path,
                               spec.window.rows, spec.window.cols, request.args.operation, grid.size.rows,
                               grid.size.cols));
-    plan.size = output_size(grid.size, spec.stride);
-    if (plan.size.rows < 1 || plan.size.cols < 1)
-      throw Error(grid.spec.path + ": raster is smaller than one output cell");
+    const RasterSize size = output_size(grid.size, spec.stride);
+    if (size.rows < 1 || size.cols < 1) throw Error(grid.spec.path + ": raster is smaller than one output cell");
   });
+  return bound;
+}
 
-  const KernelSpec& spec = p.kernel->spec();
-  const InputInfo& grid = p.inputs.front().info;
-  plan.input_size = grid.size;
-  plan.output_type = spec.output_type;
-  plan.output_bands = spec.output_bands;
-  plan.halo = spec.window.halo();
-  plan.input_tile_rows = grid.tile_rows;
+// How the output of a bound run is split into blocks and rounds, and the
+// pixel memory that takes on each rank: from the job's facts alone, the same
+// on every rank.
+RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Job& job) {
+  const KernelSpec& spec = bound.kernel->spec();
+  const InputInfo& grid = bound.inputs.front().info;
+  RunPlan plan{.input_size = grid.size,
+               .size = output_size(grid.size, spec.stride),
+               .output_type = spec.output_type,
+               .output_bands = spec.output_bands,
+               .halo = spec.window.halo(),
+               .block_rows_auto = !engine.block_rows,
+               .input_tile_rows = grid.tile_rows,
+               .ranks = job.comm.size(),
+               .blocks_per_rank = driver_options(job).blocks_per_rank};
   const std::uint64_t input_row_bytes =
-      static_cast<std::uint64_t>(grid.size.cols) * size_of(spec.input_type) * p.inputs.size();
+      static_cast<std::uint64_t>(grid.size.cols) * size_of(spec.input_type) * bound.inputs.size();
   const BlockRowsRequest shape{
-      plan.size.rows,
-      input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
-      static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
-          static_cast<std::uint64_t>(spec.output_bands),
-      1, 1, false, 0, block_alignment(request.engine.write.tile, grid.tile_rows),
-      input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows), plan.halo.rows};
-  plan.block_rows_auto = !request.engine.block_rows;
-  plan.block_rows = std::min(request.engine.block_rows.value_or(0), plan.size.rows);
-  if (plan.block_rows_auto) plan.block_rows = agreed_block_rows(job, shape);
+      .output_rows = plan.size.rows,
+      .input_bytes_per_row = input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
+      .output_bytes_per_row = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
+                              static_cast<std::uint64_t>(spec.output_bands),
+      .tile_rows = block_alignment(engine.write.tile, grid.tile_rows),
+      .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
+      .halo_rows = plan.halo.rows};
+  plan.block_rows = plan.block_rows_auto ? agreed_block_rows(job, shape)
+                                         : std::min(*engine.block_rows, plan.size.rows);
   plan.blocks = split_rows(plan.size.rows, plan.block_rows).size();
-  plan.ranks = job.comm.size();
-  plan.blocks_per_rank = driver_options(job).blocks_per_rank;
   const std::size_t round = static_cast<std::size_t>(plan.ranks) * static_cast<std::size_t>(plan.blocks_per_rank);
   plan.rounds = (plan.blocks + round - 1) / round;
   for (const BlockRowsRequest& rank : rank_requests(job, shape))
     plan.pixel_memory.push_back(pixel_memory(rank, plan.block_rows));
+  return plan;
+}
+
+Prepared prepare(const RunRequest& request, const Job& job) {
+  BoundRun bound = bind_run(request, job);
+  RunPlan plan = plan_blocks(bound, request.engine, job);
   check_memory(plan, job, request.output);
-  return p;
+  return {.bound = std::move(bound), .plan = std::move(plan)};
 }
 
 // What one thread needs to make blocks: its own readers (GDAL handles are
@@ -176,11 +194,13 @@ struct ThreadWork {
 // compute the kernel, encode the result.
 EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowBlock rows, std::int64_t chunk_cols,
                        ThreadWork& work) {
-  const KernelSpec& spec = prepared.kernel->spec();
+  const Kernel& kernel = *prepared.bound.kernel;
+  const std::vector<BoundInput>& bound_inputs = prepared.bound.inputs;
+  const KernelSpec& spec = kernel.spec();
   const RunPlan& plan = prepared.plan;
-  const RasterSize raster = prepared.inputs.front().info.size;
+  const RasterSize raster = bound_inputs.front().info.size;
   if (work.readers.empty())
-    for (const BoundInput& input : prepared.inputs) work.readers.push_back(open_reader(input.info, plan.halo.rows > 0));
+    for (const BoundInput& input : bound_inputs) work.readers.push_back(open_reader(input.info, plan.halo.rows > 0));
   EncodedRows encoded{.rows = rows, .pieces = {}, .crcs = {}};
   for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += chunk_cols) {
     const Region cells{.rows = rows, .cols = {first_col, std::min(first_col + chunk_cols, plan.size.cols)}};
@@ -188,14 +208,14 @@ EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowB
     const auto read_start = std::chrono::steady_clock::now();
     std::vector<BlockBuffer> pixels;
     std::vector<KernelInput> inputs;
-    pixels.reserve(prepared.inputs.size());
-    for (std::size_t i = 0; i < prepared.inputs.size(); ++i) {
+    pixels.reserve(bound_inputs.size());
+    for (std::size_t i = 0; i < bound_inputs.size(); ++i) {
       work.readers[i]->read(pixels.emplace_back(spec.input_type, 1, source));
-      inputs.push_back({pixels.back(), prepared.inputs[i].nodata});
+      inputs.push_back({pixels.back(), bound_inputs[i].nodata});
     }
     const auto compute_start = std::chrono::steady_clock::now();
     BlockBuffer result(spec.output_type, spec.output_bands, cells);
-    prepared.kernel->compute(inputs, {.raster = raster, .input = source}, result);
+    kernel.compute(inputs, {.raster = raster, .input = source}, result);
     inputs.clear();  // the inputs are done with: free them before encoding
     pixels.clear();
     const auto encode_start = std::chrono::steady_clock::now();
@@ -317,9 +337,8 @@ RunSummary run(const RunRequest& request, const Job& job) {
   });
   const Prepared prepared = prepare(request, job);
   const RunPlan& plan = prepared.plan;
-  const KernelSpec& spec = prepared.kernel->spec();
-  const auto& inputs = prepared.inputs;
-  const InputInfo& grid = inputs.front().info;
+  const KernelSpec& spec = prepared.bound.kernel->spec();
+  const InputInfo& grid = prepared.bound.inputs.front().info;
 
   // Every rank encodes; only rank 0 writes, so only it needs the fingerprint
   // (which stats every file the inputs read).
@@ -374,7 +393,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
     writer->commit();
   });
 
-  RankStats mine{.rank = job.comm.rank(), .host = me.host, .threads = me.threads, .blocks = 0, .stages = {}, .peak_rss = 0};
+  RankStats mine{.rank = job.comm.rank(), .host = me.host, .threads = me.threads};
   for (const ThreadWork& thread : threads) {
     mine.stages += thread.stages;
     mine.blocks += thread.blocks;

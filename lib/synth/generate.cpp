@@ -19,7 +19,8 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   collectively(job.comm, me.host, [&] {
     if (job.comm.rank() == 0) writers = scene.open();
   });
-  const BlockRowsRequest shape{size.rows, 0, scene.bytes_per_row, 1, 1, false, 0, options.write.tile, 0, 0};
+  const BlockRowsRequest shape{
+      .output_rows = size.rows, .output_bytes_per_row = scene.bytes_per_row, .tile_rows = options.write.tile};
   const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(job, shape);
   const RowBlocks blocks = split_rows(size.rows, block_rows);
   const DriverResult result = run_blocks(
