@@ -112,7 +112,7 @@ bool already_done(const RunRequest& request, bool verify) {
 }
 
 // Runs one dealt job on this rank alone, trying again after a failure.
-JobRecord run_job(const std::string& payload, const RunParser& parse, const BatchOptions& options, const Job& alone,
+JobRecord run_job(const std::string& payload, const RunParser& parse, const BatchOptions& options, const Team& alone,
                   const RankFacts& me) {
   const auto start = Clock::now();
   const json job = json::parse(payload);
@@ -158,12 +158,12 @@ Topology alone(const Topology& topology) {
 }  // namespace
 
 BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& options, const RunParser& parse,
-                       const Job& job) {
-  const RankFacts& me = job.topology.me();
-  const bool root = job.comm.rank() == 0;
+                       const Team& team) {
+  const RankFacts& me = team.topology.me();
+  const bool root = team.comm.rank() == 0;
   Plan plan;
   std::optional<StatusLog> status;
-  collectively(job.comm, me.host, [&] {
+  collectively(team.comm, me.host, [&] {
     if (!root) return;
     plan = plan_jobs(manifest_path, parse, me);
     if (!options.status_path.empty()) {
@@ -178,7 +178,7 @@ BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& opt
   const auto start = Clock::now();
   BatchSummary summary;
   summary.total = static_cast<int>(plan.jobs.size() + plan.malformed.size());
-  for (const RankFacts& r : job.topology.ranks) summary.ranks.push_back({r.rank, r.host, 0, 0});
+  for (const RankFacts& r : team.topology.ranks) summary.ranks.push_back({r.rank, r.host, 0, 0});
   Progress progress("jobs", static_cast<std::size_t>(summary.total), root ? options.progress : ProgressMode::None);
   const auto record = [&](const JobRecord& r) {
     status->write(r);
@@ -192,14 +192,14 @@ BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& opt
   for (const JobRecord& r : plan.malformed) record(r);
 
   const Communicator self = Communicator::self();
-  const Topology topology = alone(job.topology);
-  const Job alone_job{self, topology, job.stall_timeout};
+  const Topology topology = alone(team.topology);
+  const Team alone_team{self, topology, team.stall_timeout};
   // A signal on rank 0, or a job a signal stopped on any rank, ends the dealing.
   std::atomic<int> interrupted{0};
   const std::size_t dealt = deal_jobs(
-      job.comm, plan.jobs,
+      team.comm, plan.jobs,
       [&](const std::string& payload) {
-        return to_json_line(run_job(payload, parse, options, alone_job, me));
+        return to_json_line(run_job(payload, parse, options, alone_team, me));
       },
       [&](const std::string& result) {
         const JobRecord r = record_from_json(result);
@@ -216,8 +216,8 @@ BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& opt
   summary.seconds = seconds_since(start);
   summary.not_started = static_cast<int>(plan.jobs.size() - dealt);
   progress.finish();
-  summary.failed = static_cast<int>(job.comm.broadcast(summary.failed, 0));
-  summary.interrupted = static_cast<int>(job.comm.broadcast(interrupted, 0));
+  summary.failed = static_cast<int>(team.comm.broadcast(summary.failed, 0));
+  summary.interrupted = static_cast<int>(team.comm.broadcast(interrupted, 0));
   return summary;
 }
 

@@ -40,7 +40,7 @@ struct BatchSummary {
   double jobs_per_minute() const { return seconds > 0 ? total / seconds * 60 : 0; }
 };
 
-// Collective over the job's ranks. A job whose output exists with this job's
+// Collective over the team's ranks. A job whose output exists with this job's
 // fingerprint and is whole (output_damage()) is skipped; a failed job is
 // tried `retries` more times, then recorded as failed while the rest go on.
 // Two lines whose outputs are one file, by any path, are both refused, and so
@@ -49,7 +49,7 @@ struct BatchSummary {
 // flight stop at their next round (resumable) or finish. The summary is
 // complete on rank 0; every rank knows `failed` and `interrupted`.
 BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& options, const RunParser& parse,
-                       const Job& job);
+                       const Team& team);
 
 // The summary as the --report JSON.
 std::string batch_report(const BatchSummary& summary, const std::string& command);

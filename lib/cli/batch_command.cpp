@@ -52,7 +52,7 @@ class BatchCommand final : public Command {
   CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
   const LaunchArgs* launch() const override { return &launch_; }
 
-  int run(const Job* job, const Invocation& invocation) override {
+  int run(const Team* team, const Invocation& invocation) override {
     const BatchOptions options{.status_path = status_,
                                .report_path = report_.report,
                                .retries = retries_,
@@ -60,12 +60,12 @@ class BatchCommand final : public Command {
                                .progress = parse_progress_mode(report_.progress)};
     const BatchSummary summary =
         run_batch(manifest_, options, [this](const std::vector<std::string>& arguments) { return parse_job(arguments); },
-                  *job);
+                  *team);
     const Console& console = invocation.console;
     print_batch_summary(console, summary);
     if (!report_.report.empty())
-      collectively(job->comm, job->topology.me().host, [&] {
-        if (job->comm.rank() == 0) write_report(report_.report, batch_report(summary, invocation.command_line));
+      collectively(team->comm, team->topology.me().host, [&] {
+        if (team->comm.rank() == 0) write_report(report_.report, batch_report(summary, invocation.command_line));
       });
     if (summary.interrupted) {
       console.err("geostrip: batch interrupted by {}: {} job(s) not started; run the same command again to go on\n",

@@ -25,7 +25,7 @@ class CheckCommand final : public Command {
   }
 
   // main() has run the launch check, which printed its findings.
-  int run(const Job*, const Invocation& invocation) override {
+  int run(const Team*, const Invocation& invocation) override {
     const std::size_t findings = invocation.launch_findings.size();
     invocation.console.out("{}\n", findings == 0 ? "no findings" : fmt::format("{} finding(s)", findings));
     return kExitDone;

@@ -56,10 +56,10 @@ int run_chosen(Command& command, const Communicator& world, const Console& conso
   const Topology topology = discover_topology(world, launch->resources());
   command.show_topology(topology, console);
   invocation.launch_findings = check_launch(topology, *launch, console);
-  const Job job{.comm = world,
+  const Team team{.comm = world,
                 .topology = topology,
                 .stall_timeout = parse_duration("--stall-timeout", launch->stall_timeout)};
-  return command.run(&job, invocation);
+  return command.run(&team, invocation);
 }
 
 }  // namespace
@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
     return kExitFailed;
   } catch (const std::exception& e) {
     // A failure of this rank alone: the other ranks may wait in a collective,
-    // so the job ends through MPI_Abort.
+    // so the run ends through MPI_Abort.
     const bool memory = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
     fmt::print(stderr, "geostrip: error (rank {} on {}): {}\n", world.rank(), host_name(),
                memory ? "out of memory; fewer --threads or --block-rows need less" : e.what());

@@ -38,12 +38,12 @@ class Command {
   // After parsing: the subcommand whose options were given (for run, its
   // operation's), or null when this command was not chosen.
   virtual CLI::App* chosen() const = 0;
-  // What decides each rank's resources; null for a command that needs no job.
+  // What decides each rank's resources; null for a command that needs no team.
   virtual const LaunchArgs* launch() const = 0;
   // Called with the launch's topology before the launch check, which may end the command.
   virtual void show_topology(const Topology&, const Console&) const {}
-  // Runs the chosen command; `job` is null when launch() is. Returns the exit code.
-  virtual int run(const Job* job, const Invocation& invocation) = 0;
+  // Runs the chosen command; `team` is null when launch() is. Returns the exit code.
+  virtual int run(const Team* team, const Invocation& invocation) = 0;
 };
 
 // One of each, in the order `geostrip --help` lists them.

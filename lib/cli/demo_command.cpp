@@ -28,23 +28,23 @@ class DemoCommand final : public Command {
   CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
   const LaunchArgs* launch() const override { return &launch_; }
 
-  int run(const Job* job, const Invocation& invocation) override {
+  int run(const Team* team, const Invocation& invocation) override {
     const Console& console = invocation.console;
     EngineOptions options = out_.engine();
     options.write.overwrite = true;  // the demo owns its directory
     const std::string scene = dir_ + "/scene";
     console.out("synthesizing a {} Sentinel-2-like scene in {}/\n", size_, scene);
-    synth::write_s2_scene(scene, parse_raster_size("--size", size_), 1, options, *job);
+    synth::write_s2_scene(scene, parse_raster_size("--size", size_), 1, options, *team);
 
     RunRequest rgb{.args = {.operation = "rgb", .values = {{"clamp", {"3000"}}}},
                    .inputs = {{"red", scene + "/B04.tif", 1}, {"green", scene + "/B03.tif", 1},
                               {"blue", scene + "/B02.tif", 1}},
                    .output = dir_ + "/rgb.tif",
                    .engine = options};
-    print_summary(console, rgb.output, geostrip::run(rgb, *job));
+    print_summary(console, rgb.output, geostrip::run(rgb, *team));
     const std::string quicklook = dir_ + "/rgb.png";
-    collectively(job->comm, job->topology.me().host, [&] {
-      if (job->comm.rank() == 0) write_quicklook(rgb.output, quicklook, kQuicklookEdge);
+    collectively(team->comm, team->topology.me().host, [&] {
+      if (team->comm.rank() == 0) write_quicklook(rgb.output, quicklook, kQuicklookEdge);
     });
     console.out("wrote {}, a quicklook of {}\n", quicklook, rgb.output);
 
@@ -52,10 +52,10 @@ class DemoCommand final : public Command {
                           .inputs = {{"a", scene + "/B08.tif", 1}, {"b", scene + "/B04.tif", 1}},
                           .output = dir_ + "/ndvi.tif",
                           .engine = options};
-    const RunSummary summary = geostrip::run(ndvi, *job);
+    const RunSummary summary = geostrip::run(ndvi, *team);
     print_summary(console, ndvi.output, summary);
     const std::string report = dir_ + "/ndvi.report.json";
-    write_run_report(report, summary, *job, "geostrip demo", ndvi.output);
+    write_run_report(report, summary, *team, "geostrip demo", ndvi.output);
     console.out("wrote {}, the run report of {}\n", report, ndvi.output);
     return kExitDone;
   }

@@ -26,7 +26,7 @@ class OpsCommand final : public Command {
   CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
   const LaunchArgs* launch() const override { return nullptr; }
 
-  int run(const Job*, const Invocation& invocation) override {
+  int run(const Team*, const Invocation& invocation) override {
     const Console& console = invocation.console;
     for (const Operation* op : operations()) {
       console.out("{}\n  {}\n  inputs: {}{}; output: {}; halo: {}\n", op->name, op->summary, op->inputs_text(),

@@ -33,20 +33,20 @@ class RunCommand final : public Command {
   CLI::App* chosen() const override { return app_->parsed() ? parsed_operation(*app_) : nullptr; }
   const LaunchArgs* launch() const override { return &launch_; }
 
-  int run(const Job* job, const Invocation& invocation) override {
+  int run(const Team* team, const Invocation& invocation) override {
     RunRequest request = args_.request(*chosen());
     request.engine.progress = parse_progress_mode(report_.progress);
     if (plan_only_) {
-      print_plan(invocation.console, request, plan(request, *job), job->topology);
+      print_plan(invocation.console, request, plan(request, *team), team->topology);
       return kExitDone;
     }
     const std::string& report = report_.report;
-    collectively(job->comm, job->topology.me().host, [&] {
-      if (job->comm.rank() == 0 && !report.empty()) check_side_file(report, "report", files_of_run(request));
+    collectively(team->comm, team->topology.me().host, [&] {
+      if (team->comm.rank() == 0 && !report.empty()) check_side_file(report, "report", files_of_run(request));
     });
-    const RunSummary summary = geostrip::run(request, *job);
+    const RunSummary summary = geostrip::run(request, *team);
     print_summary(invocation.console, request.output, summary);
-    if (!report.empty()) write_run_report(report, summary, *job, invocation.command_line, request.output);
+    if (!report.empty()) write_run_report(report, summary, *team, invocation.command_line, request.output);
     return kExitDone;
   }
 

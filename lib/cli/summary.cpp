@@ -51,10 +51,10 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
   }
 }
 
-void write_run_report(const std::string& path, const RunSummary& summary, const Job& job,
+void write_run_report(const std::string& path, const RunSummary& summary, const Team& team,
                       const std::string& command, const std::string& output) {
-  collectively(job.comm, job.topology.me().host, [&] {
-    if (job.comm.rank() == 0) write_report(path, run_report(summary, job.topology, command, output));
+  collectively(team.comm, team.topology.me().host, [&] {
+    if (team.comm.rank() == 0) write_report(path, run_report(summary, team.topology, command, output));
   });
 }
 

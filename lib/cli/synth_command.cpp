@@ -30,18 +30,18 @@ class SynthCommand final : public Command {
   CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
   const LaunchArgs* launch() const override { return &launch_; }
 
-  int run(const Job* job, const Invocation& invocation) override {
+  int run(const Team* team, const Invocation& invocation) override {
     const RasterSize size = parse_raster_size("--size", size_);
     const EngineOptions options = out_.engine();
     const Console& console = invocation.console;
     if (kind_ == "s2") {
-      synth::write_s2_scene(output_, size, seed_, options, *job);
+      synth::write_s2_scene(output_, size, seed_, options, *team);
       console.out("wrote {}/{{B02,B03,B04,B08}}.tif ({} pixels)\n", output_, size_);
     } else if (kind_ == "dem") {
-      synth::write_dem(output_, size, seed_, options, *job);
+      synth::write_dem(output_, size, seed_, options, *team);
       console.out("wrote {}/dem.tif ({} pixels)\n", output_, size_);
     } else if (kind_ == "slc") {
-      synth::write_slc_pair(output_, size, seed_, options, *job);
+      synth::write_slc_pair(output_, size, seed_, options, *team);
       console.out("wrote {0}/reference.h5 and {0}/secondary.h5 ({1} pixels, dataset {2})\n", output_, size_,
                   synth::kSlcDataset);
     } else {

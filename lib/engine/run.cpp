@@ -73,8 +73,8 @@ std::vector<BoundInput> bind_inputs(const RunRequest& request, const std::vector
 
 // Every rank's pixel buffers must fit its budget before anything is
 // allocated. Every rank reaches the same verdict from the same facts.
-void check_memory(const RunPlan& plan, const Job& job, const std::string& output) {
-  for (const RankFacts& r : job.topology.ranks) {
+void check_memory(const RunPlan& plan, const Team& team, const std::string& output) {
+  for (const RankFacts& r : team.topology.ranks) {
     const std::uint64_t needed = plan.pixel_memory[static_cast<std::size_t>(r.rank)];
     if (needed <= r.memory_budget) continue;
     const std::string rows = fmt::format("{} row{}", plan.block_rows, plan.block_rows == 1 ? "" : "s");
@@ -110,14 +110,14 @@ struct Prepared {
 // Every rank opens the inputs (a file missing on one node fails there) and
 // builds the kernel, which may depend on the inputs' types. Any failure ends
 // all ranks together.
-BoundRun bind_run(const RunRequest& request, const Job& job) {
+BoundRun bind_run(const RunRequest& request, const Team& team) {
   check_input_names(request);
   KernelArgs args = request.args;
   for (const InputSpec& input : request.inputs) args.input_names.push_back(input.name);
   check_args(args);  // a usage error before any file is opened
   const Operation& operation = args.declaration();
   BoundRun bound;
-  collectively(job.comm, job.topology.me().host, [&] {
+  collectively(team.comm, team.topology.me().host, [&] {
     std::vector<InputInfo> infos;
     for (const auto& input : request.inputs) {
       infos.push_back(describe_input(input));
@@ -141,9 +141,9 @@ BoundRun bind_run(const RunRequest& request, const Job& job) {
 }
 
 // How the output of a bound run is split into blocks and rounds, and the
-// pixel memory that takes on each rank: from the job's facts alone, the same
+// pixel memory that takes on each rank: from the team's facts alone, the same
 // on every rank.
-RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Job& job) {
+RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Team& team) {
   const KernelSpec& spec = bound.kernel->spec();
   const InputInfo& grid = bound.inputs.front().info;
   RunPlan plan{.input_size = grid.size,
@@ -153,8 +153,8 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Jo
                .halo = spec.window.halo(),
                .block_rows_auto = !engine.block_rows,
                .input_tile_rows = grid.tile_rows,
-               .ranks = job.comm.size(),
-               .blocks_per_rank = driver_options(job).blocks_per_rank};
+               .ranks = team.comm.size(),
+               .blocks_per_rank = driver_options(team).blocks_per_rank};
   const std::uint64_t input_row_bytes =
       static_cast<std::uint64_t>(grid.size.cols) * size_of(spec.input_type) * bound.inputs.size();
   const BlockRowsRequest shape{
@@ -165,20 +165,20 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Jo
       .tile_rows = block_alignment(engine.write.tile, grid.tile_rows),
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows};
-  plan.block_rows = plan.block_rows_auto ? agreed_block_rows(job, shape)
+  plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);
   plan.blocks = split_rows(plan.size.rows, plan.block_rows).size();
   const std::size_t round = static_cast<std::size_t>(plan.ranks) * static_cast<std::size_t>(plan.blocks_per_rank);
   plan.rounds = (plan.blocks + round - 1) / round;
-  for (const BlockRowsRequest& rank : rank_requests(job, shape))
+  for (const BlockRowsRequest& rank : rank_requests(team, shape))
     plan.pixel_memory.push_back(pixel_memory(rank, plan.block_rows));
   return plan;
 }
 
-Prepared prepare(const RunRequest& request, const Job& job) {
-  BoundRun bound = bind_run(request, job);
-  RunPlan plan = plan_blocks(bound, request.engine, job);
-  check_memory(plan, job, request.output);
+Prepared prepare(const RunRequest& request, const Team& team) {
+  BoundRun bound = bind_run(request, team);
+  RunPlan plan = plan_blocks(bound, request.engine, team);
+  check_memory(plan, team, request.output);
   return {.bound = std::move(bound), .plan = std::move(plan)};
 }
 
@@ -281,12 +281,12 @@ double RunSummary::pixels_per_second() const {
   return seconds > 0 ? pixels / seconds : 0;
 }
 
-std::vector<BlockRowsRequest> rank_requests(const Job& job, const BlockRowsRequest& shape) {
+std::vector<BlockRowsRequest> rank_requests(const Team& team, const BlockRowsRequest& shape) {
   std::vector<BlockRowsRequest> requests;
-  for (const RankFacts& r : job.topology.ranks) {
+  for (const RankFacts& r : team.topology.ranks) {
     BlockRowsRequest request = shape;
     request.threads = r.threads;
-    request.ranks = static_cast<int>(job.topology.ranks.size());
+    request.ranks = static_cast<int>(team.topology.ranks.size());
     request.gathers = r.rank == 0;
     request.memory_budget = r.memory_budget;
     requests.push_back(request);
@@ -294,19 +294,19 @@ std::vector<BlockRowsRequest> rank_requests(const Job& job, const BlockRowsReque
   return requests;
 }
 
-std::int64_t agreed_block_rows(const Job& job, const BlockRowsRequest& shape) {
+std::int64_t agreed_block_rows(const Team& team, const BlockRowsRequest& shape) {
   std::int64_t rows = shape.output_rows;
-  for (const BlockRowsRequest& request : rank_requests(job, shape)) rows = std::min(rows, auto_block_rows(request));
+  for (const BlockRowsRequest& request : rank_requests(team, shape)) rows = std::min(rows, auto_block_rows(request));
   return std::max<std::int64_t>(1, rows);
 }
 
-DriverOptions driver_options(const Job& job) {
+DriverOptions driver_options(const Team& team) {
   std::vector<std::string> hosts;
-  for (const RankFacts& r : job.topology.ranks) hosts.push_back(r.host);
-  return {.threads = job.topology.me().threads,
-          .blocks_per_rank = job.topology.max_threads(),
+  for (const RankFacts& r : team.topology.ranks) hosts.push_back(r.host);
+  return {.threads = team.topology.me().threads,
+          .blocks_per_rank = team.topology.max_threads(),
           .max_message = max_message_bytes(),
-          .stall_timeout = job.stall_timeout,
+          .stall_timeout = team.stall_timeout,
           .hosts = std::move(hosts)};
 }
 
@@ -322,20 +322,20 @@ std::vector<RoleOfFile> files_of_run(const RunRequest& request) {
   return files;
 }
 
-RunPlan plan(const RunRequest& request, const Job& job) { return prepare(request, job).plan; }
+RunPlan plan(const RunRequest& request, const Team& team) { return prepare(request, team).plan; }
 
-RunSummary run(const RunRequest& request, const Job& job) {
+RunSummary run(const RunRequest& request, const Team& team) {
   const auto start = std::chrono::steady_clock::now();
-  const RankFacts& me = job.topology.me();
-  const bool root = job.comm.rank() == 0;
+  const RankFacts& me = team.topology.me();
+  const bool root = team.comm.rank() == 0;
   // Before any work: what is at OUTPUT may be replaced, and no other run writes it.
   std::optional<OutputLock> lock;
-  collectively(job.comm, me.host, [&] {
+  collectively(team.comm, me.host, [&] {
     if (!root) return;
     check_writable_target(request.output, request.engine.write.overwrite, "output");
     lock.emplace(request.output);
   });
-  const Prepared prepared = prepare(request, job);
+  const Prepared prepared = prepare(request, team);
   const RunPlan& plan = prepared.plan;
   const KernelSpec& spec = prepared.bound.kernel->spec();
   const InputInfo& grid = prepared.bound.inputs.front().info;
@@ -353,12 +353,12 @@ RunSummary run(const RunRequest& request, const Job& job) {
                           .fingerprint = root ? job_fingerprint(request, files) : std::string()};
   const GeoTiffEncoder encoder(output, request.engine.write);
   std::optional<GeoTiffWriter> writer;
-  collectively(job.comm, me.host, [&] {
+  collectively(team.comm, me.host, [&] {
     if (root) writer.emplace(output, request.engine.write, std::move(*lock));
   });
   if (writer && !writer->discarded().empty()) fmt::print(stderr, "geostrip: warning: {}\n", writer->discarded());
   // A resumed output has its first rows on disk already: only the rest is computed.
-  const std::int64_t resumed_rows = job.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
+  const std::int64_t resumed_rows = team.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
   const RowBlocks blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
   const std::int64_t chunk_cols =
       column_chunk(spec.window, spec.stride, plan.size.cols, request.engine.write.tile, grid.tile_cols);
@@ -368,10 +368,10 @@ RunSummary run(const RunRequest& request, const Job& job) {
     return std::vector<EncodedRows>{
         make_block(prepared, encoder, rows, chunk_cols, threads[static_cast<std::size_t>(thread)])};
   };
-  Progress progress("blocks", blocks.size(), job.comm.rank() == 0 ? request.engine.progress : ProgressMode::None);
+  Progress progress("blocks", blocks.size(), team.comm.rank() == 0 ? request.engine.progress : ProgressMode::None);
   std::size_t written = 0;
   const DriverResult result =
-      run_blocks(blocks, job.comm, driver_options(job), produce, [&](std::vector<EncodedRows>&& out) {
+      run_blocks(blocks, team.comm, driver_options(team), produce, [&](std::vector<EncodedRows>&& out) {
         writer->place(std::move(out.front()));
         progress.update(++written, 0);
       });
@@ -387,13 +387,13 @@ RunSummary run(const RunRequest& request, const Job& job) {
   }
   const auto write_start = std::chrono::steady_clock::now();
   // The inputs must be as they were when the run began, or the pixels may mix two versions of them.
-  collectively(job.comm, me.host, [&] {
+  collectively(team.comm, me.host, [&] {
     if (!writer) return;
     if (const auto changed = changed_input(files)) throw Error(*changed + "; " + request.output + " not written");
     writer->commit();
   });
 
-  RankStats mine{.rank = job.comm.rank(), .host = me.host, .threads = me.threads};
+  RankStats mine{.rank = team.comm.rank(), .host = me.host, .threads = me.threads};
   for (const ThreadWork& thread : threads) {
     mine.stages += thread.stages;
     mine.blocks += thread.blocks;
@@ -405,7 +405,7 @@ RunSummary run(const RunRequest& request, const Job& job) {
           .blocks = blocks.size(),
           .resumed_rows = resumed_rows,
           .seconds = seconds_since(start),
-          .ranks = gather_stats(job.comm, mine)};
+          .ranks = gather_stats(team.comm, mine)};
 }
 
 }  // namespace geostrip

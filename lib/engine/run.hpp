@@ -1,6 +1,6 @@
 #pragma once
 // One operation over one set of inputs, written to one output, by every rank
-// of a job together.
+// of a team together.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -26,11 +26,12 @@ struct EngineOptions {
   ProgressMode progress = ProgressMode::None;  // blocks written, on rank 0
 };
 
-// The job a run belongs to: its ranks and what each may use.
-struct Job {
+// The ranks that run a command together, and what each may use. A batch
+// runs each of its jobs on a team of one rank.
+struct Team {
   const Communicator& comm;
   const Topology& topology;
-  // A rank that makes no progress this long ends the job (0: never).
+  // A rank that makes no progress this long ends the command on every rank (0: never).
   std::chrono::duration<double> stall_timeout = std::chrono::minutes(10);
 };
 
@@ -93,20 +94,20 @@ struct RunSummary {
 std::vector<RoleOfFile> files_of_run(const RunRequest& request);
 
 // Collective; reads the inputs' metadata only and writes nothing.
-RunPlan plan(const RunRequest& request, const Job& job);
+RunPlan plan(const RunRequest& request, const Team& team);
 
-// Collective over the job's ranks. Throws Interrupted (on every rank) when a
+// Collective over the team's ranks. Throws Interrupted (on every rank) when a
 // signal stopped it; the partial output and its journal are then kept.
-RunSummary run(const RunRequest& request, const Job& job);
+RunSummary run(const RunRequest& request, const Team& team);
 
-// How this rank runs the job's blocks: its own threads, and rounds of one
+// How this rank runs the team's blocks: its own threads, and rounds of one
 // block per thread of the busiest rank (the same on every rank): a round's
 // finished blocks wait for its end, so a round is kept small.
-DriverOptions driver_options(const Job& job);
+DriverOptions driver_options(const Team& team);
 
 // `shape` for every rank: its threads and budget, rank 0 gathering.
-std::vector<BlockRowsRequest> rank_requests(const Job& job, const BlockRowsRequest& shape);
+std::vector<BlockRowsRequest> rank_requests(const Team& team, const BlockRowsRequest& shape);
 // Block rows every rank agrees on: the smallest any rank's budget allows.
-std::int64_t agreed_block_rows(const Job& job, const BlockRowsRequest& shape);
+std::int64_t agreed_block_rows(const Team& team, const BlockRowsRequest& shape);
 
 }  // namespace geostrip

@@ -16,7 +16,7 @@ float dem_pixel(std::int64_t row, std::int64_t col, std::uint64_t seed) {
 }
 
 void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
-               const Job& job) {
+               const Team& team) {
   SceneOutputs scene;
   const OutputSpec spec = geotiff_spec(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata);
   scene.encoders.push_back(std::make_unique<GeoTiffEncoder>(spec, options.write));
@@ -34,7 +34,7 @@ void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, cons
     return out;
   };
   scene.bytes_per_row = static_cast<std::uint64_t>(size.cols) * sizeof(float);
-  generate(size, scene, options, job);
+  generate(size, scene, options, team);
 }
 
 }  // namespace geostrip::synth

@@ -14,6 +14,6 @@ float dem_pixel(std::int64_t row, std::int64_t col, std::uint64_t seed);
 
 // Writes DIR/dem.tif.
 void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
-               const Job& job);
+               const Team& team);
 
 }  // namespace geostrip::synth

@@ -12,19 +12,19 @@
 
 namespace geostrip::synth {
 
-void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Job& job) {
+void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Team& team) {
   if (size.rows < 1 || size.cols < 1) throw UsageError("--size must be at least 1x1");
-  const RankFacts& me = job.topology.me();
+  const RankFacts& me = team.topology.me();
   std::vector<std::unique_ptr<RowSink>> writers;
-  collectively(job.comm, me.host, [&] {
-    if (job.comm.rank() == 0) writers = scene.open();
+  collectively(team.comm, me.host, [&] {
+    if (team.comm.rank() == 0) writers = scene.open();
   });
   const BlockRowsRequest shape{
       .output_rows = size.rows, .output_bytes_per_row = scene.bytes_per_row, .tile_rows = options.write.tile};
-  const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(job, shape);
+  const std::int64_t block_rows = options.block_rows ? *options.block_rows : agreed_block_rows(team, shape);
   const RowBlocks blocks = split_rows(size.rows, block_rows);
   const DriverResult result = run_blocks(
-      blocks, job.comm, driver_options(job),
+      blocks, team.comm, driver_options(team),
       [&](RowBlock rows, int) {
         const std::vector<BlockBuffer> made = scene.make(rows);
         std::vector<EncodedRows> outputs;
@@ -43,7 +43,7 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
     throw Interrupted("interrupted by " + signal_name(result.signal) +
                           ": the scene's unfinished files are removed; run the same command again",
                       result.signal);
-  collectively(job.comm, me.host, [&] {
+  collectively(team.comm, me.host, [&] {
     for (auto& writer : writers) writer->commit();
   });
 }

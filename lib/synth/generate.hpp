@@ -1,5 +1,5 @@
 #pragma once
-// Writes a synthetic scene block by block on the job's ranks and threads:
+// Writes a synthetic scene block by block on the team's ranks and threads:
 // every pixel is a function of its position and the seed, so any block can be
 // made on its own and the files are the same for any decomposition.
 #include <functional>
@@ -22,7 +22,7 @@ struct SceneOutputs {
   std::vector<std::unique_ptr<RowEncoder>> encoders;
 };
 
-void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Job& job);
+void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Team& team);
 
 // The UTM 33N grid of `pixel` metres every synthetic scene sits on.
 Georeference utm33_grid(double pixel);

@@ -78,7 +78,7 @@ std::array<std::uint16_t, 4> s2_pixel(std::int64_t row, std::int64_t col, Raster
 }
 
 void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
-                    const Job& job) {
+                    const Team& team) {
   SceneOutputs scene;
   std::vector<OutputSpec> specs;
   for (const char* band : kS2Bands) {
@@ -103,7 +103,7 @@ void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed,
     return bands;
   };
   scene.bytes_per_row = static_cast<std::uint64_t>(size.cols) * kS2Bands.size() * sizeof(std::uint16_t);
-  generate(size, scene, options, job);
+  generate(size, scene, options, team);
 }
 
 }  // namespace geostrip::synth

@@ -16,8 +16,8 @@ inline constexpr std::array<const char*, 4> kS2Bands{"B02", "B03", "B04", "B08"}
 // Reflectances of one pixel in band order B02, B03, B04, B08; all 0 outside the swath.
 std::array<std::uint16_t, 4> s2_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint64_t seed);
 
-// Writes DIR/B02.tif ... DIR/B08.tif, block by block on the job's ranks and threads.
+// Writes DIR/B02.tif ... DIR/B08.tif, block by block on the team's ranks and threads.
 void write_s2_scene(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
-                    const Job& job);
+                    const Team& team);
 
 }  // namespace geostrip::synth

@@ -38,7 +38,7 @@ SlcPair slc_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint
 }
 
 void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
-                    const Job& job) {
+                    const Team& team) {
   SceneOutputs scene;
   for (int i = 0; i < 2; ++i) scene.encoders.push_back(std::make_unique<RawRowsEncoder>(PixelType::CFloat32, 1, size.cols));
   scene.open = [&] {
@@ -65,7 +65,7 @@ void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed,
     return out;
   };
   scene.bytes_per_row = static_cast<std::uint64_t>(size.cols) * 2 * sizeof(std::complex<float>);
-  generate(size, scene, options, job);
+  generate(size, scene, options, team);
 }
 
 }  // namespace geostrip::synth

@@ -24,6 +24,6 @@ SlcPair slc_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint
 
 // Writes DIR/reference.h5 and DIR/secondary.h5.
 void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
-                    const Job& job);
+                    const Team& team);
 
 }  // namespace geostrip::synth
