@@ -49,8 +49,6 @@ class BatchCommand final : public Command {
     add_config_option(*app_);
   }
 
-  CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
-  const LaunchArgs* launch() const override { return &launch_; }
 
   int run(const Team* team, const Invocation& invocation) override {
     const BatchOptions options{.status_path = status_,
@@ -110,10 +108,8 @@ class BatchCommand final : public Command {
   std::string status_;
   int retries_ = 1;
   bool verify_ = false;
-  LaunchArgs launch_;
   OutputArgs out_;
   ReportArgs report_;
-  CLI::App* app_ = nullptr;
 };
 
 }  // namespace

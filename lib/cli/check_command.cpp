@@ -16,8 +16,6 @@ class CheckCommand final : public Command {
     launch_.add_to(*app_);
     add_config_option(*app_);
   }
-  CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
-  const LaunchArgs* launch() const override { return &launch_; }
 
   // Before the launch check: an aborting check still shows the topology.
   void show_topology(const Topology& topology, const Console& console) const override {
@@ -30,10 +28,6 @@ class CheckCommand final : public Command {
     invocation.console.out("{}\n", findings == 0 ? "no findings" : fmt::format("{} finding(s)", findings));
     return kExitDone;
   }
-
- private:
-  LaunchArgs launch_;
-  CLI::App* app_ = nullptr;
 };
 
 }  // namespace

@@ -64,6 +64,8 @@ int run_chosen(Command& command, const Communicator& world, const Console& conso
 
 }  // namespace
 
+CLI::App* Command::chosen() const { return app_ && app_->parsed() ? app_ : nullptr; }
+
 std::vector<std::unique_ptr<Command>> all_commands() {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(make_run_command());

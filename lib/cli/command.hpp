@@ -37,13 +37,17 @@ class Command {
   virtual void add_to(CLI::App& app) = 0;
   // After parsing: the subcommand whose options were given (for run, its
   // operation's), or null when this command was not chosen.
-  virtual CLI::App* chosen() const = 0;
+  virtual CLI::App* chosen() const;
   // What decides each rank's resources; null for a command that needs no team.
-  virtual const LaunchArgs* launch() const = 0;
+  virtual const LaunchArgs* launch() const { return &launch_; }
   // Called with the launch's topology before the launch check, which may end the command.
   virtual void show_topology(const Topology&, const Console&) const {}
   // Runs the chosen command; `team` is null when launch() is. Returns the exit code.
   virtual int run(const Team* team, const Invocation& invocation) = 0;
+
+ protected:
+  CLI::App* app_ = nullptr;  // the subcommand add_to() declared
+  LaunchArgs launch_;
 };
 
 // One of each, in the order `geostrip --help` lists them.

@@ -25,8 +25,6 @@ class DemoCommand final : public Command {
     out_.add_to(*app_);
     add_config_option(*app_);
   }
-  CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
-  const LaunchArgs* launch() const override { return &launch_; }
 
   int run(const Team* team, const Invocation& invocation) override {
     const Console& console = invocation.console;
@@ -63,9 +61,7 @@ class DemoCommand final : public Command {
  private:
   std::string dir_ = "geostrip-demo";
   std::string size_ = "4000x4000";
-  LaunchArgs launch_;
   OutputArgs out_;
-  CLI::App* app_ = nullptr;
 };
 
 }  // namespace

@@ -23,7 +23,6 @@ class OpsCommand final : public Command {
   void add_to(CLI::App& app) override {
     app_ = app.add_subcommand("ops", "list operations and their options (geostrip run OP --help shows one)");
   }
-  CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
   const LaunchArgs* launch() const override { return nullptr; }
 
   int run(const Team*, const Invocation& invocation) override {
@@ -37,9 +36,6 @@ class OpsCommand final : public Command {
     }
     return kExitDone;
   }
-
- private:
-  CLI::App* app_ = nullptr;
 };
 
 }  // namespace

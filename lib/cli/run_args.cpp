@@ -46,7 +46,7 @@ void RunArgs::add_operations(CLI::App& parent, const std::function<void(CLI::App
               : command->add_option("--" + decl.name, op_values[decl.name], decl.help)->type_name(value_name(decl));
       option->group(group);
       if (decl.kind != OptionKind::NumberPerInput && decl.kind != OptionKind::Flag)
-        option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        option->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
       if (!decl.default_value.empty()) option->default_str(decl.default_value);
     }
     out.add_to(*command);

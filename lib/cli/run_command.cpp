@@ -31,7 +31,6 @@ class RunCommand final : public Command {
   }
 
   CLI::App* chosen() const override { return app_->parsed() ? parsed_operation(*app_) : nullptr; }
-  const LaunchArgs* launch() const override { return &launch_; }
 
   int run(const Team* team, const Invocation& invocation) override {
     RunRequest request = args_.request(*chosen());
@@ -53,9 +52,7 @@ class RunCommand final : public Command {
  private:
   bool plan_only_;
   RunArgs args_;
-  LaunchArgs launch_;
   ReportArgs report_;
-  CLI::App* app_ = nullptr;
 };
 
 }  // namespace

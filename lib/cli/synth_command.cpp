@@ -27,8 +27,6 @@ class SynthCommand final : public Command {
     out_.add_to(*app_);
     add_config_option(*app_);
   }
-  CLI::App* chosen() const override { return app_->parsed() ? app_ : nullptr; }
-  const LaunchArgs* launch() const override { return &launch_; }
 
   int run(const Team* team, const Invocation& invocation) override {
     const RasterSize size = parse_raster_size("--size", size_);
@@ -55,9 +53,7 @@ class SynthCommand final : public Command {
   std::string output_;
   std::string size_;
   std::uint64_t seed_ = 1;
-  LaunchArgs launch_;
   OutputArgs out_;
-  CLI::App* app_ = nullptr;
 };
 
 }  // namespace

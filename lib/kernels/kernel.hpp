@@ -27,6 +27,12 @@ struct KernelSpec {
   std::optional<double> output_nodata;
 };
 
+// What a kernel that takes real or complex pixels reads `type` as: complex64
+// for complex pixels, Float64 (exact for every real type it reads) otherwise.
+inline PixelType real_or_complex_input(PixelType type) {
+  return is_complex(type) ? PixelType::CFloat32 : PixelType::Float64;
+}
+
 // One input as a kernel sees it: the block's region padded by the halo (cut
 // at the raster edge), in raster coordinates (pixels.band<T>(0).at(row, col)),
 // and its nodata value. NaN is nodata too, for every input.

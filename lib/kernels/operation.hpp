@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "geometry/row_block.hpp"
@@ -36,6 +37,12 @@ struct OptionDecl {
   std::string help;           // its meaning for this operation
   bool required = false;
 };
+
+// The --window option of the operations whose window the user chooses.
+inline OptionDecl odd_window_option(std::string default_value) {
+  return {.name = "window", .kind = OptionKind::OddWindow, .default_value = std::move(default_value),
+          .help = "window ROWSxCOLS, both odd"};
+}
 
 struct Operation {
   std::string name;

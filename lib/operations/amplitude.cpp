@@ -15,7 +15,7 @@ class AmplitudeKernel final : public Kernel {
  public:
   explicit AmplitudeKernel(const KernelArgs& args) : db_(args.flag("db")) {
     spec_.inputs = args.inputs();
-    spec_.input_type = is_complex(args.type_of(spec_.inputs.front())) ? PixelType::CFloat32 : PixelType::Float64;
+    spec_.input_type = real_or_complex_input(args.type_of(spec_.inputs.front()));
     spec_.output_type = PixelType::Float32;
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
   }

@@ -15,10 +15,9 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 class MultilookKernel final : public Kernel {
  public:
   explicit MultilookKernel(const KernelArgs& args) : power_(args.flag("power")) {
-    const bool complex = is_complex(args.type_of(args.inputs().front()));
     spec_.inputs = args.inputs();
-    spec_.input_type = complex ? PixelType::CFloat32 : PixelType::Float64;
-    spec_.output_type = complex && !power_ ? PixelType::CFloat32 : PixelType::Float32;
+    spec_.input_type = real_or_complex_input(args.type_of(spec_.inputs.front()));
+    spec_.output_type = is_complex(spec_.input_type) && !power_ ? PixelType::CFloat32 : PixelType::Float32;
     spec_.stride = args.stride();
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
   }

@@ -13,7 +13,7 @@ class PhaseKernel final : public Kernel {
  public:
   explicit PhaseKernel(const KernelArgs& args) {
     spec_.inputs = args.inputs();
-    spec_.input_type = is_complex(args.type_of(spec_.inputs.front())) ? PixelType::CFloat32 : PixelType::Float64;
+    spec_.input_type = real_or_complex_input(args.type_of(spec_.inputs.front()));
     spec_.output_type = PixelType::Float32;
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
   }
