@@ -70,7 +70,7 @@ Plan plan_jobs(const std::string& manifest_path, const RunParser& parse, const R
   plan.files.push_back({"the manifest", manifest_path});
   std::map<std::string, std::pair<int, std::string>> output_of_line;  // by output_key(): line, output
   for (const ManifestLine& line : job_lines(read_manifest(manifest_path))) {
-    JobRecord record{line.number, {}, JobStatus::Failed, 0, 0, {}, me.rank, me.host};
+    JobRecord record{.job = line.number, .status = JobStatus::Failed, .rank = me.rank, .host = me.host};
     try {
       const std::vector<std::string> arguments = split_arguments(line.text);
       const RunRequest request = parse(arguments);
@@ -116,7 +116,7 @@ JobRecord run_job(const std::string& payload, const RunParser& parse, const Batc
                   const RankFacts& me) {
   const auto start = Clock::now();
   const json job = json::parse(payload);
-  JobRecord record{job.at("line"), {}, JobStatus::Failed, 0, 0, {}, me.rank, me.host};
+  JobRecord record{.job = job.at("line"), .status = JobStatus::Failed, .rank = me.rank, .host = me.host};
   try {
     const RunRequest request = parse(job.at("arguments").get<std::vector<std::string>>());
     record.output = request.output;
@@ -178,7 +178,7 @@ BatchSummary run_batch(const std::string& manifest_path, const BatchOptions& opt
   const auto start = Clock::now();
   BatchSummary summary;
   summary.total = static_cast<int>(plan.jobs.size() + plan.malformed.size());
-  for (const RankFacts& r : team.topology.ranks) summary.ranks.push_back({r.rank, r.host, 0, 0});
+  for (const RankFacts& r : team.topology.ranks) summary.ranks.push_back({.rank = r.rank, .host = r.host});
   Progress progress("jobs", static_cast<std::size_t>(summary.total), root ? options.progress : ProgressMode::None);
   const auto record = [&](const JobRecord& r) {
     status->write(r);

@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/journal.hpp"
+#include "support/place_pixels.hpp"
 
 namespace {
 
@@ -62,7 +63,7 @@ Baseline make_baseline() {
   b.options.tile = kTile;
   {
     GeoTiffWriter writer(b.spec, b.options, OutputLock(b.output));
-    for (std::int64_t row = 0; row < 112; row += kTile) writer.write(gradient({row, row + kTile}));
+    for (std::int64_t row = 0; row < 112; row += kTile) test::place_pixels(writer, gradient({row, row + kTile}));
     writer.suspend();
   }
   b.partial = file_bytes(partial_path(b.output));
@@ -111,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     GeoTiffWriter writer(b.spec, b.options, OutputLock(b.output));
     // Resumed or started over, the rest of the rows must go where they belong.
     for (std::int64_t row = writer.resumed_rows(); row < kSize.rows; row += kTile)
-      writer.write(gradient({row, std::min(kSize.rows, row + kTile)}));
+      test::place_pixels(writer, gradient({row, std::min(kSize.rows, row + kTile)}));
   } catch (const Error&) {
   }
   return 0;

@@ -12,9 +12,11 @@
 #include "core/error.hpp"
 #include "io/gdal.hpp"
 #include "io/geotiff_writer.hpp"
+#include "support/place_pixels.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip;
+using geostrip::test::place_pixels;
 using geostrip::test::TempDir;
 
 namespace {
@@ -29,13 +31,6 @@ BlockBuffer block_of(RowBlock rows, std::int64_t cols) {
   for (std::int64_t r = rows.begin; r < rows.end; ++r)
     for (std::int64_t c = 0; c < cols; ++c) block.band<float>(0).row(r - rows.begin)[c] = value_at(r, c);
   return block;
-}
-
-// The block as a rank encodes it, placed.
-void place_pixels(GeoTiffWriter& writer, const BlockBuffer& block) {
-  EncodedRows rows{.rows = block.rows(), .pieces = {}, .crcs = {}};
-  writer.encoder().encode(block, rows);
-  writer.place(std::move(rows));
 }
 
 }  // namespace
