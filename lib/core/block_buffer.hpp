@@ -4,7 +4,6 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 
 #include <fmt/core.h>
@@ -117,19 +116,6 @@ inline void convert_pixels(const BlockBuffer& from, BlockBuffer& to) {
       });
     }
   });
-}
-
-// Copies `part`, which holds some of `whole`'s columns of its rows, bands and type, into its place.
-inline void copy_columns(const BlockBuffer& part, BlockBuffer& whole) {
-  assert(part.type() == whole.type() && part.bands() == whole.bands() && part.rows() == whole.rows());
-  const std::int64_t first_col = part.first_col() - whole.first_col();
-  const std::size_t pixel = size_of(part.type());
-  const auto part_row = static_cast<std::size_t>(part.cols()) * pixel;
-  const auto whole_row = static_cast<std::size_t>(whole.cols()) * pixel;
-  for (int b = 0; b < part.bands(); ++b)
-    for (std::int64_t r = 0; r < part.rows().rows(); ++r)
-      std::memcpy(whole.band_data(b) + static_cast<std::size_t>(r) * whole_row + static_cast<std::size_t>(first_col) * pixel,
-                  part.band_data(b) + static_cast<std::size_t>(r) * part_row, part_row);
 }
 
 }  // namespace geostrip

@@ -49,7 +49,7 @@ class NdiKernel final : public Kernel {
     const std::int64_t n = result.rows * result.cols;
     constexpr float nodata = std::numeric_limits<float>::quiet_NaN();
     for (std::int64_t i = 0; i < n; ++i) {
-      const double av = a.data[i], bv = b.data[i];
+      const auto av = static_cast<double>(a.data[i]), bv = static_cast<double>(b.data[i]);
       if (a_in.is_nodata(av) || b_in.is_nodata(bv)) {
         result.data[i] = nodata;
         continue;
