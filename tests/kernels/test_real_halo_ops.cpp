@@ -192,6 +192,38 @@ TEST_CASE("coherence of the ALOS half-precision RSLC HH vs VV matches a referenc
   CHECK(off == 0);
 }
 
+TEST_CASE("amplitude (linear and dB) and phase of the ALOS half-precision RSLC HH match a bit-level decode",
+          "[real-data]") {
+  TempDir dir;
+  const std::string file = data_dir() + kAlos, hh = "/science/LSAR/RSLC/swaths/frequencyA/HH";
+  const std::string source = "-i src=" + file + ":" + hh;
+  const auto linear = read_band<float>(run_op(dir, "amplitude " + source, "amplitude.tif"));
+  const auto db = read_band<float>(run_op(dir, "amplitude --db " + source, "db.tif"));
+  const auto phase = read_band<float>(run_op(dir, "phase " + source, "phase.tif"));
+  int rows = 0, cols = 0;
+  const auto z = read_half_complex(file, hh, rows, cols);
+  REQUIRE(linear.size() == z.size());
+  std::size_t off = 0, zeros = 0;
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    if (std::isnan(z[i].real()) || std::isnan(z[i].imag())) {
+      off += !std::isnan(linear[i]) + !std::isnan(db[i]) + !std::isnan(phase[i]);
+      continue;
+    }
+    const double magnitude = std::abs(z[i]);
+    off += linear[i] != static_cast<float>(magnitude);
+    off += phase[i] != static_cast<float>(std::arg(z[i]));
+    if (magnitude == 0) {
+      ++zeros;
+      off += !std::isnan(db[i]);
+    } else {
+      off += std::abs(static_cast<double>(db[i]) - 20 * std::log10(magnitude)) > 1e-4;
+    }
+  }
+  CHECK(z.size() > 4000);
+  CHECK(off == 0);
+  INFO(zeros << " zero samples");
+}
+
 TEST_CASE("multilook 4x2 of UAVSAR winnipeg HH matches a plain mean to 1e-4 relative, on a scaled grid",
           "[real-data]") {
   TempDir dir;
