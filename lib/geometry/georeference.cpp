@@ -14,6 +14,10 @@ Georeference scale(const Georeference& georef, Stride stride) {
     t[2] *= stride.rows;
     t[5] *= stride.rows;
   }
+  for (Gcp& gcp : out.gcps) {
+    gcp.pixel /= stride.cols;
+    gcp.line /= stride.rows;
+  }
   return out;
 }
 
@@ -23,6 +27,15 @@ bool same_transform(const GeoTransform& a, const GeoTransform& b) {
   for (std::size_t i = 0; i < a.size(); ++i)
     if (std::abs(a[i] - b[i]) > tolerance) return false;
   return true;
+}
+
+bool same_gcps(const std::vector<Gcp>& a, const std::vector<Gcp>& b) {
+  const auto near = [](double u, double v, double tolerance) { return std::abs(u - v) <= tolerance; };
+  const auto ground = [&](double u, double v) { return near(u, v, 1e-9 * std::max(1.0, std::abs(u))); };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](const Gcp& p, const Gcp& q) {
+           return near(p.pixel, q.pixel, 1e-6) && near(p.line, q.line, 1e-6) && ground(p.x, q.x) && ground(p.y, q.y) &&
+                  ground(p.z, q.z);
+         });
 }
 
 }  // namespace geostrip

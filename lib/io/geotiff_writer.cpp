@@ -80,6 +80,22 @@ std::vector<std::byte> sparse_geotiff(const OutputSpec& spec, const TileFormat& 
     srs.importFromWkt(spec.georef.crs_wkt.c_str());
     dataset->SetSpatialRef(&srs);
   }
+  if (!spec.georef.gcps.empty()) {
+    std::vector<GDAL_GCP> gcps;
+    for (const Gcp& gcp : spec.georef.gcps)
+      gcps.push_back({.pszId = const_cast<char*>(gcp.id.c_str()),
+                      .pszInfo = const_cast<char*>(gcp.info.c_str()),
+                      .dfGCPPixel = gcp.pixel,
+                      .dfGCPLine = gcp.line,
+                      .dfGCPX = gcp.x,
+                      .dfGCPY = gcp.y,
+                      .dfGCPZ = gcp.z});
+    OGRSpatialReference srs;
+    srs.importFromWkt(spec.georef.gcp_crs_wkt.c_str());
+    if (dataset->SetGCPs(static_cast<int>(gcps.size()), gcps.data(), spec.georef.gcp_crs_wkt.empty() ? nullptr : &srs) !=
+        CE_None)
+      throw Error(partial + ": cannot store its " + std::to_string(gcps.size()) + " GCPs: " + gdal_error_or("GDAL failed"));
+  }
   if (spec.nodata)
     for (int b = 1; b <= spec.bands; ++b) dataset->GetRasterBand(b)->SetNoDataValue(*spec.nodata);
   dataset->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);

@@ -76,6 +76,21 @@ InputInfo describe_gdal(const InputSpec& spec) {
     info.georef.crs_wkt = wkt ? wkt : "";
     CPLFree(wkt);
   }
+  const GDAL_GCP* gcps = dataset->GetGCPs();
+  for (int i = 0; i < dataset->GetGCPCount(); ++i)
+    info.georef.gcps.push_back({.id = gcps[i].pszId ? gcps[i].pszId : "",
+                                .info = gcps[i].pszInfo ? gcps[i].pszInfo : "",
+                                .pixel = gcps[i].dfGCPPixel,
+                                .line = gcps[i].dfGCPLine,
+                                .x = gcps[i].dfGCPX,
+                                .y = gcps[i].dfGCPY,
+                                .z = gcps[i].dfGCPZ});
+  if (const OGRSpatialReference* srs = dataset->GetGCPSpatialRef(); srs && !info.georef.gcps.empty()) {
+    char* wkt = nullptr;
+    srs->exportToWkt(&wkt);
+    info.georef.gcp_crs_wkt = wkt ? wkt : "";
+    CPLFree(wkt);
+  }
   info.type_name = signed_bytes(band) ? "Int8 (signed bytes)" : GDALGetDataTypeName(band->GetRasterDataType());
   info.type = engine_type(band, spec.path);
   int has_nodata = 0;
@@ -144,6 +159,10 @@ void check_same_grid(std::span<const InputInfo> inputs) {
       };
       throw mismatch("CRS", crs(first.georef.crs_wkt), crs(other.georef.crs_wkt));
     }
+    const std::size_t gcps = first.georef.gcps.size(), other_gcps = other.georef.gcps.size();
+    if (!same_gcps(first.georef.gcps, other.georef.gcps) || !same_crs(first.georef.gcp_crs_wkt, other.georef.gcp_crs_wkt))
+      throw mismatch("ground control points", std::to_string(gcps) + " GCPs",
+                     std::to_string(other_gcps) + " GCPs" + (gcps == other_gcps ? " at other places or in another CRS" : ""));
   }
 }
 

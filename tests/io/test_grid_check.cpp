@@ -40,3 +40,19 @@ TEST_CASE("a grid difference names both inputs and the property", "[io]") {
   CHECK_THROWS_WITH(check_same_grid(std::vector{a, input("b", {10, 20}, t, 32632)}),
                     Catch::Contains("CRS") && Catch::Contains("EPSG:32632") && Catch::Contains("EPSG:32633"));
 }
+
+TEST_CASE("inputs with ground control points are on one grid only with the same points", "[io]") {
+  const auto with_gcps = [](const std::string& name, double line) {
+    InputInfo info{.spec = InputSpec(name, name + ".tif"), .size = {10, 20}};
+    info.georef.gcps = {{.pixel = 0, .line = line, .x = 78.2, .y = 10.7, .z = 255}};
+    info.georef.gcp_crs_wkt = wkt_of(4326);
+    return info;
+  };
+  CHECK_NOTHROW(check_same_grid(std::vector{with_gcps("vv", 0), with_gcps("vh", 1e-8)}));
+  CHECK_THROWS_WITH(check_same_grid(std::vector{with_gcps("vv", 0), with_gcps("vh", 3)}),
+                    Catch::Contains("ground control points") && Catch::Contains("vh=vh.tif"));
+  InputInfo none = with_gcps("plain", 0);
+  none.georef.gcps.clear();
+  CHECK_THROWS_WITH(check_same_grid(std::vector{with_gcps("vv", 0), none}),
+                    Catch::Contains("1 GCPs") && Catch::Contains("0 GCPs"));
+}

@@ -22,6 +22,7 @@ constexpr int kHole = 3410;  // a common B04 value, declared nodata to punch hol
 const std::string kDem = "/copernicus_dem/Copernicus_DSM_COG_10_N00_00_E006_00_DEM.tif";
 const std::string kAlos = "/uavsar_alos_hdf5/calib_RSLC_ALPSRP025826990_RIO_BRANCO_CR.h5";
 const std::string kWinnipeg = "/uavsar_alos_hdf5/winnipeg.h5";
+const std::string kS1Vv = "/sentinel1_grd/S1A_IW_GRDH_1SDV_20180716T004042_iw-vv.tiff";
 
 struct Grid {
   std::vector<float> v;
@@ -222,6 +223,32 @@ TEST_CASE("amplitude (linear and dB) and phase of the ALOS half-precision RSLC H
   CHECK(z.size() > 4000);
   CHECK(off == 0);
   INFO(zeros << " zero samples");
+}
+
+TEST_CASE("a Sentinel-1 GRD keeps its GCPs and their CRS, at scaled pixel and line after multilook",
+          "[real-data]") {
+  TempDir dir;
+  const std::string input = data_dir() + kS1Vv;
+  const std::string mean = run_op(dir, "mean -i src=" + input, "mean.tif");
+  const std::string looks = run_op(dir, "multilook --looks 4x2 -i src=" + input, "looks.tif");
+  Dataset in(input), out(mean), ml(looks);
+  REQUIRE(in->GetGCPCount() == 210);
+  REQUIRE(out->GetGCPCount() == in->GetGCPCount());
+  REQUIRE(ml->GetGCPCount() == in->GetGCPCount());
+  CHECK(out->GetGCPSpatialRef()->IsSame(in->GetGCPSpatialRef()));
+  CHECK(ml->GetGCPSpatialRef()->IsSame(in->GetGCPSpatialRef()));
+  double unused[6];
+  CHECK(out->GetGeoTransform(unused) != CE_None);  // raster geometry, as the input
+  for (int i = 0; i < in->GetGCPCount(); ++i) {
+    const GDAL_GCP &a = in->GetGCPs()[i], &b = out->GetGCPs()[i], &c = ml->GetGCPs()[i];
+    INFO("GCP " << i);
+    CHECK(std::string(b.pszId) == a.pszId);
+    CHECK((b.dfGCPPixel == a.dfGCPPixel && b.dfGCPLine == a.dfGCPLine));
+    CHECK((b.dfGCPX == a.dfGCPX && b.dfGCPY == a.dfGCPY && b.dfGCPZ == a.dfGCPZ));
+    CHECK(c.dfGCPPixel == Approx(a.dfGCPPixel / 2).epsilon(1e-12));
+    CHECK(c.dfGCPLine == Approx(a.dfGCPLine / 4).epsilon(1e-12));
+    CHECK((c.dfGCPX == a.dfGCPX && c.dfGCPY == a.dfGCPY));
+  }
 }
 
 TEST_CASE("multilook 4x2 of UAVSAR winnipeg HH matches a plain mean to 1e-4 relative, on a scaled grid",
