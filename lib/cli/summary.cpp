@@ -1,8 +1,11 @@
 #include "cli/summary.hpp"
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 
 #include "engine/run_report.hpp"
+#include "io/gdal.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/resources.hpp"
 #include "report/report_file.hpp"
@@ -38,6 +41,15 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
   console.out("  input grid {}x{} (tile height {}); output {}x{}, {} band(s) of {}\n", plan.input_size.rows,
               plan.input_size.cols, plan.input_tile_rows, plan.size.rows, plan.size.cols, plan.output_bands,
               name_of(plan.output_type));
+  const Georeference& georef = plan.georef;
+  if (georef.transform)
+    console.out("  output grid: CRS {}, geotransform ({})\n", crs_name(georef.crs_wkt),
+                fmt::join(*georef.transform, ", "));
+  else if (!georef.gcps.empty())
+    console.out("  output grid: the input's raster geometry, with its {} GCPs (CRS {})\n", georef.gcps.size(),
+                crs_name(georef.gcp_crs_wkt));
+  else
+    console.out("  output grid: no georeference (radar geometry)\n");
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
   console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,
               plan.block_rows_auto ? " (auto: whole output tile rows, from the halo, the threads and --memory)" : "");

@@ -148,6 +148,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   const InputInfo& grid = bound.inputs.front().info;
   RunPlan plan{.input_size = grid.size,
                .size = output_size(grid.size, spec.stride),
+               .georef = scale(grid.georef, spec.stride),
                .output_type = spec.output_type,
                .output_bands = spec.output_bands,
                .halo = spec.window.halo(),
@@ -345,7 +346,7 @@ RunSummary run(const RunRequest& request, const Team& team) {
   const std::vector<InputFile> files = root ? input_files(request) : std::vector<InputFile>();
   const OutputSpec output{.path = request.output,
                           .size = plan.size,
-                          .georef = scale(grid.georef, spec.stride),
+                          .georef = plan.georef,
                           .type = spec.output_type,
                           .bands = spec.output_bands,
                           .color = spec.color,

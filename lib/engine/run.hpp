@@ -46,7 +46,8 @@ struct RunRequest {
 // How a run splits its output, known from the inputs' metadata alone.
 struct RunPlan {
   RasterSize input_size;
-  RasterSize size;  // the output's
+  RasterSize size;     // the output's
+  Georeference georef;  // the output's: the inputs' grid, scaled by the stride
   PixelType output_type = PixelType::Float32;
   int output_bands = 1;
   Halo halo;

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "io/gdal.hpp"
+
 namespace geostrip {
 
 namespace {
@@ -41,6 +43,13 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                 {"ranks", topology.ranks.size()},
                 {"hosts", hosts},
                 {"per_rank", per_rank}}},
+              {"grid",
+               {{"rows", plan.size.rows},
+                {"cols", plan.size.cols},
+                {"crs", crs_name(plan.georef.crs_wkt)},
+                {"crs_wkt", plan.georef.crs_wkt},
+                {"geotransform", plan.georef.transform ? json(*plan.georef.transform) : json()},
+                {"gcps", plan.georef.gcps.size()}}},
               {"decomposition",
                {{"rows", plan.size.rows},
                 {"cols", plan.size.cols},

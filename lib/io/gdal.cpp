@@ -1,5 +1,7 @@
 #include "io/gdal.hpp"
 
+#include <ogr_spatialref.h>
+
 #include <cpl_error.h>
 
 #include <mutex>
@@ -65,6 +67,15 @@ GDALDataType to_gdal(PixelType type) {
     case PixelType::CFloat32: return GDT_CFloat32;
   }
   return GDT_Unknown;
+}
+
+std::string crs_name(const std::string& wkt) {
+  if (wkt.empty()) return "none";
+  OGRSpatialReference srs;
+  srs.importFromWkt(wkt.c_str());
+  const char* name = srs.GetName();
+  const char* code = srs.GetAuthorityCode(nullptr);
+  return std::string(name ? name : "unnamed CRS") + (code ? " (EPSG:" + std::string(code) + ")" : "");
 }
 
 }  // namespace geostrip

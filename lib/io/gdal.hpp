@@ -30,6 +30,9 @@ std::optional<std::string> read_metadata_item(const std::string& path, const std
 // GDAL's last error message on this thread, or `fallback` when it has none.
 std::string gdal_error_or(const std::string& fallback);
 
+// A CRS for people: "WGS 84 / UTM zone 33N (EPSG:32633)"; "none" for an empty WKT.
+std::string crs_name(const std::string& wkt);
+
 GDALDataType to_gdal(PixelType type);
 
 }  // namespace geostrip

@@ -148,17 +148,8 @@ void check_same_grid(std::span<const InputInfo> inputs) {
     };
     if (ta.has_value() != tb.has_value() || (ta && !same_transform(*ta, *tb)))
       throw mismatch("geotransform", transform(ta), transform(tb));
-    if (!same_crs(first.georef.crs_wkt, other.georef.crs_wkt)) {
-      const auto crs = [](const std::string& wkt) {
-        if (wkt.empty()) return std::string("none");
-        OGRSpatialReference srs;
-        srs.importFromWkt(wkt.c_str());
-        const char* name = srs.GetName();
-        const char* code = srs.GetAuthorityCode(nullptr);
-        return std::string(name ? name : "unnamed CRS") + (code ? " (EPSG:" + std::string(code) + ")" : "");
-      };
-      throw mismatch("CRS", crs(first.georef.crs_wkt), crs(other.georef.crs_wkt));
-    }
+    if (!same_crs(first.georef.crs_wkt, other.georef.crs_wkt))
+      throw mismatch("CRS", crs_name(first.georef.crs_wkt), crs_name(other.georef.crs_wkt));
     const std::size_t gcps = first.georef.gcps.size(), other_gcps = other.georef.gcps.size();
     if (!same_gcps(first.georef.gcps, other.georef.gcps) || !same_crs(first.georef.gcp_crs_wkt, other.georef.gcp_crs_wkt))
       throw mismatch("ground control points", std::to_string(gcps) + " GCPs",

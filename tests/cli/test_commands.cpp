@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 #include <fmt/core.h>
 #include <gdal_priv.h>
+#include <ogr_spatialref.h>
 #include <nlohmann/json.hpp>
 #include <sched.h>
 
+#include <array>
 #include <filesystem>
 
 #include "kernels/registry.hpp"
@@ -24,6 +26,14 @@ struct Scene {
     return "median --window 9x9 -i src=" + dir / "scene/B04.tif" + " -o " + dir / "median.tif" + " " + extra;
   }
 };
+
+// The input's geotransform as plan prints it.
+std::string geotransform_text(const std::string& path) {
+  Dataset ds(path);
+  std::array<double, 6> t{};
+  ds->GetGeoTransform(t.data());
+  return fmt::format("{}, {}, {}, {}, {}, {}", t[0], t[1], t[2], t[3], t[4], t[5]);
+}
 
 std::string cpu_list_of_this_process() {
   cpu_set_t mask;
@@ -45,6 +55,9 @@ TEST_CASE("plan shows the decomposition the run then uses, and writes nothing", 
                               Catch::Contains("blocks: 7 of 100 rows") &&
                               Catch::Contains("rounds: 4 of 1 rank(s) x 2 blocks") &&
                               Catch::Contains("pixel buffers about"));
+  // The output grid, as GDAL reports the input's.
+  CHECK_THAT(plan.output, Catch::Contains("output grid: CRS WGS 84 / UTM zone 33N (EPSG:32633), geotransform (" +
+                                          geotransform_text(scene.dir / "scene/B04.tif") + ")"));
   CHECK(std::distance(fs::directory_iterator(scene.dir.path()), fs::directory_iterator()) == 1);  // the scene only
 
   const auto run = run_geostrip("run " + scene.median("--block-rows 100 --threads 2 --report " + scene.dir / "r.json"));
@@ -67,6 +80,16 @@ TEST_CASE("the run report has the command, topology, decomposition, stage second
   CHECK(r["topology"]["hosts"].size() == 1);
   CHECK(r["topology"]["per_rank"][0]["threads"] == 2);
   CHECK(r["topology"]["per_rank"][0]["cores"] >= 1);
+  CHECK(r["grid"]["rows"] == 700);
+  CHECK(r["grid"]["cols"] == 300);
+  CHECK(r["grid"]["crs"] == "WGS 84 / UTM zone 33N (EPSG:32633)");
+  {
+    Dataset input(scene.dir / "scene/B04.tif");
+    std::array<double, 6> transform{};
+    input->GetGeoTransform(transform.data());
+    CHECK(r["grid"]["geotransform"].get<std::array<double, 6>>() == transform);
+    CHECK(OGRSpatialReference(r["grid"]["crs_wkt"].get<std::string>().c_str()).IsSame(input->GetSpatialRef()));
+  }
   CHECK(r["decomposition"]["rows"] == 700);
   CHECK(r["decomposition"]["halo"]["rows"] == 4);
   CHECK(r["decomposition"]["block_rows"] >= 1);
