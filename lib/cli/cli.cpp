@@ -108,9 +108,12 @@ int main(int argc, char** argv) {
   const std::vector<std::string> arguments(argv + 1, argv + argc);
   try {
     if (!arguments.empty() && arguments[0][0] != '-' &&
-        app.get_subcommands([&](const CLI::App* c) { return c->get_name() == arguments[0]; }).empty())
-      throw UsageError("unknown command '" + arguments[0] +
-                       "' (run, plan, batch, synth, demo, check, ops; see geostrip --help)");
+        app.get_subcommands([&](const CLI::App* c) { return c->get_name() == arguments[0]; }).empty()) {
+      std::string names;
+      for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; }))
+        names += (names.empty() ? "" : ", ") + c->get_name();
+      throw UsageError("unknown command '" + arguments[0] + "' (" + names + "; see geostrip --help)");
+    }
     if (!arguments.empty() && (arguments[0] == "run" || arguments[0] == "plan"))
       check_operation_word({arguments.begin() + 1, arguments.end()});
   } catch (const UsageError& e) {

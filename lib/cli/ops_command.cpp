@@ -8,16 +8,6 @@ namespace geostrip {
 
 namespace {
 
-std::string option_text(const OptionDecl& option) {
-  switch (option.kind) {
-    case OptionKind::Flag: return "";
-    case OptionKind::NumberPerInput: return " NAME=V";
-    case OptionKind::OddWindow: return " RxC";
-    case OptionKind::Cells: return " AZxRG";
-    default: return " V";
-  }
-}
-
 class OpsCommand final : public Command {
  public:
   void add_to(CLI::App& app) override {
@@ -31,7 +21,8 @@ class OpsCommand final : public Command {
       console.out("{}\n  {}\n  inputs: {}{}; output: {}; halo: {}\n", op->name, op->summary, op->inputs_text(),
                   op->pixels == Pixels::Complex ? " (complex)" : "", op->output, op->halo_text());
       for (const OptionDecl& option : op->options)
-        console.out("  --{}{}  {}{}\n", option.name, option_text(option), option.help,
+        console.out("  --{}{}{}  {}{}\n", option.name, option.kind == OptionKind::Flag ? "" : " ", option.value_name(),
+                    option.help,
                     option.default_value.empty() ? "" : " (default " + option.default_value + ")");
     }
     return kExitDone;

@@ -9,23 +9,6 @@
 
 namespace geostrip {
 
-namespace {
-
-std::string value_name(const OptionDecl& option) {
-  switch (option.kind) {
-    case OptionKind::Number: return "NUMBER";
-    case OptionKind::NumberPerInput: return "NAME=NUMBER";
-    case OptionKind::Text: return "TEXT";
-    case OptionKind::PixelType: return "TYPE";
-    case OptionKind::OddWindow: return "RxC";
-    case OptionKind::Cells: return "AZxRG";
-    case OptionKind::Flag: return "";
-  }
-  return "";
-}
-
-}  // namespace
-
 void RunArgs::add_operations(CLI::App& parent, const std::function<void(CLI::App&)>& more) {
   for (const Operation* op : operations()) {
     CLI::App* command = parent.add_subcommand(op->name, op->summary);
@@ -43,7 +26,7 @@ void RunArgs::add_operations(CLI::App& parent, const std::function<void(CLI::App
               ? command->add_flag_function(
                     "--" + decl.name, [this, name = decl.name](std::int64_t) { op_values[name] = {"true"}; },
                     decl.help)
-              : command->add_option("--" + decl.name, op_values[decl.name], decl.help)->type_name(value_name(decl));
+              : command->add_option("--" + decl.name, op_values[decl.name], decl.help)->type_name(decl.value_name());
       option->group(group);
       if (decl.kind != OptionKind::NumberPerInput && decl.kind != OptionKind::Flag)
         option->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -93,12 +76,9 @@ std::string describe_run_error(const CLI::App& parent, const CLI::ParseError& er
       return extras.front() + " does not apply to " + operation->get_name() + " (see geostrip run " +
              operation->get_name() + " --help)";
   }
-  if (!operation) {
-    std::string names;
-    for (const Operation* op : operations()) names += (names.empty() ? "" : ", ") + op->name;
+  if (!operation)
     return parent.get_name() + " needs an operation first: geostrip " + parent.get_name() +
-           " OP -i NAME=PATH ... -o OUTPUT (operations: " + names + ")";
-  }
+           " OP -i NAME=PATH ... -o OUTPUT (operations: " + operation_names() + ")";
   return error.what() + std::string(" (see geostrip ") + parent.get_name() + " " + operation->get_name() + " --help)";
 }
 

@@ -36,6 +36,9 @@ struct OptionDecl {
   std::string default_value;  // as typed on the command line; empty: none
   std::string help;           // its meaning for this operation
   bool required = false;
+
+  // What its value is called in help: "NUMBER", "RxC", ...; "" for a flag.
+  std::string value_name() const;
 };
 
 // The --window option of the operations whose window the user chooses.

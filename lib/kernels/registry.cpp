@@ -18,14 +18,6 @@ std::vector<std::unique_ptr<Operation>>& registered() {
   return all;
 }
 
-std::string kind_text(OptionKind kind) {
-  switch (kind) {
-    case OptionKind::OddWindow: return "RxC";
-    case OptionKind::Cells: return "AZxRG";
-    default: return "";
-  }
-}
-
 }  // namespace
 
 OperationRegistration::OperationRegistration(Operation operation) {
@@ -47,17 +39,33 @@ const std::vector<const Operation*>& operations() {
 }
 
 const Operation& find_operation(std::string_view name) {
-  std::string names;
-  for (const Operation* op : operations()) {
+  for (const Operation* op : operations())
     if (op->name == name) return *op;
-    names += (names.empty() ? "" : ", ") + op->name;
-  }
-  throw UsageError("unknown operation '" + std::string(name) + "' (operations: " + names + ")");
+  throw UsageError("unknown operation '" + std::string(name) + "' (operations: " + operation_names() + ")");
+}
+
+std::string operation_names() {
+  std::string names;
+  for (const Operation* op : operations()) names += (names.empty() ? "" : ", ") + op->name;
+  return names;
 }
 
 std::unique_ptr<Kernel> make_kernel(const KernelArgs& args) {
   check_args(args);
   return args.declaration().make(args);
+}
+
+std::string OptionDecl::value_name() const {
+  switch (kind) {
+    case OptionKind::Number: return "NUMBER";
+    case OptionKind::NumberPerInput: return "NAME=NUMBER";
+    case OptionKind::Text: return "TEXT";
+    case OptionKind::PixelType: return "TYPE";
+    case OptionKind::OddWindow: return "RxC";
+    case OptionKind::Cells: return "AZxRG";
+    case OptionKind::Flag: return "";
+  }
+  return "";
 }
 
 const OptionDecl* Operation::option(std::string_view option_name) const {
@@ -78,7 +86,7 @@ std::string Operation::halo_text() const {
     return halo.rows == 0 && halo.cols == 0 ? "0" : fmt::format("{} x {}", halo.rows, halo.cols);
   }
   const OptionDecl* decl = option(window_option);
-  std::string text = "R/2 x C/2 of --" + window_option + " " + kind_text(decl->kind);
+  std::string text = "R/2 x C/2 of --" + window_option + " " + decl->value_name();
   if (int rows = 0, cols = 0; std::sscanf(decl->default_value.c_str(), "%dx%d", &rows, &cols) == 2)
     text += fmt::format(" ({} x {} at the default {})", rows / 2, cols / 2, decl->default_value);
   return text;
