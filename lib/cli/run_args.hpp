@@ -17,11 +17,31 @@ class ParseError;
 
 namespace geostrip {
 
+// The output grid's options (PRODUCT.md section 4).
+struct GridArgs {
+  std::string grid;
+  std::string crs;
+  std::string resolution;
+  std::string extent;
+  bool tap = false;
+  std::vector<std::string> resampling;
+  std::string mosaic = "last";
+  std::string cutline;
+  std::optional<int> gcp_order;
+  bool tps = false;
+
+  void add_to(CLI::App& command);
+  // Throws UsageError.
+  GridRequest request() const;
+};
+
 struct RunArgs {
   std::vector<std::string> inputs;
+  std::string inputs_file;
   std::string output;
   std::vector<std::string> nodata;
   std::map<std::string, std::vector<std::string>> op_values;  // as given, by option name
+  GridArgs grid;
   OutputArgs out;
 
   // Declares a subcommand of `parent` for every operation; `more` adds the

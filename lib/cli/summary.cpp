@@ -50,6 +50,15 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
                 crs_name(georef.gcp_crs_wkt));
   else
     console.out("  output grid: no georeference (radar geometry)\n");
+  for (const InputPlan& input : plan.inputs) {
+    const std::string nodata = input.nodata ? fmt::format("{}", *input.nodata) : "NaN";
+    if (input.resampling.empty())
+      console.out("  input {}: read as it is (nodata {})\n", input.name, nodata);
+    else
+      console.out("  input {}: {} file{} painted onto the grid, resampling {}, mosaic {} (nodata {})\n", input.name,
+                  input.files, input.files == 1 ? "" : "s", input.resampling, mosaic_rule_name(request.grid.mosaic),
+                  nodata);
+  }
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
   console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,
               plan.block_rows_auto ? " (auto: whole output tile rows, from the halo, the threads and --memory)" : "");

@@ -24,7 +24,7 @@ std::optional<InputFile> stat_file(const std::string& path) {
 
 // The files one input reads: the part before ":/dataset" for HDF5; for GDAL,
 // the files its dataset lists, or the path itself when GDAL cannot open it.
-std::vector<std::string> files_of(const InputSpec& input) {
+std::vector<std::string> files_of(const FileSpec& input) {
   if (input.hdf5) return {input.hdf5->file};
   std::vector<std::string> files;
   CPLErrorReset();
@@ -47,10 +47,15 @@ std::vector<InputFile> input_files(const RunRequest& request) {
   init_gdal();
   std::vector<InputFile> files;
   for (const InputSpec& input : request.inputs)
-    for (const std::string& path : files_of(input))
-      if (const auto file = stat_file(path);
-          file && std::none_of(files.begin(), files.end(), [&](const InputFile& f) { return f.path == path; }))
-        files.push_back(*file);
+    for (const FileSpec& file : input.files)
+      for (const std::string& path : files_of(file))
+        if (const auto stat = stat_file(path);
+            stat && std::none_of(files.begin(), files.end(), [&](const InputFile& f) { return f.path == path; }))
+          files.push_back(*stat);
+  // The grid's own files decide pixels too.
+  for (const std::string& path : {request.grid.grid_file, request.grid.cutline})
+    if (const auto stat = path.empty() ? std::nullopt : stat_file(path))
+      files.push_back(*stat);
   std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
   return files;
 }
@@ -59,19 +64,41 @@ std::string job_fingerprint(const RunRequest& request, const std::vector<InputFi
   std::vector<InputSpec> inputs = request.inputs;
   std::sort(inputs.begin(), inputs.end(), [](const InputSpec& a, const InputSpec& b) { return a.name < b.name; });
   json names = json::array();
-  for (const InputSpec& input : inputs) names.push_back({{"name", input.name}, {"path", input.path}, {"band", input.band}});
+  for (const InputSpec& input : inputs) {
+    // One file is described as before mosaics, so earlier outputs still match.
+    const auto file = [](const FileSpec& f) { return json{{"path", f.path}, {"band", f.band}}; };
+    json described = input.files.size() == 1 ? file(input.files.front()) : json{{"files", json::array()}};
+    if (input.files.size() > 1)
+      for (const FileSpec& f : input.files) described["files"].push_back(file(f));
+    described["name"] = input.name;
+    names.push_back(described);
+  }
   json read = json::array();
   for (const InputFile& file : files) read.push_back(describe(file));
   const WriteOptions& write = request.engine.write;
-  return json{{"operation", request.args.operation},
+  json fingerprint{{"operation", request.args.operation},
               {"options", request.args.values},
               {"inputs", names},
               {"files", read},
               {"nodata", request.nodata},
               {"output", {{"compress", codec_name(write.codec)},
                           {"level", write.level ? json(*write.level) : json(nullptr)},
-                          {"tile", write.tile}}}}
-      .dump();
+                          {"tile", write.tile}}}};
+  // Only a grid that is not the default is described, so earlier outputs still match.
+  if (const GridRequest& grid = request.grid; grid != GridRequest{}) {
+    fingerprint["grid"] = {{"grid", grid.grid_file},
+                           {"crs", grid.crs},
+                           {"tap", grid.tap},
+                           {"cutline", grid.cutline},
+                           {"resampling", grid.resampling},
+                           {"resampling_of", grid.resampling_of},
+                           {"mosaic", mosaic_rule_name(grid.mosaic)},
+                           {"gcp_order", grid.gcp_order ? json(*grid.gcp_order) : json(nullptr)},
+                           {"tps", grid.tps}};
+    if (grid.resolution) fingerprint["grid"]["resolution"] = {grid.resolution->x, grid.resolution->y};
+    if (const auto& e = grid.extent) fingerprint["grid"]["extent"] = {e->xmin, e->ymin, e->xmax, e->ymax};
+  }
+  return fingerprint.dump();
 }
 
 std::string job_fingerprint(const RunRequest& request) { return job_fingerprint(request, input_files(request)); }

@@ -11,6 +11,9 @@
 #include "core/error.hpp"
 #include "engine/decomposition.hpp"
 #include "engine/fingerprint.hpp"
+#include "grid/cutline.hpp"
+#include "grid/mosaic.hpp"
+#include "grid/output_grid.hpp"
 #include "io/journal.hpp"
 #include "io/output_lock.hpp"
 #include "io/raster_input.hpp"
@@ -26,15 +29,19 @@ namespace {
 
 using json = nlohmann::json;
 
-// An input in the order the kernel declares it, with its nodata value resolved.
+// An input in the order the kernel takes it: its files, the nodata value
+// the kernel sees, and, unless its one file lies on the output grid and is
+// read as it is, the mosaic that paints it onto the grid.
 struct BoundInput {
-  InputInfo info;
+  std::string name;
+  std::vector<InputInfo> files;
   std::optional<double> nodata;
+  std::optional<Mosaic> mosaic;
 };
 
-std::optional<double> nodata_of(const RunRequest& request, const InputInfo& info) {
-  const auto o = request.nodata.find(info.spec.name);
-  return o != request.nodata.end() ? std::optional<double>(o->second) : info.nodata;
+std::optional<double> nodata_override(const RunRequest& request, const std::string& input) {
+  const auto o = request.nodata.find(input);
+  return o != request.nodata.end() ? std::optional<double>(o->second) : std::nullopt;
 }
 
 void check_input_names(const RunRequest& request) {
@@ -46,28 +53,37 @@ void check_input_names(const RunRequest& request) {
     if (const std::string& name = override.first;
         std::none_of(inputs.begin(), inputs.end(), [&](const InputSpec& s) { return s.name == name; }))
       throw UsageError("--nodata " + name + "=...: no input named '" + name + "'");
+  for (const auto& per_input : request.grid.resampling_of)
+    if (const std::string& name = per_input.first;
+        std::none_of(inputs.begin(), inputs.end(), [&](const InputSpec& s) { return s.name == name; }))
+      throw UsageError("--resampling " + name + "=...: no input named '" + name + "'");
 }
 
 // Throws Error naming the file of an input whose pixels the operation does not take.
 void check_pixels(const Operation& operation, const InputInfo& info) {
   if (is_complex(info.type) && operation.pixels == Pixels::Real)
-    throw Error(info.spec.path + ": " + info.type_name + " is complex; " + operation.name + " takes real pixels");
+    throw Error(info.file.path + ": " + info.type_name + " is complex; " + operation.name + " takes real pixels");
   if (!is_complex(info.type) && operation.pixels == Pixels::Complex)
-    throw Error(info.spec.path + ": " + info.type_name + " is real; " + operation.name + " takes complex pixels");
+    throw Error(info.file.path + ": " + info.type_name + " is real; " + operation.name + " takes complex pixels");
 }
 
-// The inputs in the order the kernel takes them, with nodata resolved, on one grid.
-std::vector<BoundInput> bind_inputs(const RunRequest& request, const std::vector<InputInfo>& infos,
-                                    const KernelSpec& spec) {
-  std::vector<BoundInput> bound;
-  std::vector<InputInfo> ordered;
-  for (const std::string& name : spec.inputs)
-    for (const InputInfo& info : infos)
-      if (info.spec.name == name) {
-        bound.push_back({info, nodata_of(request, info)});
-        ordered.push_back(info);
-      }
-  check_same_grid(ordered);
+// Binds an input's files to the grid: read as it is when its one file lies
+// on it, else painted onto it. An input painted or cut has pixels of no file:
+// its nodata is --nodata, else its first file's, else 0 for integers (NaN
+// for floats).
+BoundInput bind_input(const RunRequest& request, const std::string& name, std::vector<InputInfo> files,
+                      const Grid& grid) {
+  const std::optional<double> override = nodata_override(request, name);
+  BoundInput bound{.name = name, .files = {}, .nodata = override ? override : files.front().nodata, .mosaic = {}};
+  const bool as_it_is = files.size() == 1 && on_grid(files.front(), grid);
+  if (!bound.nodata && is_integer(files.front().type) && (!as_it_is || !request.grid.cutline.empty()))
+    bound.nodata = 0.0;
+  if (as_it_is) {
+    bound.files = std::move(files);
+    return bound;
+  }
+  bound.mosaic = make_mosaic(name, files, grid, request.grid, override, bound.nodata);
+  bound.files = std::move(files);
   return bound;
 }
 
@@ -93,11 +109,13 @@ void check_memory(const RunPlan& plan, const Team& team, const std::string& outp
 
 namespace {
 
-// An operation bound to its inputs: the kernel, and the inputs opened, in
-// the kernel's order, with their nodata resolved.
+// An operation bound to its inputs: the kernel, the output grid and the
+// inputs on it, in the kernel's order.
 struct BoundRun {
   std::unique_ptr<Kernel> kernel;
+  Grid grid;
   std::vector<BoundInput> inputs;
+  std::optional<PolygonMask> cutline;
 };
 
 // What every rank knows before the first block: the bound run and how its
@@ -107,9 +125,9 @@ struct Prepared {
   RunPlan plan;
 };
 
-// Every rank opens the inputs (a file missing on one node fails there) and
-// builds the kernel, which may depend on the inputs' types. Any failure ends
-// all ranks together.
+// Every rank opens the inputs (a file missing on one node fails there),
+// settles the output grid and builds the kernel, which may depend on the
+// inputs' types. Any failure ends all ranks together.
 BoundRun bind_run(const RunRequest& request, const Team& team) {
   check_input_names(request);
   KernelArgs args = request.args;
@@ -118,26 +136,43 @@ BoundRun bind_run(const RunRequest& request, const Team& team) {
   const Operation& operation = args.declaration();
   BoundRun bound;
   collectively(team.comm, team.topology.me().host, [&] {
-    std::vector<InputInfo> infos;
-    for (const auto& input : request.inputs) {
-      infos.push_back(describe_input(input));
-      check_pixels(operation, infos.back());
-      args.input_types.push_back(infos.back().type);
-      args.input_nodata.push_back(nodata_of(request, infos.back()));
+    std::map<std::string, std::vector<InputInfo>> described;
+    for (const InputSpec& input : request.inputs)
+      for (const FileSpec& file : input.files) {
+        described[input.name].push_back(describe_input(input.name, file));
+        check_pixels(operation, described[input.name].back());
+      }
+    std::vector<std::vector<InputInfo>> ordered;
+    for (const std::string& name : args.inputs()) ordered.push_back(described.at(name));
+    bound.grid = choose_grid(ordered, request.grid);
+    if (!request.grid.cutline.empty()) bound.cutline = load_cutline(request.grid.cutline, bound.grid);
+    for (std::size_t i = 0; i < ordered.size(); ++i)
+      bound.inputs.push_back(bind_input(request, args.inputs()[i], std::move(ordered[i]), bound.grid));
+    for (const InputSpec& input : request.inputs) {
+      const auto& in = *std::find_if(bound.inputs.begin(), bound.inputs.end(),
+                                     [&](const BoundInput& b) { return b.name == input.name; });
+      args.input_types.push_back(in.files.front().type);
+      args.input_nodata.push_back(in.nodata);
     }
-    args.transform = infos.front().georef.transform;
+    args.transform = bound.grid.georef.transform;
     bound.kernel = make_kernel(args);
     const KernelSpec& spec = bound.kernel->spec();
-    bound.inputs = bind_inputs(request, infos, spec);
-    const InputInfo& grid = bound.inputs.front().info;
-    if (spec.window.rows > grid.size.rows || spec.window.cols > grid.size.cols)
-      throw Error(fmt::format("{}: the {}x{} window of {} is larger than the raster ({}x{})", grid.spec.path,
-                              spec.window.rows, spec.window.cols, request.args.operation, grid.size.rows,
-                              grid.size.cols));
-    const RasterSize size = output_size(grid.size, spec.stride);
-    if (size.rows < 1 || size.cols < 1) throw Error(grid.spec.path + ": raster is smaller than one output cell");
+    const RasterSize grid = bound.grid.size;
+    const std::string& first = bound.inputs.front().files.front().file.path;
+    if (spec.window.rows > grid.rows || spec.window.cols > grid.cols)
+      throw Error(fmt::format("{}: the {}x{} window of {} is larger than the raster ({}x{})", first, spec.window.rows,
+                              spec.window.cols, request.args.operation, grid.rows, grid.cols));
+    const RasterSize size = output_size(grid, spec.stride);
+    if (size.rows < 1 || size.cols < 1) throw Error(first + ": raster is smaller than one output cell");
   });
   return bound;
+}
+
+// The rows and columns of the internal tiles an input is read in: its file's
+// when read as it is; a painted input has none of its own.
+std::array<std::int64_t, 2> read_tile(const BoundInput& input) {
+  if (input.mosaic) return {1, 1};
+  return {input.files.front().tile_rows, input.files.front().tile_cols};
 }
 
 // How the output of a bound run is split into blocks and rounds, and the
@@ -145,25 +180,32 @@ BoundRun bind_run(const RunRequest& request, const Team& team) {
 // on every rank.
 RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Team& team) {
   const KernelSpec& spec = bound.kernel->spec();
-  const InputInfo& grid = bound.inputs.front().info;
-  RunPlan plan{.input_size = grid.size,
-               .size = output_size(grid.size, spec.stride),
-               .georef = scale(grid.georef, spec.stride),
+  const RasterSize grid = bound.grid.size;
+  std::vector<InputPlan> inputs;
+  for (const BoundInput& input : bound.inputs)
+    inputs.push_back({.name = input.name,
+                      .files = input.files.size(),
+                      .resampling = input.mosaic ? input.mosaic->resampling : "",
+                      .nodata = input.nodata});
+  RunPlan plan{.input_size = grid,
+               .size = output_size(grid, spec.stride),
+               .georef = scale(bound.grid.georef, spec.stride),
+               .inputs = std::move(inputs),
                .output_type = spec.output_type,
                .output_bands = spec.output_bands,
                .halo = spec.window.halo(),
                .block_rows_auto = !engine.block_rows,
-               .input_tile_rows = grid.tile_rows,
+               .input_tile_rows = read_tile(bound.inputs.front())[0],
                .ranks = team.comm.size(),
                .blocks_per_rank = driver_options(team).blocks_per_rank};
   const std::uint64_t input_row_bytes =
-      static_cast<std::uint64_t>(grid.size.cols) * size_of(spec.input_type) * bound.inputs.size();
+      static_cast<std::uint64_t>(grid.cols) * size_of(spec.input_type) * bound.inputs.size();
   const BlockRowsRequest shape{
       .output_rows = plan.size.rows,
       .input_bytes_per_row = input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
       .output_bytes_per_row = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
                               static_cast<std::uint64_t>(spec.output_bands),
-      .tile_rows = block_alignment(engine.write.tile, grid.tile_rows),
+      .tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows),
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows};
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
@@ -183,9 +225,11 @@ Prepared prepare(const RunRequest& request, const Team& team) {
   return {.bound = std::move(bound), .plan = std::move(plan)};
 }
 
-// What one thread needs to make blocks: its own readers (GDAL handles are
-// never shared between threads), and the seconds it spent in each stage.
+// What one thread needs to make blocks: its own readers and open files (GDAL
+// handles are never shared between threads), and the seconds it spent in
+// each stage.
 struct ThreadWork {
+  OpenFiles open_files;
   std::vector<std::unique_ptr<RowReader>> readers;
   StageSeconds stages;
   std::size_t blocks = 0;
@@ -199,9 +243,14 @@ EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowB
   const std::vector<BoundInput>& bound_inputs = prepared.bound.inputs;
   const KernelSpec& spec = kernel.spec();
   const RunPlan& plan = prepared.plan;
-  const RasterSize raster = bound_inputs.front().info.size;
+  const RasterSize raster = prepared.bound.grid.size;
   if (work.readers.empty())
-    for (const BoundInput& input : bound_inputs) work.readers.push_back(open_reader(input.info, plan.halo.rows > 0));
+    for (const BoundInput& input : bound_inputs) {
+      std::unique_ptr<RowReader> reader = input.mosaic ? open_mosaic_reader(*input.mosaic, work.open_files)
+                                                       : open_reader(input.files.front(), plan.halo.rows > 0);
+      const auto& cutline = prepared.bound.cutline;
+      work.readers.push_back(cutline ? cut_reader(std::move(reader), *cutline, input.nodata) : std::move(reader));
+    }
   EncodedRows encoded{.rows = rows, .pieces = {}, .crcs = {}};
   for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += chunk_cols) {
     const Region cells{.rows = rows, .cols = {first_col, std::min(first_col + chunk_cols, plan.size.cols)}};
@@ -313,9 +362,10 @@ DriverOptions driver_options(const Team& team) {
 
 std::vector<RoleOfFile> files_of_run(const RunRequest& request) {
   std::vector<RoleOfFile> files;
-  for (const InputSpec& input : request.inputs) {
-    files.push_back({"input " + input.name, input.file()});
-  }
+  for (const InputSpec& input : request.inputs)
+    for (const FileSpec& file : input.files) files.push_back({"input " + input.name, file.file()});
+  if (!request.grid.grid_file.empty()) files.push_back({"the --grid file", request.grid.grid_file});
+  if (!request.grid.cutline.empty()) files.push_back({"the --cutline file", request.grid.cutline});
   files.push_back({"the output", request.output});
   files.push_back({"the output's partial file", partial_path(request.output)});
   files.push_back({"the output's journal", Journal::path_for(request.output)});
@@ -339,7 +389,7 @@ RunSummary run(const RunRequest& request, const Team& team) {
   const Prepared prepared = prepare(request, team);
   const RunPlan& plan = prepared.plan;
   const KernelSpec& spec = prepared.bound.kernel->spec();
-  const InputInfo& grid = prepared.bound.inputs.front().info;
+  const std::array<std::int64_t, 2> first_tile = read_tile(prepared.bound.inputs.front());
 
   // Every rank encodes; only rank 0 writes, so only it needs the fingerprint
   // (which stats every file the inputs read).
@@ -362,7 +412,7 @@ RunSummary run(const RunRequest& request, const Team& team) {
   const std::int64_t resumed_rows = team.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
   const RowBlocks blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
   const std::int64_t chunk_cols =
-      column_chunk(spec.window, spec.stride, plan.size.cols, request.engine.write.tile, grid.tile_cols);
+      column_chunk(spec.window, spec.stride, plan.size.cols, request.engine.write.tile, first_tile[1]);
 
   std::vector<ThreadWork> threads(static_cast<std::size_t>(me.threads));
   const auto produce = [&](RowBlock rows, int thread) {

@@ -10,6 +10,7 @@
 
 #include "engine/block_driver.hpp"
 #include "engine/decomposition.hpp"
+#include "grid/grid_request.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/input_spec.hpp"
 #include "io/safe_files.hpp"
@@ -39,15 +40,25 @@ struct RunRequest {
   KernelArgs args;  // operation name and options
   std::vector<InputSpec> inputs;
   std::map<std::string, double> nodata;  // --nodata NAME=V overrides
+  GridRequest grid;                      // the output grid, resampling, mosaics, clipping
   std::string output;
   EngineOptions engine;
 };
 
+// How one input reaches the grid: read as it is, or painted from its files.
+struct InputPlan {
+  std::string name;
+  std::size_t files = 1;
+  std::string resampling;  // empty when read as it is
+  std::optional<double> nodata;
+};
+
 // How a run splits its output, known from the inputs' metadata alone.
 struct RunPlan {
-  RasterSize input_size;
-  RasterSize size;     // the output's
-  Georeference georef;  // the output's: the inputs' grid, scaled by the stride
+  RasterSize input_size;  // the grid the inputs are read on
+  RasterSize size;        // the output's
+  Georeference georef;    // the output's: the grid, scaled by the stride
+  std::vector<InputPlan> inputs;  // in the kernel's order
   PixelType output_type = PixelType::Float32;
   int output_bands = 1;
   Halo halo;

@@ -69,6 +69,13 @@ GDALDataType to_gdal(PixelType type) {
   return GDT_Unknown;
 }
 
+bool same_crs(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return a.empty() && b.empty();
+  OGRSpatialReference ra, rb;
+  if (ra.importFromWkt(a.c_str()) != OGRERR_NONE || rb.importFromWkt(b.c_str()) != OGRERR_NONE) return a == b;
+  return ra.IsSame(&rb);
+}
+
 std::string crs_name(const std::string& wkt) {
   if (wkt.empty()) return "none";
   OGRSpatialReference srs;

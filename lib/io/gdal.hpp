@@ -33,6 +33,9 @@ std::string gdal_error_or(const std::string& fallback);
 // A CRS for people: "WGS 84 / UTM zone 33N (EPSG:32633)"; "none" for an empty WKT.
 std::string crs_name(const std::string& wkt);
 
+// Whether two WKT strings name the same CRS (two empty ones do).
+bool same_crs(const std::string& a, const std::string& b);
+
 GDALDataType to_gdal(PixelType type);
 
 }  // namespace geostrip

@@ -76,7 +76,7 @@ std::pair<Handle, Handle> open_dataset(const Hdf5Path& path) {
   return {std::move(file), std::move(dataset)};
 }
 
-InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path);
+InputInfo describe_in_process(const FileSpec& spec, const Hdf5Path& path);
 
 // A damaged file can crash HDF5 1.10's own metadata parser (tests/fuzz found
 // CVE-2018-13867, a NULL dereference in its local-heap code, fixed in 1.14.3),
@@ -93,7 +93,7 @@ constexpr int kProbeRefused = 2;  // exit code of a probe that threw Error
   if (!input) return;
   init_gdal();  // quiet: GDAL's errors (an unknown EPSG code) are not the probe's to print
   try {
-    const InputSpec spec("probe", input);
+    const FileSpec spec(input);
     describe_in_process(spec, *spec.hdf5);
   } catch (const Error& error) {
     std::fputs(error.what(), stdout);
@@ -106,7 +106,7 @@ constexpr int kProbeRefused = 2;  // exit code of a probe that threw Error
 // Throws Error when describing `spec` crashes or fails in a probe process.
 // About 40 ms a file: not worth caching, and a cache keyed by size and mtime
 // would miss a file rewritten within the clock's granularity.
-void probe_in_child(const InputSpec& spec) {
+void probe_in_child(const FileSpec& spec) {
   int pipe_ends[2];
   if (pipe(pipe_ends) != 0) throw Error(spec.path + ": cannot create a pipe to check the HDF5 file");
   posix_spawn_file_actions_t actions;
@@ -145,7 +145,7 @@ void probe_in_child(const InputSpec& spec) {
 
 }  // namespace
 
-InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path) {
+InputInfo describe_hdf5(const FileSpec& spec, const Hdf5Path& path) {
   if (spec.band != 1)
     throw Error(spec.path + ": an HDF5 dataset has one band, band " + std::to_string(spec.band) + " was asked for");
   probe_in_child(spec);
@@ -154,13 +154,13 @@ InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path) {
 
 namespace {
 
-InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path) {
+InputInfo describe_in_process(const FileSpec& spec, const Hdf5Path& path) {
   const Hdf5Lock lock;
   const auto [file, dataset] = open_dataset(path);
   const Handle space(H5Dget_space(dataset.get()), H5Sclose);
   hsize_t dims[2] = {0, 0};
   hdf5_check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), spec.path + ": reading its size");
-  InputInfo info{.spec = spec, .size = {static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1])}};
+  InputInfo info{.file = spec, .size = {static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1])}};
   const Handle type(H5Dget_type(dataset.get()), H5Tclose);
   const auto pixel = pixel_type(type.get());
   if (!pixel)
@@ -197,7 +197,7 @@ InputInfo describe_in_process(const InputSpec& spec, const Hdf5Path& path) {
 
 }  // namespace
 
-Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path) : path_(info.spec.path) {
+Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path) : path_(info.file.path) {
   const Hdf5Lock lock;
   auto [file, dataset] = open_dataset(path);
   file_ = file.release();

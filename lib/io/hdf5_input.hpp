@@ -13,7 +13,7 @@ namespace geostrip {
 // complex), chunk rows, and the georeference of sibling xCoordinates,
 // yCoordinates and projection when present. Throws Error naming the file and,
 // when the dataset is missing or not 2-D, listing the 2-D datasets there are.
-InputInfo describe_hdf5(const InputSpec& spec, const Hdf5Path& path);
+InputInfo describe_hdf5(const FileSpec& spec, const Hdf5Path& path);
 
 class Hdf5RowReader final : public RowReader {
  public:

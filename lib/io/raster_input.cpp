@@ -12,21 +12,14 @@ namespace geostrip {
 
 namespace {
 
-GDALRasterBand* band_of(GDALDataset& dataset, const InputSpec& spec) {
-  if (spec.band > dataset.GetRasterCount())
-    throw Error(spec.path + ": has " + std::to_string(dataset.GetRasterCount()) + " band(s), band " +
-                std::to_string(spec.band) + " was asked for (-i " + spec.name + ")");
-  return dataset.GetRasterBand(spec.band);
+GDALRasterBand* band_of(GDALDataset& dataset, const FileSpec& file, const std::string& input) {
+  if (file.band > dataset.GetRasterCount())
+    throw Error(file.path + ": has " + std::to_string(dataset.GetRasterCount()) + " band(s), band " +
+                std::to_string(file.band) + " was asked for (-i " + input + ")");
+  return dataset.GetRasterBand(file.band);
 }
 
-bool same_crs(const std::string& a, const std::string& b) {
-  if (a.empty() || b.empty()) return a.empty() && b.empty();
-  OGRSpatialReference ra, rb;
-  if (ra.importFromWkt(a.c_str()) != OGRERR_NONE || rb.importFromWkt(b.c_str()) != OGRERR_NONE) return a == b;
-  return ra.IsSame(&rb);
-}
-
-std::string describe(const InputInfo& info) { return info.spec.name + "=" + info.spec.path; }
+std::string describe(const InputInfo& info) { return info.input + "=" + info.file.path; }
 
 // GDAL before 3.7 has no Int8: signed bytes are Byte bands that say so.
 bool signed_bytes(GDALRasterBand* band) {
@@ -64,10 +57,10 @@ PixelType engine_type(GDALRasterBand* band, const std::string& path) {
   throw Error(path + ": unsupported pixel type " + GDALGetDataTypeName(type));
 }
 
-InputInfo describe_gdal(const InputSpec& spec) {
+InputInfo describe_gdal(const FileSpec& spec, const std::string& input) {
   GdalDataset dataset = open_raster(spec.path);
-  GDALRasterBand* band = band_of(*dataset, spec);
-  InputInfo info{.spec = spec, .size = {dataset->GetRasterYSize(), dataset->GetRasterXSize()}};
+  GDALRasterBand* band = band_of(*dataset, spec, input);
+  InputInfo info{.file = spec, .size = {dataset->GetRasterYSize(), dataset->GetRasterXSize()}};
   GeoTransform transform;
   if (dataset->GetGeoTransform(transform.data()) == CE_None) info.georef.transform = transform;
   if (const OGRSpatialReference* srs = dataset->GetSpatialRef()) {
@@ -116,8 +109,9 @@ InputInfo describe_gdal(const InputSpec& spec) {
 
 }  // namespace
 
-InputInfo describe_input(const InputSpec& spec) {
-  InputInfo info = spec.hdf5 ? describe_hdf5(spec, *spec.hdf5) : describe_gdal(spec);
+InputInfo describe_input(const std::string& input, const FileSpec& spec) {
+  InputInfo info = spec.hdf5 ? describe_hdf5(spec, *spec.hdf5) : describe_gdal(spec, input);
+  info.input = input;
   // GDAL's own limit for any raster, and so for every output geostrip writes.
   constexpr std::int64_t kMaxEdge = std::numeric_limits<int>::max();
   if (info.size.rows < 1 || info.size.cols < 1 || info.size.rows > kMaxEdge || info.size.cols > kMaxEdge)
@@ -126,44 +120,45 @@ InputInfo describe_input(const InputSpec& spec) {
   return info;
 }
 
+std::optional<std::string> grid_difference(const InputInfo& first, const InputInfo& other) {
+  const auto mismatch = [&](const std::string& property, const std::string& a, const std::string& b) {
+    return "inputs differ in " + property + ": " + describe(first) + " has " + a + ", " + describe(other) + " has " + b;
+  };
+  const auto size = [](const InputInfo& in) {
+    return std::to_string(in.size.rows) + "x" + std::to_string(in.size.cols) + " (rows x cols)";
+  };
+  if (first.size != other.size) return mismatch("size", size(first), size(other));
+  const auto& ta = first.georef.transform;
+  const auto& tb = other.georef.transform;
+  const auto transform = [](const std::optional<GeoTransform>& t) {
+    if (!t) return std::string("none");
+    std::string s = "(";
+    for (std::size_t k = 0; k < t->size(); ++k) s += (k ? ", " : "") + std::to_string((*t)[k]);
+    return s + ")";
+  };
+  if (ta.has_value() != tb.has_value() || (ta && !same_transform(*ta, *tb)))
+    return mismatch("geotransform", transform(ta), transform(tb));
+  if (!same_crs(first.georef.crs_wkt, other.georef.crs_wkt))
+    return mismatch("CRS", crs_name(first.georef.crs_wkt), crs_name(other.georef.crs_wkt));
+  const std::size_t gcps = first.georef.gcps.size(), other_gcps = other.georef.gcps.size();
+  if (!same_gcps(first.georef.gcps, other.georef.gcps) || !same_crs(first.georef.gcp_crs_wkt, other.georef.gcp_crs_wkt))
+    return mismatch("ground control points", std::to_string(gcps) + " GCPs",
+                    std::to_string(other_gcps) + " GCPs" + (gcps == other_gcps ? " at other places or in another CRS" : ""));
+  return std::nullopt;
+}
+
 void check_same_grid(std::span<const InputInfo> inputs) {
-  for (std::size_t i = 1; i < inputs.size(); ++i) {
-    const InputInfo& first = inputs.front();
-    const InputInfo& other = inputs[i];
-    const auto mismatch = [&](const std::string& property, const std::string& a, const std::string& b) {
-      return Error("inputs differ in " + property + ": " + describe(first) + " has " + a + ", " +
-                   describe(other) + " has " + b);
-    };
-    const auto size = [](const InputInfo& in) {
-      return std::to_string(in.size.rows) + "x" + std::to_string(in.size.cols) + " (rows x cols)";
-    };
-    if (first.size != other.size) throw mismatch("size", size(first), size(other));
-    const auto& ta = first.georef.transform;
-    const auto& tb = other.georef.transform;
-    const auto transform = [](const std::optional<GeoTransform>& t) {
-      if (!t) return std::string("none");
-      std::string s = "(";
-      for (std::size_t k = 0; k < t->size(); ++k) s += (k ? ", " : "") + std::to_string((*t)[k]);
-      return s + ")";
-    };
-    if (ta.has_value() != tb.has_value() || (ta && !same_transform(*ta, *tb)))
-      throw mismatch("geotransform", transform(ta), transform(tb));
-    if (!same_crs(first.georef.crs_wkt, other.georef.crs_wkt))
-      throw mismatch("CRS", crs_name(first.georef.crs_wkt), crs_name(other.georef.crs_wkt));
-    const std::size_t gcps = first.georef.gcps.size(), other_gcps = other.georef.gcps.size();
-    if (!same_gcps(first.georef.gcps, other.georef.gcps) || !same_crs(first.georef.gcp_crs_wkt, other.georef.gcp_crs_wkt))
-      throw mismatch("ground control points", std::to_string(gcps) + " GCPs",
-                     std::to_string(other_gcps) + " GCPs" + (gcps == other_gcps ? " at other places or in another CRS" : ""));
-  }
+  for (std::size_t i = 1; i < inputs.size(); ++i)
+    if (const auto difference = grid_difference(inputs.front(), inputs[i])) throw Error(*difference);
 }
 
 std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles) {
-  if (info.spec.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.spec.hdf5);
+  if (info.file.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.file.hdf5);
   return std::make_unique<GdalRowReader>(info, keep_tiles);
 }
 
 GdalRowReader::GdalRowReader(const InputInfo& info, bool keep_tiles)
-    : path_(info.spec.path), dataset_(open_raster(info.spec.path)), band_(band_of(*dataset_, info.spec)),
+    : path_(info.file.path), dataset_(open_raster(info.file.path)), band_(band_of(*dataset_, info.file, info.input)),
       signed_bytes_(signed_bytes(band_)), keep_tiles_(keep_tiles) {}
 
 void GdalRowReader::read(BlockBuffer& into) {

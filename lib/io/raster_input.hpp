@@ -13,9 +13,10 @@
 
 namespace geostrip {
 
-// What the engine needs to know of an input before reading any pixel.
+// What the engine needs to know of one file of an input before reading any pixel.
 struct InputInfo {
-  InputSpec spec;
+  FileSpec file;
+  std::string input;  // the name of the input the file belongs to
   RasterSize size;
   Georeference georef;
   PixelType type = PixelType::Float64;  // what the file's pixels are read as
@@ -25,12 +26,16 @@ struct InputInfo {
   std::int64_t tile_cols = 1;    // and their columns
 };
 
-// Opens the input once and checks that its band (or HDF5 dataset) exists.
-// Throws Error naming the file.
-InputInfo describe_input(const InputSpec& spec);
+// Opens one file of input `input` once and checks that its band (or HDF5
+// dataset) exists. Throws Error naming the file.
+InputInfo describe_input(const std::string& input, const FileSpec& file);
 
-// All inputs must share rows, columns, geotransform and CRS. Throws Error naming
-// both inputs and the property that differs.
+// The first file's grid differs from `other`'s: the property and both
+// values, naming both files; nullopt on one grid (rows, columns, geotransform
+// within a millionth of a pixel, CRS, GCPs).
+std::optional<std::string> grid_difference(const InputInfo& first, const InputInfo& other);
+
+// All files must share one grid. Throws Error with grid_difference().
 void check_same_grid(std::span<const InputInfo> inputs);
 
 // Reads the region of one input a buffer holds, converting to the buffer's

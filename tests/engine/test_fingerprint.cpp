@@ -40,7 +40,7 @@ TEST_CASE("a job's fingerprint changes with what decides its output, not with ho
   other_option.args.values["scale"] = {"a=0.001"};
   CHECK(job_fingerprint(other_option) != fingerprint);
   RunRequest other_band = request;
-  other_band.inputs[1].band = 2;
+  other_band.inputs[1].files[0].band = 2;
   CHECK(job_fingerprint(other_band) != fingerprint);
   RunRequest other_codec = request;
   other_codec.engine.write.codec = Codec::Zstd;

@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace geostrip;
   const std::string path = write_input(data, size);
   try {
-    const InputInfo info = describe_input({"src", path, 1});
+    const InputInfo info = describe_input("src", FileSpec(path));
     if (info.size.rows * info.size.cols > kMaxPixels) return 0;
     const auto reader = open_reader(info, false);
     for (std::int64_t row = 0; row < info.size.rows; row += kBlockRows) {

@@ -18,7 +18,7 @@ std::string wkt_of(int epsg) {
 }
 
 InputInfo input(const std::string& name, RasterSize size, GeoTransform transform, int epsg) {
-  return {.spec = InputSpec(name, name + ".tif"), .size = size, .georef = {transform, wkt_of(epsg)}};
+  return {.file = FileSpec(name + ".tif"), .input = name, .size = size, .georef = {transform, wkt_of(epsg)}};
 }
 }  // namespace
 
@@ -43,7 +43,7 @@ TEST_CASE("a grid difference names both inputs and the property", "[io]") {
 
 TEST_CASE("inputs with ground control points are on one grid only with the same points", "[io]") {
   const auto with_gcps = [](const std::string& name, double line) {
-    InputInfo info{.spec = InputSpec(name, name + ".tif"), .size = {10, 20}};
+    InputInfo info{.file = FileSpec(name + ".tif"), .input = name, .size = {10, 20}};
     info.georef.gcps = {{.pixel = 0, .line = line, .x = 78.2, .y = 10.7, .z = 255}};
     info.georef.gcp_crs_wkt = wkt_of(4326);
     return info;

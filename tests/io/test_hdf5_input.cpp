@@ -17,7 +17,7 @@ using geostrip::test::make_gslc_file;
 namespace {
 
 InputInfo describe(const std::string& path) {
-  const InputSpec spec{"src", path, 1};
+  const FileSpec spec(path);
   return describe_hdf5(spec, *split_hdf5_path(path));
 }
 
