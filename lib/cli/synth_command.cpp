@@ -6,6 +6,8 @@
 #include "core/error.hpp"
 #include "synth/dem_scene.hpp"
 #include "synth/s2_scene.hpp"
+#include "synth/s2_tiles.hpp"
+#include "parallel/collective.hpp"
 #include "synth/slc_scene.hpp"
 
 namespace geostrip {
@@ -23,6 +25,11 @@ class SynthCommand final : public Command {
     app_->add_option("-o,--output", output_, "output directory")->required();
     app_->add_option("--size", size_, "ROWSxCOLS")->required();
     app_->add_option("--seed", seed_, "random seed")->capture_default_str();
+    app_->add_option("--tiles", tiles_, "s2: also cut the scene into RxC tiles (DIR/tiles, DIR/BAND.tiles.txt)")
+        ->type_name("RxC");
+    app_->add_option("--overlap", overlap_, "s2 --tiles: pixels each tile reaches into its neighbours")
+        ->capture_default_str();
+    app_->add_flag("--utm-split", utm_split_, "s2 --tiles: the eastern half of the tiles in UTM zone 34N");
     launch_.add_to(*app_);
     out_.add_to(*app_);
     add_config_option(*app_);
@@ -35,6 +42,15 @@ class SynthCommand final : public Command {
     if (kind_ == "s2") {
       synth::write_s2_scene(output_, size, seed_, options, *team);
       console.out("wrote {}/{{B02,B03,B04,B08}}.tif ({} pixels)\n", output_, size_);
+      if (!tiles_.empty()) {
+        const synth::TileLayout layout{
+            .tiles = parse_raster_size("--tiles", tiles_), .overlap = overlap_, .utm_split = utm_split_};
+        collectively(team->comm, team->topology.me().host, [&] {
+          if (team->comm.rank() == 0) synth::write_s2_tiles(output_, layout);
+        });
+        console.out("wrote {}/tiles/ ({} tiles a band{}), listed in {}/BAND.tiles.txt\n", output_, tiles_,
+                    utm_split_ ? ", the eastern half in UTM zone 34N" : "", output_);
+      }
     } else if (kind_ == "dem") {
       synth::write_dem(output_, size, seed_, options, *team);
       console.out("wrote {}/dem.tif ({} pixels)\n", output_, size_);
@@ -53,6 +69,9 @@ class SynthCommand final : public Command {
   std::string output_;
   std::string size_;
   std::uint64_t seed_ = 1;
+  std::string tiles_;
+  std::int64_t overlap_ = 0;
+  bool utm_split_ = false;
   OutputArgs out_;
 };
 

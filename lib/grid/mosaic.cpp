@@ -104,18 +104,28 @@ class MosaicReader final : public RowReader {
     const auto cols = static_cast<std::size_t>(into.cols());
     std::vector<double> painted(static_cast<std::size_t>(region.rows.rows()) * cols, kNaN);
     std::vector<std::uint32_t> counts(mosaic_.rule == MosaicRule::Mean ? painted.size() : 0, 0);
+    // "last" paints each file over the others as gdalwarp does, blending
+    // where a resampled pixel is only partly covered by valid source pixels;
+    // the other rules see each file's own pixels.
+    const bool over = mosaic_.rule == MosaicRule::Last;
     std::vector<double> layer;
     for (const std::size_t i : mosaic_.footprints.meeting(region)) {
       const Region part = intersection(region, mosaic_.footprints[i]);
       const auto part_cols = static_cast<std::size_t>(part.cols.rows());
       layer.assign(static_cast<std::size_t>(part.rows.rows()) * part_cols, kNaN);
+      const auto at = [&](std::int64_t r) {
+        return static_cast<std::size_t>(r - region.rows.begin) * cols +
+               static_cast<std::size_t>(part.cols.begin - region.cols.begin);
+      };
+      for (std::int64_t r = part.rows.begin; over && r < part.rows.end; ++r)
+        std::copy_n(painted.begin() + static_cast<std::ptrdiff_t>(at(r)), part_cols,
+                    layer.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(r - part.rows.begin) * part_cols));
       paint(i, part, layer);
       for (std::int64_t r = part.rows.begin; r < part.rows.end; ++r) {
         const double* from = layer.data() + static_cast<std::size_t>(r - part.rows.begin) * part_cols;
-        const std::size_t at = static_cast<std::size_t>(r - region.rows.begin) * cols +
-                               static_cast<std::size_t>(part.cols.begin - region.cols.begin);
         for (std::size_t c = 0; c < part_cols; ++c)
-          if (!std::isnan(from[c])) combine(painted[at + c], from[c], counts.empty() ? nullptr : &counts[at + c]);
+          if (!std::isnan(from[c]))
+            combine(painted[at(r) + c], from[c], counts.empty() ? nullptr : &counts[at(r) + c]);
       }
     }
     if (!counts.empty())
@@ -139,7 +149,8 @@ class MosaicReader final : public RowReader {
     }
   }
 
-  // File `i`'s pixels on `part` of the grid into `layer`, NaN where it has none.
+  // Paints file `i` onto `part` of the grid held in `layer` (NaN: no value
+  // yet): its valid pixels replace, or blend into, what is there.
   void paint(std::size_t i, const Region& part, std::vector<double>& layer) const {
     const MosaicFile& file = mosaic_.files[i];
     OpenFiles::File& open = open_.get(mosaic_, i);
@@ -148,11 +159,13 @@ class MosaicReader final : public RowReader {
     CPLErr status = CE_None;
     if (file.offset) {
       const auto [row0, col0] = *file.offset;
+      std::vector<double> pixels(layer.size());
       status = open.dataset->GetRasterBand(file.info.file.band)
                    ->RasterIO(GF_Read, static_cast<int>(part.cols.begin - col0), static_cast<int>(part.rows.begin - row0),
-                              cols, rows, layer.data(), cols, rows, GDT_Float64, 0, 0, nullptr);
-      if (const auto nodata = source_nodata(mosaic_, file.info); nodata && !std::isnan(*nodata))
-        std::replace(layer.begin(), layer.end(), *nodata, kNaN);
+                              cols, rows, pixels.data(), cols, rows, GDT_Float64, 0, 0, nullptr);
+      const auto nodata = source_nodata(mosaic_, file.info);
+      for (std::size_t k = 0; k < pixels.size(); ++k)
+        if (!std::isnan(pixels[k]) && !(nodata && pixels[k] == *nodata)) layer[k] = pixels[k];
     } else {
       status = open.warp->WarpRegionToBuffer(static_cast<int>(part.cols.begin), static_cast<int>(part.rows.begin),
                                              cols, rows, layer.data(), GDT_Float64);

@@ -57,19 +57,22 @@ TEST_CASE("a truncated GeoTIFF fails when its missing tiles are read, leaving no
   CHECK(f.nothing_at_output());
 }
 
-TEST_CASE("inputs on different grids are refused, naming both and the property", "[cli]") {
+TEST_CASE("inputs on grids that cannot be resampled are refused, naming the files and the property", "[cli]") {
   Fixture f;
   const std::string bigger = f.dir / "bigger";
   REQUIRE(run_geostrip("synth s2 -o " + bigger + " --size 65x48").exit_code == 0);
-  check_one_line_error(f.ndi(f.b08, bigger + "/B04.tif"), {f.b08, bigger + "/B04.tif", "size"});
-
-  const std::string shifted = f.dir / "shifted.tif";
-  REQUIRE(run_command("gdal_translate -q -a_ullr 400000 5300040 400480 5299400 " + f.b04 + " " + shifted).exit_code == 0);
-  check_one_line_error(f.ndi(f.b08, shifted), {f.b08, shifted, "geotransform"});
-
-  const std::string other_crs = f.dir / "crs.tif";
-  REQUIRE(run_command("gdal_translate -q -a_srs EPSG:32632 " + f.b04 + " " + other_crs).exit_code == 0);
-  check_one_line_error(f.ndi(f.b08, other_crs), {f.b08, other_crs, "CRS", "EPSG:32632"});
+  const std::string plain = f.dir / "plain.tif", plain_b04 = f.dir / "plain_b04.tif";
+  for (const auto& [from, to] : {std::pair{f.b08, plain}, {bigger + "/B04.tif", plain_b04}}) {
+    REQUIRE(run_command("cp " + from + " " + to).exit_code == 0);
+    REQUIRE(run_command("/usr/bin/python3 /usr/bin/gdal_edit.py -unsetgt -unsetsrs " + to).exit_code == 0);
+  }
+  // No georeference: nothing to resample through.
+  check_one_line_error(f.ndi(plain, plain_b04), {plain, plain_b04, "size", "no geotransform and CRS"});
+  check_one_line_error(f.ndi(f.b08, plain_b04), {plain_b04, "no transform"});
+  // An input that does not meet the output grid is named.
+  const std::string far = f.dir / "far.tif";
+  REQUIRE(run_command("gdal_translate -q -a_ullr 900000 5300040 900480 5299400 " + f.b04 + " " + far).exit_code == 0);
+  check_one_line_error(f.ndi(f.b08, far, "--extent 399960,5299400,400440,5300040"), {"input b", far, "meets the output grid"});
   CHECK(f.nothing_at_output());
 }
 

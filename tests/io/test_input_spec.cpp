@@ -45,7 +45,7 @@ TEST_CASE("a SOURCE of several files is a mosaic, in the order given", "[io]") {
   CHECK_THROWS_AS(parse_input_spec("nir=@" + dir / "empty.txt"), UsageError);
 }
 
-TEST_CASE("--inputs reads NAME=SOURCE lines and names a bad line", "[io]") {
+TEST_CASE("an --inputs file holds NAME=SOURCE lines, and a bad line is named", "[io]") {
   TempDir dir;
   const std::string file = dir / "inputs.txt";
   std::ofstream(file) << "a=x.tif\n# comment\nb=y.tif,z.tif\n";
