@@ -66,6 +66,34 @@ TEST_CASE("every operation writes the same pixels on 3 virtual nodes x 2 threads
   }
 }
 
+TEST_CASE("a mosaic across two UTM zones, resampled, is identical on 3 virtual nodes x 2 threads x 37 rows",
+          "[identical]") {
+  TempDir dir;
+  const std::string scene = dir / "scene";
+  REQUIRE(run_geostrip("synth s2 -o " + scene + " --size 400x500 --tiles 2x3 --overlap 6 --utm-split").exit_code == 0);
+  // A plain mosaic; a focal operation whose halo rows are resampled rows too;
+  // a 20 m band made from a 10 m one, on the 10 m grid of another input.
+  const std::string coarse = dir / "coarse.tif";
+  REQUIRE(run_command("gdal_translate -q -tr 20 20 -r average " + scene + "/B04.tif " + coarse).exit_code == 0);
+  const std::vector<std::string> runs{
+      "expr -i b=@" + scene + "/B08.tiles.txt --expr b --resampling bilinear",
+      "mean -i src=@" + scene + "/B08.tiles.txt --window 5x5 --resampling cubic --mosaic max",
+      "ndi -i a=" + scene + "/B08.tif -i b=" + coarse + " --resampling b=bilinear"};
+  for (const std::string& op : runs) {
+    INFO(op);
+    const std::string single = dir / "single.tif", nodes = dir / "nodes.tif";
+    const auto reference = run_geostrip("run " + op + " -o " + single + " --threads 1 --block-rows 100000 --overwrite");
+    INFO(reference.output);
+    REQUIRE(reference.exit_code == 0);
+    const auto result = run_command(geostrip_under(
+        virtual_nodes(3), "run " + op + " -o " + nodes + " --threads 2 --block-rows 37 --overwrite"));
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.output, Catch::Contains("3 rank(s) x 2 threads"));
+    CHECK(read_raw(nodes) == read_raw(single));
+  }
+}
+
 TEST_CASE("gathers split into small messages give the same pixels", "[identical]") {
   Scene scene;
   const std::string single = scene.dir / "single.tif", split = scene.dir / "split.tif";
