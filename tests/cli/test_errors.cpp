@@ -64,7 +64,7 @@ TEST_CASE("inputs on grids that cannot be resampled are refused, naming the file
   const std::string plain = f.dir / "plain.tif", plain_b04 = f.dir / "plain_b04.tif";
   for (const auto& [from, to] : {std::pair{f.b08, plain}, {bigger + "/B04.tif", plain_b04}}) {
     REQUIRE(run_command("cp " + from + " " + to).exit_code == 0);
-    REQUIRE(run_command("/usr/bin/python3 /usr/bin/gdal_edit.py -unsetgt -unsetsrs " + to).exit_code == 0);
+    REQUIRE(run_command("/usr/bin/python3 /usr/bin/gdal_edit.py -unsetgt -a_srs '' " + to).exit_code == 0);
   }
   // No georeference: nothing to resample through.
   check_one_line_error(f.ndi(plain, plain_b04), {plain, plain_b04, "size", "no geotransform and CRS"});
