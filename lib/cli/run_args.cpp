@@ -92,6 +92,14 @@ void GridArgs::add_to(CLI::App& command) {
       ->group(group);
   CLI::Option* tps_flag =
       command.add_flag("--tps", tps, "warp GCP inputs by a thin plate spline through their GCPs")->group(group);
+  command
+      .add_option("--transform-error", transform_error,
+                  "source pixels a resampled pixel's coordinates may stray from the exact transform (gdalwarp -et; "
+                  "exact transforms every few columns, on a fixed lattice, linear between: the same for any blocks)")
+      ->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str()
+      ->type_name("PIXELS")
+      ->group(group);
   command.add_option("--gcp-order", gcp_order, "polynomial order (1-3) of the GCP transform of GCP inputs")
       ->check(CLI::Range(1, 3))
       ->excludes(tps_flag)
@@ -114,7 +122,8 @@ GridRequest GridArgs::request() const {
                       .cutline = cutline,
                       .mosaic = parse_mosaic_rule(mosaic),
                       .gcp_order = gcp_order,
-                      .tps = tps};
+                      .tps = tps,
+                      .transform_error = transform_error};
   if (!resolution.empty()) {
     const std::vector<double> r = numbers("resolution", resolution);
     if (r.size() > 2 || r.front() <= 0 || r.back() <= 0)

@@ -29,6 +29,7 @@ struct GridArgs {
   std::string cutline;
   std::optional<int> gcp_order;
   bool tps = false;
+  double transform_error = 0;
 
   void add_to(CLI::App& command);
   // Throws UsageError.

@@ -48,6 +48,8 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
   else if (!georef.gcps.empty())
     console.out("  output grid: the input's raster geometry, with its {} GCPs (CRS {})\n", georef.gcps.size(),
                 crs_name(georef.gcp_crs_wkt));
+  else if (!georef.rpc.empty())
+    console.out("  output grid: the input's raster geometry, with its RPCs\n");
   else
     console.out("  output grid: no georeference (radar geometry)\n");
   for (const InputPlan& input : plan.inputs) {

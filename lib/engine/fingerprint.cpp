@@ -94,7 +94,8 @@ std::string job_fingerprint(const RunRequest& request, const std::vector<InputFi
                            {"resampling_of", grid.resampling_of},
                            {"mosaic", mosaic_rule_name(grid.mosaic)},
                            {"gcp_order", grid.gcp_order ? json(*grid.gcp_order) : json(nullptr)},
-                           {"tps", grid.tps}};
+                           {"tps", grid.tps},
+                           {"transform_error", grid.transform_error}};
     if (grid.resolution) fingerprint["grid"]["resolution"] = {grid.resolution->x, grid.resolution->y};
     if (const auto& e = grid.extent) fingerprint["grid"]["extent"] = {e->xmin, e->ymin, e->xmax, e->ymax};
   }

@@ -27,6 +27,13 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
     hosts.insert(r.host);
     per_rank.push_back({{"rank", r.rank}, {"host", r.host}, {"threads", r.threads}, {"cores", r.usable_cores}});
   }
+  // How each input reached the grid: read as it is, or painted from its files.
+  json inputs = json::array();
+  for (const InputPlan& input : plan.inputs)
+    inputs.push_back({{"name", input.name},
+                      {"files", input.files},
+                      {"resampling", input.resampling.empty() ? json() : json(input.resampling)},
+                      {"nodata", input.nodata ? json(*input.nodata) : json()}});
   json ranks = json::array();
   for (const RankStats& r : summary.ranks)
     ranks.push_back({{"rank", r.rank},
@@ -49,7 +56,9 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                 {"crs", crs_name(plan.georef.crs_wkt)},
                 {"crs_wkt", plan.georef.crs_wkt},
                 {"geotransform", plan.georef.transform ? json(*plan.georef.transform) : json()},
-                {"gcps", plan.georef.gcps.size()}}},
+                {"gcps", plan.georef.gcps.size()},
+                {"rpc", plan.georef.rpc},
+                {"inputs", inputs}}},
               {"decomposition",
                {{"rows", plan.size.rows},
                 {"cols", plan.size.cols},

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include <fmt/core.h>
 
 namespace geostrip {
 
@@ -18,6 +21,16 @@ Georeference scale(const Georeference& georef, Stride stride) {
     gcp.pixel /= stride.cols;
     gcp.line /= stride.rows;
   }
+  // Centre-based c is corner-based c + 0.5, which scales by 1/s:
+  // c' = (c + 0.5) / s - 0.5, so OFF' = OFF / s + 0.5 / s - 0.5 and SCALE' = SCALE / s.
+  const auto rescale = [&](const char* offset, const char* scale, int s) {
+    const auto o = out.rpc.find(offset), k = out.rpc.find(scale);
+    if (s == 1 || o == out.rpc.end() || k == out.rpc.end()) return;
+    o->second = fmt::format("{:.17g}", std::stod(o->second) / s + 0.5 / s - 0.5);
+    k->second = fmt::format("{:.17g}", std::stod(k->second) / s);
+  };
+  rescale("LINE_OFF", "LINE_SCALE", stride.rows);
+  rescale("SAMP_OFF", "SAMP_SCALE", stride.cols);
   return out;
 }
 

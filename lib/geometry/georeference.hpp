@@ -1,8 +1,10 @@
 #pragma once
 // Where a raster sits on Earth: an affine geotransform and a CRS, both
 // optional (radar-geometry products have neither), or ground control points
-// in their own CRS (Sentinel-1 GRD, many L1 products).
+// in their own CRS (Sentinel-1 GRD, many L1 products), or rational polynomial
+// coefficients (many optical L1 products).
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,15 +26,24 @@ struct Gcp {
   friend bool operator==(const Gcp&, const Gcp&) = default;
 };
 
+// GDAL's RPC metadata domain, item by item (LINE_OFF, SAMP_SCALE, ...): the
+// model maps WGS 84 longitude, latitude and height to line and sample, with
+// (0, 0) the centre of the top-left pixel.
+using Rpc = std::map<std::string, std::string>;
+
 struct Georeference {
   std::optional<GeoTransform> transform;
   std::string crs_wkt;  // empty when the raster has no CRS
   std::vector<Gcp> gcps;
   std::string gcp_crs_wkt;  // the GCPs' CRS
+  Rpc rpc;                  // empty when the raster has none
+  // Whether the raster is placed only through GCPs or RPCs (no geotransform).
+  bool by_control() const { return !transform && (!gcps.empty() || !rpc.empty()); }
 };
 
 // The georeference of a strided output grid: pixels `stride` times larger,
-// same origin; GCPs keep their place on the ground, at scaled pixel and line.
+// same origin; GCPs keep their place on the ground, at scaled pixel and line;
+// an RPC model's line and sample offsets and scales follow the same scaling.
 Georeference scale(const Georeference& georef, Stride stride);
 
 // Equal up to a millionth of a pixel, so rounding in file headers does not count.

@@ -27,6 +27,9 @@ struct GridRequest {
   MosaicRule mosaic = MosaicRule::Last;
   std::optional<int> gcp_order;  // polynomial order of a GCP transform (GDAL picks one by default)
   bool tps = false;              // thin plate spline through the GCPs instead
+  // Source pixels a transformed coordinate may stray from the exact one
+  // (gdalwarp -et); 0: every pixel transformed exactly.
+  double transform_error = 0;
 
   // Whether anything of the grid itself was chosen (else the default grid).
   bool chosen() const { return !grid_file.empty() || !crs.empty() || resolution || extent || tap; }

@@ -71,7 +71,9 @@ Region warped_footprint(MosaicFile& file, const Grid& grid, const GridRequest& r
   const Region footprint{
       .rows = {clamp(std::floor(ymin - margin), grid.size.rows), clamp(std::ceil(ymax + margin), grid.size.rows)},
       .cols = {clamp(std::floor(xmin - margin), grid.size.cols), clamp(std::ceil(xmax + margin), grid.size.cols)}};
-  return empty(footprint) ? Region{} : footprint;
+  if (empty(footprint)) return {};
+  file.lattice_step = lattice_step(transformer.arg(), footprint, request.transform_error);
+  return footprint;
 }
 
 // The file's nodata for the warper and for reading: --nodata, else the
@@ -243,7 +245,7 @@ OpenFiles::File& OpenFiles::get(const Mosaic& mosaic, std::size_t index) {
   while (!files_.empty() && files_.size() >= capacity_) files_.pop_back();
   const MosaicFile& file = mosaic.files[index];
   const std::string& path = file.info.file.path;
-  File open{.dataset = open_raster(path), .transformer = nullptr, .warp = nullptr};
+  File open{.dataset = open_raster(path), .transformer = nullptr, .lattice = nullptr, .warp = nullptr};
   if (!file.offset) {
     open.transformer = std::make_unique<GridTransformer>(*open.dataset, path, mosaic.grid.georef.crs_wkt,
                                                          mosaic.grid.georef.transform, mosaic.transform);
@@ -256,8 +258,10 @@ OpenFiles::File& OpenFiles::get(const Mosaic& mosaic, std::size_t index) {
     options->panDstBands[0] = 1;
     options->eWorkingDataType = GDT_Float64;
     options->eResampleAlg = mosaic.algorithm;
-    options->pfnTransformer = GDALGenImgProjTransform;
-    options->pTransformerArg = open.transformer->arg();
+    open.lattice = std::make_unique<LatticeTransform>(
+        LatticeTransform{.exact = open.transformer->arg(), .step = file.lattice_step});
+    options->pfnTransformer = lattice_transform;
+    options->pTransformerArg = open.lattice.get();
     const auto one = [](double value) {
       auto* p = static_cast<double*>(CPLMalloc(sizeof(double)));
       *p = value;

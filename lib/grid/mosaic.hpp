@@ -29,6 +29,9 @@ struct MosaicFile {
   // resampling kernels widen with it, and a kernel must not depend on which
   // block asked (GDAL measures it per window unless told, as XSCALE/YSCALE).
   Resolution scale{.x = 1, .y = 1};
+  // With --transform-error: exact transforms every `lattice_step` grid
+  // columns, linear between (1: every pixel exact).
+  int lattice_step = 1;
 };
 
 struct Mosaic {
@@ -63,6 +66,7 @@ class OpenFiles {
   struct File {
     GdalDataset dataset;
     std::unique_ptr<GridTransformer> transformer;  // null for a file read as it is
+    std::unique_ptr<LatticeTransform> lattice;     // over the transformer, what the warper calls
     std::unique_ptr<GDALWarpOperation> warp;
   };
   File& get(const Mosaic& mosaic, std::size_t file);

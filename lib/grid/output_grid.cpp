@@ -68,14 +68,17 @@ Grid choose_grid(const std::vector<std::vector<InputInfo>>& inputs, const GridRe
     if (!difference) return {.size = first.size, .georef = first.georef};
     if (!first.georef.transform || first.georef.crs_wkt.empty())
       throw Error(*difference + "; " + first.file.path +
-                  (first.georef.gcps.empty()
-                       ? " has no geotransform and CRS to resample the others onto"
-                       : " is georeferenced by ground control points: give --crs or --grid to warp them onto one grid"));
+                  (first.georef.by_control()
+                       ? " is placed by GCPs or RPCs: give --crs or --grid to warp the inputs onto one grid"
+                       : " has no geotransform and CRS to resample the others onto"));
   }
   if (!request.grid_file.empty()) return grid_of_file(request.grid_file);
-  const std::string crs = !request.crs.empty()       ? crs_wkt_of(request.crs, "--crs")
-                          : first.georef.transform ? first.georef.crs_wkt
-                                                   : first.georef.gcp_crs_wkt;
+  // RPCs map WGS 84 coordinates.
+  const std::string crs = !request.crs.empty()        ? crs_wkt_of(request.crs, "--crs")
+                          : first.georef.transform  ? first.georef.crs_wkt
+                          : !first.georef.gcps.empty() ? first.georef.gcp_crs_wkt
+                          : !first.georef.rpc.empty()  ? crs_wkt_of("EPSG:4326", "RPC")
+                                                       : std::string();
   if (crs.empty()) throw Error(first.file.path + ": has no CRS; give the output's with --crs");
   const Placement placement = placement_in(first, crs, request);
   Extent extent = placement.extent;

@@ -3,6 +3,9 @@
 #include <gdal_alg.h>
 #include <ogr_spatialref.h>
 
+#include <cmath>
+#include <vector>
+
 #include "core/error.hpp"
 #include "io/gdal.hpp"
 
@@ -26,6 +29,80 @@ GridTransformer::GridTransformer(GDALDataset& source, const std::string& path, c
 }
 
 GridTransformer::~GridTransformer() { GDALDestroyGenImgProjTransformer(arg_); }
+
+namespace {
+
+// Whether the points are one destination row: one y, x stepping by exactly
+// 1. A single point is a row too, so that a pixel is interpolated alike in
+// rows of any length.
+bool one_row(int count, const double* x, const double* y) {
+  for (int i = 1; i < count; ++i)
+    if (y[i] != y[0] || x[i] != x[0] + i) return false;
+  return count > 0;
+}
+
+}  // namespace
+
+int lattice_transform(void* arg, int dst_to_src, int count, double* x, double* y, double* z, int* ok) {
+  const auto& lattice = *static_cast<const LatticeTransform*>(arg);
+  if (!dst_to_src || lattice.step <= 1 || !one_row(count, x, y))
+    return GDALGenImgProjTransform(lattice.exact, dst_to_src, count, x, y, z, ok);
+  // Nodes at phase + k * step, phase the fraction every x of the row shares.
+  const double step = lattice.step;
+  const double phase = x[0] - std::floor(x[0]);
+  const auto first = static_cast<std::int64_t>(std::floor((x[0] - phase) / step));
+  const auto last = static_cast<std::int64_t>(std::floor((x[count - 1] - phase) / step)) + 1;
+  const std::size_t nodes = static_cast<std::size_t>(last - first + 1);
+  std::vector<double> nx(nodes), ny(nodes, y[0]), nz(nodes, 0.0);
+  std::vector<int> nok(nodes);
+  for (std::size_t k = 0; k < nodes; ++k) nx[k] = phase + static_cast<double>(first + static_cast<std::int64_t>(k)) * step;
+  GDALGenImgProjTransform(lattice.exact, TRUE, static_cast<int>(nodes), nx.data(), ny.data(), nz.data(), nok.data());
+  for (int i = 0; i < count; ++i) {
+    const double position = (x[i] - phase) / step;
+    const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(std::floor(position)) - first);
+    const double t = position - std::floor(position);
+    if (nok[k] && nok[k + 1]) {
+      x[i] = nx[k] + t * (nx[k + 1] - nx[k]);
+      y[i] = ny[k] + t * (ny[k + 1] - ny[k]);
+      z[i] = nz[k] + t * (nz[k + 1] - nz[k]);
+      ok[i] = TRUE;
+    } else {
+      z[i] = 0;
+      GDALGenImgProjTransform(lattice.exact, TRUE, 1, x + i, y + i, z + i, ok + i);
+    }
+  }
+  return TRUE;
+}
+
+int lattice_step(void* exact, const Region& region, double error) {
+  if (error <= 0 || empty(region)) return 1;
+  // Linear interpolation strays most midway between nodes: compare it with
+  // the exact transform there, on rows and segments spread over the region.
+  constexpr int kRows = 17, kSegments = 33, kMaxStep = 64;
+  for (int step = kMaxStep; step >= 2; step /= 2) {
+    std::vector<double> x, y;
+    for (int i = 0; i < kRows; ++i)
+      for (int j = 0; j < kSegments; ++j) {
+        const double row = static_cast<double>(region.rows.begin) +
+                           std::floor(static_cast<double>(region.rows.rows() - 1) * i / (kRows - 1)) + 0.5;
+        const double col = static_cast<double>(region.cols.begin) +
+                           std::floor(static_cast<double>(region.cols.rows() - 1) * j / (kSegments - 1)) + 0.5;
+        for (const double dx : {0.0, step / 2.0, static_cast<double>(step)}) {
+          x.push_back(col + dx);
+          y.push_back(row);
+        }
+      }
+    std::vector<double> z(x.size(), 0.0);
+    std::vector<int> ok(x.size());
+    GDALGenImgProjTransform(exact, TRUE, static_cast<int>(x.size()), x.data(), y.data(), z.data(), ok.data());
+    bool within = true;
+    for (std::size_t k = 0; k + 2 < x.size() && within; k += 3)
+      within = !(ok[k] && ok[k + 1] && ok[k + 2]) ||
+               (std::abs((x[k] + x[k + 2]) / 2 - x[k + 1]) <= error && std::abs((y[k] + y[k + 2]) / 2 - y[k + 1]) <= error);
+    if (within) return step;
+  }
+  return 1;
+}
 
 std::string crs_wkt_of(const std::string& user_input, const std::string& option) {
   init_gdal();

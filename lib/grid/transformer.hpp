@@ -28,6 +28,24 @@ class GridTransformer {
   void* arg_ = nullptr;
 };
 
+// A GDAL transformer over an exact one that, for a destination row (points of
+// one y whose x step by 1), transforms exactly only the columns on a fixed
+// lattice, `step` apart in absolute grid coordinates, and interpolates
+// linearly between them: each point's result depends on its own position
+// alone, never on the row segment a block asked for. Anything else, and a
+// point next to a lattice node that failed, is transformed exactly.
+struct LatticeTransform {
+  void* exact = nullptr;  // a GDALGenImgProjTransform argument
+  int step = 1;
+};
+int lattice_transform(void* arg, int dst_to_src, int count, double* x, double* y, double* z, int* ok);
+
+// The largest lattice step (of 64, 32, ..., 2) whose interpolation stays
+// within `error` source pixels of the exact transform over the rows and
+// columns of `region` (sampled), or 1 (exact). `exact` maps grid pixels to
+// source pixels (GDALGenImgProjTransform).
+int lattice_step(void* exact, const Region& region, double error);
+
 // The WKT of a CRS the user named (EPSG:32633, a WKT, a PROJ
 // string, a file); throws UsageError naming `option`.
 std::string crs_wkt_of(const std::string& user_input, const std::string& option);

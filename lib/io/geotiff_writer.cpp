@@ -96,6 +96,12 @@ std::vector<std::byte> sparse_geotiff(const OutputSpec& spec, const TileFormat& 
         CE_None)
       throw Error(partial + ": cannot store its " + std::to_string(gcps.size()) + " GCPs: " + gdal_error_or("GDAL failed"));
   }
+  if (!spec.georef.rpc.empty()) {
+    CPLStringList rpc;
+    for (const auto& [key, value] : spec.georef.rpc) rpc.SetNameValue(key.c_str(), value.c_str());
+    if (dataset->SetMetadata(rpc.List(), "RPC") != CE_None)
+      throw Error(partial + ": cannot store its RPCs: " + gdal_error_or("GDAL failed"));
+  }
   if (spec.nodata)
     for (int b = 1; b <= spec.bands; ++b) dataset->GetRasterBand(b)->SetNoDataValue(*spec.nodata);
   dataset->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <ogr_spatialref.h>
 
+#include <cstring>
 #include <limits>
 
 #include "core/error.hpp"
@@ -84,6 +85,9 @@ InputInfo describe_gdal(const FileSpec& spec, const std::string& input) {
     info.georef.gcp_crs_wkt = wkt ? wkt : "";
     CPLFree(wkt);
   }
+  if (char** rpc = dataset->GetMetadata("RPC"))
+    for (char** item = rpc; *item; ++item)
+      if (const char* eq = std::strchr(*item, '=')) info.georef.rpc[std::string(static_cast<const char*>(*item), eq)] = eq + 1;
   info.type_name = signed_bytes(band) ? "Int8 (signed bytes)" : GDALGetDataTypeName(band->GetRasterDataType());
   info.type = engine_type(band, spec.path);
   int has_nodata = 0;
@@ -144,6 +148,9 @@ std::optional<std::string> grid_difference(const InputInfo& first, const InputIn
   if (!same_gcps(first.georef.gcps, other.georef.gcps) || !same_crs(first.georef.gcp_crs_wkt, other.georef.gcp_crs_wkt))
     return mismatch("ground control points", std::to_string(gcps) + " GCPs",
                     std::to_string(other_gcps) + " GCPs" + (gcps == other_gcps ? " at other places or in another CRS" : ""));
+  if (first.georef.rpc != other.georef.rpc)
+    return mismatch("RPCs", first.georef.rpc.empty() ? "none" : "an RPC model",
+                    other.georef.rpc.empty() ? "none" : "another RPC model");
   return std::nullopt;
 }
 

@@ -78,7 +78,8 @@ TEST_CASE("a mosaic across two UTM zones, resampled, is identical on 3 virtual n
   const std::vector<std::string> runs{
       "expr -i b=@" + scene + "/B08.tiles.txt --expr b --resampling bilinear",
       "mean -i src=@" + scene + "/B08.tiles.txt --window 5x5 --resampling cubic --mosaic max",
-      "ndi -i a=" + scene + "/B08.tif -i b=" + coarse + " --resampling b=bilinear"};
+      "ndi -i a=" + scene + "/B08.tif -i b=" + coarse + " --resampling b=bilinear",
+      "expr -i b=@" + scene + "/B04.tiles.txt --expr b --resampling lanczos --transform-error 0.05"};
   for (const std::string& op : runs) {
     INFO(op);
     const std::string single = dir / "single.tif", nodes = dir / "nodes.tif";

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <gdal_alg.h>
+
 #include "support/test_support.hpp"
 
 using namespace geostrip::test;
@@ -188,5 +190,64 @@ TEST_CASE("a cutline makes every pixel outside its polygons nodata, as gdal_rast
     }
   }
   CHECK(kept > 30000);
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("an RPC input keeps its RPCs (scaled by multilook) and is warped through them with --crs", "[grid]") {
+  Scene s;
+  // B04 placed by an RPC model alone: lines follow latitude, samples longitude, slightly skewed.
+  const std::string rpc = s.dir / "rpc.tif";
+  REQUIRE(run_command("cp " + s.b04 + " " + rpc).exit_code == 0);
+  REQUIRE(run_command("/usr/bin/python3 -c \"from osgeo import gdal\n"
+                      "ds = gdal.Open('" + rpc + "', gdal.GA_Update)\n"
+                      "ds.SetGeoTransform([0, 1, 0, 0, 0, 1]); ds.SetProjection('')\n"
+                      "zeros = ' '.join(['0'] * 16)\n"
+                      "ds.SetMetadata({'LINE_OFF': '150', 'SAMP_OFF': '200', 'LAT_OFF': '47.0', 'LONG_OFF': '8.0',"
+                      " 'HEIGHT_OFF': '0', 'LINE_SCALE': '150', 'SAMP_SCALE': '200', 'LAT_SCALE': '0.015',"
+                      " 'LONG_SCALE': '0.02', 'HEIGHT_SCALE': '500',"
+                      " 'LINE_NUM_COEFF': '0 0 -1 0 0.02 ' + zeros[:-2],"
+                      " 'LINE_DEN_COEFF': '1 ' + zeros + ' 0 0 0', 'SAMP_NUM_COEFF': '0 1 0.01 0 ' + zeros,"
+                      " 'SAMP_DEN_COEFF': '1 ' + zeros + ' 0 0 0'}, 'RPC')\n"
+                      "ds = None\"").exit_code == 0);
+  REQUIRE(Dataset(rpc)->GetMetadata("RPC"));
+  const std::string kept = s.dir / "kept.tif", looks = s.dir / "looks.tif";
+  REQUIRE(copy_of(rpc, kept).exit_code == 0);
+  REQUIRE(run_geostrip("run multilook -i src=" + rpc + " --looks 2x4 -o " + looks).exit_code == 0);
+  {
+    Dataset in(rpc), out(kept);
+    for (const char* key : {"LINE_OFF", "SAMP_SCALE", "LINE_NUM_COEFF", "SAMP_DEN_COEFF"})
+      CHECK(std::string(out->GetMetadataItem(key, "RPC")) == in->GetMetadataItem(key, "RPC"));
+  }
+  // A point on the ground is at the same place in both, in pixels scaled by the looks.
+  const auto to_ground = [](const std::string& path, double pixel, double line) {
+    Dataset ds(path);
+    char* options[] = {const_cast<char*>("DST_SRS=EPSG:4326"), nullptr};
+    void* transformer = GDALCreateGenImgProjTransformer2(GDALDataset::ToHandle(ds.operator->()), nullptr, options);
+    REQUIRE(transformer);
+    double x = pixel, y = line, z = 0;
+    int ok = 0;
+    GDALGenImgProjTransform(transformer, FALSE, 1, &x, &y, &z, &ok);
+    GDALDestroyGenImgProjTransformer(transformer);
+    CHECK(ok);
+    return std::array<double, 2>{x, y};
+  };
+  const auto a = to_ground(rpc, 100, 60), b = to_ground(looks, 100.0 / 4, 60.0 / 2);
+  CHECK(a[0] == Approx(b[0]).epsilon(1e-10));
+  CHECK(a[1] == Approx(b[1]).epsilon(1e-10));
+
+  const std::string warped = s.dir / "wgs84.tif", theirs = s.dir / "gdalwarp.tif";
+  const auto run = copy_of(rpc, warped, "--crs EPSG:4326 --block-rows 37");
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  REQUIRE(run_command("/usr/bin/python3 " + kWarpOnto + " " + warped + " " + theirs + " near UInt16 " + rpc).exit_code ==
+          0);
+  const auto ours = read_band<std::uint16_t>(warped), reference = read_band<std::uint16_t>(theirs);
+  const auto nodata = static_cast<std::uint16_t>(Dataset(warped)->GetRasterBand(1)->GetNoDataValue());
+  std::size_t wrong = 0, valid = 0;
+  for (std::size_t i = 0; i < ours.size(); ++i) {
+    valid += reference[i] != 0;
+    wrong += ours[i] != (reference[i] == 0 ? nodata : reference[i]);
+  }
+  CHECK(valid > 50000);
   CHECK(wrong == 0);
 }
