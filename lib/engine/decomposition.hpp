@@ -17,6 +17,7 @@ struct BlockRowsRequest {
   std::int64_t tile_rows = 1;  // blocks are whole multiples of it when they can be (block_alignment())
   std::uint64_t halo_bytes = 0;  // the halo rows one block reads beyond its own, all inputs
   std::int64_t halo_rows = 0;    // on each side
+  std::uint64_t thread_bytes = 0;  // held by each thread whatever the rows (a mosaic's transformed rows)
 };
 
 // The rows blocks align to: the output's tile height, so every rank encodes

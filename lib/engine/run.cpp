@@ -207,7 +207,11 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
                               static_cast<std::uint64_t>(spec.output_bands),
       .tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows),
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
-      .halo_rows = plan.halo.rows};
+      .halo_rows = plan.halo.rows,
+      .thread_bytes = std::any_of(bound.inputs.begin(), bound.inputs.end(),
+                                  [](const BoundInput& input) { return input.mosaic.has_value(); })
+                          ? kTransformCacheBytes
+                          : 0};
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);
   plan.blocks = split_rows(plan.size.rows, plan.block_rows).size();

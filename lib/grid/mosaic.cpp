@@ -1,6 +1,7 @@
 #include "grid/mosaic.hpp"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <gdal_alg.h>
 
 #include <algorithm>
@@ -23,6 +24,22 @@ double snapped_scale(double scale) {
   const double reciprocal = 1.0 / scale;
   const double whole = std::round(reciprocal);
   return std::abs(reciprocal - whole) < 0.05 ? 1.0 / whole : scale;
+}
+
+// What decides a file's transform onto the grid (the grid and the options
+// are the run's): its georeference and its lattice step.
+std::string geometry_of(const MosaicFile& file) {
+  const Georeference& g = file.info.georef;
+  std::string key = fmt::format("step {}|", file.lattice_step);
+  if (g.transform) {
+    key += fmt::format("gt {:a}", fmt::join(*g.transform, " ")) + "|" + g.crs_wkt;
+  } else if (!g.gcps.empty()) {
+    for (const Gcp& p : g.gcps) key += fmt::format("gcp {:a} {:a} {:a} {:a} {:a}|", p.pixel, p.line, p.x, p.y, p.z);
+    key += g.gcp_crs_wkt;
+  } else {
+    for (const auto& [name, value] : g.rpc) key += name + "=" + value + "|";
+  }
+  return key;
 }
 
 // Where a file that is not on the grid's pixels may paint, and its scale:
@@ -73,6 +90,7 @@ Region warped_footprint(MosaicFile& file, const Grid& grid, const GridRequest& r
       .cols = {clamp(std::floor(xmin - margin), grid.size.cols), clamp(std::ceil(xmax + margin), grid.size.cols)}};
   if (empty(footprint)) return {};
   file.lattice_step = lattice_step(transformer.arg(), footprint, request.transform_error);
+  file.geometry = geometry_of(file);
   return footprint;
 }
 
@@ -258,8 +276,8 @@ OpenFiles::File& OpenFiles::get(const Mosaic& mosaic, std::size_t index) {
     options->panDstBands[0] = 1;
     options->eWorkingDataType = GDT_Float64;
     options->eResampleAlg = mosaic.algorithm;
-    open.lattice = std::make_unique<LatticeTransform>(
-        LatticeTransform{.exact = open.transformer->arg(), .step = file.lattice_step});
+    open.lattice = std::make_unique<LatticeTransform>(LatticeTransform{
+        .exact = open.transformer->arg(), .step = file.lattice_step, .cache = &transforms_, .geometry = file.geometry});
     options->pfnTransformer = lattice_transform;
     options->pTransformerArg = open.lattice.get();
     const auto one = [](double value) {

@@ -32,6 +32,9 @@ struct MosaicFile {
   // With --transform-error: exact transforms every `lattice_step` grid
   // columns, linear between (1: every pixel exact).
   int lattice_step = 1;
+  // What decides its transform onto the grid (CRS and geotransform, GCPs or
+  // RPCs, lattice step): files alike share transformed rows.
+  std::string geometry;
 };
 
 struct Mosaic {
@@ -55,13 +58,15 @@ Mosaic make_mosaic(const std::string& input, std::vector<InputInfo> files, const
 
 // Files each thread keeps open, over all its inputs.
 constexpr std::size_t kOpenFilesPerThread = 24;
+// Bytes of transformed rows each thread keeps for its next inputs.
+constexpr std::size_t kTransformCacheBytes = std::size_t{64} << 20;
 
 // One thread's open files of any number of mosaics: at most `capacity`, the
 // least recently used closed first, so thousands of tiles run under a low
 // `ulimit -n`.
 class OpenFiles {
  public:
-  explicit OpenFiles(std::size_t capacity = kOpenFilesPerThread) : capacity_(capacity) {}
+  explicit OpenFiles(std::size_t capacity = kOpenFilesPerThread) : capacity_(capacity), transforms_(kTransformCacheBytes) {}
 
   struct File {
     GdalDataset dataset;
@@ -80,6 +85,7 @@ class OpenFiles {
   };
   std::size_t capacity_;
   std::list<Entry> files_;  // most recently used first
+  TransformCache transforms_;
 };
 
 // Reads regions of the grid from `mosaic`; `open` is the calling thread's.

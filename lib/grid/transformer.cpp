@@ -3,6 +3,7 @@
 #include <gdal_alg.h>
 #include <ogr_spatialref.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -43,10 +44,10 @@ bool one_row(int count, const double* x, const double* y) {
 
 }  // namespace
 
-int lattice_transform(void* arg, int dst_to_src, int count, double* x, double* y, double* z, int* ok) {
-  const auto& lattice = *static_cast<const LatticeTransform*>(arg);
-  if (!dst_to_src || lattice.step <= 1 || !one_row(count, x, y))
-    return GDALGenImgProjTransform(lattice.exact, dst_to_src, count, x, y, z, ok);
+namespace {
+
+// `count` points of one row through the lattice of `lattice`.
+void interpolate_row(const LatticeTransform& lattice, int count, double* x, double* y, double* z, int* ok) {
   // Nodes at phase + k * step, phase the fraction every x of the row shares.
   const double step = lattice.step;
   const double phase = x[0] - std::floor(x[0]);
@@ -71,6 +72,72 @@ int lattice_transform(void* arg, int dst_to_src, int count, double* x, double* y
       GDALGenImgProjTransform(lattice.exact, TRUE, 1, x + i, y + i, z + i, ok + i);
     }
   }
+}
+
+}  // namespace
+
+std::size_t TransformCache::hash(const std::string& geometry, double y, double x0, std::size_t count) {
+  std::size_t h = std::hash<std::string>{}(geometry);
+  for (const std::size_t part : {std::hash<double>{}(y), std::hash<double>{}(x0), count})
+    h ^= part + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h;
+}
+
+const TransformCache::Row* TransformCache::find(const std::string& geometry, double y, double x0, int count) {
+  const auto [begin, end] = index_.equal_range(hash(geometry, y, x0, static_cast<std::size_t>(count)));
+  for (auto it = begin; it != end; ++it)
+    if (const Row& row = *it->second;
+        row.y == y && row.x0 == x0 && row.x.size() == static_cast<std::size_t>(count) && row.geometry == geometry) {
+      rows_.splice(rows_.begin(), rows_, it->second);
+      return &rows_.front();
+    }
+  return nullptr;
+}
+
+void TransformCache::put(Row row) {
+  const auto bytes = [](const Row& r) { return r.x.size() * (3 * sizeof(double) + sizeof(int)); };
+  bytes_ += bytes(row);
+  const std::size_t key = hash(row.geometry, row.y, row.x0, row.x.size());
+  rows_.push_front(std::move(row));
+  index_.emplace(key, rows_.begin());
+  while (bytes_ > capacity_ && rows_.size() > 1) {
+    const Row& oldest = rows_.back();
+    const auto [begin, end] = index_.equal_range(hash(oldest.geometry, oldest.y, oldest.x0, oldest.x.size()));
+    for (auto it = begin; it != end; ++it)
+      if (&*it->second == &oldest) {
+        index_.erase(it);
+        break;
+      }
+    bytes_ -= bytes(oldest);
+    rows_.pop_back();
+  }
+}
+
+int lattice_transform(void* arg, int dst_to_src, int count, double* x, double* y, double* z, int* ok) {
+  const auto& lattice = *static_cast<const LatticeTransform*>(arg);
+  const bool row = dst_to_src && one_row(count, x, y);
+  if (row && lattice.step > 1) {
+    interpolate_row(lattice, count, x, y, z, ok);  // cheap enough to need no cache
+    return TRUE;
+  }
+  if (!row || !lattice.cache) return GDALGenImgProjTransform(lattice.exact, dst_to_src, count, x, y, z, ok);
+  const double row_y = y[0], x0 = x[0];
+  const auto n = static_cast<std::size_t>(count);
+  if (const TransformCache::Row* done = lattice.cache->find(lattice.geometry, row_y, x0, count)) {
+    std::copy_n(done->x.begin(), n, x);
+    std::copy_n(done->y_out.begin(), n, y);
+    std::copy_n(done->z.begin(), n, z);
+    std::copy_n(done->ok.begin(), n, ok);
+    return TRUE;
+  }
+  GDALGenImgProjTransform(lattice.exact, TRUE, count, x, y, z, ok);
+  lattice.cache->put({.geometry = lattice.geometry,
+                      .y = row_y,
+                      .x0 = x0,
+                      .x = std::vector<double>(x, x + n),
+                      .y_out = std::vector<double>(y, y + n),
+                      .z = std::vector<double>(z, z + n),
+                      .ok = std::vector<int>(ok, ok + n)});
   return TRUE;
 }
 

@@ -4,8 +4,11 @@
 // geotransform, its GCPs (polynomial or thin plate spline) or its RPCs.
 #include <gdal_priv.h>
 
+#include <list>
+#include <unordered_map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "geometry/grid.hpp"
 #include "grid/grid_request.hpp"
@@ -28,15 +31,42 @@ class GridTransformer {
   void* arg_ = nullptr;
 };
 
+// Source coordinates of destination rows one thread computed, kept for the
+// next input whose file has the same geometry (the bands of one scene): an
+// exact transform is most of a resampled pixel's cost, and is made once.
+class TransformCache {
+ public:
+  explicit TransformCache(std::size_t capacity_bytes) : capacity_(capacity_bytes) {}
+  struct Row {
+    std::string geometry;  // what decides the transform: CRS, geotransform or GCPs/RPCs, lattice step
+    double y = 0, x0 = 0;  // the row: y, and x0, x0 + 1, ...
+    std::vector<double> x, y_out, z;
+    std::vector<int> ok;
+  };
+  // The row computed for `geometry` at (y, x0 ... x0 + count - 1), or null.
+  const Row* find(const std::string& geometry, double y, double x0, int count);
+  void put(Row row);
+
+ private:
+  static std::size_t hash(const std::string& geometry, double y, double x0, std::size_t count);
+  std::size_t capacity_;
+  std::size_t bytes_ = 0;
+  std::list<Row> rows_;  // most recent first
+  std::unordered_multimap<std::size_t, std::list<Row>::iterator> index_;
+};
+
 // A GDAL transformer over an exact one that, for a destination row (points of
-// one y whose x step by 1), transforms exactly only the columns on a fixed
-// lattice, `step` apart in absolute grid coordinates, and interpolates
-// linearly between them: each point's result depends on its own position
-// alone, never on the row segment a block asked for. Anything else, and a
-// point next to a lattice node that failed, is transformed exactly.
+// one y whose x step by 1), with `step` > 1 transforms exactly only the
+// columns on a fixed lattice, `step` apart in absolute grid coordinates, and
+// interpolates linearly between them: each point's result depends on its own
+// position alone, never on the row segment a block asked for. Anything
+// else, and a point next to a lattice node that failed, is transformed
+// exactly. Rows go through `cache`, when given, under `geometry`.
 struct LatticeTransform {
   void* exact = nullptr;  // a GDALGenImgProjTransform argument
   int step = 1;
+  TransformCache* cache = nullptr;
+  std::string geometry;
 };
 int lattice_transform(void* arg, int dst_to_src, int count, double* x, double* y, double* z, int* ok);
 

@@ -76,7 +76,7 @@ TEST_CASE("a mosaic across two UTM zones, resampled, is identical on 3 virtual n
   const std::string coarse = dir / "coarse.tif";
   REQUIRE(run_command("gdal_translate -q -tr 20 20 -r average " + scene + "/B04.tif " + coarse).exit_code == 0);
   const std::vector<std::string> runs{
-      "expr -i b=@" + scene + "/B08.tiles.txt --expr b --resampling bilinear",
+      "ndi -i a=@" + scene + "/B08.tiles.txt -i b=@" + scene + "/B04.tiles.txt --resampling bilinear",
       "mean -i src=@" + scene + "/B08.tiles.txt --window 5x5 --resampling cubic --mosaic max",
       "ndi -i a=" + scene + "/B08.tif -i b=" + coarse + " --resampling b=bilinear",
       "expr -i b=@" + scene + "/B04.tiles.txt --expr b --resampling lanczos --transform-error 0.05"};
