@@ -54,12 +54,16 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
     console.out("  output grid: no georeference (radar geometry)\n");
   for (const InputPlan& input : plan.inputs) {
     const std::string nodata = input.nodata ? fmt::format("{}", *input.nodata) : "NaN";
+    constexpr std::size_t kNamed = 3;
+    const std::size_t named = std::min(input.files.size(), kNamed);
+    const std::string files =
+        fmt::format("{}{}", fmt::join(input.files.begin(), input.files.begin() + static_cast<std::ptrdiff_t>(named), ", "),
+                    input.files.size() > named ? fmt::format(" and {} more", input.files.size() - named) : "");
     if (input.resampling.empty())
-      console.out("  input {}: read as it is (nodata {})\n", input.name, nodata);
+      console.out("  input {}: {}, read as it is (nodata {})\n", input.name, files, nodata);
     else
-      console.out("  input {}: {} file{} painted onto the grid, resampling {}, mosaic {} (nodata {})\n", input.name,
-                  input.files, input.files == 1 ? "" : "s", input.resampling, mosaic_rule_name(request.grid.mosaic),
-                  nodata);
+      console.out("  input {}: {} painted onto the grid, resampling {}, mosaic {} (nodata {})\n", input.name, files,
+                  input.resampling, mosaic_rule_name(request.grid.mosaic), nodata);
   }
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
   console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,

@@ -182,11 +182,14 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   const KernelSpec& spec = bound.kernel->spec();
   const RasterSize grid = bound.grid.size;
   std::vector<InputPlan> inputs;
-  for (const BoundInput& input : bound.inputs)
+  for (const BoundInput& input : bound.inputs) {
+    std::vector<std::string> files;
+    for (const InputInfo& file : input.files) files.push_back(file.file.path);
     inputs.push_back({.name = input.name,
-                      .files = input.files.size(),
+                      .files = std::move(files),
                       .resampling = input.mosaic ? input.mosaic->resampling : "",
                       .nodata = input.nodata});
+  }
   RunPlan plan{.input_size = grid,
                .size = output_size(grid, spec.stride),
                .georef = scale(bound.grid.georef, spec.stride),
@@ -198,8 +201,14 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
                .input_tile_rows = read_tile(bound.inputs.front())[0],
                .ranks = team.comm.size(),
                .blocks_per_rank = driver_options(team).blocks_per_rank};
+  const bool painted = std::any_of(bound.inputs.begin(), bound.inputs.end(),
+                                   [](const BoundInput& input) { return input.mosaic.has_value(); });
+  // A painted input is made in doubles: what is painted, a file's part, and
+  // the warper's source window (about one of each at a time).
+  constexpr std::uint64_t kPaintingBytesPerPixel = 4 * sizeof(double);
   const std::uint64_t input_row_bytes =
-      static_cast<std::uint64_t>(grid.cols) * size_of(spec.input_type) * bound.inputs.size();
+      static_cast<std::uint64_t>(grid.cols) *
+      (size_of(spec.input_type) * bound.inputs.size() + (painted ? kPaintingBytesPerPixel : 0));
   const BlockRowsRequest shape{
       .output_rows = plan.size.rows,
       .input_bytes_per_row = input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
@@ -208,10 +217,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
       .tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows),
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
-      .thread_bytes = std::any_of(bound.inputs.begin(), bound.inputs.end(),
-                                  [](const BoundInput& input) { return input.mosaic.has_value(); })
-                          ? kTransformCacheBytes
-                          : 0};
+      .thread_bytes = painted ? kTransformCacheBytes : 0};
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);
   plan.blocks = split_rows(plan.size.rows, plan.block_rows).size();

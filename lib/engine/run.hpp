@@ -48,7 +48,7 @@ struct RunRequest {
 // How one input reaches the grid: read as it is, or painted from its files.
 struct InputPlan {
   std::string name;
-  std::size_t files = 1;
+  std::vector<std::string> files;  // as given
   std::string resampling;  // empty when read as it is
   std::optional<double> nodata;
 };

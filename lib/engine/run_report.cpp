@@ -31,7 +31,7 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
   json inputs = json::array();
   for (const InputPlan& input : plan.inputs)
     inputs.push_back({{"name", input.name},
-                      {"files", input.files},
+                      {"files", input.files.size()},
                       {"resampling", input.resampling.empty() ? json() : json(input.resampling)},
                       {"nodata", input.nodata ? json(*input.nodata) : json()}});
   json ranks = json::array();

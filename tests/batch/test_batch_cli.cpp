@@ -281,3 +281,27 @@ TEST_CASE("a status or report file onto the manifest, an input or an output is r
   CHECK(help.exit_code == 3);
   CHECK_THAT(read_status(dir / "help.jsonl")[1].error, Catch::Contains("--help and --version are not jobs"));
 }
+
+TEST_CASE("batch jobs may mosaic and resample; a rerun skips them, a touched tile makes its job another", "[batch]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "scene" + " --size 160x200 --tiles 2x2 --overlap 4 --utm-split")
+              .exit_code == 0);
+  write_file(dir / "rgb.inputs", "red=@scene/B04.tiles.txt\ngreen=@scene/B03.tiles.txt\nblue=@scene/B02.tiles.txt\n");
+  write_file(dir / "grid.manifest",
+             "ndi -i a=@scene/B08.tiles.txt -i b=@scene/B04.tiles.txt --resampling bilinear -o ndvi.tif\n"
+             "rgb --inputs rgb.inputs --resampling cubic --transform-error 0.1 --clamp 3000 -o rgb.tif\n");
+  const std::string batch = in(dir, std::string(GEOSTRIP_BINARY) + " batch grid.manifest");
+  const auto first = run_command(batch);
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.output, Catch::Contains("2 done, 0 skipped, 0 failed"));
+  CHECK(Dataset(dir / "rgb.tif")->GetRasterCount() == 4);
+  const auto second = run_command(batch);
+  CHECK_THAT(second.output, Catch::Contains("0 done, 2 skipped, 0 failed"));
+  // The fingerprint covers every tile of a mosaic.
+  fs::last_write_time(dir / "scene/tiles/B08_1_1.tif", fs::file_time_type::clock::now());
+  const auto touched = run_command(batch);
+  INFO(touched.output);
+  CHECK(touched.exit_code == 3);
+  CHECK_THAT(touched.output, Catch::Contains("0 done, 1 skipped, 1 failed"));
+}

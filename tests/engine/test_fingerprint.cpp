@@ -54,6 +54,28 @@ TEST_CASE("a job's fingerprint changes with what decides its output, not with ho
   CHECK(job_fingerprint(request) != fingerprint);
 }
 
+TEST_CASE("a mosaic's fingerprint covers every one of its files, and the grid asked for", "[engine]") {
+  test::TempDir dir;
+  for (const char* tile : {"t1.tif", "t2.tif", "t3.tif"}) write_file(dir / tile, tile);
+  RunRequest request;
+  request.args.operation = "mean";
+  request.inputs = {InputSpec("src", {FileSpec(dir / "t1.tif"), FileSpec(dir / "t2.tif"), FileSpec(dir / "t3.tif")})};
+  request.output = dir / "mean.tif";
+  const std::string fingerprint = job_fingerprint(request);
+  for (const char* tile : {"t1.tif", "t2.tif", "t3.tif"}) CHECK_THAT(fingerprint, Catch::Contains(dir / tile));
+  RunRequest reordered = request;
+  std::swap(reordered.inputs[0].files[0], reordered.inputs[0].files[2]);  // painted in another order
+  CHECK(job_fingerprint(reordered) != fingerprint);
+  RunRequest resampled = request;
+  resampled.grid.resampling = "bilinear";
+  CHECK(job_fingerprint(resampled) != fingerprint);
+  RunRequest cut = request;
+  cut.grid.cutline = dir / "t3.tif";
+  CHECK(job_fingerprint(cut) != fingerprint);
+  fs::last_write_time(dir / "t3.tif", fs::last_write_time(dir / "t3.tif") + std::chrono::milliseconds(1));
+  CHECK(job_fingerprint(request) != fingerprint);
+}
+
 TEST_CASE("an HDF5 input's fingerprint is its file's, a GDAL connection string is its text", "[engine]") {
   test::TempDir dir;
   write_file(dir / "ref.h5", "hdf5 bytes");

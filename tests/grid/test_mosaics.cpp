@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <cstring>
 #include <fstream>
 
 #include <gdal_alg.h>
@@ -140,6 +141,27 @@ TEST_CASE("a chosen grid (--grid FILE) has FILE's size and geotransform", "[grid
   CHECK(geotransform(out) == geotransform(grid));
 }
 
+TEST_CASE("an extent clips: on the inputs' pixel corners it is read as it is, the window of the whole", "[grid]") {
+  Scene s;
+  const auto t = geotransform(s.b08);
+  const std::string whole = s.dir / "whole.tif", clipped = s.dir / "clipped.tif";
+  REQUIRE(run_geostrip("run ndi -i a=" + s.b08 + " -i b=" + s.b04 + " -o " + whole).exit_code == 0);
+  // Columns 50-249, rows 20-139.
+  const std::string extent = std::to_string(t[0] + 50 * t[1]) + "," + std::to_string(t[3] + 140 * t[5]) + "," +
+                             std::to_string(t[0] + 250 * t[1]) + "," + std::to_string(t[3] + 20 * t[5]);
+  const auto run = run_geostrip("run ndi -i a=" + s.b08 + " -i b=" + s.b04 + " --extent " + extent + " -o " + clipped);
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  REQUIRE(Dataset(clipped)->GetRasterXSize() == 200);
+  REQUIRE(Dataset(clipped)->GetRasterYSize() == 120);
+  CHECK(geotransform(clipped) == std::array<double, 6>{t[0] + 50 * t[1], t[1], 0, t[3] + 20 * t[5], 0, t[5]});
+  const auto all = read_band<float>(whole), part = read_band<float>(clipped);
+  std::size_t wrong = 0;
+  for (std::size_t r = 0; r < 120; ++r)
+    wrong += std::memcmp(part.data() + r * 200, all.data() + (r + 20) * 400 + 50, 200 * sizeof(float)) != 0;
+  CHECK(wrong == 0);
+}
+
 TEST_CASE("a 1e-7 m shift of one input's geotransform is the same grid: read as it is", "[grid]") {
   Scene s;
   const std::string shifted = s.dir / "shifted.tif";
@@ -150,7 +172,7 @@ TEST_CASE("a 1e-7 m shift of one input's geotransform is the same grid: read as 
   REQUIRE(geotransform(shifted) != t);
   const auto plan = run_geostrip("plan ndi -i a=" + s.b08 + " -i b=" + shifted + " -o " + s.dir / "x.tif");
   INFO(plan.output);
-  CHECK_THAT(plan.output, Catch::Contains("input b: read as it is"));
+  CHECK_THAT(plan.output, Catch::Contains("input b: " + shifted + ", read as it is"));
   const std::string ours = s.dir / "shifted_ndi.tif", plain = s.dir / "plain_ndi.tif";
   REQUIRE(run_geostrip("run ndi -i a=" + s.b08 + " -i b=" + shifted + " -o " + ours).exit_code == 0);
   REQUIRE(run_geostrip("run ndi -i a=" + s.b08 + " -i b=" + s.b04 + " -o " + plain).exit_code == 0);

@@ -105,3 +105,29 @@ TEST_CASE("a Sentinel-1 GRD warped through its GCPs (--crs EPSG:4326) equals gda
   CHECK(valid > 500000);
   CHECK(off == 0);
 }
+
+TEST_CASE("a Sentinel-1 GRD warped by a first-order polynomial or a thin plate spline through its GCPs equals "
+          "gdalwarp -order 1 or -tps", "[real-data]") {
+  TempDir dir;
+  const std::string input = data_dir() + kS1Vv;
+  for (const auto& [ours_option, theirs_option] : {std::pair{"--gcp-order 1", "-order 1"}, {"--tps", "-tps"}}) {
+    INFO(ours_option);
+    const std::string ours = dir / "ours.tif", theirs = dir / "theirs.tif";
+    const auto run = run_geostrip("run expr -i v=" + input + " --expr v --type UInt16 --crs EPSG:32643 " +
+                                  ours_option + " -o " + ours + " --block-rows 37 --overwrite");
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    REQUIRE(run_command("/usr/bin/python3 " + kWarpOnto + " " + ours + " " + theirs + " near UInt16 " +
+                        theirs_option + " " + input).exit_code == 0);
+    // expr writes UInt16 nodata as 65535 where gdalwarp leaves 0.
+    const auto a = read_band<std::uint16_t>(ours), b = read_band<std::uint16_t>(theirs);
+    REQUIRE(a.size() == b.size());
+    std::size_t wrong = 0, valid = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      valid += b[i] != 0;
+      wrong += a[i] != (b[i] == 0 ? 65535 : b[i]);
+    }
+    CHECK(valid > 500000);
+    CHECK(wrong == 0);
+  }
+}
