@@ -218,9 +218,9 @@ Mosaic make_mosaic(const std::string& input, std::vector<InputInfo> files, const
   std::vector<Region> footprints;
   const RowBlock all_rows{0, grid.size.rows}, all_cols{0, grid.size.cols};
   for (InputInfo& info : files) {
-    if (is_complex(info.type))
-      throw Error(info.file.path + ": " + info.type_name + " pixels are read only on their own grid (input " + input +
-                  " needs resampling or a mosaic)");
+    if (is_complex(info.type) || info.file.hdf5)
+      throw Error(info.file.path + ": " + (info.file.hdf5 ? "HDF5 datasets" : info.type_name + " pixels") +
+                  " are read only on their own grid (input " + input + " needs resampling or a mosaic)");
     MosaicFile file{.info = std::move(info)};
     const auto& t = file.info.georef.transform;
     if (t && same_crs(file.info.georef.crs_wkt, grid.georef.crs_wkt))

@@ -154,11 +154,6 @@ std::optional<std::string> grid_difference(const InputInfo& first, const InputIn
   return std::nullopt;
 }
 
-void check_same_grid(std::span<const InputInfo> inputs) {
-  for (std::size_t i = 1; i < inputs.size(); ++i)
-    if (const auto difference = grid_difference(inputs.front(), inputs[i])) throw Error(*difference);
-}
-
 std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles) {
   if (info.file.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.file.hdf5);
   return std::make_unique<GdalRowReader>(info, keep_tiles);

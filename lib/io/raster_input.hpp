@@ -2,7 +2,6 @@
 // Opening and reading inputs through GDAL, one dataset handle per thread.
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 
 #include "core/block_buffer.hpp"
@@ -35,8 +34,6 @@ InputInfo describe_input(const std::string& input, const FileSpec& file);
 // within a millionth of a pixel, CRS, GCPs).
 std::optional<std::string> grid_difference(const InputInfo& first, const InputInfo& other);
 
-// All files must share one grid. Throws Error with grid_difference().
-void check_same_grid(std::span<const InputInfo> inputs);
 
 // Reads the region of one input a buffer holds, converting to the buffer's
 // pixel type. Holds its own file handle: make one per thread.

@@ -282,7 +282,7 @@ TEST_CASE("a status or report file onto the manifest, an input or an output is r
   CHECK_THAT(read_status(dir / "help.jsonl")[1].error, Catch::Contains("--help and --version are not jobs"));
 }
 
-TEST_CASE("batch jobs may mosaic and resample; a rerun skips them, a touched tile makes its job another", "[batch]") {
+TEST_CASE("batch jobs may mosaic and resample, a rerun skips them, and a touched tile makes its job another", "[batch]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth s2 -o " + dir / "scene" + " --size 160x200 --tiles 2x2 --overlap 4 --utm-split")
               .exit_code == 0);

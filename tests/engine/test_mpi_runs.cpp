@@ -38,6 +38,25 @@ std::string geostrip_under(const std::string& launcher, const std::string& argum
   return launcher + " " + GEOSTRIP_BINARY + " " + arguments;
 }
 
+// Each run writes the same file on 3 virtual nodes x 2 threads x `block_rows`
+// as on one process, one thread and one block.
+void check_identical_on_nodes(const TempDir& dir, const std::vector<std::string>& runs, int block_rows) {
+  for (const std::string& op : runs) {
+    INFO(op);
+    const std::string single = dir / "single.tif", nodes = dir / "nodes.tif";
+    const auto reference = run_geostrip("run " + op + " -o " + single + " --threads 1 --block-rows 100000 --overwrite");
+    INFO(reference.output);
+    REQUIRE(reference.exit_code == 0);
+    const auto result = run_command(geostrip_under(
+        virtual_nodes(3), "run " + op + " -o " + nodes + " --threads 2 --block-rows " + std::to_string(block_rows) +
+                              " --overwrite"));
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.output, Catch::Contains("3 rank(s) x 2 threads"));
+    CHECK(read_raw(nodes) == read_raw(single));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("every operation writes the same pixels on 3 virtual nodes x 2 threads as on 1 process x 1 thread",
@@ -51,19 +70,7 @@ TEST_CASE("every operation writes the same pixels on 3 virtual nodes x 2 threads
   runs.push_back("coherence -i ref=" + slc + "/reference.h5" + hh + " -i sec=" + slc + "/secondary.h5" + hh +
                  " --window 7x5");
   runs.push_back("multilook -i src=" + slc + "/secondary.h5" + hh + " --looks 3x3 --power");
-  for (const std::string& op : runs) {
-    INFO(op);
-    const std::string single = dir / "single.tif", nodes = dir / "nodes.tif";
-    const auto reference = run_geostrip("run " + op + " -o " + single + " --threads 1 --block-rows 100000 --overwrite");
-    INFO(reference.output);
-    REQUIRE(reference.exit_code == 0);
-    const auto result = run_command(geostrip_under(
-        virtual_nodes(3), "run " + op + " -o " + nodes + " --threads 2 --block-rows 17 --overwrite"));
-    INFO(result.output);
-    REQUIRE(result.exit_code == 0);
-    CHECK_THAT(result.output, Catch::Contains("3 rank(s) x 2 threads"));
-    CHECK(read_raw(nodes) == read_raw(single));
-  }
+  check_identical_on_nodes(dir, runs, 17);
 }
 
 TEST_CASE("a mosaic across two UTM zones, resampled, is identical on 3 virtual nodes x 2 threads x 37 rows",
@@ -80,19 +87,7 @@ TEST_CASE("a mosaic across two UTM zones, resampled, is identical on 3 virtual n
       "mean -i src=@" + scene + "/B08.tiles.txt --window 5x5 --resampling cubic --mosaic max",
       "ndi -i a=" + scene + "/B08.tif -i b=" + coarse + " --resampling b=bilinear",
       "expr -i b=@" + scene + "/B04.tiles.txt --expr b --resampling lanczos --transform-error 0.05"};
-  for (const std::string& op : runs) {
-    INFO(op);
-    const std::string single = dir / "single.tif", nodes = dir / "nodes.tif";
-    const auto reference = run_geostrip("run " + op + " -o " + single + " --threads 1 --block-rows 100000 --overwrite");
-    INFO(reference.output);
-    REQUIRE(reference.exit_code == 0);
-    const auto result = run_command(geostrip_under(
-        virtual_nodes(3), "run " + op + " -o " + nodes + " --threads 2 --block-rows 37 --overwrite"));
-    INFO(result.output);
-    REQUIRE(result.exit_code == 0);
-    CHECK_THAT(result.output, Catch::Contains("3 rank(s) x 2 threads"));
-    CHECK(read_raw(nodes) == read_raw(single));
-  }
+  check_identical_on_nodes(dir, runs, 37);
 }
 
 TEST_CASE("gathers split into small messages give the same pixels", "[identical]") {

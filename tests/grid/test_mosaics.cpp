@@ -12,6 +12,7 @@
 #include <gdal_alg.h>
 
 #include "support/test_support.hpp"
+#include "support/tiles.hpp"
 
 using namespace geostrip::test;
 namespace fs = std::filesystem;
@@ -88,14 +89,7 @@ TEST_CASE("a mosaic of two overlapping pieces of one raster equals it, for every
 
 TEST_CASE("a mosaic of 400 tiles runs under ulimit -n 128 and equals the raster", "[grid]") {
   Scene s;
-  const std::string list = s.dir / "tiles.txt";
-  REQUIRE(run_command("/usr/bin/python3 -c \"from osgeo import gdal\n"
-                      "with open('" + list + "', 'w') as out:\n"
-                      "  for i in range(20):\n"
-                      "    for j in range(20):\n"
-                      "      name = '" + s.dir.path().string() + "/t_%d_%d.tif' % (i, j)\n"
-                      "      gdal.Translate(name, '" + s.b08 + "', srcWin=[j * 20, i * 15, 20, 15])\n"
-                      "      out.write(name + '\\\\n')\"").exit_code == 0);
+  const std::string list = cut_into_tiles(s.b08, s.dir.path().string(), 20, 20);
   const std::string out = s.dir / "mosaic.tif";
   const auto run = run_command("sh -c 'ulimit -n 128 && " + std::string(GEOSTRIP_BINARY) + " run expr -i b=@" + list +
                                " --expr b --type UInt16 -o " + out + " --threads 2 --block-rows 16' 2>&1");

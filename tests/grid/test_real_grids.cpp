@@ -9,6 +9,7 @@
 
 #include "support/data_dir.hpp"
 #include "support/test_support.hpp"
+#include "support/tiles.hpp"
 
 using namespace geostrip::test;
 
@@ -57,6 +58,26 @@ TEST_CASE("NDVI masked by the 20 m SCL equals gdalwarp -et 0 -r near of SCL onto
   CHECK(masked > 10000);      // the mask really masks
   CHECK(masked < b.size());   // and keeps some
   CHECK(same_floats(a, b));
+}
+
+TEST_CASE("the real B08 tile from two overlapping pieces, and from 400 tiles under ulimit -n 128, is the tile",
+          "[real-data]") {
+  TempDir dir;
+  const std::string b08 = data_dir() + kS2 + "B08.tif";
+  const std::string top = dir / "top.tif", bottom = dir / "bottom.tif";
+  REQUIRE(run_command("gdal_translate -q -srcwin 0 0 1098 600 " + b08 + " " + top).exit_code == 0);
+  REQUIRE(run_command("gdal_translate -q -srcwin 0 500 1098 598 " + b08 + " " + bottom).exit_code == 0);
+  const std::string list = cut_into_tiles(b08, dir.path().string(), 20, 20);
+  for (const std::string& source : {bottom + "," + top, "@" + list}) {
+    INFO(source);
+    const std::string out = dir / "mosaic.tif";
+    const auto run = run_command("sh -c 'ulimit -n 128 && " + std::string(GEOSTRIP_BINARY) + " run expr -i b=" + source +
+                                 " --expr b --type UInt16 --nodata b=65535 -o " + out + " --overwrite' 2>&1");
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    CHECK(geotransform(out) == geotransform(b08));
+    CHECK(read_band<std::uint16_t>(out) == read_band<std::uint16_t>(b08));
+  }
 }
 
 TEST_CASE("a Sentinel-1 GRD warped through its GCPs (--crs EPSG:4326) equals gdalwarp -et 0 -r near, then the mean",
