@@ -2,16 +2,28 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace geostrip {
 
-PolygonMask::PolygonMask(std::vector<Polygon> polygons) : polygons_(std::move(polygons)) {}
+PolygonMask::PolygonMask(std::vector<Polygon> polygons) : polygons_(std::move(polygons)) {
+  for (Polygon& polygon : polygons_) {
+    polygon.ymin = std::numeric_limits<double>::infinity();
+    polygon.ymax = -polygon.ymin;
+    for (const Ring& ring : polygon.rings)
+      for (const PixelPoint& p : ring) {
+        polygon.ymin = std::min(polygon.ymin, p.y);
+        polygon.ymax = std::max(polygon.ymax, p.y);
+      }
+  }
+}
 
 void PolygonMask::inside(std::int64_t row, RowBlock cols, std::vector<std::uint8_t>& out) const {
   out.assign(static_cast<std::size_t>(cols.rows()), 0);
   const double y = static_cast<double>(row) + 0.5;
   std::vector<double> crossings;
   for (const Polygon& polygon : polygons_) {
+    if (y < polygon.ymin || y > polygon.ymax) continue;
     // Even-odd over the polygon's rings: holes cut out of their outer ring.
     crossings.clear();
     for (const Ring& ring : polygon.rings)

@@ -18,6 +18,7 @@ struct PixelPoint {
 using Ring = std::vector<PixelPoint>;  // closed implicitly
 struct Polygon {
   std::vector<Ring> rings;  // the outer ring, then its holes
+  double ymin = 0, ymax = 0;  // the rows it spans (set by PolygonMask)
 };
 
 class PolygonMask {
