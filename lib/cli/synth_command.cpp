@@ -28,7 +28,7 @@ class SynthCommand final : public Command {
     app_->add_option("--tiles", tiles_, "s2: also cut the scene into RxC tiles (DIR/tiles, DIR/BAND.tiles.txt)")
         ->type_name("RxC");
     app_->add_option("--overlap", overlap_, "s2 --tiles: pixels each tile reaches into its neighbours")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(0, 100000))
         ->capture_default_str();
     app_->add_flag("--utm-split", utm_split_, "s2 --tiles: the eastern half of the tiles in UTM zone 34N");
     launch_.add_to(*app_);
