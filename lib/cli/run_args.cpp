@@ -2,6 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
 #include "core/error.hpp"
 #include "io/input_spec.hpp"
 #include "grid/grid_request.hpp"
@@ -9,6 +13,20 @@
 #include "kernels/registry.hpp"
 
 namespace geostrip {
+
+namespace {
+
+// Never a GeoTIFF under another format's name.
+void check_output_format(const std::string& output) {
+  std::string extension = std::filesystem::path(output).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension != ".tif" && extension != ".tiff")
+    throw UsageError("-o " + output + ": geostrip writes GeoTIFF (.tif or .tiff); for another format convert it "
+                     "with gdal_translate -of FORMAT");
+}
+
+}  // namespace
 
 void RunArgs::add_operations(CLI::App& parent, const std::function<void(CLI::App&)>& more) {
   for (const Operation* op : operations()) {
@@ -59,10 +77,12 @@ RunRequest RunArgs::request(const CLI::App& operation) const {
     request.nodata[pair.substr(0, eq)] = parse_number("nodata", std::string_view(pair).substr(eq + 1));
   }
   request.output = output;
+  check_output_format(output);
   request.grid = grid.request();
   request.engine = out.engine();
   return request;
 }
+
 
 void GridArgs::add_to(CLI::App& command) {
   constexpr const char* group = "Grid options";

@@ -411,6 +411,10 @@ RunSummary run(const RunRequest& request, const Team& team) {
                           .bands = spec.output_bands,
                           .color = spec.color,
                           .nodata = spec.output_nodata,
+                          .band_names = spec.band_names.empty()
+                                            ? std::vector<std::string>(static_cast<std::size_t>(spec.output_bands),
+                                                                       request.args.operation)
+                                            : spec.band_names,
                           .fingerprint = root ? job_fingerprint(request, files) : std::string()};
   const GeoTiffEncoder encoder(output, request.engine.write);
   std::optional<GeoTiffWriter> writer;

@@ -104,6 +104,8 @@ std::vector<std::byte> sparse_geotiff(const OutputSpec& spec, const TileFormat& 
   }
   if (spec.nodata)
     for (int b = 1; b <= spec.bands; ++b) dataset->GetRasterBand(b)->SetNoDataValue(*spec.nodata);
+  for (std::size_t b = 0; b < spec.band_names.size() && b < static_cast<std::size_t>(spec.bands); ++b)
+    dataset->GetRasterBand(static_cast<int>(b) + 1)->SetDescription(spec.band_names[b].c_str());
   dataset->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);
   if (!spec.fingerprint.empty()) dataset->SetMetadataItem(kFingerprintKey, spec.fingerprint.c_str());
   dataset->SetMetadataItem(kTilesKey, std::string(kTilesPlaceholder).c_str());

@@ -52,6 +52,7 @@ struct OutputSpec {
   int bands = 1;
   ColorModel color = ColorModel::Gray;
   std::optional<double> nodata;
+  std::vector<std::string> band_names;  // each band's description, when it has one
   // What made the output (see engine/fingerprint.hpp): stored in its
   // metadata and its journal. Without one, nothing is journaled or resumed.
   std::string fingerprint;

@@ -25,6 +25,8 @@ struct KernelSpec {
   Window window;  // neighbourhood of one output pixel, in input pixels
   Stride stride;  // input pixels per output pixel
   std::optional<double> output_nodata;
+  // Each output band's description; empty: every band is named after the operation.
+  std::vector<std::string> band_names;
 };
 
 // What a kernel that takes real or complex pixels reads `type` as: complex64

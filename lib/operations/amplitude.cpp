@@ -18,6 +18,7 @@ class AmplitudeKernel final : public Kernel {
     spec_.input_type = real_or_complex_input(args.type_of(spec_.inputs.front()));
     spec_.output_type = PixelType::Float32;
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
+    spec_.band_names = {db_ ? "amplitude (dB)" : "amplitude"};
   }
 
   const KernelSpec& spec() const override { return spec_; }

@@ -26,6 +26,7 @@ class CoherenceKernel final : public Kernel {
     spec_.input_type = PixelType::CFloat32;
     spec_.output_type = PixelType::Float32;
     spec_.output_bands = 2;
+    spec_.band_names = {"coherence", "phase"};
     spec_.window = args.window();
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
   }

@@ -63,6 +63,7 @@ class ExprKernel final : public Kernel {
     spec_.input_type = PixelType::Float64;
     spec_.output_type = args.pixel_type("type");
     spec_.output_nodata = default_nodata(spec_.output_type);
+    spec_.band_names = {expression_};
     std::vector<double> values(spec_.inputs.size(), 1.0);
     try {
       make_parser(expression_, spec_.inputs, values).Eval();

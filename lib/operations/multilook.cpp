@@ -20,6 +20,7 @@ class MultilookKernel final : public Kernel {
     spec_.output_type = is_complex(spec_.input_type) && !power_ ? PixelType::CFloat32 : PixelType::Float32;
     spec_.stride = args.stride();
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
+    spec_.band_names = {power_ ? "power" : "multilook"};
   }
 
   const KernelSpec& spec() const override { return spec_; }

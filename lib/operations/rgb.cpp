@@ -24,6 +24,7 @@ class RgbKernel final : public Kernel {
     spec_.output_type = PixelType::Byte;
     spec_.output_bands = 4;
     spec_.color = ColorModel::RGBA;
+    spec_.band_names = {"red", "green", "blue", "alpha"};
     const double top = std::floor(std::min(clamp_, kLargestTable));
     for (double v = 0; v <= top; ++v) table_.push_back(display_value(v));
   }

@@ -72,6 +72,7 @@ OutputSpec geotiff_spec(const std::string& path, RasterSize size, double pixel, 
           .bands = 1,
           .color = ColorModel::Gray,
           .nodata = nodata,
+          .band_names = {},
           .fingerprint = {}};
 }
 

@@ -76,6 +76,20 @@ TEST_CASE("inputs on grids that cannot be resampled are refused, naming the file
   CHECK(f.nothing_at_output());
 }
 
+TEST_CASE("an output named for another format is a usage error that writes nothing", "[cli]") {
+  Fixture f;
+  for (const char* name : {"ndvi.png", "ndvi.nc", "ndvi.vrt", "ndvi"}) {
+    const std::string out = f.dir / name;
+    const auto result = run_geostrip("run ndi -i a=" + f.b08 + " -i b=" + f.b04 + " -o " + out);
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.output, Catch::Contains(out) && Catch::Contains("GeoTIFF (.tif or .tiff)"));
+    CHECK_FALSE(fs::exists(out));
+    CHECK_FALSE(fs::exists(out + ".partial"));
+    CHECK_FALSE(fs::exists(out + ".lock"));
+  }
+}
+
 TEST_CASE("a band that does not exist is named with its file", "[cli]") {
   Fixture f;
   check_one_line_error(f.ndi(f.b08, f.b04 + "@2"), {f.b04, "band 2"});

@@ -99,5 +99,7 @@ TEST_CASE("rgb of Sentinel-2 B04, B03, B02 follows the formula within 1 DN, with
   CHECK(off == 0);
   Dataset ds(out);
   CHECK(ds->GetRasterBand(4)->GetColorInterpretation() == GCI_AlphaBand);
+  for (const auto& [band, name] : {std::pair{1, "red"}, {2, "green"}, {3, "blue"}, {4, "alpha"}})
+    CHECK(std::string(ds->GetRasterBand(band)->GetDescription()) == name);
   check_same_grid_as_input(out, s2_band("B04"));
 }

@@ -286,7 +286,7 @@ TEST_CASE("a finished output records its size and tiles' checksum, and tells whe
   WriteOptions options;
   options.tile = 32;
   {
-    GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, {}, "job"}, options,
+    GeoTiffWriter writer({path, size, kUtm, PixelType::Float32, 1, ColorModel::Gray, {}, {}, "job"}, options,
                          OutputLock(path));
     place_pixels(writer, block_of({0, size.rows}, size.cols));
     writer.commit();

@@ -161,6 +161,8 @@ TEST_CASE("coherence of the ALOS half-precision RSLC HH vs VV matches a referenc
   const std::string file = data_dir() + kAlos, swath = "/science/LSAR/RSLC/swaths/frequencyA/";
   const std::string out = run_op(dir, "coherence -i ref=" + file + ":" + swath + "HH -i sec=" + file + ":" + swath +
                                           "VV --window 5x3", "coherence.tif");
+  CHECK(std::string(Dataset(out)->GetRasterBand(1)->GetDescription()) == "coherence");
+  CHECK(std::string(Dataset(out)->GetRasterBand(2)->GetDescription()) == "phase");
   int rows = 0, cols = 0;
   const auto hh = read_half_complex(file, swath + "HH", rows, cols);
   const auto vv = read_half_complex(file, swath + "VV", rows, cols);

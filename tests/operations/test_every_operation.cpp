@@ -55,6 +55,10 @@ TEST_CASE("every operation is valid to the raster's edges and nodata where its i
     const auto result = run_geostrip("run " + c.arguments + " -o " + out + " --threads 2");
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
+    // Every band says what it holds.
+    const Dataset written(out);
+    for (int b = 1; b <= written->GetRasterCount(); ++b)
+      CHECK_FALSE(std::string(written->GetRasterBand(b)->GetDescription()).empty());
     int rows = 0, cols = 0;
     const auto mask = mask_of(out, rows, cols);
     const Halo halo = c.args.window().halo();
