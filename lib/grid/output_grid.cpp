@@ -82,7 +82,8 @@ Grid choose_grid(const std::vector<std::vector<InputInfo>>& inputs, const GridRe
   if (crs.empty()) throw Error(first.file.path + ": has no CRS; give the output's with --crs");
   const Placement placement = placement_in(first, crs, request);
   Extent extent = placement.extent;
-  for (const InputInfo& file : inputs.front()) extent = extent.united(placement_in(file, crs, request).extent);
+  for (auto file = inputs.front().begin() + 1; file != inputs.front().end(); ++file)
+    extent = extent.united(placement_in(*file, crs, request).extent);
   const Resolution resolution = request.resolution.value_or(placement.resolution);
   if (request.extent) extent = *request.extent;
   // Pixel corners: on multiples of the resolution (--tap); else on the first
