@@ -60,7 +60,6 @@ class FootprintIndex {
   // Indices of the footprints that meet `region`, in ascending order.
   std::vector<std::size_t> meeting(const Region& region) const;
   const Region& operator[](std::size_t i) const { return footprints_[i]; }
-  std::size_t size() const { return footprints_.size(); }
 
  private:
   std::vector<Region> footprints_;

@@ -33,8 +33,6 @@ struct GridRequest {
 
   // Whether anything of the grid itself was chosen (else the default grid).
   bool chosen() const { return !grid_file.empty() || !crs.empty() || resolution || extent || tap; }
-  // Whether the GCPs are to be warped through (with --crs or --grid only).
-  bool warps_gcps() const { return !grid_file.empty() || !crs.empty(); }
   friend bool operator==(const GridRequest&, const GridRequest&) = default;
   const std::string& resampling_for(const std::string& input) const {
     const auto it = resampling_of.find(input);
