@@ -105,6 +105,7 @@ void GridArgs::add_to(CLI::App& command) {
       ->type_name("[NAME=]METHOD")
       ->group(group);
   command.add_option("--mosaic", mosaic, "where files of one input overlap: last, first, min, max or mean")
+      ->type_name("RULE")
       ->capture_default_str()
       ->group(group);
   command.add_option("--cutline", cutline, "vector file: pixels outside its polygons are nodata")
