@@ -1,9 +1,14 @@
 #pragma once
 // Pixel types geostrip computes with, independent of any I/O library.
+#include <algorithm>
+#include <cmath>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace geostrip {
@@ -36,6 +41,27 @@ template <> constexpr PixelType pixel_type_of<std::int32_t>() { return PixelType
 template <> constexpr PixelType pixel_type_of<float>() { return PixelType::Float32; }
 template <> constexpr PixelType pixel_type_of<double>() { return PixelType::Float64; }
 template <> constexpr PixelType pixel_type_of<std::complex<float>>() { return PixelType::CFloat32; }
+
+// GDAL's conversion of a double to a pixel of T: integers rounded half away
+// from zero and clamped to the type's range.
+template <typename T>
+T to_pixel(double v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<T>(v);
+  } else {
+    const double lowest = std::numeric_limits<T>::lowest(), highest = std::numeric_limits<T>::max();
+    return static_cast<T>(std::clamp(std::round(v), lowest, highest));
+  }
+}
+
+// What a pixel of T holds where there is no data: `nodata`, else NaN for
+// floats (0 for integers, which then have no nodata to mark it).
+template <typename T>
+T nodata_pixel(std::optional<double> nodata) {
+  if (nodata) return to_pixel<T>(*nodata);
+  if constexpr (std::is_floating_point_v<T>) return std::numeric_limits<T>::quiet_NaN();
+  return T{0};
+}
 
 // Calls f(T{}) with the C++ type of a real pixel type.
 template <class F>

@@ -2,9 +2,6 @@
 
 #include <ogrsf_frmts.h>
 
-#include <cmath>
-#include <limits>
-
 #include "core/error.hpp"
 #include "io/gdal.hpp"
 
@@ -27,9 +24,7 @@ class CutReader final : public RowReader {
     std::vector<std::uint8_t> inside;
     visit_real(into.type(), [&](auto zero) {
       using T = decltype(zero);
-      const T fill = nodata_                      ? static_cast<T>(*nodata_)
-                     : std::is_floating_point_v<T> ? static_cast<T>(std::numeric_limits<double>::quiet_NaN())
-                                                   : T{0};
+      const T fill = nodata_pixel<T>(nodata_);
       for (std::int64_t r = into.rows().begin; r < into.rows().end; ++r) {
         mask_.inside(r, cols, inside);
         T* row = reinterpret_cast<T*>(into.band_data(0)) + static_cast<std::size_t>(r - into.rows().begin) *

@@ -103,18 +103,6 @@ std::optional<double> source_nodata(const Mosaic& mosaic, const InputInfo& info)
   return std::nullopt;
 }
 
-// GDAL's conversion of a double to an integer pixel: rounded half away from
-// zero, clamped to the type's range.
-template <typename T>
-T to_pixel(double v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    return static_cast<T>(v);
-  } else {
-    const double lowest = std::numeric_limits<T>::lowest(), highest = std::numeric_limits<T>::max();
-    return static_cast<T>(std::clamp(std::round(v), lowest, highest));
-  }
-}
-
 class MosaicReader final : public RowReader {
  public:
   MosaicReader(const Mosaic& mosaic, OpenFiles& open) : mosaic_(mosaic), open_(open) {}
@@ -199,7 +187,7 @@ class MosaicReader final : public RowReader {
     visit_real(into.type(), [&](auto zero) {
       using T = decltype(zero);
       T* out = reinterpret_cast<T*>(into.band_data(0));
-      const T fill = mosaic_.fill ? to_pixel<T>(*mosaic_.fill) : is_integer(into.type()) ? T{0} : to_pixel<T>(kNaN);
+      const T fill = nodata_pixel<T>(mosaic_.fill);
       for (std::size_t k = 0; k < painted.size(); ++k) out[k] = std::isnan(painted[k]) ? fill : to_pixel<T>(painted[k]);
     });
   }

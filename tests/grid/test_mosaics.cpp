@@ -11,21 +11,13 @@
 
 #include <gdal_alg.h>
 
+#include "support/grid_support.hpp"
 #include "support/test_support.hpp"
-#include "support/tiles.hpp"
 
 using namespace geostrip::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-const std::string kWarpOnto = std::string(GEOSTRIP_SOURCE_DIR) + "/tests/support/warp_onto.py";
-
-std::array<double, 6> geotransform(const std::string& path) {
-  std::array<double, 6> t{};
-  Dataset(path)->GetGeoTransform(t.data());
-  return t;
-}
 
 std::string srcwin(const std::string& from, const std::string& to, int col, int row, int cols, int rows) {
   REQUIRE(run_command("gdal_translate -q -srcwin " + std::to_string(col) + " " + std::to_string(row) + " " +

@@ -8,22 +8,15 @@
 #include <cstring>
 
 #include "support/data_dir.hpp"
+#include "support/grid_support.hpp"
 #include "support/test_support.hpp"
-#include "support/tiles.hpp"
 
 using namespace geostrip::test;
 
 namespace {
 
-const std::string kWarpOnto = std::string(GEOSTRIP_SOURCE_DIR) + "/tests/support/warp_onto.py";
 const std::string kS2 = "/sentinel2_l2a/S2A_29RKH_20200219_0_L2A_";
 const std::string kS1Vv = "/sentinel1_grd/S1A_IW_GRDH_1SDV_20180716T004042_iw-vv.tiff";
-
-std::array<double, 6> geotransform(const std::string& path) {
-  std::array<double, 6> t{};
-  Dataset(path)->GetGeoTransform(t.data());
-  return t;
-}
 
 // Equal bit for bit (NaN included).
 bool same_floats(const std::vector<float>& a, const std::vector<float>& b) {

@@ -1,14 +1,29 @@
 #pragma once
-// Cutting a raster into tiles with GDAL's own gdal_translate (the C API), for
-// mosaic tests: the reference is the raster the tiles came from.
+// What the grid and mosaic tests share: tiles cut with GDAL's own
+// gdal_translate (the C API), whose reference is the raster they came from;
+// a raster's geotransform; and the gdalwarp reference script.
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 
+#include <array>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 
 namespace geostrip::test {
+
+// tests/support/warp_onto.py: GDAL's warper painting sources onto exactly the grid of a raster.
+inline const std::string kWarpOnto = std::string(GEOSTRIP_SOURCE_DIR) + "/tests/support/warp_onto.py";
+
+inline std::array<double, 6> geotransform(const std::string& path) {
+  GDALAllRegister();
+  std::array<double, 6> t{};
+  GDALDatasetH dataset = GDALOpen(path.c_str(), GA_ReadOnly);
+  if (!dataset) throw std::runtime_error("cannot open " + path);
+  GDALGetGeoTransform(dataset, t.data());
+  GDALClose(dataset);
+  return t;
+}
 
 // Cuts `raster` into rows x cols tiles DIR/tile_R_C.tif (the last row and
 // column of tiles take what is left) and lists them, one a line, in the
