@@ -8,6 +8,7 @@
 
 #include "cli/parse.hpp"
 #include "core/error.hpp"
+#include "io/output_formats.hpp"
 #include "io/tile_encoder.hpp"
 
 namespace geostrip {
@@ -84,6 +85,21 @@ void OutputArgs::add_to(CLI::App& command) {
       ->group(group);
   command.add_option("--level", level, "codec level (deflate 1-12, zstd 1-22)")->group(group);
   command.add_option("--tile", tile, "output tile edge, a multiple of 16")->capture_default_str()->group(group);
+  command
+      .add_option("--format", format,
+                  "GTiff, COG (Cloud-Optimized GeoTIFF) or any GDAL driver that can create files (netCDF, ENVI, ...); "
+                  "default: from OUTPUT's extension (.tif, .tiff: GTiff)")
+      ->type_name("NAME")
+      ->group(group);
+  command.add_option("--overviews", overviews, "auto (halving until one tile) or none; default: auto for COG")
+      ->check(CLI::IsMember({"auto", "none"}))
+      ->group(group);
+  command
+      .add_option("--overview-resampling", overview_resampling,
+                  "average or nearest; default: nearest for rgb and classes, average otherwise")
+      ->type_name("METHOD")
+      ->group(group);
+  command.add_flag("--stats", stats, "store each band's statistics (always for COG)")->group(group);
   command.add_flag("--overwrite", overwrite, "replace an existing output")->group(group);
   command.add_flag("--no-resume", no_resume, "start over instead of resuming an interrupted output")->group(group);
 }
@@ -97,6 +113,12 @@ EngineOptions OutputArgs::engine() const {
   options.write.tile = tile;
   options.write.overwrite = overwrite;
   options.write.resume = !no_resume;
+  const OutputFormat chosen = parse_output_format(format);
+  options.write.cog = chosen.cog;
+  options.convert_to = chosen.driver;
+  if (!overviews.empty()) options.write.overviews = overviews == "auto";
+  if (!overview_resampling.empty()) options.write.overview_resampling = parse_overview_resampling(overview_resampling);
+  if (stats) options.write.stats = true;
   return options;
 }
 

@@ -32,6 +32,10 @@ struct OutputArgs {
   std::string compress = "deflate";
   std::optional<int> level;
   int tile = 512;
+  std::string format;
+  std::string overviews;
+  std::string overview_resampling;
+  bool stats = false;
   bool overwrite = false;
   bool no_resume = false;
 

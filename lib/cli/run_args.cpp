@@ -2,31 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
-#include <cctype>
-#include <filesystem>
-
 #include "core/error.hpp"
 #include "io/input_spec.hpp"
+#include "io/output_formats.hpp"
 #include "grid/grid_request.hpp"
 #include "kernels/kernel_args.hpp"
 #include "kernels/registry.hpp"
 
 namespace geostrip {
-
-namespace {
-
-// Never a GeoTIFF under another format's name.
-void check_output_format(const std::string& output) {
-  std::string extension = std::filesystem::path(output).extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (extension != ".tif" && extension != ".tiff")
-    throw UsageError("-o " + output + ": geostrip writes GeoTIFF (.tif or .tiff); for another format convert it "
-                     "with gdal_translate -of FORMAT");
-}
-
-}  // namespace
 
 void RunArgs::add_operations(CLI::App& parent, const std::function<void(CLI::App&)>& more) {
   for (const Operation* op : operations()) {
@@ -37,7 +20,7 @@ void RunArgs::add_operations(CLI::App& parent, const std::function<void(CLI::App
                             "; SOURCE is PATH[@BAND], several separated by commas (a mosaic), or @LISTFILE")
         ->type_name("NAME=SOURCE");
     command->add_option("--inputs", inputs_file, "a file of NAME=SOURCE lines, more inputs")->type_name("FILE");
-    command->add_option("-o,--output", output, "output GeoTIFF (" + op->output + ")")->required();
+    command->add_option("-o,--output", output, "output: " + op->output + "; a GeoTIFF (.tif), or as --format says")->required();
     command->add_option("--nodata", nodata, "NAME=V: nodata value of input NAME (overrides the file's)");
     const std::string group = op->name + " options";
     for (const OptionDecl& decl : op->options) {
@@ -77,7 +60,7 @@ RunRequest RunArgs::request(const CLI::App& operation) const {
     request.nodata[pair.substr(0, eq)] = parse_number("nodata", std::string_view(pair).substr(eq + 1));
   }
   request.output = output;
-  check_output_format(output);
+  check_output_extension(output, out.format);
   request.grid = grid.request();
   request.engine = out.engine();
   return request;

@@ -65,6 +65,14 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
       console.out("  input {}: {} painted onto the grid, resampling {}, mosaic {} (nodata {})\n", input.name, files,
                   input.resampling, mosaic_rule_name(request.grid.mosaic), nodata);
   }
+  std::vector<std::string> levels;
+  for (const RasterSize& level : plan.summary.levels) levels.push_back(fmt::format("{}x{}", level.rows, level.cols));
+  console.out("  output: {}{}{}\n", plan.format,
+              levels.empty() ? std::string(", no overviews")
+                             : fmt::format(", {} overview levels ({}) by {}, made from each tile as it is computed; "
+                                           "at the end one sequential copy of the file in COG's order",
+                                           levels.size(), fmt::join(levels, ", "), name_of(plan.summary.resampling)),
+              plan.summary.stats ? ", statistics of every band" : "");
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
   console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,
               plan.block_rows_auto ? " (auto: whole output tile rows, from the halo, the threads and --memory)" : "");

@@ -15,6 +15,7 @@
 #include "grid/mosaic.hpp"
 #include "grid/output_grid.hpp"
 #include "io/journal.hpp"
+#include "io/output_formats.hpp"
 #include "io/output_lock.hpp"
 #include "io/raster_input.hpp"
 #include "io/safe_files.hpp"
@@ -175,6 +176,24 @@ std::array<std::int64_t, 2> read_tile(const BoundInput& input) {
   return {input.files.front().tile_rows, input.files.front().tile_cols};
 }
 
+// Colours and classes are never averaged into colours or classes that are not there.
+OverviewResampling overview_default(const BoundRun& bound) {
+  const KernelSpec& spec = bound.kernel->spec();
+  const bool integer_output = spec.output_type != PixelType::Float32 && spec.output_type != PixelType::Float64 &&
+                              spec.output_type != PixelType::CFloat32;
+  const bool classes = integer_output && bound.inputs.front().files.front().categorical;
+  return spec.color == ColorModel::RGBA || classes ? OverviewResampling::Nearest : OverviewResampling::Average;
+}
+
+// Blocks of 2^j tile rows make the first j overview levels' tile rows whole,
+// so the ranks encode them: j as large as still gives every thread two blocks.
+std::int64_t overview_alignment(const SummarySpec& summary, std::int64_t rows, const Team& team) {
+  const std::int64_t threads = static_cast<std::int64_t>(team.topology.max_threads()) * team.comm.size();
+  for (int j = std::min(summary.tile_levels(), 3); j > 0; --j)
+    if (rows / (std::int64_t{summary.tile} << j) >= 2 * threads) return std::int64_t{1} << j;
+  return 1;
+}
+
 // How the output of a bound run is split into blocks and rounds, and the
 // pixel memory that takes on each rank: from the team's facts alone, the same
 // on every rank.
@@ -209,12 +228,25 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   const std::uint64_t input_row_bytes =
       static_cast<std::uint64_t>(grid.cols) *
       (size_of(spec.input_type) * bound.inputs.size() + (painted ? kPaintingBytesPerPixel : 0));
+  plan.format = engine.write.cog ? "COG" : engine.convert_to.empty() ? "GTiff" : engine.convert_to;
+  plan.summary = summary_spec({.path = {},
+                               .size = plan.size,
+                               .georef = {},
+                               .type = spec.output_type,
+                               .bands = spec.output_bands,
+                               .color = spec.color,
+                               .nodata = spec.output_nodata,
+                               .band_names = {},
+                               .fingerprint = {},
+                               .overview_default = overview_default(bound)},
+                              engine.write);
   const BlockRowsRequest shape{
       .output_rows = plan.size.rows,
       .input_bytes_per_row = input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
       .output_bytes_per_row = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
                               static_cast<std::uint64_t>(spec.output_bands),
-      .tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows),
+      .tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows) *
+                   overview_alignment(plan.summary, plan.size.rows, team),
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
       .thread_bytes = painted ? kTransformCacheBytes : 0};
@@ -261,7 +293,7 @@ EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowB
       const auto& cutline = prepared.bound.cutline;
       work.readers.push_back(cutline ? cut_reader(std::move(reader), *cutline, input.nodata) : std::move(reader));
     }
-  EncodedRows encoded{.rows = rows, .pieces = {}, .crcs = {}};
+  EncodedRows encoded{.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
   for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += chunk_cols) {
     const Region cells{.rows = rows, .cols = {first_col, std::min(first_col + chunk_cols, plan.size.cols)}};
     const Region source = source_region(cells, spec.stride, plan.halo, raster);
@@ -284,6 +316,9 @@ EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowB
     work.stages.compute += std::chrono::duration<double>(encode_start - compute_start).count();
     work.stages.encode += seconds_since(encode_start);
   }
+  const auto finish_start = std::chrono::steady_clock::now();
+  encoder.finish(encoded);
+  work.stages.encode += seconds_since(finish_start);
   ++work.blocks;
   return encoded;
 }
@@ -378,10 +413,19 @@ std::vector<RoleOfFile> files_of_run(const RunRequest& request) {
   if (!request.grid.cutline.empty()) files.push_back({"the --cutline file", request.grid.cutline});
   files.push_back({"the output", request.output});
   files.push_back({"the output's partial file", partial_path(request.output)});
+  files.push_back({"the output's copy in COG's order", cog_copy_path(request.output)});
+  files.push_back({"the output's sidecar", sidecar_path(request.output)});
+  if (!request.engine.convert_to.empty()) {
+    const std::string source = conversion_source_path(request.output);
+    files.push_back({"the GeoTIFF converted into the output", source});
+    files.push_back({"its partial file", partial_path(source)});
+    files.push_back({"its journal", Journal::path_for(source)});
+  }
   files.push_back({"the output's journal", Journal::path_for(request.output)});
   files.push_back({"the output's lock", OutputLock::path_for(request.output)});
   return files;
 }
+
 
 RunPlan plan(const RunRequest& request, const Team& team) { return prepare(request, team).plan; }
 
@@ -404,7 +448,9 @@ RunSummary run(const RunRequest& request, const Team& team) {
   // Every rank encodes; only rank 0 writes, so only it needs the fingerprint
   // (which stats every file the inputs read).
   const std::vector<InputFile> files = root ? input_files(request) : std::vector<InputFile>();
-  const OutputSpec output{.path = request.output,
+  // The GeoTIFF itself, or the one rank 0 converts into another format at the end.
+  const bool converts = !request.engine.convert_to.empty();
+  const OutputSpec output{.path = converts ? conversion_source_path(request.output) : request.output,
                           .size = plan.size,
                           .georef = plan.georef,
                           .type = spec.output_type,
@@ -415,11 +461,15 @@ RunSummary run(const RunRequest& request, const Team& team) {
                                             ? std::vector<std::string>(static_cast<std::size_t>(spec.output_bands),
                                                                        request.args.operation)
                                             : spec.band_names,
-                          .fingerprint = root ? job_fingerprint(request, files) : std::string()};
+                          .fingerprint = root ? job_fingerprint(request, files) : std::string(),
+                          .overview_default = plan.summary.resampling};
   const GeoTiffEncoder encoder(output, request.engine.write);
   std::optional<GeoTiffWriter> writer;
   collectively(team.comm, me.host, [&] {
-    if (root) writer.emplace(output, request.engine.write, std::move(*lock));
+    if (!root) return;
+    WriteOptions write = request.engine.write;
+    write.overwrite = write.overwrite || converts;  // the converted GeoTIFF is this run's own
+    writer.emplace(output, write, std::move(*lock));
   });
   if (writer && !writer->discarded().empty()) fmt::print(stderr, "geostrip: warning: {}\n", writer->discarded());
   // A resumed output has its first rows on disk already: only the rest is computed.
@@ -456,6 +506,8 @@ RunSummary run(const RunRequest& request, const Team& team) {
     if (!writer) return;
     if (const auto changed = changed_input(files)) throw Error(*changed + "; " + request.output + " not written");
     writer->commit();
+    if (converts)
+      convert_output(output.path, request.output, request.engine.convert_to, request.engine.write.overwrite);
   });
 
   RankStats mine{.rank = team.comm.rank(), .host = me.host, .threads = me.threads};
@@ -464,12 +516,14 @@ RunSummary run(const RunRequest& request, const Team& team) {
     mine.blocks += thread.blocks;
   }
   mine.stages.gather = result.gather_seconds;
-  mine.stages.write = result.write_seconds + (writer ? seconds_since(write_start) : 0);
+  const double finish_seconds = writer ? seconds_since(write_start) : 0;
+  mine.stages.write = result.write_seconds + finish_seconds;
   mine.peak_rss = peak_rss_bytes();
   return {.plan = plan,
           .blocks = blocks.size(),
           .resumed_rows = resumed_rows,
           .seconds = seconds_since(start),
+          .finish_seconds = finish_seconds,
           .ranks = gather_stats(team.comm, mine)};
 }
 

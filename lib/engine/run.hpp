@@ -24,6 +24,8 @@ namespace geostrip {
 struct EngineOptions {
   std::optional<std::int64_t> block_rows;  // default: agreed_block_rows()
   WriteOptions write;
+  // A GDAL driver that rank 0 converts the finished GeoTIFF with; empty: the GeoTIFF is the output.
+  std::string convert_to;
   ProgressMode progress = ProgressMode::None;  // blocks written, on rank 0
 };
 
@@ -70,12 +72,15 @@ struct RunPlan {
   int blocks_per_rank = 1;  // in each round
   std::size_t rounds = 0;
   std::vector<std::uint64_t> pixel_memory;  // estimated, by rank (rank 0 also holds gathered rounds)
+  std::string format = "GTiff";  // GTiff, COG, or the GDAL driver the GeoTIFF is converted into
+  SummarySpec summary;           // the output's overview levels, their resampling, and statistics
 };
 
 // Seconds in each stage. Read, compute and encode (compressing tiles) are
 // summed over a rank's threads; gather is the main thread's; write is rank
-// 0's writer thread's (placing tiles, and encoding those blocks that are not
-// whole tile rows).
+// 0's writer thread's (placing tiles, encoding those blocks that are not
+// whole tile rows and the overview rows no block has whole, and at the end
+// the copy in COG's order and any conversion).
 struct StageSeconds {
   double read = 0, compute = 0, encode = 0, gather = 0, write = 0;
   StageSeconds& operator+=(const StageSeconds& other);
@@ -95,6 +100,9 @@ struct RunSummary {
   std::size_t blocks = 0;         // computed by this run
   std::int64_t resumed_rows = 0;  // on disk from an interrupted run
   double seconds = 0;
+  // Rank 0's (0 elsewhere) at the end, after the last block: deep overview levels, the
+  // copy in COG's order, any conversion, the rename (part of its write stage).
+  double finish_seconds = 0;
   std::vector<RankStats> ranks;  // every rank's, by rank
   StageSeconds total() const;
   double pixels_per_second() const;  // output pixels this run computed

@@ -42,6 +42,8 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                      {"blocks", r.blocks},
                      {"stage_seconds", stages(r.stages)},
                      {"peak_rss_bytes", r.peak_rss}});
+  json overview_sizes = json::array();
+  for (const RasterSize& level : plan.summary.levels) overview_sizes.push_back({level.rows, level.cols});
   return json{{"command", command},
               {"version", GEOSTRIP_VERSION},
               {"output", output},
@@ -70,6 +72,12 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                 {"rounds", plan.rounds},
                 {"blocks_computed", summary.blocks},
                 {"resumed_rows", summary.resumed_rows}}},
+              {"output_format",
+               {{"format", plan.format},
+                {"overviews", overview_sizes},
+                {"overview_resampling", plan.summary.levels.empty() ? json() : json(name_of(plan.summary.resampling))},
+                {"statistics", plan.summary.stats},
+                {"finish_seconds", summary.finish_seconds}}},
               {"seconds", summary.seconds},
               {"stage_seconds", stages(summary.total())},
               {"pixels_per_second", summary.pixels_per_second()},

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <span>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -60,25 +63,25 @@ std::optional<std::pair<std::uint64_t, std::uint32_t>> parse_tiles_record(const 
   return std::pair{static_cast<std::uint64_t>(size), static_cast<std::uint32_t>(crc)};
 }
 
-// The file GDAL makes for `spec`, without tiles: made in memory, so that the
-// file on disk is one geostrip creates itself.
-std::vector<std::byte> sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const std::string& partial) {
-  static std::atomic<std::uint64_t> made{0};
-  const std::string name = fmt::format("/vsimem/geostrip-header-{}.tif", made++);
-  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
-  CPLErrorReset();
-  CPLStringList create = creation_options(spec, format);
-  GdalDataset dataset(driver->Create(name.c_str(), static_cast<int>(spec.size.cols), static_cast<int>(spec.size.rows),
-                                     spec.bands, to_gdal(spec.type), create.List()));
-  if (!dataset) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
+// The metadata item of band `band` (1-based) that holds statistic `item`
+// until commit fills it in: as wide as any value, unique in the metadata.
+constexpr std::array<const char*, 5> kStatistics{"MINIMUM", "MAXIMUM", "MEAN", "STDDEV", "VALID_PERCENT"};
+constexpr std::size_t kStatisticWidth = 24;  // "-1.2345678901234567e-308"
+std::string statistic_placeholder(int band, const char* item) {
+  return fmt::format("{:?<{}}", fmt::format("@{}{}", band, item), kStatisticWidth);
+}
+
+// Georeference, nodata, descriptions, colours and geostrip's metadata items
+// (with placeholders for the tile record and statistics) onto a new dataset.
+void describe(GDALDataset& dataset, const OutputSpec& spec, const SummarySpec& summary, const std::string& partial) {
   if (GeoTransform transform; spec.georef.transform) {
     transform = *spec.georef.transform;
-    dataset->SetGeoTransform(transform.data());
+    dataset.SetGeoTransform(transform.data());
   }
   if (!spec.georef.crs_wkt.empty()) {
     OGRSpatialReference srs;
     srs.importFromWkt(spec.georef.crs_wkt.c_str());
-    dataset->SetSpatialRef(&srs);
+    dataset.SetSpatialRef(&srs);
   }
   if (!spec.georef.gcps.empty()) {
     std::vector<GDAL_GCP> gcps;
@@ -92,34 +95,122 @@ std::vector<std::byte> sparse_geotiff(const OutputSpec& spec, const TileFormat& 
                       .dfGCPZ = gcp.z});
     OGRSpatialReference srs;
     srs.importFromWkt(spec.georef.gcp_crs_wkt.c_str());
-    if (dataset->SetGCPs(static_cast<int>(gcps.size()), gcps.data(), spec.georef.gcp_crs_wkt.empty() ? nullptr : &srs) !=
+    if (dataset.SetGCPs(static_cast<int>(gcps.size()), gcps.data(), spec.georef.gcp_crs_wkt.empty() ? nullptr : &srs) !=
         CE_None)
       throw Error(partial + ": cannot store its " + std::to_string(gcps.size()) + " GCPs: " + gdal_error_or("GDAL failed"));
   }
   if (!spec.georef.rpc.empty()) {
     CPLStringList rpc;
     for (const auto& [key, value] : spec.georef.rpc) rpc.SetNameValue(key.c_str(), value.c_str());
-    if (dataset->SetMetadata(rpc.List(), "RPC") != CE_None)
+    if (dataset.SetMetadata(rpc.List(), "RPC") != CE_None)
       throw Error(partial + ": cannot store its RPCs: " + gdal_error_or("GDAL failed"));
   }
-  if (spec.nodata)
-    for (int b = 1; b <= spec.bands; ++b) dataset->GetRasterBand(b)->SetNoDataValue(*spec.nodata);
-  for (std::size_t b = 0; b < spec.band_names.size() && b < static_cast<std::size_t>(spec.bands); ++b)
-    dataset->GetRasterBand(static_cast<int>(b) + 1)->SetDescription(spec.band_names[b].c_str());
-  dataset->SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);
-  if (!spec.fingerprint.empty()) dataset->SetMetadataItem(kFingerprintKey, spec.fingerprint.c_str());
-  dataset->SetMetadataItem(kTilesKey, std::string(kTilesPlaceholder).c_str());
-  // Closing writes the header and an empty tile index, which TileFile fills in.
-  CPLErrorReset();
-  dataset.reset();
-  VSIUnlink((name + ".aux.xml").c_str());
+  constexpr std::array<GDALColorInterp, 4> kRgba{GCI_RedBand, GCI_GreenBand, GCI_BlueBand, GCI_AlphaBand};
+  for (int b = 1; b <= spec.bands; ++b) {
+    GDALRasterBand& band = *dataset.GetRasterBand(b);
+    if (spec.nodata) band.SetNoDataValue(*spec.nodata);
+    if (static_cast<std::size_t>(b) <= spec.band_names.size())
+      band.SetDescription(spec.band_names[static_cast<std::size_t>(b) - 1].c_str());
+    if (spec.color == ColorModel::RGBA && b <= 4) band.SetColorInterpretation(kRgba[static_cast<std::size_t>(b) - 1]);
+    if (summary.stats)
+      for (const char* item : kStatistics)
+        band.SetMetadataItem((std::string("STATISTICS_") + item).c_str(), statistic_placeholder(b, item).c_str());
+  }
+  dataset.SetMetadataItem("TIFFTAG_SOFTWARE", "geostrip " GEOSTRIP_VERSION);
+  if (!spec.fingerprint.empty()) dataset.SetMetadataItem(kFingerprintKey, spec.fingerprint.c_str());
+  dataset.SetMetadataItem(kTilesKey, std::string(kTilesPlaceholder).c_str());
+}
+
+// A VRT of `size` without sources: what GDAL copies the COG header from.
+std::string empty_vrt(const OutputSpec& spec, RasterSize size) {
+  std::string xml = fmt::format(R"(<VRTDataset rasterXSize="{}" rasterYSize="{}">)", size.cols, size.rows);
+  for (int b = 1; b <= spec.bands; ++b)
+    xml += fmt::format(R"(<VRTRasterBand dataType="{}" band="{}">{}</VRTRasterBand>)",
+                       GDALGetDataTypeName(to_gdal(spec.type)), b,
+                       spec.nodata ? fmt::format("<NoDataValue>{}</NoDataValue>", *spec.nodata) : std::string());
+  return xml + "</VRTDataset>";
+}
+
+// A header GDAL made in memory, and the PAM sidecar it made beside it, if any.
+struct Header {
+  std::vector<std::byte> bytes;
+  std::optional<std::string> sidecar;
+};
+
+Header take_from_memory(const std::string& name, const std::string& partial) {
+  Header header;
+  const std::string aux = name + ".aux.xml";
   vsi_l_offset length = 0;
+  if (GByte* text = VSIGetMemFileBuffer(aux.c_str(), &length, TRUE)) {
+    header.sidecar.emplace(reinterpret_cast<const char*>(text), length);
+    CPLFree(text);
+  }
   GByte* bytes = VSIGetMemFileBuffer(name.c_str(), &length, TRUE);
   if (CPLGetLastErrorType() >= CE_Failure || !bytes)
     throw Error(partial + ": cannot create: " + gdal_error_or("GDAL failed"));
-  std::vector<std::byte> file(reinterpret_cast<const std::byte*>(bytes), reinterpret_cast<const std::byte*>(bytes) + length);
+  header.bytes.assign(reinterpret_cast<const std::byte*>(bytes), reinterpret_cast<const std::byte*>(bytes) + length);
   CPLFree(bytes);
-  return file;
+  return header;
+}
+
+std::string memory_name(std::string_view what) {
+  static std::atomic<std::uint64_t> made{0};
+  return fmt::format("/vsimem/geostrip-{}-{}", what, made++);
+}
+
+// The file GDAL makes for `spec`, without tiles: made in memory, so that the
+// file on disk is one geostrip creates itself. In COG's layout, GDAL copies
+// it from a VRT without sources whose overviews have the levels' sizes:
+// every directory first (overviews' included), then nothing (sparse).
+Header sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const SummarySpec& summary, bool cog,
+                      const std::string& partial) {
+  const std::string name = memory_name("header") + ".tif";
+  GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
+  CPLStringList options = creation_options(spec, format);
+  CPLErrorReset();
+  if (!cog) {
+    GdalDataset dataset(gtiff->Create(name.c_str(), static_cast<int>(spec.size.cols), static_cast<int>(spec.size.rows),
+                                      spec.bands, to_gdal(spec.type), options.List()));
+    if (!dataset) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
+    describe(*dataset, spec, summary, partial);
+    // Closing writes the header and an empty tile index, which TileFile fills in.
+    CPLErrorReset();
+    dataset.reset();
+    return take_from_memory(name, partial);
+  }
+  std::vector<std::string> levels;
+  for (const RasterSize& size : summary.levels) {
+    levels.push_back(memory_name("level") + ".vrt");
+    const std::string xml = empty_vrt(spec, size);
+    VSIFCloseL(VSIFileFromMemBuffer(levels.back().c_str(), reinterpret_cast<GByte*>(CPLStrdup(xml.c_str())),
+                                    xml.size(), TRUE));
+  }
+  std::string xml;
+  {
+    GdalDataset source(GetGDALDriverManager()->GetDriverByName("VRT")->Create(
+        "", static_cast<int>(spec.size.cols), static_cast<int>(spec.size.rows), spec.bands, to_gdal(spec.type), nullptr));
+    if (!source) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
+    describe(*source, spec, summary, partial);
+    xml = source->GetMetadata("xml:VRT")[0];
+  }
+  for (int b = spec.bands; b >= 1; --b) {
+    std::string overviews;
+    for (const std::string& level : levels)
+      overviews += fmt::format(R"(<Overview><SourceFilename relativeToVRT="0">{}</SourceFilename><SourceBand>{}</SourceBand></Overview>)",
+                               level, b);
+    std::size_t at = 0;
+    for (int seen = 0; seen < b; ++seen) at = xml.find("</VRTRasterBand>", seen == 0 ? 0 : at + 1);
+    xml.insert(at, overviews);
+  }
+  const GdalDataset source(static_cast<GDALDataset*>(GDALOpen(xml.c_str(), GA_ReadOnly)));
+  if (!source) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
+  options.SetNameValue("COPY_SRC_OVERVIEWS", "YES");
+  GdalDataset copy(gtiff->CreateCopy(name.c_str(), source.get(), FALSE, options.List(), nullptr, nullptr));
+  if (!copy) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
+  CPLErrorReset();
+  copy.reset();
+  for (const std::string& level : levels) VSIUnlink(level.c_str());
+  return take_from_memory(name, partial);
 }
 
 // The checksum of tiles [first, first + count) of `file`, read back, each
@@ -153,19 +244,107 @@ std::optional<T> take(std::map<std::int64_t, T>& waiting, std::int64_t row) {
 }  // namespace
 
 std::string partial_path(const std::string& path) { return path + ".partial"; }
+std::string cog_copy_path(const std::string& path) { return path + ".partial-cog"; }
+std::string sidecar_path(const std::string& path) { return path + ".aux.xml"; }
 
 TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options) {
   return {spec.type, spec.bands, spec.size.cols, options.tile, options.codec, options.level};
 }
 
+SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options) {
+  SummarySpec summary{.type = spec.type,
+                      .bands = spec.bands,
+                      .size = spec.size,
+                      .tile = options.tile,
+                      .nodata = spec.nodata,
+                      .levels = {},
+                      .resampling = options.overview_resampling.value_or(spec.overview_default),
+                      .stats = options.stats.value_or(options.cog) && spec.type != PixelType::CFloat32};
+  if (options.overviews.value_or(options.cog)) {
+    if (spec.type == PixelType::CFloat32) {
+      if (options.overviews) throw UsageError("--overviews: a complex output has no overviews");
+      return summary;
+    }
+    if (std::popcount(static_cast<unsigned>(options.tile)) != 1)
+      throw UsageError(fmt::format("--tile {}: overviews need a tile edge that is a power of two", options.tile));
+    summary.levels = overview_sizes(spec.size, options.tile);
+  }
+  return summary;
+}
+
+bool cog_layout(const WriteOptions& options, const SummarySpec& summary) { return options.cog || !summary.levels.empty(); }
+
 GeoTiffEncoder::GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& options)
-    : format_(tile_format(spec, options)), raster_rows_(spec.size.rows), raw_(spec.type, spec.bands, spec.size.cols) {}
+    : format_(tile_format(spec, options)), raster_rows_(spec.size.rows), raw_(spec.type, spec.bands, spec.size.cols),
+      summary_(summary_spec(spec, options)) {
+  for (int k = 1; k <= summary_.tile_levels(); ++k)
+    level_raw_.emplace_back(spec.type, spec.bands, summary_.levels[static_cast<std::size_t>(k - 1)].cols);
+  for (const RasterSize& level : summary_.levels) {
+    level_formats_.push_back(format_);
+    level_formats_.back().cols = level.cols;
+  }
+}
+
+bool GeoTiffEncoder::level_as_tiles(int level, RowBlock rows) const {
+  return !rows.empty() && whole_tile_rows(rows, format_.tile, summary_.levels[static_cast<std::size_t>(level - 1)].rows);
+}
+
+void GeoTiffEncoder::finish(EncodedRows& into) const {
+  for (std::size_t k = 0; k < into.overviews.size(); ++k) {
+    EncodedRows& level = into.overviews[k];
+    if (!level_as_tiles(static_cast<int>(k) + 1, level.rows)) continue;
+    BlockBuffer pixels(format_.type, format_.bands, level.rows, level_formats_[k].cols);
+    std::memcpy(pixels.band_data(0), level.pieces.front().data(), level.pieces.front().size());
+    level = encode_tiles(pixels, level_formats_[k]);
+  }
+}
 
 void GeoTiffEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const {
-  if (as_tiles(into.rows))
-    encode_tiles(pixels, format_, into);
-  else
+  if (!as_tiles(into.rows)) {
     raw_.encode(pixels, into);
+    return;
+  }
+  encode_tiles(pixels, format_, into);
+  summarize(pixels, into);
+}
+
+void GeoTiffEncoder::summarize(const BlockBuffer& pixels, EncodedRows& into) const {
+  if (!summary_.summarizes() && summary_.tile_levels() == 0) return;
+  std::vector<BlockBuffer> levels = level_buffers(summary_, pixels.region());
+  summarize_tiles(pixels, summary_, into.summaries, levels);
+  into.overviews.resize(levels.size());
+  for (std::size_t k = 0; k < levels.size(); ++k) {
+    into.overviews[k].rows = summary_.level_rows(static_cast<int>(k) + 1, into.rows);
+    level_raw_[k].encode(levels[k], into.overviews[k]);
+  }
+}
+
+void TileRowAssembler::add(EncodedRows arrived, const RawRowsEncoder& raw,
+                           const std::function<void(const BlockBuffer&)>& complete) {
+  if (arrived.rows.empty()) return;
+  const std::int64_t first = arrived.rows.begin;
+  pending_.emplace(first, std::move(arrived));
+  while (auto next = take(pending_, next_row_)) {
+    const RowBlock rows = next->rows;
+    if (next->pieces.empty()) {  // whole tile rows, placed as tiles
+      next_row_ = rows.end;
+      continue;
+    }
+    for (std::int64_t row = rows.begin; row < rows.end;) {
+      if (tile_row_.rows().empty() || row == tile_row_.rows().end) {
+        const std::int64_t begin = row / tile_ * tile_;
+        tile_row_ = BlockBuffer(type_, bands_, {begin, std::min(begin + tile_, size_.rows)}, size_.cols);
+      }
+      const std::int64_t end = std::min(rows.end, tile_row_.rows().end);
+      const std::size_t row_bytes = static_cast<std::size_t>(size_.cols) * size_of(type_);
+      for (int b = 0; b < bands_; ++b)
+        std::memcpy(tile_row_.band_data(b) + static_cast<std::size_t>(row - tile_row_.rows().begin) * row_bytes,
+                    raw.row_data(*next, b, row), static_cast<std::size_t>(end - row) * row_bytes);
+      row = end;
+      next_row_ = end;
+      if (end == tile_row_.rows().end) complete(tile_row_);
+    }
+  }
 }
 
 std::optional<std::string> output_damage(const std::string& path, bool reread) {
@@ -193,16 +372,30 @@ std::optional<std::string> output_damage(const std::string& path, bool reread) {
   }
   return std::nullopt;
 }
-
 GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, OutputLock lock)
     : lock_(std::move(lock)), spec_(std::move(spec)), partial_(partial_path(spec_.path)),
-      encoder_(spec_, options), overwrite_(options.overwrite) {
+      encoder_(spec_, options), overwrite_(options.overwrite), cog_(cog_layout(options, encoder_.summary())) {
   check_tile_format(encoder_.format());
   check_writable_target(spec_.path, overwrite_, "output");
   init_gdal();
-  if (!(options.resume && !spec_.fingerprint.empty() && resume())) create();
+  Header header = sparse_geotiff(spec_, encoder_.format(), encoder_.summary(), cog_, partial_);
+  sidecar_ = std::move(header.sidecar);
+  const bool resumed = options.resume && !spec_.fingerprint.empty() && resume();
+  if (!resumed) create(std::move(header.bytes));
   partial_identity_ = file_->identity();
-  next_row_ = rows_on_disk_ = resumed_rows_;
+  rows_on_disk_ = resumed_rows_;
+  const SummarySpec& summary = encoder_.summary();
+  assembler_.emplace(spec_.type, spec_.bands, spec_.size, encoder_.format().tile, resumed_rows_);
+  for (int k = 0; k < summary.tile_levels(); ++k)
+    level_assemblers_.emplace_back(spec_.type, spec_.bands, summary.levels[static_cast<std::size_t>(k)],
+                                   encoder_.format().tile, 0);
+  stats_.resize(static_cast<std::size_t>(spec_.bands));
+  if (summary.wants_apex()) {
+    const TileFormat& format = encoder_.format();
+    const std::int64_t tiles_down = (spec_.size.rows + format.tile - 1) / format.tile;
+    apexes_.resize(static_cast<std::size_t>(tiles_down * format.tiles_across() * spec_.bands));
+  }
+  if (resumed) replay_resumed_rows();
 }
 
 bool GeoTiffWriter::resume() {
@@ -235,10 +428,10 @@ bool GeoTiffWriter::resume() {
     file_.reset();
     return discard(std::string(e.what()));
   }
+  header_bytes_ = reading.contents->header_bytes;
   journal_.emplace(Journal::resume(journal_path, std::move(*journal_fd), reading.contents->intact_bytes));
   return true;
 }
-
 void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal) {
   if (file.header_checksum(journal.header_bytes) != journal.header_crc)
     throw Error("its header is not the one its journal records");
@@ -259,16 +452,37 @@ void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal)
   resumed_rows_ = rows;
   file_crc_ = whole;
 }
+void GeoTiffWriter::replay_resumed_rows() {
+  const SummarySpec& summary = encoder_.summary();
+  if (resumed_rows_ == 0 || (!summary.summarizes() && summary.tile_levels() == 0)) return;
+  const GdalDataset dataset = open_raster(partial_);
+  const std::int64_t tile = encoder_.format().tile;
+  const auto pixel = static_cast<GSpacing>(size_of(spec_.type));
+  for (std::int64_t row = 0; row < resumed_rows_; row += tile) {
+    BlockBuffer tile_row(spec_.type, spec_.bands, {row, std::min(row + tile, spec_.size.rows)}, spec_.size.cols);
+    const auto rows = static_cast<int>(tile_row.rows().rows()), cols = static_cast<int>(spec_.size.cols);
+    if (dataset->RasterIO(GF_Read, 0, static_cast<int>(row), cols, rows, tile_row.band_data(0), cols, rows,
+                          to_gdal(spec_.type), spec_.bands, nullptr, pixel, pixel * cols,
+                          static_cast<GSpacing>(tile_row.band_bytes()), nullptr) != CE_None)
+      throw Error(fmt::format("{}: reading back rows {}-{} to resume failed: {}", partial_, row, row + rows - 1,
+                              gdal_error_or("GDAL failed")));
+    EncodedRows encoded{.rows = tile_row.rows(), .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
+    encoder_.summarize(tile_row, encoded);
+    encoder_.finish(encoded);
+    fold(encoded);
+  }
+}
 
-void GeoTiffWriter::create() {
+void GeoTiffWriter::create(std::vector<std::byte> header) {
   const std::string journal_path = Journal::path_for(spec_.path);
   remove_leftover(partial_);
   remove_leftover(journal_path);
-  const std::vector<std::byte> header = sparse_geotiff(spec_, encoder_.format(), partial_);
+  remove_leftover(cog_copy_path(spec_.path));
   UniqueFd fd = create_new_file(partial_);
   if (const int error = write_all(fd.get(), header))
     throw Error(partial_ + ": cannot create: " + std::strerror(error));
   file_.emplace(std::move(fd), partial_);
+  header_bytes_ = header.size();
   if (!spec_.fingerprint.empty())
     journal_.emplace(Journal::create(journal_path, spec_.fingerprint, header.size(), crc32_of(header)));
 }
@@ -279,36 +493,20 @@ GeoTiffWriter::~GeoTiffWriter() {
   if (journal_) journal_->remove();
   // Only the file this writer made: another may stand at its name by now.
   if (names_file(partial_, partial_identity_)) ::unlink(partial_.c_str());
-}
-void GeoTiffWriter::place(EncodedRows rows) {
-  if (encoder_.as_tiles(rows.rows))
-    place_tiles(std::move(rows));
-  else
-    assemble(std::move(rows));
+  if (copying_) ::unlink(cog_copy_path(spec_.path).c_str());
 }
 
-void GeoTiffWriter::assemble(EncodedRows arrived) {
-  const TileFormat& format = encoder_.format();
-  const std::int64_t first = arrived.rows.begin;
-  pending_.emplace(first, std::move(arrived));
-  while (auto next = take(pending_, next_row_)) {
-    const RowBlock rows = next->rows;
-    for (std::int64_t row = rows.begin; row < rows.end;) {
-      if (tile_row_.rows().empty() || row == tile_row_.rows().end) {
-        const std::int64_t begin = row / format.tile * format.tile;
-        tile_row_ = BlockBuffer(spec_.type, spec_.bands, {begin, std::min(begin + format.tile, spec_.size.rows)},
-                                spec_.size.cols);
-      }
-      const std::int64_t end = std::min(rows.end, tile_row_.rows().end);
-      const std::size_t row_bytes = static_cast<std::size_t>(spec_.size.cols) * size_of(spec_.type);
-      for (int b = 0; b < spec_.bands; ++b)
-        std::memcpy(tile_row_.band_data(b) + static_cast<std::size_t>(row - tile_row_.rows().begin) * row_bytes,
-                    encoder_.raw().row_data(*next, b, row), static_cast<std::size_t>(end - row) * row_bytes);
-      row = end;
-      next_row_ = end;
-      if (end == tile_row_.rows().end) place_tiles(encode_tiles(tile_row_, format));
-    }
+void GeoTiffWriter::place(EncodedRows rows) {
+  if (encoder_.as_tiles(rows.rows)) {
+    place_tiles(std::move(rows));
+    return;
   }
+  assembler_->add(std::move(rows), encoder_.raw(), [&](const BlockBuffer& tile_row) {
+    EncodedRows encoded = encode_tiles(tile_row, encoder_.format());
+    encoder_.summarize(tile_row, encoded);
+    encoder_.finish(encoded);
+    place_tiles(std::move(encoded));
+  });
 }
 
 void GeoTiffWriter::place_tiles(EncodedRows arrived) {
@@ -319,7 +517,7 @@ void GeoTiffWriter::place_tiles(EncodedRows arrived) {
     const TileFormat& format = encoder_.format();
     const std::int64_t first_tile = rows.begin / format.tile * format.tiles_across();
     const std::vector<TileEntry> placed =
-        file_->write(first_tile, next->pieces, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
+        file_->write(0, first_tile, next->pieces, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
     // Each tile's own CRC came with it from its encoder: here they are only chained.
     std::uint32_t crc = 0;
     std::uint64_t length = 0;
@@ -334,7 +532,49 @@ void GeoTiffWriter::place_tiles(EncodedRows arrived) {
       file_->sync();
       journal_->record({rows_on_disk_, crc});
     }
+    fold(*next);
   }
+}
+
+void GeoTiffWriter::fold(EncodedRows& rows) {
+  const SummarySpec& summary = encoder_.summary();
+  const auto first = static_cast<std::size_t>(rows.rows.begin / encoder_.format().tile * encoder_.format().tiles_across() *
+                                              spec_.bands);
+  for (std::size_t i = 0; i < rows.summaries.size(); ++i) {
+    if (summary.stats) stats_[i % static_cast<std::size_t>(spec_.bands)].merge(rows.summaries[i].stats);
+    if (summary.wants_apex()) apexes_.at(first + i) = rows.summaries[i].apex;
+  }
+  for (std::size_t k = 0; k < rows.overviews.size(); ++k) {
+    const int level = static_cast<int>(k) + 1;
+    EncodedRows& overview = rows.overviews[k];
+    if (encoder_.level_as_tiles(level, overview.rows)) {
+      place_level_tiles(level, overview);
+      overview.pieces.clear();  // the assembler only moves past them
+    }
+    level_assemblers_[k].add(std::move(overview), encoder_.level_raw(level), [&](const BlockBuffer& tile_row) {
+      place_level_tiles(level, encode_tiles(tile_row, encoder_.level_format(level)));
+    });
+  }
+}
+
+void GeoTiffWriter::place_level_tiles(int level, const EncodedRows& tiles) {
+  const TileFormat& format = encoder_.level_format(level);
+  file_->write(level, tiles.rows.begin / format.tile * format.tiles_across(), tiles.pieces,
+               fmt::format("writing rows {}-{} of overview {}", tiles.rows.begin, tiles.rows.end - 1, level));
+}
+
+std::vector<std::pair<std::string, std::string>> GeoTiffWriter::statistics_values() const {
+  std::vector<std::pair<std::string, std::string>> values;
+  if (!encoder_.summary().stats) return values;
+  const double pixels = static_cast<double>(spec_.size.rows) * static_cast<double>(spec_.size.cols);
+  for (int b = 1; b <= spec_.bands; ++b) {
+    const BandStats& s = stats_[static_cast<std::size_t>(b) - 1];
+    const auto value = [&](double v) { return s.count > 0 ? fmt::format("{}", v) : std::string("nan"); };
+    const std::array<std::string, kStatistics.size()> items{value(s.min), value(s.max), value(s.mean),
+                                                             value(s.stddev()), fmt::format("{}", 100 * s.count / pixels)};
+    for (std::size_t i = 0; i < kStatistics.size(); ++i) values.emplace_back(statistic_placeholder(b, kStatistics[i]), items[i]);
+  }
+  return values;
 }
 
 void GeoTiffWriter::close_and_sync() {
@@ -343,16 +583,57 @@ void GeoTiffWriter::close_and_sync() {
 }
 
 void GeoTiffWriter::commit() {
-  if (rows_on_disk_ != spec_.size.rows || !pending_.empty() || !encoded_.empty())
+  bool waiting = !assembler_->empty() || !encoded_.empty();
+  for (const TileRowAssembler& level : level_assemblers_) waiting = waiting || !level.empty();
+  if (rows_on_disk_ != spec_.size.rows || waiting)
     throw Error(partial_ + ": internal error: " + std::to_string(rows_on_disk_) + " of " +
                 std::to_string(spec_.size.rows) + " rows written at commit");
-  file_->fill_in_metadata(kTilesPlaceholder, tiles_record(file_->end(), file_crc_));
+  const SummarySpec& summary = encoder_.summary();
+  if (summary.wants_apex()) {
+    const std::vector<BlockBuffer> levels = apex_levels(summary, apexes_);
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      const int level = summary.tile_levels() + 1 + static_cast<int>(i);
+      place_level_tiles(level, encode_tiles(levels[i], encoder_.level_format(level)));
+    }
+  }
+  std::string written = partial_;
+  if (cog_) {
+    written = cog_copy_path(spec_.path);
+    copying_ = true;
+    file_->copy_in_cog_order(written, header_bytes_, [&](std::uint64_t size, std::uint32_t crc) {
+      auto values = statistics_values();
+      values.emplace_back(kTilesPlaceholder, tiles_record(size, crc));
+      return values;
+    });
+  } else {
+    auto values = statistics_values();
+    values.emplace_back(kTilesPlaceholder, tiles_record(file_->end(), file_crc_));
+    file_->fill_in_metadata(values);
+  }
   close_and_sync();
   if (!names_file(partial_, partial_identity_))
     throw Error(partial_ + ": was replaced by another file during the run; " + spec_.path + " not written");
-  rename_into_place(partial_, spec_.path, overwrite_);
+  place_sidecar();
+  rename_into_place(written, spec_.path, overwrite_);
   kept_ = true;
+  if (cog_) ::unlink(partial_.c_str());
   if (journal_) journal_->remove();
+}
+
+void GeoTiffWriter::place_sidecar() {
+  const std::string sidecar = sidecar_path(spec_.path);
+  if (!sidecar_) {
+    // One left from an earlier file at PATH would describe this one wrongly.
+    remove_leftover(sidecar);
+    return;
+  }
+  const std::string partial = sidecar_path(partial_);
+  remove_leftover(partial);
+  UniqueFd fd = create_new_file(partial);
+  if (const int error = write_all(fd.get(), std::as_bytes(std::span(*sidecar_))))
+    throw Error(partial + ": cannot write: " + std::strerror(error));
+  if (::fsync(fd.get()) != 0 || !fd.close()) throw Error(partial + ": cannot sync to disk: " + std::strerror(errno));
+  rename_into_place(partial, sidecar, true);
 }
 
 std::int64_t GeoTiffWriter::suspend() {

@@ -14,6 +14,7 @@
 // rows, which the writer assembles into tile rows and encodes itself. At commit the file's metadata gets its tile
 // record (kTilesKey): its size and the checksum of all its tiles, by which a
 // later batch knows the file is still whole.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@
 #include "io/tile_file.hpp"
 #include "io/output_format.hpp"
 #include "io/tile_encoder.hpp"
+#include "io/overviews.hpp"
 
 namespace geostrip {
 
@@ -36,6 +38,10 @@ struct WriteOptions {
   int tile = 512;            // tile edge, a multiple of 16
   bool overwrite = false;
   bool resume = true;  // continue a partial output of the same job
+  bool cog = false;    // GDAL's Cloud-Optimized GeoTIFF layout
+  std::optional<bool> overviews;  // default: with cog
+  std::optional<OverviewResampling> overview_resampling;  // default: overview_default()
+  std::optional<bool> stats;  // default: with cog
 };
 
 // The metadata item that carries the job's fingerprint.
@@ -56,9 +62,25 @@ struct OutputSpec {
   // What made the output (see engine/fingerprint.hpp): stored in its
   // metadata and its journal. Without one, nothing is journaled or resumed.
   std::string fingerprint;
+  // Overviews' resampling when the options do not choose: nearest for
+  // colours and classes, average for measurements.
+  OverviewResampling overview_default = OverviewResampling::Average;
 };
 
+// What the output keeps besides its pixels, as the options and the spec
+// decide: overview levels, their resampling, statistics. Throws UsageError
+// for overviews the output cannot have.
+SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options);
+
+// Whether the file is written in COG's layout (every header before any
+// tile, overviews before the full resolution), which a copy at commit makes.
+bool cog_layout(const WriteOptions& options, const SummarySpec& summary);
+
 std::string partial_path(const std::string& path);
+// Where a file in COG's layout is copied to at commit, before its rename to PATH.
+std::string cog_copy_path(const std::string& path);
+// PATH's PAM sidecar, where GDAL keeps what the file cannot hold.
+std::string sidecar_path(const std::string& path);
 
 // How the output's tiles are encoded, on whichever rank encodes them.
 TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options);
@@ -69,7 +91,10 @@ TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options);
 std::optional<std::string> output_damage(const std::string& path, bool reread);
 
 // GeoTIFF's encoder, for every rank and thread: a block of whole tile rows
-// becomes its compressed tiles, any other block raw rows (RawRowsEncoder).
+// becomes its compressed tiles, with its tiles' summaries and its part of
+// every tile level of the overviews as raw rows (io/overviews.hpp); any
+// other block raw rows (RawRowsEncoder), which rank 0 assembles and
+// summarizes.
 class GeoTiffEncoder final : public RowEncoder {
  public:
   GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& options);
@@ -78,11 +103,46 @@ class GeoTiffEncoder final : public RowEncoder {
   bool as_tiles(RowBlock rows) const { return whole_tile_rows(rows, format_.tile, raster_rows_); }
   const TileFormat& format() const { return format_; }
   const RawRowsEncoder& raw() const { return raw_; }
+  const SummarySpec& summary() const { return summary_; }
+  // Adds the summaries and tile levels of `pixels`, whole tiles, to `into`.
+  void summarize(const BlockBuffer& pixels, EncodedRows& into) const;
+  // Encodes the whole tile rows among the block's overview rows as tiles;
+  // the others stay raw rows, which rank 0 assembles.
+  void finish(EncodedRows& into) const override;
+  // The raw rows and the tiles of overview level `level` (1-based).
+  const RawRowsEncoder& level_raw(int level) const { return level_raw_[static_cast<std::size_t>(level - 1)]; }
+  const TileFormat& level_format(int level) const { return level_formats_[static_cast<std::size_t>(level - 1)]; }
+  // Whether overview rows `rows` of `level` are encoded as tiles (else as raw rows).
+  bool level_as_tiles(int level, RowBlock rows) const;
 
  private:
   TileFormat format_;
   std::int64_t raster_rows_;
   RawRowsEncoder raw_;
+  SummarySpec summary_;
+  std::vector<RawRowsEncoder> level_raw_;  // tile levels
+  std::vector<TileFormat> level_formats_;  // every level
+};
+
+// Raw rows of one image, arriving in any order, become its whole tile rows,
+// in row order.
+class TileRowAssembler {
+ public:
+  TileRowAssembler(PixelType type, int bands, RasterSize size, int tile, std::int64_t first_row)
+      : type_(type), bands_(bands), size_(size), tile_(tile), next_row_(first_row) {}
+  // Takes rows that `raw` encoded, or rows without pieces that came as
+  // tiles and only move on; calls `complete` with each tile row they complete.
+  void add(EncodedRows rows, const RawRowsEncoder& raw, const std::function<void(const BlockBuffer&)>& complete);
+  bool empty() const { return pending_.empty(); }
+
+ private:
+  PixelType type_;
+  int bands_;
+  RasterSize size_;
+  int tile_;
+  std::map<std::int64_t, EncodedRows> pending_;  // ahead of next_row_, by first row
+  BlockBuffer tile_row_;
+  std::int64_t next_row_;  // first row not yet copied into tile_row_
 };
 
 class GeoTiffWriter final : public RowSink {
@@ -105,13 +165,15 @@ class GeoTiffWriter final : public RowSink {
 
   // Accepts blocks from resumed_rows() on, in any order, as GeoTiffEncoder
   // made them: tiles are placed in row order; raw rows are assembled into
-  // tile rows, encoded here, on the caller's thread.
+  // tile rows, encoded and summarized here, on the caller's thread; overview
+  // rows are assembled into their levels' tile rows and encoded here.
   void place(EncodedRows rows) override;
   const GeoTiffEncoder& encoder() const { return encoder_; }
 
-  // Every row has been written: the tile record into the metadata, then
-  // flush, close and sync PATH.partial, rename it to PATH, sync the
-  // directory, remove the journal.
+  // Every row has been written: the overview levels made from every tile,
+  // the statistics and the tile record into the metadata; then flush, close
+  // and sync PATH.partial (or its copy in COG's order), put the sidecar in
+  // place, rename the file to PATH, sync the directory, remove the journal.
   void commit() override;
 
   // Interrupted: close and sync what is written and keep the partial file and
@@ -119,30 +181,41 @@ class GeoTiffWriter final : public RowSink {
   std::int64_t suspend();
 
  private:
-  void assemble(EncodedRows arrived);
   void place_tiles(EncodedRows arrived);
+  void place_level_tiles(int level, const EncodedRows& tiles);
+  // Folds a full-resolution tile row's summaries and overview rows, in row order.
+  void fold(EncodedRows& rows);
   // Resumes PATH.partial; false (with discarded_ set when it was this job's) to start over.
   bool resume();
   void verify(const TileFile& file, const JournalContents& journal);
-  void create();
+  // The resumed rows' summaries and overviews, from their pixels in PATH.partial.
+  void replay_resumed_rows();
+  void create(std::vector<std::byte> header);
   void close_and_sync();
+  std::vector<std::pair<std::string, std::string>> statistics_values() const;
+  void place_sidecar();
 
   OutputLock lock_;  // first: let go last
   OutputSpec spec_;
   std::string partial_;
   GeoTiffEncoder encoder_;
   bool overwrite_ = false;
+  bool cog_ = false;
+  std::optional<std::string> sidecar_;  // PAM metadata GDAL kept beside the header (a CRS GeoTIFF keys cannot hold)
   std::optional<Journal> journal_;
   std::int64_t resumed_rows_ = 0;
   std::string discarded_;
   std::optional<TileFile> file_;
+  std::uint64_t header_bytes_ = 0;
   FileIdentity partial_identity_;  // the file this writer made or resumed
   std::uint32_t file_crc_ = 0;  // tile_checksum() of the tiles of rows [0, rows_on_disk_)
-  std::map<std::int64_t, EncodedRows> pending_;  // raw blocks ahead of next_row_, by first row
-  BlockBuffer tile_row_;
-  std::int64_t next_row_ = 0;                       // first row not yet copied into tile_row_
+  std::optional<TileRowAssembler> assembler_;  // raw blocks into tile rows
+  std::vector<TileRowAssembler> level_assemblers_;  // each tile level's raw rows into its tile rows
   std::map<std::int64_t, EncodedRows> encoded_;  // tile rows ahead of rows_on_disk_, by first row
   std::int64_t rows_on_disk_ = 0;  // rows [0, n) written (and synced when journaled)
+  std::vector<BandStats> stats_;      // of rows [0, rows_on_disk_), by band
+  std::vector<Accumulator> apexes_;   // every tile's, by tile and band
+  bool copying_ = false;  // cog_copy_path() may be this writer's
   bool kept_ = false;  // committed or suspended
 };
 

@@ -9,6 +9,7 @@
 
 #include "core/block_buffer.hpp"
 #include "geometry/row_block.hpp"
+#include "io/overviews.hpp"
 
 namespace geostrip {
 
@@ -17,6 +18,12 @@ struct EncodedRows {
   RowBlock rows;
   std::vector<std::vector<std::byte>> pieces;  // the format's own: compressed tiles, or the rows' pixels
   std::vector<std::uint32_t> crcs;             // crc32_of() each piece, where the format keeps them
+  // What the format derives from these rows for rank 0 to fold in, where it
+  // keeps it: each tile's statistics and apex (io/overviews.hpp), and the
+  // rows of each overview level that they make (level k at k - 1, in that
+  // level's rows).
+  std::vector<TileSummary> summaries;
+  std::vector<EncodedRows> overviews;
 };
 
 class RowEncoder {
@@ -26,6 +33,9 @@ class RowEncoder {
   // to `into`, whose rows are the block's. A block may come in several calls,
   // by columns.
   virtual void encode(const BlockBuffer& pixels, EncodedRows& into) const = 0;
+  // The block's last columns are in `into`: what the format makes of the
+  // whole block (GeoTIFF: its overviews' whole tile rows) is made now.
+  virtual void finish(EncodedRows& into) const { (void)into; }
 };
 
 class RowSink {

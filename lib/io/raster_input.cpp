@@ -93,6 +93,7 @@ InputInfo describe_gdal(const FileSpec& spec, const std::string& input) {
   int has_nodata = 0;
   const double nodata = band->GetNoDataValue(&has_nodata);
   if (has_nodata) info.nodata = nodata;
+  info.categorical = band->GetColorTable() != nullptr || band->GetCategoryNames() != nullptr;
   int block_cols = 0, block_rows = 0;
   band->GetBlockSize(&block_cols, &block_rows);
   // GDAL decodes a whole internal block at a time, of every band when they

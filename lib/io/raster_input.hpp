@@ -23,6 +23,7 @@ struct InputInfo {
   std::optional<double> nodata;  // declared in the file
   std::int64_t tile_rows = 1;    // rows of the file's internal blocks
   std::int64_t tile_cols = 1;    // and their columns
+  bool categorical = false;      // classes, not measurements: a colour table or category names
 };
 
 // Opens one file of input `input` once and checks that its band (or HDF5

@@ -212,7 +212,7 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRow
 }
 
 EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format) {
-  EncodedRows encoded{.rows = block.rows(), .pieces = {}, .crcs = {}};
+  EncodedRows encoded{.rows = block.rows(), .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
   encode_tiles(block, format, encoded);
   return encoded;
 }

@@ -32,6 +32,16 @@ constexpr std::uint16_t kTileOffsets = 324, kTileByteCounts = 325, kGdalMetadata
 // A header larger than this is not one GDAL wrote.
 constexpr std::uint64_t kMaxHeaderBytes = std::uint64_t{1} << 30;
 
+// COG's framing of a tile: its size (4 bytes, little-endian) before it and
+// its last 4 bytes (zeros for a shorter tile) repeated after it.
+constexpr std::size_t kLeaderBytes = 4;
+std::array<std::byte, 2 * kLeaderBytes> tile_framing(const std::vector<std::byte>& tile) {
+  std::array<std::byte, 2 * kLeaderBytes> framing{};
+  for (std::size_t b = 0; b < kLeaderBytes; ++b) framing[b] = static_cast<std::byte>(tile.size() >> (8 * b));
+  if (tile.size() >= kLeaderBytes) std::copy(tile.end() - kLeaderBytes, tile.end(), framing.begin() + kLeaderBytes);
+  return framing;
+}
+
 std::uint64_t round_up(std::uint64_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
 std::uint64_t little_endian(const std::byte* bytes, std::size_t width) {
@@ -63,10 +73,15 @@ std::string write_error(int error) {
 // The layout of a TIFF's first directory that TileFile needs: both arrays of
 // the tile index and the number of tiles.
 struct TileIndex {
-  TileFile::IndexArray offsets, byte_counts;
-  TileFile::Field metadata;
-  std::int64_t tiles = 0;
+  std::vector<TileFile::Directory> directories;
+  TileFile::Field metadata;  // the first directory's
+  bool leaders = false;
 };
+
+// A header of GDAL's COG layout declares, in its "ghost area" after the TIFF
+// header, that each tile has its size before it and its last 4 bytes after it.
+constexpr std::string_view kGhostArea = "GDAL_STRUCTURAL_METADATA_SIZE=";
+constexpr std::string_view kLeaders = "BLOCK_LEADER=SIZE_AS_UINT4";
 
 class DirectoryReader {
  public:
@@ -78,29 +93,51 @@ class DirectoryReader {
     if (header[0] != std::byte{'I'} || header[1] != std::byte{'I'}) fail("not a little-endian TIFF");
     const auto version = little_endian(&header[2], 2);
     if (version != 42 && version != 43) fail("not a TIFF");
-    const bool big = version == 43;
-    // Classic TIFF: a 2-byte entry count, then 12-byte entries ending in a
-    // 4-byte value field; BigTIFF: 8, 20 and 8.
-    const std::size_t count_bytes = big ? 8 : 2, entry_bytes = big ? 20 : 12, field_bytes = big ? 8 : 4;
-    const std::uint64_t directory = little_endian(&header[big ? 8 : 4], field_bytes);
-    const std::uint64_t entries = little_endian(bytes(directory, count_bytes).data(), count_bytes);
-    if (entries == 0 || entries > 4096) fail("a TIFF directory of " + std::to_string(entries) + " entries");
+    big_ = version == 43;
     TileIndex index;
-    const std::uint64_t first_entry = directory + count_bytes;
-    const auto table = bytes(first_entry, entries * entry_bytes);
+    index.leaders = declares_leaders();
+    std::uint64_t directory = little_endian(&header[big_ ? 8 : 4], field_bytes());
+    while (directory != 0) {
+      if (index.directories.size() == kMaxDirectories) fail("more than " + std::to_string(kMaxDirectories) + " directories");
+      directory = read_directory(directory, index);
+    }
+    return index;
+  }
+
+ private:
+  // Classic TIFF: a 2-byte entry count, then 12-byte entries ending in a
+  // 4-byte value field; BigTIFF: 8, 20 and 8.
+  std::size_t field_bytes() const { return big_ ? 8 : 4; }
+
+  bool declares_leaders() {
+    const std::uint64_t at = big_ ? 16 : 8;
+    if (file_size_ < at + kGhostArea.size() + 6) return false;
+    const auto ghost = bytes(at, std::min<std::uint64_t>(file_size_ - at, 1024));
+    const std::string_view text(reinterpret_cast<const char*>(ghost.data()), ghost.size());
+    return text.starts_with(kGhostArea) && text.find(kLeaders) != std::string_view::npos;
+  }
+
+  // Reads the directory at `offset` into `index`; returns the next one's offset (0: none).
+  std::uint64_t read_directory(std::uint64_t offset, TileIndex& index) {
+    const std::size_t count_bytes = big_ ? 8 : 2, entry_bytes = big_ ? 20 : 12;
+    const std::uint64_t entries = little_endian(bytes(offset, count_bytes).data(), count_bytes);
+    if (entries == 0 || entries > 4096) fail("a TIFF directory of " + std::to_string(entries) + " entries");
+    const std::uint64_t first_entry = offset + count_bytes;
+    const auto table = bytes(first_entry, entries * entry_bytes + field_bytes());
     std::optional<std::pair<TileFile::IndexArray, std::uint64_t>> offsets, byte_counts;  // with their counts
+    const bool first = index.directories.empty();
     for (std::uint64_t e = 0; e < entries; ++e) {
       const std::byte* entry = &table[e * entry_bytes];
       const auto tag = little_endian(entry, 2);
-      if (tag != kTileOffsets && tag != kTileByteCounts && tag != kGdalMetadata) continue;
+      if (tag != kTileOffsets && tag != kTileByteCounts && !(tag == kGdalMetadata && first)) continue;
       const auto type = little_endian(entry + 2, 2);
       const std::size_t element_bytes = tag == kGdalMetadata ? ascii_width(type) : element_width(type);
-      const std::uint64_t count = little_endian(entry + 4, field_bytes);
+      const std::uint64_t count = little_endian(entry + 4, field_bytes());
       if (count > file_size_) fail("truncated TIFF");
-      const std::uint64_t field = first_entry + e * entry_bytes + 4 + field_bytes;
+      const std::uint64_t field = first_entry + e * entry_bytes + 4 + field_bytes();
       // An array that fits in the value field is kept there, else where the field points.
       const std::uint64_t position =
-          count * element_bytes <= field_bytes ? field : little_endian(entry + 4 + field_bytes, field_bytes);
+          count * element_bytes <= field_bytes() ? field : little_endian(entry + 4 + field_bytes(), field_bytes());
       if (position > file_size_ || count * element_bytes > file_size_ - position) fail("truncated TIFF");
       if (tag == kGdalMetadata)
         index.metadata = {position, count};
@@ -109,13 +146,12 @@ class DirectoryReader {
     }
     if (!offsets || !byte_counts) fail("not a tiled TIFF");
     if (offsets->second != byte_counts->second) fail("tile offsets and byte counts differ in number");
-    index.offsets = offsets->first;
-    index.byte_counts = byte_counts->first;
-    index.tiles = static_cast<std::int64_t>(offsets->second);
-    return index;
+    index.directories.push_back({.offsets = offsets->first,
+                                 .byte_counts = byte_counts->first,
+                                 .tiles = static_cast<std::int64_t>(offsets->second)});
+    return little_endian(&table[entries * entry_bytes], field_bytes());
   }
 
- private:
   std::vector<std::byte> bytes(std::uint64_t offset, std::uint64_t size) {
     if (offset > file_size_ || size > file_size_ - offset) fail("truncated TIFF");
     std::vector<std::byte> buffer(static_cast<std::size_t>(size));
@@ -135,9 +171,11 @@ class DirectoryReader {
   }
   [[noreturn]] void fail(const std::string& what) { throw Error(path_ + ": cannot place tiles in it: " + what); }
 
+  static constexpr std::size_t kMaxDirectories = 64;
   int fd_;
   const std::string& path_;
   std::uint64_t file_size_;
+  bool big_ = false;
 };
 
 }  // namespace
@@ -163,19 +201,21 @@ TileFile::TileFile(UniqueFd file, std::string path)
   struct stat status {};
   if (::fstat(index_fd_.get(), &status) != 0) throw Error(path_ + ": cannot open: " + std::strerror(errno));
   size_ = static_cast<std::uint64_t>(status.st_size);
-  const TileIndex index = DirectoryReader(index_fd_.get(), path_, size_).read();
-  offsets_ = index.offsets;
-  byte_counts_ = index.byte_counts;
+  TileIndex index = DirectoryReader(index_fd_.get(), path_, size_).read();
+  directories_ = std::move(index.directories);
   metadata_ = index.metadata;
-  tiles_ = index.tiles;
+  leaders_ = index.leaders;
   end_ = round_up(size_);
 }
 
-std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
-                                       const std::string& what) {
-  if (first < 0 || first + static_cast<std::int64_t>(tiles.size()) > tiles_)
+std::vector<TileEntry> TileFile::write(int directory, std::int64_t first,
+                                       const std::vector<std::vector<std::byte>>& tiles, const std::string& what) {
+  if (directory < 0 || directory >= static_cast<int>(directories_.size()))
+    throw Error(fmt::format("{}: {} failed: it has no image {}", path_, what, directory));
+  const Directory& image = directories_[static_cast<std::size_t>(directory)];
+  if (first < 0 || first + static_cast<std::int64_t>(tiles.size()) > image.tiles)
     throw Error(fmt::format("{}: {} failed: tiles {}-{} of {}", path_, what, first,
-                            first + static_cast<std::int64_t>(tiles.size()) - 1, tiles_));
+                            first + static_cast<std::int64_t>(tiles.size()) - 1, image.tiles));
   if (!data_fd_) {
     // A second description of the same file for O_DIRECT, reached through
     // the descriptor (not the path, which another user could replace).
@@ -191,11 +231,10 @@ std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std
   std::vector<TileEntry> placed;
   std::uint64_t staged_at = end_;  // the file offset of staging_'s first byte
   std::size_t staged = 0;
-  for (const auto& tile : tiles) {
-    placed.push_back({staged_at + staged, tile.size()});
-    for (std::size_t done = 0; done < tile.size();) {
-      const std::size_t n = std::min(kStagingBytes - staged, tile.size() - done);
-      std::memcpy(staging_.get() + staged, tile.data() + done, n);
+  const auto stage = [&](const std::byte* data, std::size_t size) {
+    for (std::size_t done = 0; done < size;) {
+      const std::size_t n = std::min(kStagingBytes - staged, size - done);
+      std::memcpy(staging_.get() + staged, data + done, n);
       staged += n;
       done += n;
       if (staged == kStagingBytes) {
@@ -203,6 +242,18 @@ std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std
         staged_at += staged;
         staged = 0;
       }
+    }
+  };
+  for (const auto& tile : tiles) {
+    const std::uint64_t leader = leaders_ ? kLeaderBytes : 0;
+    placed.push_back({staged_at + staged + leader, tile.size()});
+    if (leaders_) {
+      const auto framing = tile_framing(tile);
+      stage(framing.data(), kLeaderBytes);
+      stage(tile.data(), tile.size());
+      stage(framing.data() + kLeaderBytes, kLeaderBytes);
+    } else {
+      stage(tile.data(), tile.size());
     }
   }
   if (staged > 0) {
@@ -218,8 +269,8 @@ std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std
     offsets.push_back(entry.offset);
     byte_counts.push_back(entry.bytes);
   }
-  write_entries(offsets_, first, offsets, what);
-  write_entries(byte_counts_, first, byte_counts, what);
+  write_entries(image.offsets, first, offsets, what);
+  write_entries(image.byte_counts, first, byte_counts, what);
   return placed;
 }
 
@@ -237,18 +288,19 @@ std::vector<std::byte> TileFile::read_at(std::uint64_t offset, std::uint64_t siz
   return bytes;
 }
 
-std::vector<TileEntry> TileFile::entries(std::int64_t first, std::int64_t count) const {
-  if (first < 0 || count < 0 || first > tiles_ || count > tiles_ - first)
-    throw Error(fmt::format("{}: tiles {}-{} are not in its index of {}", path_, first, first + count - 1, tiles_));
+std::vector<TileEntry> TileFile::entries(std::int64_t first, std::int64_t count, int directory) const {
+  const Directory& image = directories_.at(static_cast<std::size_t>(directory));
+  if (first < 0 || count < 0 || first > image.tiles || count > image.tiles - first)
+    throw Error(fmt::format("{}: tiles {}-{} are not in its index of {}", path_, first, first + count - 1, image.tiles));
   const auto array = [&](const IndexArray& a) {
     return read_at(a.position + static_cast<std::uint64_t>(first) * a.width,
                    static_cast<std::uint64_t>(count) * a.width);
   };
-  const std::vector<std::byte> offsets = array(offsets_), byte_counts = array(byte_counts_);
+  const std::vector<std::byte> offsets = array(image.offsets), byte_counts = array(image.byte_counts);
   std::vector<TileEntry> entries(static_cast<std::size_t>(count));
   for (std::size_t t = 0; t < entries.size(); ++t)
-    entries[t] = {little_endian(&offsets[t * offsets_.width], offsets_.width),
-                  little_endian(&byte_counts[t * byte_counts_.width], byte_counts_.width)};
+    entries[t] = {little_endian(&offsets[t * image.offsets.width], image.offsets.width),
+                  little_endian(&byte_counts[t * image.byte_counts.width], image.byte_counts.width)};
   return entries;
 }
 
@@ -257,24 +309,94 @@ std::vector<std::byte> TileFile::read(const TileEntry& entry) const { return rea
 std::optional<std::uint32_t> TileFile::header_checksum(std::uint64_t bytes) const {
   if (bytes > size_ || bytes > kMaxHeaderBytes) return std::nullopt;
   std::vector<std::byte> header = read_at(0, bytes);
-  for (const IndexArray& array : {offsets_, byte_counts_}) {
-    const std::uint64_t length = static_cast<std::uint64_t>(tiles_) * array.width;
-    if (array.position > bytes || length > bytes - array.position) return std::nullopt;
-    std::fill_n(header.begin() + static_cast<std::ptrdiff_t>(array.position), length, std::byte{0});
-  }
+  for (const Directory& image : directories_)
+    for (const IndexArray& array : {image.offsets, image.byte_counts}) {
+      const std::uint64_t length = static_cast<std::uint64_t>(image.tiles) * array.width;
+      if (array.position > bytes || length > bytes - array.position) return std::nullopt;
+      std::fill_n(header.begin() + static_cast<std::ptrdiff_t>(array.position), length, std::byte{0});
+    }
   return crc32_of(header);
 }
 
-void TileFile::fill_in_metadata(std::string_view placeholder, std::string_view value) {
-  const std::vector<std::byte> field = read_at(metadata_.position, metadata_.bytes);
-  const std::string_view text(reinterpret_cast<const char*>(field.data()), field.size());
-  const auto at = text.find(placeholder);
-  if (at == std::string_view::npos || value.size() != placeholder.size())
-    throw Error(path_ + ": its metadata has no place for the tile record");
-  const std::uint64_t position = metadata_.position + at;
-  if (const int error = pwrite_all(index_fd_.get(), reinterpret_cast<const std::byte*>(value.data()), value.size(),
-                                   position))
-    throw Error(path_ + ": writing the tile record failed: " + write_error(error));
+void TileFile::fill_in_metadata(std::span<std::byte> header,
+                                const std::vector<std::pair<std::string, std::string>>& values) const {
+  if (metadata_.position > header.size() || metadata_.bytes > header.size() - metadata_.position)
+    throw Error(path_ + ": its metadata lies beyond its header");
+  const std::span<std::byte> field = header.subspan(metadata_.position, metadata_.bytes);
+  // The field is a C string in a fixed space: shorter values move the rest
+  // up, and spaces fill the end (libtiff refuses NULs inside).
+  std::string text(reinterpret_cast<const char*>(field.data()), field.size());
+  if (text.empty() || text.back() != '\0') throw Error(path_ + ": its metadata does not end as GDAL ends it");
+  text.pop_back();
+  for (const auto& [placeholder, value] : values) {
+    const auto at = text.find(placeholder);
+    if (at == std::string::npos || value.size() > placeholder.size())
+      throw Error(path_ + ": its metadata has no place for " + value);
+    text.replace(at, placeholder.size(), value);
+  }
+  text.resize(field.size() - 1, ' ');
+  text.push_back('\0');
+  std::memcpy(field.data(), text.data(), field.size());
+}
+
+void TileFile::fill_in_metadata(const std::vector<std::pair<std::string, std::string>>& values) {
+  std::vector<std::byte> header = read_at(0, metadata_.position + metadata_.bytes);
+  fill_in_metadata(header, values);
+  if (const int error = pwrite_all(index_fd_.get(), header.data() + metadata_.position, metadata_.bytes,
+                                   metadata_.position))
+    throw Error(path_ + ": writing its metadata failed: " + write_error(error));
+}
+
+void TileFile::copy_in_cog_order(const std::string& path, std::uint64_t header_bytes, const MetadataOf& metadata) const {
+  std::vector<std::byte> header = read_at(0, header_bytes);
+  const std::uint64_t framing = leaders_ ? 2 * kLeaderBytes : 0;
+  // Where every tile goes, smallest image first.
+  std::vector<std::vector<TileEntry>> from(directories_.size()), to(directories_.size());
+  std::uint64_t end = header_bytes;
+  for (std::size_t d = directories_.size(); d-- > 0;) {
+    from[d] = entries(0, directories_[d].tiles, static_cast<int>(d));
+    for (const TileEntry& entry : from[d]) {
+      if (entry.bytes == 0) throw Error(fmt::format("{}: image {} has tiles never written", path_, d));
+      to[d].push_back({end + (leaders_ ? kLeaderBytes : 0), entry.bytes});
+      end += entry.bytes + framing;
+    }
+    const auto put = [&](const IndexArray& array, auto field) {
+      for (std::size_t t = 0; t < to[d].size(); ++t) {
+        const std::uint64_t value = to[d][t].*field;
+        if (array.width < 8 && value >> (8 * array.width) != 0)
+          throw Error(fmt::format("{}: {} does not fit its {}-bit tile index", path, value, 8 * array.width));
+        for (std::size_t b = 0; b < array.width; ++b)
+          header.at(array.position + t * array.width + b) = static_cast<std::byte>(value >> (8 * b));
+      }
+    };
+    put(directories_[d].offsets, &TileEntry::offset);
+    put(directories_[d].byte_counts, &TileEntry::bytes);
+  }
+  UniqueFd fd = create_new_file(path);
+  std::vector<std::byte> buffer;
+  std::uint64_t written = header_bytes;  // the header goes last, once its metadata is known
+  const auto flush = [&] {
+    if (const int error = pwrite_all(fd.get(), buffer.data(), buffer.size(), written))
+      throw Error(path + ": writing failed: " + write_error(error));
+    written += buffer.size();
+    buffer.clear();
+  };
+  std::uint32_t crc = 0;
+  for (std::size_t d = directories_.size(); d-- > 0;)
+    for (std::size_t t = 0; t < from[d].size(); ++t) {
+      const std::vector<std::byte> tile = read(from[d][t]);
+      if (d == 0) crc = tile_checksum(crc, to[d][t], crc32_of(tile));
+      const auto frame = tile_framing(tile);
+      if (leaders_) buffer.insert(buffer.end(), frame.begin(), frame.begin() + kLeaderBytes);
+      buffer.insert(buffer.end(), tile.begin(), tile.end());
+      if (leaders_) buffer.insert(buffer.end(), frame.begin() + kLeaderBytes, frame.end());
+      if (buffer.size() >= kStagingBytes) flush();
+    }
+  flush();
+  fill_in_metadata(header, metadata(end, crc));
+  if (const int error = pwrite_all(fd.get(), header.data(), header.size(), 0))
+    throw Error(path + ": writing failed: " + write_error(error));
+  if (::fsync(fd.get()) != 0 || !fd.close()) throw Error(path + ": cannot sync to disk: " + std::strerror(errno));
 }
 
 void TileFile::write_at(const std::byte* data, std::size_t size, std::uint64_t offset, const std::string& what) {

@@ -12,6 +12,7 @@
 // Where O_DIRECT is refused, the same writes go through the page cache.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -50,31 +51,16 @@ class TileFile {
   TileFile& operator=(const TileFile&) = delete;
   // Destruction closes; call close() first to see a failure.
 
-  // Appends `tiles` as tiles first, first + 1, ... (TIFF numbers them row by
+  // Appends `tiles` as tiles first, first + 1, ... of directory `directory`
+  // (0: the full resolution, then each overview; TIFF numbers tiles row by
   // row) and writes their index entries, which it returns. Throws "PATH:
   // WHAT failed: reason".
-  std::vector<TileEntry> write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
+  std::vector<TileEntry> write(int directory, std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
                                const std::string& what);
   // The tiles and index written so far, to disk.
   void sync();
   // Syncs and closes; throws Error.
   void close();
-
-  std::int64_t tiles() const { return tiles_; }
-  // The file's device and inode (io/safe_files.hpp).
-  FileIdentity identity() const { return file_identity(index_fd_.get()); }
-  // Where the next tiles go: the file's size once they are written.
-  std::uint64_t end() const { return end_; }
-  // The index entries of tiles [first, first + count). Throws Error.
-  std::vector<TileEntry> entries(std::int64_t first, std::int64_t count) const;
-  // A tile's bytes; Error unless the entry lies inside the file.
-  std::vector<std::byte> read(const TileEntry& entry) const;
-  // CRC-32 of the file's first `bytes` bytes with the tile index read as
-  // zeros, as GDAL created it: nullopt when the index lies beyond them.
-  std::optional<std::uint32_t> header_checksum(std::uint64_t bytes) const;
-  // Overwrites `placeholder`, which GDAL wrote in the file's metadata
-  // (TIFFTAG_GDAL_METADATA), with `value` of the same length. Throws Error.
-  void fill_in_metadata(std::string_view placeholder, std::string_view value);
 
   // Where one array of the tile index lies in the file: its first entry and
   // the bytes of each (2, 4 or 8, as the TIFF writer chose).
@@ -82,11 +68,51 @@ class TileFile {
     std::uint64_t position = 0;
     std::size_t width = 0;
   };
+  // One image of the file: the full resolution or an overview.
+  struct Directory {
+    IndexArray offsets, byte_counts;
+    std::int64_t tiles = 0;
+  };
   // Where a tag's value lies, and its length in bytes.
   struct Field {
     std::uint64_t position = 0;
     std::uint64_t bytes = 0;
   };
+
+  const std::vector<Directory>& directories() const { return directories_; }
+  std::int64_t tiles() const { return directories_.front().tiles; }  // of the full resolution
+  // Whether each tile has its size before it and its last 4 bytes after it
+  // (GDAL's COG layout declares so in its header).
+  bool leaders() const { return leaders_; }
+  // The file's device and inode (io/safe_files.hpp).
+  FileIdentity identity() const { return file_identity(index_fd_.get()); }
+  // Where the next tiles go: the file's size once they are written.
+  std::uint64_t end() const { return end_; }
+  // The index entries of tiles [first, first + count) of `directory`. Throws Error.
+  std::vector<TileEntry> entries(std::int64_t first, std::int64_t count, int directory = 0) const;
+  // A tile's bytes; Error unless the entry lies inside the file.
+  std::vector<std::byte> read(const TileEntry& entry) const;
+  // The file's first `bytes` bytes.
+  std::vector<std::byte> read_header(std::uint64_t bytes) const { return read_at(0, bytes); }
+  // CRC-32 of the file's first `bytes` bytes with every tile index read as
+  // zeros, as GDAL created it: nullopt when an index lies beyond them.
+  std::optional<std::uint32_t> header_checksum(std::uint64_t bytes) const;
+  // The file's metadata (TIFFTAG_GDAL_METADATA) with each placeholder that
+  // GDAL wrote in it replaced by its value, no longer than it. Throws Error.
+  void fill_in_metadata(const std::vector<std::pair<std::string, std::string>>& values);
+  // The same on the file's first bytes, held in memory.
+  void fill_in_metadata(std::span<std::byte> header, const std::vector<std::pair<std::string, std::string>>& values) const;
+
+  // The values to fill in once a copy's size and the tile_checksum() of its
+  // full-resolution tiles are known.
+  using MetadataOf = std::function<std::vector<std::pair<std::string, std::string>>(std::uint64_t size, std::uint32_t crc)>;
+  // Copies the file into a new file `path` in COG's order: its first
+  // `header_bytes` (GDAL's header, every directory before any tile) with
+  // the tile index and metadata filled in, then the tiles of the smallest
+  // overview, of each larger one, and of the full resolution last, each
+  // image row by row, framed as the header declares (leaders()). Syncs and
+  // closes the copy; throws Error.
+  void copy_in_cog_order(const std::string& path, std::uint64_t header_bytes, const MetadataOf& metadata) const;
 
  private:
   void write_at(const std::byte* data, std::size_t size, std::uint64_t offset, const std::string& what);
@@ -99,10 +125,10 @@ class TileFile {
   UniqueFd data_fd_;   // O_DIRECT unless direct_ is false; opened at the first write
   bool direct_ = false;
   std::uint64_t size_ = 0;  // the file's, as opened and written since
-  IndexArray offsets_, byte_counts_;
-  Field metadata_;          // TIFFTAG_GDAL_METADATA; bytes 0 when there is none
-  std::int64_t tiles_ = 0;  // in the index
-  std::uint64_t end_ = 0;   // where the next tiles go, aligned
+  std::vector<Directory> directories_;
+  Field metadata_;  // TIFFTAG_GDAL_METADATA; bytes 0 when there is none
+  bool leaders_ = false;
+  std::uint64_t end_ = 0;  // where the next tiles go, aligned
   std::unique_ptr<std::byte, void (*)(void*)> staging_;  // aligned, as O_DIRECT needs
 };
 

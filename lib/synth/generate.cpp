@@ -29,7 +29,7 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
         const std::vector<BlockBuffer> made = scene.make(rows);
         std::vector<EncodedRows> outputs;
         for (std::size_t i = 0; i < made.size(); ++i) {
-          outputs.push_back({.rows = rows, .pieces = {}, .crcs = {}});
+          outputs.push_back({.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}});
           scene.encoders[i]->encode(made[i], outputs.back());
         }
         return outputs;

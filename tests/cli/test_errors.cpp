@@ -83,7 +83,8 @@ TEST_CASE("an output named for another format is a usage error that writes nothi
     const auto result = run_geostrip("run ndi -i a=" + f.b08 + " -i b=" + f.b04 + " -o " + out);
     INFO(result.output);
     CHECK(result.exit_code == 2);
-    CHECK_THAT(result.output, Catch::Contains(out) && Catch::Contains("GeoTIFF (.tif or .tiff)"));
+    CHECK_THAT(result.output, Catch::Contains(out) && Catch::Contains("GeoTIFF (.tif or .tiff)") &&
+                                  Catch::Contains("--format NAME") && Catch::Contains("COG") && Catch::Contains("netCDF"));
     CHECK_FALSE(fs::exists(out));
     CHECK_FALSE(fs::exists(out + ".partial"));
     CHECK_FALSE(fs::exists(out + ".lock"));

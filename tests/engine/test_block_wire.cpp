@@ -8,7 +8,7 @@ namespace {
 
 // Encoded rows with `pieces` pieces of different sizes, with or without CRCs.
 EncodedRows encoded(RowBlock rows, std::size_t pieces, bool crcs) {
-  EncodedRows out{.rows = rows, .pieces = {}, .crcs = {}};
+  EncodedRows out{.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
   for (std::size_t p = 0; p < pieces; ++p) {
     out.pieces.emplace_back(p * 5 + 1);
     for (std::size_t i = 0; i < out.pieces.back().size(); ++i) out.pieces.back()[i] = static_cast<std::byte>(p + i);
@@ -43,7 +43,7 @@ TEST_CASE("encoded rows survive packing for a gather, every output, each piece i
 
 TEST_CASE("raw rows hold a block's pixels, band after band, put together from column parts", "[io]") {
   const RawRowsEncoder encoder(PixelType::UInt16, 2, 7);
-  EncodedRows rows{.rows = {3, 5}, .pieces = {}, .crcs = {}};
+  EncodedRows rows{.rows = {3, 5}, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
   for (const RowBlock cols : {RowBlock{4, 7}, RowBlock{0, 4}}) {  // in any order
     BlockBuffer part(PixelType::UInt16, 2, Region{.rows = {3, 5}, .cols = cols});
     for (int b = 0; b < 2; ++b)

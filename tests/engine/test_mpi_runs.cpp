@@ -90,6 +90,25 @@ TEST_CASE("a mosaic across two UTM zones, resampled, is identical on 3 virtual n
   check_identical_on_nodes(dir, runs, 37);
 }
 
+TEST_CASE("ndi --format COG of 4392x4392 is the same file, every overview level included, on 3 virtual nodes",
+          "[identical]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 4392x4392").exit_code == 0);
+  const std::string ndi = "run ndi -i a=" + dir / "s/B08.tif" + " -i b=" + dir / "s/B04.tif" + " --format COG";
+  const std::string single = dir / "single.tif";
+  REQUIRE(run_geostrip(ndi + " -o " + single + " --threads 1").exit_code == 0);
+  // Blocks of whole tile rows (overview rows encoded by the ranks) and of 37 rows (assembled by rank 0).
+  for (const std::string blocks : {"auto", "37"}) {
+    const std::string nodes = dir / ("nodes-" + blocks + ".tif");
+    const auto result =
+        run_command(geostrip_under(virtual_nodes(3), ndi + " -o " + nodes + " --threads 2 --block-rows " + blocks));
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.output, Catch::Contains("3 rank(s) x 2 threads"));
+    CHECK(file_text(nodes) == file_text(single));
+  }
+}
+
 TEST_CASE("gathers split into small messages give the same pixels", "[identical]") {
   Scene scene;
   const std::string single = scene.dir / "single.tif", split = scene.dir / "split.tif";

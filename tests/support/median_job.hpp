@@ -17,15 +17,16 @@ struct MedianJob {
   TempDir dir;
   std::string source = dir / "s/B04.tif";
   std::string reference = dir / "reference.tif";
+  std::string extra;  // more options of the run, e.g. an output format
 
-  MedianJob() {
+  explicit MedianJob(std::string options = "") : extra(std::move(options)) {
     REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x1500 --tile 256").exit_code == 0);
     REQUIRE(run_geostrip(arguments(reference)).exit_code == 0);
   }
   // The job as a batch manifest line (the batch gives the threads), and as a run; `src` replaces the source.
   std::string line(const std::string& output, const std::string& src = "") const {
     return "median -i src=" + (src.empty() ? source : src) + " --window 9x9 -o " + output +
-           " --tile 256 --block-rows 64";
+           " --tile 256 --block-rows 64" + (extra.empty() ? "" : " " + extra);
   }
   std::string arguments(const std::string& output, const std::string& src = "") const {
     return "run " + line(output, src) + " --threads 2 --progress none";

@@ -6,7 +6,7 @@
 namespace geostrip::test {
 
 inline void place_pixels(GeoTiffWriter& writer, const BlockBuffer& block) {
-  EncodedRows rows{.rows = block.rows(), .pieces = {}, .crcs = {}};
+  EncodedRows rows{.rows = block.rows(), .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
   writer.encoder().encode(block, rows);
   writer.place(std::move(rows));
 }

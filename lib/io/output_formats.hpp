@@ -1,0 +1,31 @@
+#pragma once
+// Which format an output is written in, and the conversion of a finished
+// GeoTIFF into any other format GDAL can create (PRODUCT.md section 6).
+#include <string>
+
+namespace geostrip {
+
+struct OutputFormat {
+  bool cog = false;    // GeoTIFF in COG's layout
+  std::string driver;  // another GDAL driver, as GDAL names it; empty for GeoTIFF
+};
+
+// --format NAME (any case): GTiff, COG or a GDAL driver that can create
+// rasters; empty: GeoTIFF. Throws UsageError naming what is possible.
+OutputFormat parse_output_format(const std::string& name);
+
+// An OUTPUT without --format must be a GeoTIFF's (.tif, .tiff): never a
+// GeoTIFF under another format's name. Throws UsageError.
+void check_output_extension(const std::string& output, const std::string& format);
+
+// Where the GeoTIFF that is converted into OUTPUT is written.
+std::string conversion_source_path(const std::string& output);
+
+// Rank 0, at the end: converts the finished GeoTIFF `source` into OUTPUT with
+// GDAL's `driver`, written as OUTPUT.partial and renamed together with any
+// sidecar the driver made for it (OUTPUT.partial.aux.xml becomes
+// OUTPUT.aux.xml), then removes `source`. Throws Error, leaving no
+// OUTPUT.partial behind.
+void convert_output(const std::string& source, const std::string& output, const std::string& driver, bool overwrite);
+
+}  // namespace geostrip

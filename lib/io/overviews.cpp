@@ -1,0 +1,300 @@
+#include "io/overviews.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace geostrip {
+
+namespace {
+
+template <class T>
+struct Validity {
+  std::optional<T> nodata;
+  bool operator()(T v) const {
+    if constexpr (std::is_floating_point_v<T>)
+      if (std::isnan(v)) return false;
+    return !(nodata && v == *nodata);
+  }
+};
+
+template <class T>
+Validity<T> validity(const std::optional<double>& nodata) {
+  return {nodata ? std::optional<T>(to_pixel<T>(*nodata)) : std::nullopt};
+}
+
+// The pixel an average becomes, as GDAL's overviews make it: rounded for
+// integers, and never the nodata value by chance (GDAL's replacement value).
+template <class T>
+T average_pixel(const Accumulator& a, const std::optional<double>& nodata) {
+  if (a.count == 0) return nodata_pixel<T>(nodata);
+  const T value = to_pixel<T>(a.sum / a.count);
+  if (!nodata || value != to_pixel<T>(*nodata)) return value;
+  if constexpr (std::is_floating_point_v<T>)
+    return *nodata == 0 ? static_cast<T>(std::numeric_limits<float>::min()) : static_cast<T>(*nodata + 1e-7 * *nodata);
+  else
+    return value == std::numeric_limits<T>::max() ? static_cast<T>(value - 1) : static_cast<T>(value + 1);
+}
+
+void add(Accumulator& a, const Accumulator& b) {
+  a.sum += b.sum;
+  a.count += b.count;
+}
+
+// Two-pass statistics of one tile's valid pixels.
+template <class T>
+BandStats tile_stats(const Plane<const T>& full, Region tile, const Validity<T>& valid) {
+  BandStats s;
+  double sum = 0;
+  for (std::int64_t r = tile.rows.begin; r < tile.rows.end; ++r)
+    for (std::int64_t c = tile.cols.begin; c < tile.cols.end; ++c) {
+      const T v = full.at(r, c);
+      if (!valid(v)) continue;
+      const double x = static_cast<double>(v);
+      s.min = s.count == 0 ? x : std::min(s.min, x);
+      s.max = s.count == 0 ? x : std::max(s.max, x);
+      s.count += 1;
+      sum += x;
+    }
+  if (s.count == 0) return s;
+  s.mean = sum / s.count;
+  for (std::int64_t r = tile.rows.begin; r < tile.rows.end; ++r)
+    for (std::int64_t c = tile.cols.begin; c < tile.cols.end; ++c) {
+      const T v = full.at(r, c);
+      if (valid(v)) s.m2 += (static_cast<double>(v) - s.mean) * (static_cast<double>(v) - s.mean);
+    }
+  return s;
+}
+
+// Level pixels from windows of 2 x 2 accumulators of the level above, in a
+// fixed order (top left, top right, bottom left, bottom right).
+void halve(const std::vector<Accumulator>& above, std::int64_t rows, std::int64_t cols, std::vector<Accumulator>& below) {
+  const std::int64_t half_rows = rows / 2, half_cols = cols / 2;
+  below.assign(static_cast<std::size_t>(half_rows * half_cols), Accumulator{});
+  for (std::int64_t r = 0; r < half_rows; ++r)
+    for (std::int64_t c = 0; c < half_cols; ++c) {
+      Accumulator& a = below[static_cast<std::size_t>(r * half_cols + c)];
+      for (const std::int64_t dr : {0, 1})
+        for (const std::int64_t dc : {0, 1}) add(a, above[static_cast<std::size_t>((2 * r + dr) * cols + 2 * c + dc)]);
+    }
+}
+
+// One tile, one band: its average levels (into `levels`) and its apex.
+template <class T>
+Accumulator average_levels(const Plane<const T>& full, Region tile, const Validity<T>& valid,
+                           const SummarySpec& spec, std::vector<BlockBuffer>& levels, int band) {
+  // Level 1 straight from the pixels, in halve()'s order. The levels'
+  // accumulators are the thread's own, kept from tile to tile.
+  thread_local std::vector<Accumulator> level, next;
+  std::int64_t rows = tile.rows.rows() / 2, cols = tile.cols.rows() / 2;
+  level.assign(static_cast<std::size_t>(rows * cols), Accumulator{});
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const T* above = &full.at(tile.rows.begin + 2 * r, tile.cols.begin);
+    const T* below = above + full.cols;
+    Accumulator* out = &level[static_cast<std::size_t>(r * cols)];
+    for (std::int64_t c = 0; c < cols; ++c)
+      for (const T v : {above[2 * c], above[2 * c + 1], below[2 * c], below[2 * c + 1]})
+        if (valid(v)) {
+          out[c].sum += static_cast<double>(v);
+          out[c].count += 1;
+        }
+  }
+  for (int k = 1; k <= spec.tile_levels(); ++k) {
+    if (k > 1) {
+      halve(level, rows, cols, next);
+      level.swap(next);
+      rows /= 2;
+      cols /= 2;
+    }
+    const Plane<T> out = levels[static_cast<std::size_t>(k - 1)].band<T>(band);
+    const std::int64_t r0 = tile.rows.begin >> k, c0 = tile.cols.begin >> k;
+    const std::int64_t level_rows = std::min(rows, out.row0 + out.rows - r0),
+                       level_cols = std::min(cols, out.col0 + out.cols - c0);
+    for (std::int64_t r = 0; r < level_rows; ++r)
+      for (std::int64_t c = 0; c < level_cols; ++c)
+        out.at(r0 + r, c0 + c) = average_pixel<T>(level[static_cast<std::size_t>(r * cols + c)], spec.nodata);
+  }
+  return rows == 1 && cols == 1 ? level.front() : Accumulator{};
+}
+
+// One tile, one band: its nearest levels, pixel by pixel from the full resolution.
+void nearest_levels(const BlockBuffer& pixels, Region tile, std::vector<BlockBuffer>& levels, int band) {
+  const std::size_t pixel = size_of(pixels.type());
+  const std::byte* full = pixels.band_data(band);
+  const auto full_at = [&](std::int64_t r, std::int64_t c) {
+    return full + static_cast<std::size_t>((r - pixels.rows().begin) * pixels.cols() + (c - pixels.first_col())) * pixel;
+  };
+  for (std::size_t k = 1; k <= levels.size(); ++k) {
+    BlockBuffer& level = levels[k - 1];
+    const std::int64_t r0 = tile.rows.begin >> k, r1 = std::min(tile.rows.end >> k, level.rows().end);
+    const std::int64_t c0 = tile.cols.begin >> k, c1 = std::min(tile.cols.end >> k, level.first_col() + level.cols());
+    std::byte* out = level.band_data(band);
+    const std::int64_t centre = std::int64_t{1} << (k - 1);
+    for (std::int64_t r = r0; r < r1; ++r)
+      for (std::int64_t c = c0; c < c1; ++c)
+        std::memcpy(out + static_cast<std::size_t>((r - level.rows().begin) * level.cols() + (c - level.first_col())) * pixel,
+                    full_at((r << k) + centre, (c << k) + centre), pixel);
+  }
+}
+
+}  // namespace
+
+OverviewResampling parse_overview_resampling(std::string_view name) {
+  if (name == "nearest" || name == "near") return OverviewResampling::Nearest;
+  if (name == "average") return OverviewResampling::Average;
+  throw UsageError("--overview-resampling " + std::string(name) + ": geostrip's overviews are nearest or average");
+}
+
+std::string_view name_of(OverviewResampling resampling) {
+  return resampling == OverviewResampling::Nearest ? "nearest" : "average";
+}
+
+std::vector<RasterSize> overview_sizes(RasterSize full, int tile) {
+  std::vector<RasterSize> sizes;
+  for (RasterSize size = full; size.rows > tile || size.cols > tile;) {
+    size = {.rows = std::max<std::int64_t>(1, size.rows / 2), .cols = std::max<std::int64_t>(1, size.cols / 2)};
+    sizes.push_back(size);
+  }
+  return sizes;
+}
+
+void BandStats::merge(const BandStats& other) {
+  if (other.count == 0) return;
+  if (count == 0) {
+    *this = other;
+    return;
+  }
+  const double total = count + other.count, delta = other.mean - mean;
+  m2 += other.m2 + delta * delta * count * other.count / total;
+  mean += delta * other.count / total;
+  min = std::min(min, other.min);
+  max = std::max(max, other.max);
+  count = total;
+}
+
+double BandStats::stddev() const { return count > 0 ? std::sqrt(m2 / count) : 0; }
+
+int SummarySpec::tile_levels() const {
+  return std::min(static_cast<int>(levels.size()), std::countr_zero(static_cast<unsigned>(tile)));
+}
+
+RowBlock SummarySpec::level_rows(int level, RowBlock rows) const {
+  return {rows.begin >> level, std::min(rows.end >> level, levels[static_cast<std::size_t>(level - 1)].rows)};
+}
+
+RowBlock SummarySpec::level_cols(int level, RowBlock cols) const {
+  return {cols.begin >> level, std::min(cols.end >> level, levels[static_cast<std::size_t>(level - 1)].cols)};
+}
+
+std::vector<BlockBuffer> level_buffers(const SummarySpec& spec, const Region& region) {
+  std::vector<BlockBuffer> levels;
+  for (int k = 1; k <= spec.tile_levels(); ++k) {
+    BlockBuffer& level = levels.emplace_back(
+        spec.type, spec.bands, Region{.rows = spec.level_rows(k, region.rows), .cols = spec.level_cols(k, region.cols)});
+    // A level one pixel wide or high where the raster is narrower than its
+    // window has pixels no window fills: they are nodata.
+    visit_real(spec.type, [&](auto t) {
+      using T = decltype(t);
+      for (int b = 0; b < spec.bands; ++b) {
+        const Plane<T> plane = level.band<T>(b);
+        std::fill_n(plane.data, plane.rows * plane.cols, nodata_pixel<T>(spec.nodata));
+      }
+    });
+  }
+  return levels;
+}
+
+void summarize_tiles(const BlockBuffer& pixels, const SummarySpec& spec, std::vector<TileSummary>& summaries,
+                     std::vector<BlockBuffer>& levels) {
+  const std::int64_t tile = spec.tile, across = (spec.size.cols + tile - 1) / tile;
+  const std::int64_t first_row = pixels.rows().begin, end_row = pixels.rows().end;
+  const std::int64_t first_col = pixels.first_col(), end_col = first_col + pixels.cols();
+  if (spec.summarizes())
+    summaries.resize(static_cast<std::size_t>((end_row - first_row + tile - 1) / tile * across * spec.bands));
+  for (std::int64_t r = first_row; r < end_row; r += tile)
+    for (std::int64_t c = first_col; c < end_col; c += tile) {
+      const Region region{.rows = {r, std::min(r + tile, end_row)}, .cols = {c, std::min(c + tile, end_col)}};
+      const std::size_t at = static_cast<std::size_t>(((r - first_row) / tile * across + c / tile) * spec.bands);
+      for (int b = 0; b < spec.bands; ++b) {
+        if (spec.resampling == OverviewResampling::Nearest) {
+          nearest_levels(pixels, region, levels, b);
+          if (spec.wants_apex()) {
+            const std::byte* apex = pixels.band_data(b) + static_cast<std::size_t>((r - first_row) * pixels.cols() + (c - first_col)) * size_of(spec.type);
+            summaries[at + static_cast<std::size_t>(b)].apex.count = 1;
+            visit_real(spec.type, [&](auto t) {
+              using T = decltype(t);
+              T value;
+              std::memcpy(&value, apex, sizeof(T));
+              summaries[at + static_cast<std::size_t>(b)].apex.sum = static_cast<double>(value);
+            });
+          }
+        }
+        visit_real(spec.type, [&](auto t) {
+          using T = decltype(t);
+          const Plane<const T> full = pixels.band<T>(b);
+          const Validity<T> valid = validity<T>(spec.nodata);
+          if (spec.stats) summaries[at + static_cast<std::size_t>(b)].stats = tile_stats(full, region, valid);
+          if (spec.resampling == OverviewResampling::Average && !spec.levels.empty()) {
+            const Accumulator apex = average_levels(full, region, valid, spec, levels, b);
+            if (spec.wants_apex()) summaries[at + static_cast<std::size_t>(b)].apex = apex;
+          }
+        });
+      }
+    }
+}
+
+std::vector<BlockBuffer> apex_levels(const SummarySpec& spec, const std::vector<Accumulator>& apexes) {
+  const int first = spec.tile_levels() + 1, last = static_cast<int>(spec.levels.size());
+  const std::int64_t tile = spec.tile;
+  const std::int64_t rows = (spec.size.rows + tile - 1) / tile, cols = (spec.size.cols + tile - 1) / tile;
+  std::vector<BlockBuffer> out;
+  for (int k = first; k <= last; ++k) {
+    const RasterSize size = spec.levels[static_cast<std::size_t>(k - 1)];
+    out.emplace_back(spec.type, spec.bands, RowBlock{0, size.rows}, size.cols);
+  }
+  for (int b = 0; b < spec.bands; ++b) {
+    std::vector<Accumulator> level(static_cast<std::size_t>(rows * cols));
+    for (std::size_t t = 0; t < level.size(); ++t)
+      level[t] = apexes[t * static_cast<std::size_t>(spec.bands) + static_cast<std::size_t>(b)];
+    std::int64_t level_rows = rows, level_cols = cols;
+    for (int k = first; k <= last; ++k) {
+      const int below_tiles = k - spec.tile_levels();  // levels below the apexes
+      std::vector<Accumulator> picked;
+      if (spec.resampling == OverviewResampling::Average) {
+        std::vector<Accumulator> below;
+        halve(level, level_rows, level_cols, below);
+        level.swap(below);
+        level_rows /= 2;
+        level_cols /= 2;
+        picked = level;
+      } else {
+        // The centre of the window: the first pixel of the tile at its centre.
+        level_rows = rows >> below_tiles;
+        level_cols = cols >> below_tiles;
+        const std::int64_t centre = std::int64_t{1} << (below_tiles - 1);
+        for (std::int64_t r = 0; r < level_rows; ++r)
+          for (std::int64_t c = 0; c < level_cols; ++c)
+            picked.push_back(apexes[static_cast<std::size_t>((((r << below_tiles) + centre) * cols +
+                                                               (c << below_tiles) + centre) * spec.bands + b)]);
+      }
+      const RasterSize size = spec.levels[static_cast<std::size_t>(k - 1)];
+      visit_real(spec.type, [&](auto t) {
+        using T = decltype(t);
+        const Plane<T> plane = out[static_cast<std::size_t>(k - first)].band<T>(b);
+        std::fill_n(plane.data, plane.rows * plane.cols, nodata_pixel<T>(spec.nodata));
+        for (std::int64_t r = 0; r < std::min(size.rows, level_rows); ++r)
+          for (std::int64_t c = 0; c < std::min(size.cols, level_cols); ++c) {
+            const Accumulator& a = picked[static_cast<std::size_t>(r * level_cols + c)];
+            plane.at(r, c) = spec.resampling == OverviewResampling::Average ? average_pixel<T>(a, spec.nodata)
+                                                                           : static_cast<T>(a.sum);
+          }
+      });
+    }
+  }
+  return out;
+}
+
+}  // namespace geostrip

@@ -1,0 +1,156 @@
+// Outputs people publish: Cloud-Optimized GeoTIFF with overviews and
+// statistics made in the same pass, other formats through GDAL. The
+// references are GDAL's own: its COG validator, its resampling of the full
+// resolution, its statistics and its COG driver's overview sizes
+// (tests/support/cog_reference.py).
+#include <catch2/catch.hpp>
+#include <signal.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "support/median_job.hpp"
+#include "support/test_support.hpp"
+
+using namespace geostrip::test;
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kCogReference = std::string(GEOSTRIP_SOURCE_DIR) + "/tests/support/cog_reference.py";
+
+json gdal_view(const std::string& path, const std::string& method) {
+  const auto result = run_command("/usr/bin/python3 " + kCogReference + " " + path + " " + method);
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  return json::parse(result.output);
+}
+
+// A valid COG whose overviews are GDAL's sizes and, where a level divides the
+// full size, GDAL's resampling of the full resolution; returns GDAL's view.
+json check_cog(const std::string& path, const std::string& method, double tolerance) {
+  const json view = gdal_view(path, method);
+  INFO(view.dump(1));
+  CHECK(view["validator"]["errors"].empty());
+  CHECK(view["validator"]["warnings"].empty());
+  REQUIRE(view["levels"].size() == view["cog_sizes"].size());
+  int divides = 0;
+  for (std::size_t i = 0; i < view["levels"].size(); ++i) {
+    const json& level = view["levels"][i];
+    CHECK(level["size"] == view["cog_sizes"][i]);
+    if (!level["divides"]) continue;
+    ++divides;
+    CHECK(level["max_difference"].get<double>() <= tolerance);
+    CHECK(level["nodata_mismatch"] == 0);
+  }
+  CHECK(divides > 0);
+  return view;
+}
+
+// Stored statistics as gdalinfo -stats computes them: min and max exactly, the rest to 1e-9.
+void check_statistics(const json& band) {
+  INFO(band.dump());
+  REQUIRE(band["gdal"].is_object());
+  const json &stored = band["stored"], &gdal = band["gdal"];
+  CHECK(stored["minimum"] == gdal["minimum"]);
+  CHECK(stored["maximum"] == gdal["maximum"]);
+  for (const char* item : {"mean", "stddev", "valid_percent"})
+    CHECK(stored[item].get<double>() == Approx(gdal[item].get<double>()).epsilon(1e-9));
+}
+
+struct Scene {
+  TempDir dir;
+  explicit Scene(const std::string& size) {
+    REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size " + size).exit_code == 0);
+  }
+  std::string band(const std::string& name) const { return dir / ("s/" + name + ".tif"); }
+  std::string ndi(const std::string& output) const {
+    return "run ndi -i a=" + band("B08") + " -i b=" + band("B04") + " -o " + output + " --progress none";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ndi --format COG of 4392x4392: valid COG, overviews and statistics equal GDAL's", "[cli]") {
+  Scene scene("4392x4392");
+  const std::string out = scene.dir / "ndvi.tif";
+  const auto result = run_geostrip(scene.ndi(out) + " --format COG");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  // GDAL averages Float32 windows in single precision where its chunk has no nodata: 1e-6 of the band's magnitude.
+  const json view = check_cog(out, "average", 1e-6);
+  CHECK(view["levels"].size() == 4);
+  CHECK(view["bands"][0]["description"] == "ndi");
+  check_statistics(view["bands"][0]);
+  for (const fs::directory_entry& entry : fs::directory_iterator(scene.dir.path()))
+    CHECK_THAT(entry.path().string(), !Catch::Contains(".partial"));
+}
+
+TEST_CASE("rgb --format COG: red, green, blue and alpha bands, nearest overviews identical to GDAL's", "[cli]") {
+  Scene scene("1100x1200");
+  const std::string out = scene.dir / "rgb.tif";
+  const auto result = run_geostrip("run rgb -i red=" + scene.band("B04") + " -i green=" + scene.band("B03") +
+                                   " -i blue=" + scene.band("B02") + " -o " + out + " --format COG --progress none");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  const json view = check_cog(out, "nearest", 0);
+  const std::vector<std::string> names{"red", "green", "blue", "alpha"}, colors{"Red", "Green", "Blue", "Alpha"};
+  REQUIRE(view["bands"].size() == 4);
+  for (std::size_t b = 0; b < 4; ++b) {
+    CHECK(view["bands"][b]["description"] == names[b]);
+    CHECK(view["bands"][b]["color"] == colors[b]);
+    check_statistics(view["bands"][b]);
+  }
+}
+
+TEST_CASE("a GeoTIFF takes --overviews, --overview-resampling and --stats, and without them has none", "[cli]") {
+  Scene scene("700x650");
+  const std::string plain = scene.dir / "plain.tif", full = scene.dir / "full.tif";
+  REQUIRE(run_geostrip(scene.ndi(plain)).exit_code == 0);
+  const json bare = gdal_view(plain, "average");
+  CHECK(bare["levels"].empty());
+  CHECK(bare["bands"][0]["stored"].empty());
+  const auto result =
+      run_geostrip(scene.ndi(full) + " --overviews auto --overview-resampling nearest --stats --block-rows 37");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  const json view = check_cog(full, "nearest", 0);
+  check_statistics(view["bands"][0]);
+  CHECK(read_raw(full) == read_raw(plain));
+  const auto complex = run_geostrip(scene.ndi(scene.dir / "x.tif") + " --overviews auto --tile 48");
+  CHECK(complex.exit_code == 2);
+  CHECK_THAT(complex.output, Catch::Contains("power of two"));
+}
+
+TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is a usage error", "[cli]") {
+  Scene scene("300x260");
+  const std::string tif = scene.dir / "ndvi.tif", nc = scene.dir / "ndvi.nc";
+  REQUIRE(run_geostrip(scene.ndi(tif)).exit_code == 0);
+  const auto result = run_geostrip(scene.ndi(nc) + " --format netCDF");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK(Dataset(nc)->GetDriver()->GetDescription() == std::string("netCDF"));
+  CHECK(read_raw(nc) == read_raw(tif));
+  for (const fs::directory_entry& entry : fs::directory_iterator(scene.dir.path()))
+    CHECK_THAT(entry.path().string(), !Catch::Contains(".partial"));
+  const auto unknown = run_geostrip(scene.ndi(scene.dir / "x.abc") + " --format NoSuchDriver");
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.output, Catch::Contains("NoSuchDriver") && Catch::Contains("COG"));
+  CHECK_FALSE(fs::exists(scene.dir / "x.abc"));
+}
+
+TEST_CASE("a COG interrupted at half-time resumes to the bytes of an uninterrupted run", "[cli]") {
+  MedianJob job("--format COG");
+  const std::string output = job.dir / "out.tif";
+  const auto interrupted = job.interrupt(output, SIGTERM);
+  INFO(interrupted.output);
+  REQUIRE(interrupted.exit_code == 75);
+  const auto resumed = run_geostrip(job.arguments(output));
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.output, Catch::Contains("resumed " + output));
+  CHECK(file_text(output) == file_text(job.reference));
+  check_cog(output, "average", 1e-6);
+}

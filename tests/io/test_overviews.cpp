@@ -1,0 +1,160 @@
+// Overview levels and statistics, tile by tile, against direct loops over
+// the full resolution: the mean of each level's whole window, its centre
+// pixel, and two-pass statistics of every valid pixel.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <utility>
+
+#include "io/overviews.hpp"
+
+using namespace geostrip;
+
+namespace {
+
+constexpr float kNodata = -9999;
+
+// A field with nodata holes, as BlockBuffer rows [0, rows) of every column.
+BlockBuffer field(RasterSize size) {
+  BlockBuffer pixels(PixelType::Float32, 1, RowBlock{0, size.rows}, size.cols);
+  const Plane<float> plane = pixels.band<float>(0);
+  std::mt19937 random(7);
+  std::uniform_real_distribution<float> value(-50, 400);
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      plane.at(r, c) = (r * 7 + c * 3) % 23 == 0 || (r > 40 && r < 49) ? kNodata : value(random);
+  return pixels;
+}
+
+// The part of `pixels` in rows `rows` and columns `cols`.
+BlockBuffer part(const BlockBuffer& pixels, RowBlock rows, RowBlock cols) {
+  BlockBuffer out(pixels.type(), 1, Region{.rows = rows, .cols = cols});
+  const Plane<const float> from = pixels.band<float>(0);
+  const Plane<float> to = out.band<float>(0);
+  for (std::int64_t r = rows.begin; r < rows.end; ++r)
+    for (std::int64_t c = cols.begin; c < cols.end; ++c) to.at(r, c) = from.at(r, c);
+  return out;
+}
+
+SummarySpec spec_of(RasterSize size, int tile, OverviewResampling resampling) {
+  return {.type = PixelType::Float32,
+          .bands = 1,
+          .size = size,
+          .tile = tile,
+          .nodata = kNodata,
+          .levels = overview_sizes(size, tile),
+          .resampling = resampling,
+          .stats = true};
+}
+
+// Every tile level, the summaries, and the apex levels, computed block by block.
+struct Made {
+  std::vector<BlockBuffer> levels;
+  std::vector<TileSummary> summaries;
+};
+Made make(const BlockBuffer& pixels, const SummarySpec& spec, std::int64_t block_rows, std::int64_t chunk_cols) {
+  Made made;
+  for (int k = 1; k <= spec.tile_levels(); ++k)
+    made.levels.emplace_back(PixelType::Float32, 1, RowBlock{0, spec.levels[static_cast<std::size_t>(k - 1)].rows},
+                             spec.levels[static_cast<std::size_t>(k - 1)].cols);
+  for (std::int64_t r = 0; r < spec.size.rows; r += block_rows) {
+    const RowBlock rows{r, std::min(r + block_rows, spec.size.rows)};
+    std::vector<TileSummary> summaries;
+    for (std::int64_t c = 0; c < spec.size.cols; c += chunk_cols) {
+      const BlockBuffer chunk = part(pixels, rows, {c, std::min(c + chunk_cols, spec.size.cols)});
+      std::vector<BlockBuffer> levels = level_buffers(spec, chunk.region());
+      summarize_tiles(chunk, spec, summaries, levels);
+      for (std::size_t k = 0; k < levels.size(); ++k) {
+        const Plane<const float> from = std::as_const(levels[k]).band<float>(0);
+        for (std::int64_t lr = from.row0; lr < from.row0 + from.rows; ++lr)
+          for (std::int64_t lc = from.col0; lc < from.col0 + from.cols; ++lc)
+            made.levels[k].band<float>(0).at(lr, lc) = from.at(lr, lc);
+      }
+    }
+    made.summaries.insert(made.summaries.end(), summaries.begin(), summaries.end());
+  }
+  std::vector<Accumulator> apexes;
+  for (const TileSummary& s : made.summaries) apexes.push_back(s.apex);
+  for (BlockBuffer& level : apex_levels(spec, apexes)) made.levels.push_back(std::move(level));
+  return made;
+}
+
+// Level k's pixel (r, c) straight from its full-resolution window.
+float direct(const BlockBuffer& pixels, int k, std::int64_t r, std::int64_t c, OverviewResampling resampling) {
+  const Plane<const float> full = pixels.band<float>(0);
+  const std::int64_t n = std::int64_t{1} << k;
+  if (resampling == OverviewResampling::Nearest) return full.at(r * n + n / 2, c * n + n / 2);
+  double sum = 0, count = 0;
+  for (std::int64_t i = r * n; i < (r + 1) * n; ++i)
+    for (std::int64_t j = c * n; j < (c + 1) * n; ++j)
+      if (full.at(i, j) != kNodata) {
+        sum += static_cast<double>(full.at(i, j));
+        count += 1;
+      }
+  return count > 0 ? static_cast<float>(sum / count) : kNodata;
+}
+
+}  // namespace
+
+TEST_CASE("overview sizes halve, rounded down, until one tile holds the smallest (GDAL's COG driver)", "[io]") {
+  const auto sizes = overview_sizes({.rows = 4392, .cols = 4392}, 512);
+  REQUIRE(sizes.size() == 4);
+  CHECK(sizes.back().rows == 274);
+  CHECK(sizes.front().cols == 2196);
+  CHECK(overview_sizes({.rows = 512, .cols = 512}, 512).empty());
+  const auto strip = overview_sizes({.rows = 3000, .cols = 40}, 256);
+  REQUIRE(strip.size() == 4);
+  CHECK(strip.back().rows == 187);
+  CHECK(strip.back().cols == 2);
+}
+
+TEST_CASE("merged statistics equal two passes over all the pixels", "[io]") {
+  const RasterSize size{.rows = 100, .cols = 90};
+  const BlockBuffer pixels = field(size);
+  const Made made = make(pixels, spec_of(size, 16, OverviewResampling::Average), 32, 48);
+  BandStats merged;
+  for (const TileSummary& s : made.summaries) merged.merge(s.stats);
+  double count = 0, sum = 0, lowest = INFINITY, highest = -INFINITY;
+  const Plane<const float> full = pixels.band<float>(0);
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      if (full.at(r, c) != kNodata) {
+        count += 1;
+        sum += static_cast<double>(full.at(r, c));
+        lowest = std::min<double>(lowest, full.at(r, c));
+        highest = std::max<double>(highest, full.at(r, c));
+      }
+  double squares = 0;
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      if (full.at(r, c) != kNodata) squares += std::pow(static_cast<double>(full.at(r, c)) - sum / count, 2);
+  CHECK(merged.count == count);
+  CHECK(merged.min == lowest);
+  CHECK(merged.max == highest);
+  CHECK(merged.mean == Approx(sum / count).epsilon(1e-12));
+  CHECK(merged.stddev() == Approx(std::sqrt(squares / count)).epsilon(1e-12));
+}
+
+TEST_CASE("every level equals its windows over the full resolution, and no block or chunk changes a bit", "[io]") {
+  // Tiles of 16 and a raster of 300 rows: 4 tile levels and 1 made from the tiles' apexes.
+  const RasterSize size{.rows = 300, .cols = 270};
+  const BlockBuffer pixels = field(size);
+  for (const OverviewResampling resampling : {OverviewResampling::Average, OverviewResampling::Nearest}) {
+    INFO(name_of(resampling));
+    const SummarySpec spec = spec_of(size, 16, resampling);
+    REQUIRE(spec.levels.size() == 5);
+    REQUIRE(spec.tile_levels() == 4);
+    const Made whole = make(pixels, spec, size.rows, size.cols), pieces = make(pixels, spec, 48, 32);
+    for (std::size_t k = 0; k < spec.levels.size(); ++k) {
+      const Plane<const float> level = whole.levels[k].band<float>(0), other = pieces.levels[k].band<float>(0);
+      for (std::int64_t r = 0; r < level.rows; ++r)
+        for (std::int64_t c = 0; c < level.cols; ++c) {
+          CHECK(std::memcmp(&level.at(r, c), &other.at(r, c), sizeof(float)) == 0);
+          const float expected = direct(pixels, static_cast<int>(k) + 1, r, c, resampling);
+          if (level.at(r, c) != Approx(expected).epsilon(1e-6)) FAIL_CHECK("level " << k + 1 << " " << r << "," << c);
+        }
+    }
+  }
+}
