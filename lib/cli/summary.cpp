@@ -70,7 +70,7 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
   console.out("  output: {}{}{}\n", plan.format,
               levels.empty() ? std::string(", no overviews")
                              : fmt::format(", {} overview levels ({}) by {}, made from each tile as it is computed; "
-                                           "at the end one sequential copy of the file in COG's order",
+                                           "at the end room made for them after the header (or the file copied)",
                                            levels.size(), fmt::join(levels, ", "), name_of(plan.summary.resampling)),
               plan.summary.stats ? ", statistics of every band" : "");
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);

@@ -243,8 +243,9 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   const BlockRowsRequest shape{
       .output_rows = plan.size.rows,
       .input_bytes_per_row = input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
+      // A block's overview rows are a third of its own, at most (1/4 + 1/16 + ...).
       .output_bytes_per_row = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
-                              static_cast<std::uint64_t>(spec.output_bands),
+                              static_cast<std::uint64_t>(spec.output_bands) * (plan.summary.levels.empty() ? 3 : 4) / 3,
       .tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows) *
                    overview_alignment(plan.summary, plan.size.rows, team),
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
@@ -414,6 +415,7 @@ std::vector<RoleOfFile> files_of_run(const RunRequest& request) {
   files.push_back({"the output", request.output});
   files.push_back({"the output's partial file", partial_path(request.output)});
   files.push_back({"the output's copy in COG's order", cog_copy_path(request.output)});
+  files.push_back({"the output's overview tiles", overview_store_path(request.output)});
   files.push_back({"the output's sidecar", sidecar_path(request.output)});
   if (!request.engine.convert_to.empty()) {
     const std::string source = conversion_source_path(request.output);

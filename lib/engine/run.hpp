@@ -80,7 +80,7 @@ struct RunPlan {
 // summed over a rank's threads; gather is the main thread's; write is rank
 // 0's writer thread's (placing tiles, encoding those blocks that are not
 // whole tile rows and the overview rows no block has whole, and at the end
-// the copy in COG's order and any conversion).
+// COG's order and any conversion).
 struct StageSeconds {
   double read = 0, compute = 0, encode = 0, gather = 0, write = 0;
   StageSeconds& operator+=(const StageSeconds& other);
@@ -100,8 +100,8 @@ struct RunSummary {
   std::size_t blocks = 0;         // computed by this run
   std::int64_t resumed_rows = 0;  // on disk from an interrupted run
   double seconds = 0;
-  // Rank 0's (0 elsewhere) at the end, after the last block: deep overview levels, the
-  // copy in COG's order, any conversion, the rename (part of its write stage).
+  // Rank 0's (0 elsewhere) at the end, after the last block: deep overview
+  // levels, COG's order, any conversion, the rename (part of its write stage).
   double finish_seconds = 0;
   std::vector<RankStats> ranks;  // every rank's, by rank
   StageSeconds total() const;

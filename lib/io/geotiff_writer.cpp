@@ -218,12 +218,14 @@ Header sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const Su
 struct TilesChecksum {
   std::uint32_t crc = 0;
   std::uint64_t length = 0;
+  std::vector<std::uint32_t> tile_crcs;  // crc32_of() each tile's bytes
 };
 TilesChecksum checksum_tiles(const TileFile& file, std::int64_t first, std::int64_t count) {
   TilesChecksum sum;
   for (const TileEntry& entry : file.entries(first, count)) {
     if (entry.bytes == 0) throw Error(fmt::format("tile {} was never written", first));
-    sum.crc = tile_checksum(sum.crc, entry, crc32_of(file.read(entry)));
+    sum.tile_crcs.push_back(crc32_of(file.read(entry)));
+    sum.crc = tile_checksum(sum.crc, entry, sum.tile_crcs.back());
     sum.length += kTileEntryBytes + entry.bytes;
     ++first;
   }
@@ -245,6 +247,7 @@ std::optional<T> take(std::map<std::int64_t, T>& waiting, std::int64_t row) {
 
 std::string partial_path(const std::string& path) { return path + ".partial"; }
 std::string cog_copy_path(const std::string& path) { return path + ".partial-cog"; }
+std::string overview_store_path(const std::string& path) { return path + ".partial-overviews"; }
 std::string sidecar_path(const std::string& path) { return path + ".aux.xml"; }
 
 TileFormat tile_format(const OutputSpec& spec, const WriteOptions& options) {
@@ -372,6 +375,7 @@ std::optional<std::string> output_damage(const std::string& path, bool reread) {
   }
   return std::nullopt;
 }
+
 GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, OutputLock lock)
     : lock_(std::move(lock)), spec_(std::move(spec)), partial_(partial_path(spec_.path)),
       encoder_(spec_, options), overwrite_(options.overwrite), cog_(cog_layout(options, encoder_.summary())) {
@@ -380,6 +384,8 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
   init_gdal();
   Header header = sparse_geotiff(spec_, encoder_.format(), encoder_.summary(), cog_, partial_);
   sidecar_ = std::move(header.sidecar);
+  const std::int64_t tiles_down = (spec_.size.rows + encoder_.format().tile - 1) / encoder_.format().tile;
+  tile_crcs_.resize(static_cast<std::size_t>(tiles_down * encoder_.format().tiles_across()));
   const bool resumed = options.resume && !spec_.fingerprint.empty() && resume();
   if (!resumed) create(std::move(header.bytes));
   partial_identity_ = file_->identity();
@@ -389,13 +395,25 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
   for (int k = 0; k < summary.tile_levels(); ++k)
     level_assemblers_.emplace_back(spec_.type, spec_.bands, summary.levels[static_cast<std::size_t>(k)],
                                    encoder_.format().tile, 0);
-  stats_.resize(static_cast<std::size_t>(spec_.bands));
-  if (summary.wants_apex()) {
-    const TileFormat& format = encoder_.format();
-    const std::int64_t tiles_down = (spec_.size.rows + format.tile - 1) / format.tile;
-    apexes_.resize(static_cast<std::size_t>(tiles_down * format.tiles_across() * spec_.bands));
+  if (!summary.levels.empty()) {
+    const std::string store = overview_store_path(spec_.path);
+    remove_leftover(store);
+    overview_store_ = create_new_file(store);
+    overview_tiles_.resize(summary.levels.size());
+    for (std::size_t k = 0; k < summary.levels.size(); ++k)
+      overview_tiles_[k].resize(static_cast<std::size_t>((summary.levels[k].rows + encoder_.format().tile - 1) /
+                                                         encoder_.format().tile * encoder_.level_format(static_cast<int>(k) + 1).tiles_across()));
   }
+  stats_.resize(static_cast<std::size_t>(spec_.bands));
+  if (summary.wants_apex()) apexes_.resize(tile_crcs_.size() * static_cast<std::size_t>(spec_.bands));
   if (resumed) replay_resumed_rows();
+}
+
+void GeoTiffWriter::drop_overview_store() {
+  if (overview_store_) {
+    overview_store_.close();
+    ::unlink(overview_store_path(spec_.path).c_str());
+  }
 }
 
 bool GeoTiffWriter::resume() {
@@ -432,6 +450,7 @@ bool GeoTiffWriter::resume() {
   journal_.emplace(Journal::resume(journal_path, std::move(*journal_fd), reading.contents->intact_bytes));
   return true;
 }
+
 void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal) {
   if (file.header_checksum(journal.header_bytes) != journal.header_crc)
     throw Error("its header is not the one its journal records");
@@ -443,6 +462,7 @@ void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal)
     try {
       const TilesChecksum sum = checksum_tiles(file, first, count);
       if (sum.crc != record.tiles_crc) throw Error("their bytes differ");
+      std::copy(sum.tile_crcs.begin(), sum.tile_crcs.end(), tile_crcs_.begin() + first);
       whole = crc32_concat(whole, sum.crc, sum.length);
     } catch (const Error& e) {
       throw Error(fmt::format("rows {}-{} do not match its journal: {}", rows, record.rows - 1, e.what()));
@@ -452,6 +472,7 @@ void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal)
   resumed_rows_ = rows;
   file_crc_ = whole;
 }
+
 void GeoTiffWriter::replay_resumed_rows() {
   const SummarySpec& summary = encoder_.summary();
   if (resumed_rows_ == 0 || (!summary.summarizes() && summary.tile_levels() == 0)) return;
@@ -478,6 +499,7 @@ void GeoTiffWriter::create(std::vector<std::byte> header) {
   remove_leftover(partial_);
   remove_leftover(journal_path);
   remove_leftover(cog_copy_path(spec_.path));
+  remove_leftover(sidecar_path(partial_));
   UniqueFd fd = create_new_file(partial_);
   if (const int error = write_all(fd.get(), header))
     throw Error(partial_ + ": cannot create: " + std::strerror(error));
@@ -494,6 +516,7 @@ GeoTiffWriter::~GeoTiffWriter() {
   // Only the file this writer made: another may stand at its name by now.
   if (names_file(partial_, partial_identity_)) ::unlink(partial_.c_str());
   if (copying_) ::unlink(cog_copy_path(spec_.path).c_str());
+  drop_overview_store();
 }
 
 void GeoTiffWriter::place(EncodedRows rows) {
@@ -502,8 +525,9 @@ void GeoTiffWriter::place(EncodedRows rows) {
     return;
   }
   assembler_->add(std::move(rows), encoder_.raw(), [&](const BlockBuffer& tile_row) {
-    EncodedRows encoded = encode_tiles(tile_row, encoder_.format());
-    encoder_.summarize(tile_row, encoded);
+    // Encoded here as a rank encodes a block of whole tile rows.
+    EncodedRows encoded{.rows = tile_row.rows(), .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
+    encoder_.encode(tile_row, encoded);
     encoder_.finish(encoded);
     place_tiles(std::move(encoded));
   });
@@ -516,14 +540,25 @@ void GeoTiffWriter::place_tiles(EncodedRows arrived) {
     const RowBlock rows = next->rows;
     const TileFormat& format = encoder_.format();
     const std::int64_t first_tile = rows.begin / format.tile * format.tiles_across();
-    const std::vector<TileEntry> placed =
-        file_->write(0, first_tile, next->pieces, fmt::format("writing rows {}-{}", rows.begin, rows.end - 1));
+    // One write a tile row: where a tile lies then depends on the tiles alone,
+    // not on the blocks they came in, and so do the file's bytes.
+    std::vector<TileEntry> placed;
+    const auto across = static_cast<std::ptrdiff_t>(format.tiles_across());
+    for (auto row = next->pieces.begin(); row != next->pieces.end(); row += across) {
+      const std::vector<std::vector<std::byte>> tiles(std::make_move_iterator(row), std::make_move_iterator(row + across));
+      const std::int64_t tile_row = rows.begin / format.tile + (row - next->pieces.begin()) / across;
+      const std::vector<TileEntry> entries = file_->write(
+          first_tile + (row - next->pieces.begin()), tiles,
+          fmt::format("writing rows {}-{}", tile_row * format.tile, std::min((tile_row + 1) * format.tile, rows.end) - 1));
+      placed.insert(placed.end(), entries.begin(), entries.end());
+    }
     // Each tile's own CRC came with it from its encoder: here they are only chained.
     std::uint32_t crc = 0;
     std::uint64_t length = 0;
     for (std::size_t t = 0; t < placed.size(); ++t) {
       crc = tile_checksum(crc, placed[t], next->crcs[t]);
       length += kTileEntryBytes + placed[t].bytes;
+      tile_crcs_[static_cast<std::size_t>(first_tile) + t] = next->crcs[t];
     }
     file_crc_ = crc32_concat(file_crc_, crc, length);
     rows_on_disk_ = rows.end;
@@ -559,8 +594,16 @@ void GeoTiffWriter::fold(EncodedRows& rows) {
 
 void GeoTiffWriter::place_level_tiles(int level, const EncodedRows& tiles) {
   const TileFormat& format = encoder_.level_format(level);
-  file_->write(level, tiles.rows.begin / format.tile * format.tiles_across(), tiles.pieces,
-               fmt::format("writing rows {}-{} of overview {}", tiles.rows.begin, tiles.rows.end - 1, level));
+  const auto first = static_cast<std::size_t>(tiles.rows.begin / format.tile * format.tiles_across());
+  std::vector<TileEntry>& entries = overview_tiles_[static_cast<std::size_t>(level - 1)];
+  for (std::size_t t = 0; t < tiles.pieces.size(); ++t) {
+    const std::vector<std::byte>& tile = tiles.pieces[t];
+    if (const int error = write_all(overview_store_.get(), tile))
+      throw Error(fmt::format("{}: writing overview {} failed: {}", overview_store_path(spec_.path), level,
+                              std::strerror(error)));
+    entries.at(first + t) = {overview_end_, tile.size()};
+    overview_end_ += tile.size();
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> GeoTiffWriter::statistics_values() const {
@@ -598,13 +641,31 @@ void GeoTiffWriter::commit() {
   }
   std::string written = partial_;
   if (cog_) {
-    written = cog_copy_path(spec_.path);
+    // The partial file changes its shape now: no run may resume it.
+    if (journal_) journal_->remove();
+    journal_.reset();
+    TileFile::Overviews overviews;
+    for (const std::vector<TileEntry>& level : overview_tiles_) {
+      overviews.bytes.emplace_back();
+      for (const TileEntry& tile : level) overviews.bytes.back().push_back(tile.bytes);
+    }
+    overviews.read = [&](std::size_t level, std::size_t tile) {
+      const TileEntry& entry = overview_tiles_[level][tile];
+      std::vector<std::byte> bytes(entry.bytes);
+      if (::pread(overview_store_.get(), bytes.data(), bytes.size(), static_cast<off_t>(entry.offset)) !=
+          static_cast<ssize_t>(bytes.size()))
+        throw Error(overview_store_path(spec_.path) + ": reading overview tiles back failed");
+      return bytes;
+    };
     copying_ = true;
-    file_->copy_in_cog_order(written, header_bytes_, [&](std::uint64_t size, std::uint32_t crc) {
-      auto values = statistics_values();
-      values.emplace_back(kTilesPlaceholder, tiles_record(size, crc));
-      return values;
-    });
+    const bool copied = file_->put_overviews_first(header_bytes_, overviews, tile_crcs_, cog_copy_path(spec_.path),
+                                                   [&](std::uint64_t size, std::uint32_t crc) {
+                                                     auto values = statistics_values();
+                                                     values.emplace_back(kTilesPlaceholder, tiles_record(size, crc));
+                                                     return values;
+                                                   });
+    if (copied) written = cog_copy_path(spec_.path);
+    drop_overview_store();
   } else {
     auto values = statistics_values();
     values.emplace_back(kTilesPlaceholder, tiles_record(file_->end(), file_crc_));
@@ -616,7 +677,7 @@ void GeoTiffWriter::commit() {
   place_sidecar();
   rename_into_place(written, spec_.path, overwrite_);
   kept_ = true;
-  if (cog_) ::unlink(partial_.c_str());
+  if (written != partial_) ::unlink(partial_.c_str());
   if (journal_) journal_->remove();
 }
 
@@ -638,6 +699,7 @@ void GeoTiffWriter::place_sidecar() {
 
 std::int64_t GeoTiffWriter::suspend() {
   close_and_sync();
+  drop_overview_store();  // a resumed run makes the overviews again
   kept_ = true;
   return rows_on_disk_;
 }

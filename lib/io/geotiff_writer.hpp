@@ -77,8 +77,11 @@ SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options);
 bool cog_layout(const WriteOptions& options, const SummarySpec& summary);
 
 std::string partial_path(const std::string& path);
-// Where a file in COG's layout is copied to at commit, before its rename to PATH.
+// Where a file in COG's layout is copied to at commit, before its rename to
+// PATH, where the filesystem cannot insert room for the overviews.
 std::string cog_copy_path(const std::string& path);
+// Where the overviews' tiles wait during the run.
+std::string overview_store_path(const std::string& path);
 // PATH's PAM sidecar, where GDAL keeps what the file cannot hold.
 std::string sidecar_path(const std::string& path);
 
@@ -194,6 +197,7 @@ class GeoTiffWriter final : public RowSink {
   void close_and_sync();
   std::vector<std::pair<std::string, std::string>> statistics_values() const;
   void place_sidecar();
+  void drop_overview_store();
 
   OutputLock lock_;  // first: let go last
   OutputSpec spec_;
@@ -213,6 +217,10 @@ class GeoTiffWriter final : public RowSink {
   std::vector<TileRowAssembler> level_assemblers_;  // each tile level's raw rows into its tile rows
   std::map<std::int64_t, EncodedRows> encoded_;  // tile rows ahead of rows_on_disk_, by first row
   std::int64_t rows_on_disk_ = 0;  // rows [0, n) written (and synced when journaled)
+  std::vector<std::uint32_t> tile_crcs_;  // crc32_of() each full-resolution tile on disk
+  UniqueFd overview_store_;               // overview_store_path(): overview tiles as they come
+  std::uint64_t overview_end_ = 0;
+  std::vector<std::vector<TileEntry>> overview_tiles_;  // by level - 1 and tile: where each lies in the store
   std::vector<BandStats> stats_;      // of rows [0, rows_on_disk_), by band
   std::vector<Accumulator> apexes_;   // every tile's, by tile and band
   bool copying_ = false;  // cog_copy_path() may be this writer's

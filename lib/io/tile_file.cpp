@@ -208,11 +208,9 @@ TileFile::TileFile(UniqueFd file, std::string path)
   end_ = round_up(size_);
 }
 
-std::vector<TileEntry> TileFile::write(int directory, std::int64_t first,
-                                       const std::vector<std::vector<std::byte>>& tiles, const std::string& what) {
-  if (directory < 0 || directory >= static_cast<int>(directories_.size()))
-    throw Error(fmt::format("{}: {} failed: it has no image {}", path_, what, directory));
-  const Directory& image = directories_[static_cast<std::size_t>(directory)];
+std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
+                                       const std::string& what) {
+  const Directory& image = directories_.front();
   if (first < 0 || first + static_cast<std::int64_t>(tiles.size()) > image.tiles)
     throw Error(fmt::format("{}: {} failed: tiles {}-{} of {}", path_, what, first,
                             first + static_cast<std::int64_t>(tiles.size()) - 1, image.tiles));
@@ -347,56 +345,81 @@ void TileFile::fill_in_metadata(const std::vector<std::pair<std::string, std::st
     throw Error(path_ + ": writing its metadata failed: " + write_error(error));
 }
 
-void TileFile::copy_in_cog_order(const std::string& path, std::uint64_t header_bytes, const MetadataOf& metadata) const {
-  std::vector<std::byte> header = read_at(0, header_bytes);
-  const std::uint64_t framing = leaders_ ? 2 * kLeaderBytes : 0;
-  // Where every tile goes, smallest image first.
-  std::vector<std::vector<TileEntry>> from(directories_.size()), to(directories_.size());
-  std::uint64_t end = header_bytes;
-  for (std::size_t d = directories_.size(); d-- > 0;) {
-    from[d] = entries(0, directories_[d].tiles, static_cast<int>(d));
-    for (const TileEntry& entry : from[d]) {
-      if (entry.bytes == 0) throw Error(fmt::format("{}: image {} has tiles never written", path_, d));
-      to[d].push_back({end + (leaders_ ? kLeaderBytes : 0), entry.bytes});
-      end += entry.bytes + framing;
+bool TileFile::put_overviews_first(std::uint64_t header_bytes, const Overviews& overviews,
+                                   const std::vector<std::uint32_t>& tile_crcs, const std::string& copy,
+                                   const MetadataOf& metadata) {
+  const std::uint64_t lead = leaders_ ? kLeaderBytes : 0;
+  if (overviews.bytes.size() + 1 != directories_.size()) throw Error(path_ + ": internal error: overview levels");
+  // The overviews' room begins where this file's tiles begin, after the
+  // header (aligned): each overview tile's place, smallest level first.
+  const std::uint64_t data_start = round_up(header_bytes);
+  std::vector<std::vector<TileEntry>> to(directories_.size());
+  std::uint64_t span = 0;
+  for (std::size_t d = directories_.size() - 1; d >= 1; --d)
+    for (const std::uint64_t bytes : overviews.bytes[d - 1]) {
+      to[d].push_back({data_start + span + lead, bytes});
+      span += bytes + 2 * lead;
     }
-    const auto put = [&](const IndexArray& array, auto field) {
-      for (std::size_t t = 0; t < to[d].size(); ++t) {
-        const std::uint64_t value = to[d][t].*field;
-        if (array.width < 8 && value >> (8 * array.width) != 0)
-          throw Error(fmt::format("{}: {} does not fit its {}-bit tile index", path, value, 8 * array.width));
-        for (std::size_t b = 0; b < array.width; ++b)
-          header.at(array.position + t * array.width + b) = static_cast<std::byte>(value >> (8 * b));
-      }
-    };
-    put(directories_[d].offsets, &TileEntry::offset);
-    put(directories_[d].byte_counts, &TileEntry::bytes);
-  }
-  UniqueFd fd = create_new_file(path);
-  std::vector<std::byte> buffer;
-  std::uint64_t written = header_bytes;  // the header goes last, once its metadata is known
-  const auto flush = [&] {
-    if (const int error = pwrite_all(fd.get(), buffer.data(), buffer.size(), written))
-      throw Error(path + ": writing failed: " + write_error(error));
-    written += buffer.size();
-    buffer.clear();
+  const std::uint64_t room = round_up(span);
+  std::vector<TileEntry> full = entries(0, tiles());
+  if (tile_crcs.size() != full.size()) throw Error(path_ + ": internal error: tile checksums");
+  for (TileEntry& entry : full) entry.offset += room;
+  to[0] = full;
+  // The same bytes either way: the room inserted into this file, or a copy
+  // with the full resolution's bytes `room` further on.
+  const bool inserted = room == 0 || ::fallocate(index_fd_.get(), FALLOC_FL_INSERT_RANGE,
+                                                 static_cast<off_t>(data_start), static_cast<off_t>(room)) == 0;
+  UniqueFd copied;
+  if (!inserted) copied = create_new_file(copy);
+  const int out = inserted ? index_fd_.get() : copied.get();
+  const std::string& out_path = inserted ? path_ : copy;
+  const auto put = [&](const std::vector<std::byte>& bytes, std::uint64_t at) {
+    if (const int error = pwrite_all(out, bytes.data(), bytes.size(), at))
+      throw Error(out_path + ": writing failed: " + write_error(error));
   };
-  std::uint32_t crc = 0;
-  for (std::size_t d = directories_.size(); d-- > 0;)
-    for (std::size_t t = 0; t < from[d].size(); ++t) {
-      const std::vector<std::byte> tile = read(from[d][t]);
-      if (d == 0) crc = tile_checksum(crc, to[d][t], crc32_of(tile));
+  if (!inserted)
+    for (std::uint64_t at = data_start; at < size_;) {
+      const std::vector<std::byte> part = read_at(at, std::min<std::uint64_t>(kStagingBytes, size_ - at));
+      put(part, at + room);
+      at += part.size();
+    }
+  std::vector<std::byte> buffer;
+  std::uint64_t written = data_start;
+  for (std::size_t d = directories_.size() - 1; d >= 1; --d)
+    for (std::size_t t = 0; t < to[d].size(); ++t) {
+      const std::vector<std::byte> tile = overviews.read(d - 1, t);
       const auto frame = tile_framing(tile);
       if (leaders_) buffer.insert(buffer.end(), frame.begin(), frame.begin() + kLeaderBytes);
       buffer.insert(buffer.end(), tile.begin(), tile.end());
       if (leaders_) buffer.insert(buffer.end(), frame.begin() + kLeaderBytes, frame.end());
-      if (buffer.size() >= kStagingBytes) flush();
+      if (buffer.size() >= kStagingBytes || (d == 1 && t + 1 == to[d].size())) {
+        put(buffer, written);
+        written += buffer.size();
+        buffer.clear();
+      }
     }
-  flush();
+  std::uint32_t crc = 0;
+  for (std::size_t t = 0; t < full.size(); ++t) crc = tile_checksum(crc, full[t], tile_crcs[t]);
+  // The header lies before any tile: the room and the copy leave it in place.
+  std::vector<std::byte> header = read_at(0, header_bytes);
+  for (std::size_t d = 0; d < to.size(); ++d)
+    for (const auto& [array, field] : {std::pair{directories_[d].offsets, &TileEntry::offset},
+                                       std::pair{directories_[d].byte_counts, &TileEntry::bytes}}) {
+      std::vector<std::uint64_t> values;
+      for (const TileEntry& entry : to[d]) values.push_back(entry.*field);
+      const std::vector<std::byte> bytes = index_bytes(array, values, "placing the tiles in COG's order");
+      std::copy(bytes.begin(), bytes.end(), header.begin() + static_cast<std::ptrdiff_t>(array.position));
+    }
+  const std::uint64_t end = size_ + room;
   fill_in_metadata(header, metadata(end, crc));
-  if (const int error = pwrite_all(fd.get(), header.data(), header.size(), 0))
-    throw Error(path + ": writing failed: " + write_error(error));
-  if (::fsync(fd.get()) != 0 || !fd.close()) throw Error(path + ": cannot sync to disk: " + std::strerror(errno));
+  put(header, 0);
+  if (inserted) {
+    size_ = end_ = end;
+    sync();
+    return false;
+  }
+  if (::fsync(out) != 0 || !copied.close()) throw Error(copy + ": cannot sync to disk: " + std::strerror(errno));
+  return true;
 }
 
 void TileFile::write_at(const std::byte* data, std::size_t size, std::uint64_t offset, const std::string& what) {
@@ -410,8 +433,8 @@ void TileFile::write_at(const std::byte* data, std::size_t size, std::uint64_t o
   if (error != 0) throw Error(fmt::format("{}: {} failed: {}", path_, what, write_error(error)));
 }
 
-void TileFile::write_entries(const IndexArray& array, std::int64_t first, const std::vector<std::uint64_t>& values,
-                             const std::string& what) {
+std::vector<std::byte> TileFile::index_bytes(const IndexArray& array, const std::vector<std::uint64_t>& values,
+                                             const std::string& what) const {
   std::vector<std::byte> entries(values.size() * array.width);
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (array.width < 8 && values[i] >> (8 * array.width) != 0)
@@ -420,6 +443,12 @@ void TileFile::write_entries(const IndexArray& array, std::int64_t first, const 
     for (std::size_t b = 0; b < array.width; ++b)
       entries[i * array.width + b] = static_cast<std::byte>(values[i] >> (8 * b));
   }
+  return entries;
+}
+
+void TileFile::write_entries(const IndexArray& array, std::int64_t first, const std::vector<std::uint64_t>& values,
+                             const std::string& what) {
+  const std::vector<std::byte> entries = index_bytes(array, values, what);
   const std::uint64_t position = array.position + static_cast<std::uint64_t>(first) * array.width;
   if (const int error = pwrite_all(index_fd_.get(), entries.data(), entries.size(), position))
     throw Error(fmt::format("{}: {} failed: {}", path_, what, write_error(error)));

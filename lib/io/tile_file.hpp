@@ -51,11 +51,11 @@ class TileFile {
   TileFile& operator=(const TileFile&) = delete;
   // Destruction closes; call close() first to see a failure.
 
-  // Appends `tiles` as tiles first, first + 1, ... of directory `directory`
-  // (0: the full resolution, then each overview; TIFF numbers tiles row by
-  // row) and writes their index entries, which it returns. Throws "PATH:
-  // WHAT failed: reason".
-  std::vector<TileEntry> write(int directory, std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
+  // Appends `tiles` as full-resolution tiles first, first + 1, ... (TIFF
+  // numbers them row by row), framed as the header declares (leaders()),
+  // and writes their index entries, which it returns. Throws "PATH: WHAT
+  // failed: reason".
+  std::vector<TileEntry> write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
                                const std::string& what);
   // The tiles and index written so far, to disk.
   void sync();
@@ -92,8 +92,6 @@ class TileFile {
   std::vector<TileEntry> entries(std::int64_t first, std::int64_t count, int directory = 0) const;
   // A tile's bytes; Error unless the entry lies inside the file.
   std::vector<std::byte> read(const TileEntry& entry) const;
-  // The file's first `bytes` bytes.
-  std::vector<std::byte> read_header(std::uint64_t bytes) const { return read_at(0, bytes); }
   // CRC-32 of the file's first `bytes` bytes with every tile index read as
   // zeros, as GDAL created it: nullopt when an index lies beyond them.
   std::optional<std::uint32_t> header_checksum(std::uint64_t bytes) const;
@@ -103,21 +101,36 @@ class TileFile {
   // The same on the file's first bytes, held in memory.
   void fill_in_metadata(std::span<std::byte> header, const std::vector<std::pair<std::string, std::string>>& values) const;
 
-  // The values to fill in once a copy's size and the tile_checksum() of its
-  // full-resolution tiles are known.
+  // The values to fill in once the finished file's size and the
+  // tile_checksum() of its full-resolution tiles are known.
   using MetadataOf = std::function<std::vector<std::pair<std::string, std::string>>(std::uint64_t size, std::uint32_t crc)>;
-  // Copies the file into a new file `path` in COG's order: its first
-  // `header_bytes` (GDAL's header, every directory before any tile) with
-  // the tile index and metadata filled in, then the tiles of the smallest
-  // overview, of each larger one, and of the full resolution last, each
-  // image row by row, framed as the header declares (leaders()). Syncs and
-  // closes the copy; throws Error.
-  void copy_in_cog_order(const std::string& path, std::uint64_t header_bytes, const MetadataOf& metadata) const;
+  // The overviews' tiles, kept elsewhere during the run: their sizes by
+  // level (directory - 1) and tile, and how to read one.
+  struct Overviews {
+    std::vector<std::vector<std::uint64_t>> bytes;
+    std::function<std::vector<std::byte>(std::size_t level, std::size_t tile)> read;
+  };
+  // Makes the file COG's order once every full-resolution tile is in it
+  // (its first `header_bytes` are GDAL's header, every directory before any
+  // tile; `tile_crcs` is each full-resolution tile's crc32_of()): room
+  // after the header for the overviews' tiles, smallest level first, each
+  // image row by row, framed as the header declares (leaders()), and the
+  // full resolution after them as it is. Where the filesystem inserts room
+  // into a file (FALLOC_FL_INSERT_RANGE: ext4, XFS) the full resolution does
+  // not move; elsewhere the file is copied to `copy`, byte for byte the same.
+  // Fills in every tile index and the metadata, syncs. Returns whether it
+  // made the copy (and closed it); throws Error.
+  bool put_overviews_first(std::uint64_t header_bytes, const Overviews& overviews,
+                           const std::vector<std::uint32_t>& tile_crcs, const std::string& copy,
+                           const MetadataOf& metadata);
 
  private:
   void write_at(const std::byte* data, std::size_t size, std::uint64_t offset, const std::string& what);
   void write_entries(const IndexArray& array, std::int64_t first, const std::vector<std::uint64_t>& values,
                      const std::string& what);
+  // `values` as the array's entries are written (little-endian, its width).
+  std::vector<std::byte> index_bytes(const IndexArray& array, const std::vector<std::uint64_t>& values,
+                                     const std::string& what) const;
   std::vector<std::byte> read_at(std::uint64_t offset, std::uint64_t size) const;
 
   std::string path_;

@@ -5,6 +5,7 @@
 // (tests/support/cog_reference.py).
 #include <catch2/catch.hpp>
 #include <signal.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -124,6 +125,37 @@ TEST_CASE("a GeoTIFF takes --overviews, --overview-resampling and --stats, and w
   CHECK_THAT(complex.output, Catch::Contains("power of two"));
 }
 
+TEST_CASE("classes are never averaged: overviews of a colour-tabled input default to nearest", "[cli]") {
+  TempDir dir;
+  const std::string classes = dir / "classes.tif";
+  {
+    GDALAllRegister();
+    GDALDataset* made = GetGDALDriverManager()->GetDriverByName("GTiff")->Create(classes.c_str(), 1100, 1000, 1,
+                                                                                 GDT_Byte, nullptr);
+    REQUIRE(made != nullptr);
+    GDALColorTable table;
+    for (short c = 0; c < 12; ++c) {
+      const GDALColorEntry entry{.c1 = static_cast<short>(20 * c), .c2 = 40, .c3 = 60, .c4 = 255};
+      table.SetColorEntry(c, &entry);
+    }
+    made->GetRasterBand(1)->SetColorTable(&table);
+    std::vector<GByte> values(1100 * 1000);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<GByte>((i / 7 + i / 1100 / 5) % 12);
+    REQUIRE(made->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 1100, 1000, values.data(), 1100, 1000, GDT_Byte, 0, 0) ==
+            CE_None);
+    GDALClose(made);
+  }
+  const std::string median = "median -i src=" + classes + " --window 3x3 --overviews auto -o " + dir / "m.tif";
+  const auto plan = run_geostrip("plan " + median);
+  INFO(plan.output);
+  REQUIRE(plan.exit_code == 0);
+  CHECK_THAT(plan.output, Catch::Contains("overview levels (500x550, 250x275) by nearest"));
+  REQUIRE(run_geostrip("run " + median + " --progress none").exit_code == 0);
+  check_cog(dir / "m.tif", "nearest", 0);
+  const auto mean = run_geostrip("plan mean -i src=" + classes + " --overviews auto -o " + dir / "x.tif");
+  CHECK_THAT(mean.output, Catch::Contains("by average"));  // Float32 means are measurements
+}
+
 TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is a usage error", "[cli]") {
   Scene scene("300x260");
   const std::string tif = scene.dir / "ndvi.tif", nc = scene.dir / "ndvi.nc";
@@ -139,6 +171,28 @@ TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.output, Catch::Contains("NoSuchDriver") && Catch::Contains("COG"));
   CHECK_FALSE(fs::exists(scene.dir / "x.abc"));
+}
+
+TEST_CASE("a COG is the same file where the filesystem inserts room for its overviews and where it is copied",
+          "[cli]") {
+  // ext4 and XFS insert room (FALLOC_FL_INSERT_RANGE); tmpfs does not, so there the file is copied.
+  if (!fs::is_directory("/dev/shm")) {
+    WARN("no /dev/shm here: nothing to compare");
+    return;
+  }
+  Scene scene("1500x1300");
+  const std::string here = scene.dir / "here.tif";
+  const std::string shm = "/dev/shm/geostrip-test-" + std::to_string(::getpid()) + ".tif";
+  for (const std::string& out : {here, shm}) {
+    const auto result = run_geostrip(scene.ndi(out) + " --format COG");
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+  }
+  CHECK(file_text(shm) == file_text(here));
+  check_cog(shm, "average", 1e-6);
+  fs::remove(shm);
+  for (const fs::directory_entry& entry : fs::directory_iterator("/dev/shm"))
+    CHECK_THAT(entry.path().string(), !Catch::Contains("geostrip-test-" + std::to_string(::getpid())));
 }
 
 TEST_CASE("a COG interrupted at half-time resumes to the bytes of an uninterrupted run", "[cli]") {

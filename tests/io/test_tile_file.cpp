@@ -64,7 +64,7 @@ EncodedRows place_shuffled(const std::string& path, const BlockBuffer& block, in
   TileFile file(path);
   for (const std::size_t row : tile_rows) {
     const auto first = encoded.pieces.begin() + static_cast<std::ptrdiff_t>(row * across);
-    file.write(0, static_cast<std::int64_t>(row * across), {first, first + static_cast<std::ptrdiff_t>(across)},
+    file.write(static_cast<std::int64_t>(row * across), {first, first + static_cast<std::ptrdiff_t>(across)},
                "writing tile row " + std::to_string(row));
   }
   file.close();
@@ -187,7 +187,7 @@ TEST_CASE("a tile too big for the file's tile index is refused, not cut short", 
   create_sparse(path, {100, 70}, 32, "NO");  // 16-bit byte counts
   TileFile file(path);
   const std::vector<std::vector<std::byte>> tiles(1, std::vector<std::byte>(70000));
-  CHECK_THROWS_WITH(file.write(0, 0, tiles, "writing rows 0-31"),
+  CHECK_THROWS_WITH(file.write(0, tiles, "writing rows 0-31"),
                     Catch::Contains(path + ": writing rows 0-31 failed: 70000 does not fit") &&
                         Catch::Contains("16-bit tile index"));
 }
@@ -204,7 +204,7 @@ TEST_CASE("the tile index reads back as written, the header's checksum ignores i
   const EncodedRows encoded = encode_tiles(field(size), format);
   TileFile file(path);
   CHECK(file.header_checksum(created.size()) == created_crc);
-  const auto placed = file.write(0, 0, encoded.pieces, "writing rows 0-99");
+  const auto placed = file.write(0, encoded.pieces, "writing rows 0-99");
   CHECK(file.entries(0, file.tiles()) == placed);
   std::uint32_t expected = 0;
   for (std::size_t t = 0; t < placed.size(); ++t) {

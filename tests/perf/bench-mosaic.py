@@ -25,41 +25,14 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
+
+from timing import median
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WARP_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"]
 FLOAT_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
-
-
-def timed(command):
-    """Wall seconds and peak RSS (bytes) of one run."""
-    start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stdout}\n{done.stderr}")
-    return seconds, int(done.stderr.strip().splitlines()[-1]) * 1024
-
-
-def median(commands, repeats, outputs):
-    """Median over `repeats` of the summed wall seconds of `commands` run in
-    turn, and the largest peak RSS among them."""
-    totals, peaks, parts = [], [], []
-    for _ in range(repeats):
-        for path in outputs:
-            if os.path.exists(path):
-                os.remove(path)
-        runs = [timed(c) for c in commands]
-        totals.append(sum(s for s, _ in runs))
-        peaks.append(max(r for _, r in runs))
-        parts.append([s for s, _ in runs])
-    best = sorted(range(repeats), key=lambda i: totals[i])[repeats // 2]
-    return statistics.median(totals), statistics.median(peaks), parts[best]
 
 
 def main():

@@ -1,0 +1,34 @@
+"""Wall seconds and peak RSS of commands, for the benchmark scripts of tests/perf."""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def timed(command, env=None):
+    """Wall seconds and peak RSS (bytes) of one run; `env` adds to the environment."""
+    start = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, capture_output=True, text=True,
+                          env=None if env is None else {**os.environ, **env})
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stdout}\n{done.stderr}")
+    return seconds, int(done.stderr.strip().splitlines()[-1]) * 1024
+
+
+def median(commands, repeats, outputs, env=None):
+    """Median over `repeats` of the summed wall seconds of `commands` run in
+    turn (each time without `outputs`), the largest peak RSS among them, and
+    the steps of the median run."""
+    totals, peaks, parts = [], [], []
+    for _ in range(repeats):
+        for path in outputs:
+            if os.path.exists(path):
+                os.remove(path)
+        runs = [timed(c, env) for c in commands]
+        totals.append(sum(s for s, _ in runs))
+        peaks.append(max(r for _, r in runs))
+        parts.append([s for s, _ in runs])
+    best = sorted(range(repeats), key=lambda i: totals[i])[repeats // 2]
+    return statistics.median(totals), statistics.median(peaks), parts[best]
