@@ -11,9 +11,14 @@
 // them on the rank that computed them: whole tile rows as compressed tiles
 // (io/tile_encoder.hpp), which TileFile (io/tile_file.hpp) places as they
 // are, straight to the disk, filling in the tile index; other blocks as raw
-// rows, which the writer assembles into tile rows and encodes itself. At commit the file's metadata gets its tile
-// record (kTilesKey): its size and the checksum of all its tiles, by which a
-// later batch knows the file is still whole.
+// rows, which the writer assembles into tile rows and encodes itself. With
+// overviews or statistics (io/overviews.hpp), each block also brings its
+// tiles' summaries and its overview rows, which the writer folds in tile
+// order; a COG's overview tiles wait beside the file and go before the full
+// resolution at commit (TileFile::put_overviews_first). At commit the file's
+// metadata gets its statistics and its tile record (kTilesKey): its size and
+// the checksum of its full-resolution tiles, by which a later batch knows
+// the file is still whole.
 #include <functional>
 #include <map>
 #include <optional>
@@ -73,7 +78,7 @@ struct OutputSpec {
 SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options);
 
 // Whether the file is written in COG's layout (every header before any
-// tile, overviews before the full resolution), which a copy at commit makes.
+// tile, overviews before the full resolution), which commit makes.
 bool cog_layout(const WriteOptions& options, const SummarySpec& summary);
 
 std::string partial_path(const std::string& path);

@@ -219,28 +219,18 @@ void summarize_tiles(const BlockBuffer& pixels, const SummarySpec& spec, std::ve
       const Region region{.rows = {r, std::min(r + tile, end_row)}, .cols = {c, std::min(c + tile, end_col)}};
       const std::size_t at = static_cast<std::size_t>(((r - first_row) / tile * across + c / tile) * spec.bands);
       for (int b = 0; b < spec.bands; ++b) {
-        if (spec.resampling == OverviewResampling::Nearest) {
-          nearest_levels(pixels, region, levels, b);
-          if (spec.wants_apex()) {
-            const std::byte* apex = pixels.band_data(b) + static_cast<std::size_t>((r - first_row) * pixels.cols() + (c - first_col)) * size_of(spec.type);
-            summaries[at + static_cast<std::size_t>(b)].apex.count = 1;
-            visit_real(spec.type, [&](auto t) {
-              using T = decltype(t);
-              T value;
-              std::memcpy(&value, apex, sizeof(T));
-              summaries[at + static_cast<std::size_t>(b)].apex.sum = static_cast<double>(value);
-            });
-          }
-        }
+        if (spec.resampling == OverviewResampling::Nearest) nearest_levels(pixels, region, levels, b);
         visit_real(spec.type, [&](auto t) {
           using T = decltype(t);
           const Plane<const T> full = pixels.band<T>(b);
           const Validity<T> valid = validity<T>(spec.nodata);
-          if (spec.stats) summaries[at + static_cast<std::size_t>(b)].stats = tile_stats(full, region, valid);
-          if (spec.resampling == OverviewResampling::Average && !spec.levels.empty()) {
-            const Accumulator apex = average_levels(full, region, valid, spec, levels, b);
-            if (spec.wants_apex()) summaries[at + static_cast<std::size_t>(b)].apex = apex;
-          }
+          Accumulator apex{.sum = static_cast<double>(full.at(r, c)), .count = 1};  // nearest's
+          if (spec.resampling == OverviewResampling::Average && !levels.empty())
+            apex = average_levels(full, region, valid, spec, levels, b);
+          if (!spec.summarizes()) return;
+          TileSummary& summary = summaries[at + static_cast<std::size_t>(b)];
+          if (spec.stats) summary.stats = tile_stats(full, region, valid);
+          if (spec.wants_apex()) summary.apex = apex;
         });
       }
     }
