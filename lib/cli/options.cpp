@@ -99,7 +99,7 @@ void OutputArgs::add_to(CLI::App& command) {
                   "average or nearest; default: nearest for rgb and classes, average otherwise")
       ->type_name("METHOD")
       ->group(group);
-  command.add_flag("--stats", stats, "store each band's statistics (always for COG)")->group(group);
+  command.add_flag("--stats", stats, "store each band's statistics (on for COG)")->group(group);
   command.add_flag("--overwrite", overwrite, "replace an existing output")->group(group);
   command.add_flag("--no-resume", no_resume, "start over instead of resuming an interrupted output")->group(group);
 }

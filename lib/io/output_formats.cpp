@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <vector>
 
+#include <fmt/core.h>
+
 #include "core/error.hpp"
 #include "io/gdal.hpp"
 #include "io/geotiff_writer.hpp"
@@ -68,12 +70,19 @@ void convert_output(const std::string& source, const std::string& output, const 
       CSLDestroy(list);
     }
   const auto fail = [&](const std::string& why) {
+    converted.reset();  // a closing driver may still write a sidecar
     for (const std::string& file : files)
       if (file.starts_with(partial)) ::unlink(file.c_str());
-    ::unlink(partial.c_str());
+    for (const std::string& made : {partial, sidecar_path(partial), source, sidecar_path(source)}) ::unlink(made.c_str());
     throw Error(output + ": converting to " + driver + " failed: " + why);
   };
   if (!converted) fail(gdal_error_or("GDAL failed"));
+  // A driver that cannot hold the pixels' type converts them with a warning: never silently.
+  const GDALDataType type = from->GetRasterBand(1)->GetRasterDataType(),
+                     written = converted->GetRasterBand(1)->GetRasterDataType();
+  if (written != type)
+    fail(fmt::format("{} holds no {} pixels (GDAL would write {})", driver, GDALGetDataTypeName(type),
+                     GDALGetDataTypeName(written)));
   converted.reset();  // closing writes the file
   from.reset();
   if (CPLGetLastErrorType() >= CE_Failure) fail(gdal_error_or("GDAL failed"));

@@ -24,8 +24,8 @@ std::string conversion_source_path(const std::string& output);
 // Rank 0, at the end: converts the finished GeoTIFF `source` into OUTPUT with
 // GDAL's `driver`, written as OUTPUT.partial and renamed together with any
 // sidecar the driver made for it (OUTPUT.partial.aux.xml becomes
-// OUTPUT.aux.xml), then removes `source`. Throws Error, leaving no
-// OUTPUT.partial behind.
+// OUTPUT.aux.xml), then removes `source`. Throws Error, leaving neither
+// OUTPUT.partial nor `source` behind.
 void convert_output(const std::string& source, const std::string& output, const std::string& driver, bool overwrite);
 
 }  // namespace geostrip

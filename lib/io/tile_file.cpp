@@ -70,8 +70,9 @@ std::string write_error(int error) {
   return std::strerror(error);
 }
 
-// The layout of a TIFF's first directory that TileFile needs: both arrays of
-// the tile index and the number of tiles.
+// The layout of a TIFF that TileFile needs: each directory's tile index (both
+// arrays and the number of tiles), the first one's GDAL metadata, and
+// whether its tiles are framed.
 struct TileIndex {
   std::vector<TileFile::Directory> directories;
   TileFile::Field metadata;  // the first directory's
@@ -286,8 +287,8 @@ std::vector<std::byte> TileFile::read_at(std::uint64_t offset, std::uint64_t siz
   return bytes;
 }
 
-std::vector<TileEntry> TileFile::entries(std::int64_t first, std::int64_t count, int directory) const {
-  const Directory& image = directories_.at(static_cast<std::size_t>(directory));
+std::vector<TileEntry> TileFile::entries(std::int64_t first, std::int64_t count) const {
+  const Directory& image = directories_.front();
   if (first < 0 || count < 0 || first > image.tiles || count > image.tiles - first)
     throw Error(fmt::format("{}: tiles {}-{} are not in its index of {}", path_, first, first + count - 1, image.tiles));
   const auto array = [&](const IndexArray& a) {

@@ -52,7 +52,7 @@ class TileFile {
   // Destruction closes; call close() first to see a failure.
 
   // Appends `tiles` as full-resolution tiles first, first + 1, ... (TIFF
-  // numbers them row by row), framed as the header declares (leaders()),
+  // numbers them row by row), framed as the header declares (leaders_),
   // and writes their index entries, which it returns. Throws "PATH: WHAT
   // failed: reason".
   std::vector<TileEntry> write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
@@ -79,17 +79,13 @@ class TileFile {
     std::uint64_t bytes = 0;
   };
 
-  const std::vector<Directory>& directories() const { return directories_; }
   std::int64_t tiles() const { return directories_.front().tiles; }  // of the full resolution
-  // Whether each tile has its size before it and its last 4 bytes after it
-  // (GDAL's COG layout declares so in its header).
-  bool leaders() const { return leaders_; }
   // The file's device and inode (io/safe_files.hpp).
   FileIdentity identity() const { return file_identity(index_fd_.get()); }
   // Where the next tiles go: the file's size once they are written.
   std::uint64_t end() const { return end_; }
-  // The index entries of tiles [first, first + count) of `directory`. Throws Error.
-  std::vector<TileEntry> entries(std::int64_t first, std::int64_t count, int directory = 0) const;
+  // The index entries of full-resolution tiles [first, first + count). Throws Error.
+  std::vector<TileEntry> entries(std::int64_t first, std::int64_t count) const;
   // A tile's bytes; Error unless the entry lies inside the file.
   std::vector<std::byte> read(const TileEntry& entry) const;
   // CRC-32 of the file's first `bytes` bytes with every tile index read as
@@ -114,7 +110,7 @@ class TileFile {
   // (its first `header_bytes` are GDAL's header, every directory before any
   // tile; `tile_crcs` is each full-resolution tile's crc32_of()): room
   // after the header for the overviews' tiles, smallest level first, each
-  // image row by row, framed as the header declares (leaders()), and the
+  // image row by row, framed as the header declares (leaders_), and the
   // full resolution after them as it is. Where the filesystem inserts room
   // into a file (FALLOC_FL_INSERT_RANGE: ext4, XFS) the full resolution does
   // not move; elsewhere the file is copied to `copy`, byte for byte the same.
@@ -140,6 +136,8 @@ class TileFile {
   std::uint64_t size_ = 0;  // the file's, as opened and written since
   std::vector<Directory> directories_;
   Field metadata_;  // TIFFTAG_GDAL_METADATA; bytes 0 when there is none
+  // Each tile has its size before it and its last 4 bytes after it, as
+  // GDAL's COG layout declares in its header.
   bool leaders_ = false;
   std::uint64_t end_ = 0;  // where the next tiles go, aligned
   std::unique_ptr<std::byte, void (*)(void*)> staging_;  // aligned, as O_DIRECT needs

@@ -167,6 +167,13 @@ TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is
   CHECK(read_raw(nc) == read_raw(tif));
   for (const fs::directory_entry& entry : fs::directory_iterator(scene.dir.path()))
     CHECK_THAT(entry.path().string(), !Catch::Contains(".partial"));
+  // PNG holds no Float32 (GDAL would write Byte, with a warning): the conversion fails, and nothing stays behind.
+  const std::string png = scene.dir / "ndvi.png";
+  check_one_line_error(run_geostrip(scene.ndi(png) + " --format PNG"),
+                       {png, "converting to PNG failed", "holds no Float32"});
+  CHECK_FALSE(fs::exists(png));
+  for (const fs::directory_entry& entry : fs::directory_iterator(scene.dir.path()))
+    CHECK_THAT(entry.path().string(), !Catch::Contains("ndvi.png"));
   const auto unknown = run_geostrip(scene.ndi(scene.dir / "x.abc") + " --format NoSuchDriver");
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.output, Catch::Contains("NoSuchDriver") && Catch::Contains("COG"));
