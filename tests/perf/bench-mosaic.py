@@ -21,33 +21,20 @@ transform, as geostrip's --transform-error 0.125).
 Median wall seconds and peak RSS of --repeats runs go to docs/perf/mosaic.md.
 Not part of ctest: speed is measured, not asserted.
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
-import tempfile
 
-from timing import median
+from bench_support import median, setup
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 WARP_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"]
 FLOAT_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--geostrip", default="build/apps/geostrip")
-    parser.add_argument("--size", default="8780x8780")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--work", default=None)
-    parser.add_argument("--docs", default=os.path.join(HERE, "..", "..", "docs", "perf"))
-    args = parser.parse_args()
-    geostrip = os.path.abspath(args.geostrip)
-    docs = os.path.abspath(args.docs)
-    work = args.work or tempfile.mkdtemp(prefix="geostrip-mosaic-")
-    os.makedirs(work, exist_ok=True)
-    os.chdir(work)
+    args, work = setup(__doc__, "geostrip-mosaic-")
+    geostrip, docs = args.geostrip, args.docs
     if not os.path.exists("scene/B04.tiles.txt"):
         subprocess.run([geostrip, "synth", "s2", "-o", "scene", "--size", args.size, "--tiles", "4x4", "--overlap", "32",
                         "--utm-split", "--overwrite"], check=True, capture_output=True)

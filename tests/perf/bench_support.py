@@ -1,8 +1,11 @@
-"""Wall seconds and peak RSS of commands, for the benchmark scripts of tests/perf."""
+"""What the benchmark scripts of tests/perf share: their options and work
+folder, and the wall seconds and peak RSS of commands."""
+import argparse
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -32,3 +35,23 @@ def median(commands, repeats, outputs, env=None):
         parts.append([s for s, _ in runs])
     best = sorted(range(repeats), key=lambda i: totals[i])[repeats // 2]
     return statistics.median(totals), statistics.median(peaks), parts[best]
+
+
+def setup(description, prefix):
+    """The script's options (--geostrip, --size, --repeats, --work, --docs),
+    parsed, with the geostrip binary and docs folder as absolute paths; and
+    the work folder, made and entered (a new temporary one unless --work)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--geostrip", default="build/apps/geostrip")
+    parser.add_argument("--size", default="8780x8780")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--work", default=None)
+    parser.add_argument("--docs", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                                                       "perf"))
+    args = parser.parse_args()
+    args.geostrip = os.path.abspath(args.geostrip)
+    args.docs = os.path.abspath(args.docs)
+    work = args.work or tempfile.mkdtemp(prefix=prefix)
+    os.makedirs(work, exist_ok=True)
+    os.chdir(work)
+    return args, work
