@@ -199,3 +199,30 @@ TEST_CASE("demo writes the RGB, the NDVI, its report and a PNG quicklook of the 
   CHECK(max == 255);
   CHECK(opaque > 128);
 }
+
+TEST_CASE("expr with expressions separated by semicolons writes one band each, equal to numpy", "[cli]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 300x260").exit_code == 0);
+  const std::string nir = dir / "s/B08.tif", red = dir / "s/B04.tif", out = dir / "two.tif";
+  const auto result = run_geostrip("run expr -i nir=" + nir + " -i red=" + red +
+                                   " --expr \"nir-red; nir+red\" -o " + out + " --progress none");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  REQUIRE(Dataset(out)->GetRasterCount() == 2);
+  CHECK(std::string(Dataset(out)->GetRasterBand(2)->GetDescription()) == "nir+red");
+  // numpy in float64, then float32; nodata (0 in the scene's bands) becomes NaN.
+  const std::string numpy = fmt::format(
+      "/usr/bin/python3 -c \"import sys, numpy as np; from osgeo import gdal; "
+      "n = gdal.Open('{}').ReadAsArray().astype(np.float64); r = gdal.Open('{}').ReadAsArray().astype(np.float64); "
+      "o = gdal.Open('{}').ReadAsArray(); bad = (n == 0) | (r == 0); "
+      "ref = np.stack([np.where(bad, np.nan, n - r), np.where(bad, np.nan, n + r)]).astype(np.float32); "
+      "print(o.shape == ref.shape and np.array_equal(o, ref, equal_nan=True))\"",
+      nir, red, out);
+  const auto compared = run_command(numpy);
+  INFO(compared.output);
+  CHECK(compared.output == "True\n");
+  const auto commas = run_geostrip("run expr -i nir=" + nir + " --expr \"nir, nir*2\" -o " + dir / "x.tif");
+  CHECK(commas.exit_code == 2);
+  CHECK_THAT(commas.output, Catch::Contains("gives 2 values") && Catch::Contains("';'"));
+  CHECK_FALSE(fs::exists(dir / "x.tif"));
+}
