@@ -105,13 +105,11 @@ void describe(GDALDataset& dataset, const OutputSpec& spec, const SummarySpec& s
     if (dataset.SetMetadata(rpc.List(), "RPC") != CE_None)
       throw Error(partial + ": cannot store its RPCs: " + gdal_error_or("GDAL failed"));
   }
-  constexpr std::array<GDALColorInterp, 4> kRgba{GCI_RedBand, GCI_GreenBand, GCI_BlueBand, GCI_AlphaBand};
   for (int b = 1; b <= spec.bands; ++b) {
     GDALRasterBand& band = *dataset.GetRasterBand(b);
     if (spec.nodata) band.SetNoDataValue(*spec.nodata);
     if (static_cast<std::size_t>(b) <= spec.band_names.size())
       band.SetDescription(spec.band_names[static_cast<std::size_t>(b) - 1].c_str());
-    if (spec.color == ColorModel::RGBA && b <= 4) band.SetColorInterpretation(kRgba[static_cast<std::size_t>(b) - 1]);
     if (summary.stats)
       for (const char* item : kStatistics)
         band.SetMetadataItem((std::string("STATISTICS_") + item).c_str(), statistic_placeholder(b, item).c_str());
@@ -193,14 +191,16 @@ Header sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const Su
     describe(*source, spec, summary, partial);
     xml = source->GetMetadata("xml:VRT")[0];
   }
-  for (int b = spec.bands; b >= 1; --b) {
+  // Each band's overviews go at the end of its element.
+  constexpr std::string_view kBandEnd = "</VRTRasterBand>";
+  std::size_t at = 0;
+  for (int b = 1; (at = xml.find(kBandEnd, at)) != std::string::npos; ++b) {
     std::string overviews;
     for (const std::string& level : levels)
       overviews += fmt::format(R"(<Overview><SourceFilename relativeToVRT="0">{}</SourceFilename><SourceBand>{}</SourceBand></Overview>)",
                                level, b);
-    std::size_t at = 0;
-    for (int seen = 0; seen < b; ++seen) at = xml.find("</VRTRasterBand>", seen == 0 ? 0 : at + 1);
     xml.insert(at, overviews);
+    at += overviews.size() + kBandEnd.size();
   }
   const GdalDataset source(static_cast<GDALDataset*>(GDALOpen(xml.c_str(), GA_ReadOnly)));
   if (!source) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
@@ -214,21 +214,20 @@ Header sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const Su
 }
 
 // The checksum of tiles [first, first + count) of `file`, read back, each
-// present and inside the file (else throws Error), and the bytes it covers.
+// present and inside the file (else throws Error), and each tile's crc32_of().
 struct TilesChecksum {
   std::uint32_t crc = 0;
-  std::uint64_t length = 0;
-  std::vector<std::uint32_t> tile_crcs;  // crc32_of() each tile's bytes
+  std::vector<std::uint32_t> tile_crcs;
 };
 TilesChecksum checksum_tiles(const TileFile& file, std::int64_t first, std::int64_t count) {
   TilesChecksum sum;
-  for (const TileEntry& entry : file.entries(first, count)) {
+  const std::vector<TileEntry> entries = file.entries(first, count);
+  for (const TileEntry& entry : entries) {
     if (entry.bytes == 0) throw Error(fmt::format("tile {} was never written", first));
     sum.tile_crcs.push_back(crc32_of(file.read(entry)));
-    sum.crc = tile_checksum(sum.crc, entry, sum.tile_crcs.back());
-    sum.length += kTileEntryBytes + entry.bytes;
     ++first;
   }
+  sum.crc = tile_checksum(entries, sum.tile_crcs);
   return sum;
 }
 
@@ -312,7 +311,7 @@ void GeoTiffEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const 
 }
 
 void GeoTiffEncoder::summarize(const BlockBuffer& pixels, EncodedRows& into) const {
-  if (!summary_.summarizes() && summary_.tile_levels() == 0) return;
+  if (!summary_.keeps_anything()) return;
   std::vector<BlockBuffer> levels = level_buffers(summary_, pixels.region());
   summarize_tiles(pixels, summary_, into.summaries, levels);
   into.overviews.resize(levels.size());
@@ -456,26 +455,23 @@ void GeoTiffWriter::verify(const TileFile& file, const JournalContents& journal)
     throw Error("its header is not the one its journal records");
   const std::int64_t tile = encoder_.format().tile, across = encoder_.format().tiles_across();
   std::int64_t rows = 0;
-  std::uint32_t whole = 0;
   for (const JournalRecord& record : journal.records) {
     const std::int64_t first = rows / tile * across, count = (record.rows + tile - 1) / tile * across - first;
     try {
       const TilesChecksum sum = checksum_tiles(file, first, count);
       if (sum.crc != record.tiles_crc) throw Error("their bytes differ");
       std::copy(sum.tile_crcs.begin(), sum.tile_crcs.end(), tile_crcs_.begin() + first);
-      whole = crc32_concat(whole, sum.crc, sum.length);
     } catch (const Error& e) {
       throw Error(fmt::format("rows {}-{} do not match its journal: {}", rows, record.rows - 1, e.what()));
     }
     rows = record.rows;
   }
   resumed_rows_ = rows;
-  file_crc_ = whole;
 }
 
 void GeoTiffWriter::replay_resumed_rows() {
   const SummarySpec& summary = encoder_.summary();
-  if (resumed_rows_ == 0 || (!summary.summarizes() && summary.tile_levels() == 0)) return;
+  if (resumed_rows_ == 0 || !summary.keeps_anything()) return;
   const GdalDataset dataset = open_raster(partial_);
   const std::int64_t tile = encoder_.format().tile;
   const auto pixel = static_cast<GSpacing>(size_of(spec_.type));
@@ -553,19 +549,12 @@ void GeoTiffWriter::place_tiles(EncodedRows arrived) {
       placed.insert(placed.end(), entries.begin(), entries.end());
     }
     // Each tile's own CRC came with it from its encoder: here they are only chained.
-    std::uint32_t crc = 0;
-    std::uint64_t length = 0;
-    for (std::size_t t = 0; t < placed.size(); ++t) {
-      crc = tile_checksum(crc, placed[t], next->crcs[t]);
-      length += kTileEntryBytes + placed[t].bytes;
-      tile_crcs_[static_cast<std::size_t>(first_tile) + t] = next->crcs[t];
-    }
-    file_crc_ = crc32_concat(file_crc_, crc, length);
+    std::copy(next->crcs.begin(), next->crcs.end(), tile_crcs_.begin() + first_tile);
     rows_on_disk_ = rows.end;
     if (journal_) {
       // The tiles and their index to disk, then the journal.
       file_->sync();
-      journal_->record({rows_on_disk_, crc});
+      journal_->record({rows_on_disk_, tile_checksum(placed, next->crcs)});
     }
     fold(*next);
   }
@@ -668,7 +657,8 @@ void GeoTiffWriter::commit() {
     drop_overview_store();
   } else {
     auto values = statistics_values();
-    values.emplace_back(kTilesPlaceholder, tiles_record(file_->end(), file_crc_));
+    values.emplace_back(kTilesPlaceholder,
+                        tiles_record(file_->end(), tile_checksum(file_->entries(0, file_->tiles()), tile_crcs_)));
     file_->fill_in_metadata(values);
   }
   close_and_sync();

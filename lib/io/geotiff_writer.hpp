@@ -217,7 +217,6 @@ class GeoTiffWriter final : public RowSink {
   std::optional<TileFile> file_;
   std::uint64_t header_bytes_ = 0;
   FileIdentity partial_identity_;  // the file this writer made or resumed
-  std::uint32_t file_crc_ = 0;  // tile_checksum() of the tiles of rows [0, rows_on_disk_)
   std::optional<TileRowAssembler> assembler_;  // raw blocks into tile rows
   std::vector<TileRowAssembler> level_assemblers_;  // each tile level's raw rows into its tile rows
   std::map<std::int64_t, EncodedRows> encoded_;  // tile rows ahead of rows_on_disk_, by first row

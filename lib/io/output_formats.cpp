@@ -3,14 +3,13 @@
 #include <gdal_utils.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <vector>
 
 #include <fmt/core.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/gdal.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/safe_files.hpp"
@@ -19,19 +18,14 @@ namespace geostrip {
 
 namespace {
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 constexpr const char* kFormats =
     "GTiff (.tif, .tiff), COG, or any GDAL driver that can create rasters (netCDF, Zarr, ENVI, HFA, ...)";
 
 }  // namespace
 
 OutputFormat parse_output_format(const std::string& name) {
-  if (name.empty() || lower(name) == "gtiff") return {};
-  if (lower(name) == "cog") return {.cog = true, .driver = {}};
+  if (name.empty() || lowercase(name) == "gtiff") return {};
+  if (lowercase(name) == "cog") return {.cog = true, .driver = {}};
   init_gdal();
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(name.c_str());
   const auto can = [&](const char* capability) { return driver && driver->GetMetadataItem(capability) != nullptr; };
@@ -42,7 +36,7 @@ OutputFormat parse_output_format(const std::string& name) {
 
 void check_output_extension(const std::string& output, const std::string& format) {
   if (!format.empty()) return;
-  const std::string extension = lower(std::filesystem::path(output).extension().string());
+  const std::string extension = lowercase(std::filesystem::path(output).extension().string());
   if (extension != ".tif" && extension != ".tiff")
     throw UsageError("-o " + output + ": without --format the output is a GeoTIFF (.tif or .tiff); --format NAME writes " +
                      kFormats);

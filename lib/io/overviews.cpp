@@ -246,30 +246,25 @@ std::vector<BlockBuffer> apex_levels(const SummarySpec& spec, const std::vector<
     out.emplace_back(spec.type, spec.bands, RowBlock{0, size.rows}, size.cols);
   }
   for (int b = 0; b < spec.bands; ++b) {
-    std::vector<Accumulator> level(static_cast<std::size_t>(rows * cols));
+    std::vector<Accumulator> level(static_cast<std::size_t>(rows * cols)), below;
     for (std::size_t t = 0; t < level.size(); ++t)
       level[t] = apexes[t * static_cast<std::size_t>(spec.bands) + static_cast<std::size_t>(b)];
     std::int64_t level_rows = rows, level_cols = cols;
     for (int k = first; k <= last; ++k) {
       const int below_tiles = k - spec.tile_levels();  // levels below the apexes
-      std::vector<Accumulator> picked;
       if (spec.resampling == OverviewResampling::Average) {
-        std::vector<Accumulator> below;
         halve(level, level_rows, level_cols, below);
-        level.swap(below);
-        level_rows /= 2;
-        level_cols /= 2;
-        picked = level;
       } else {
         // The centre of the window: the first pixel of the tile at its centre.
-        level_rows = rows >> below_tiles;
-        level_cols = cols >> below_tiles;
         const std::int64_t centre = std::int64_t{1} << (below_tiles - 1);
-        for (std::int64_t r = 0; r < level_rows; ++r)
-          for (std::int64_t c = 0; c < level_cols; ++c)
-            picked.push_back(apexes[static_cast<std::size_t>((((r << below_tiles) + centre) * cols +
-                                                               (c << below_tiles) + centre) * spec.bands + b)]);
+        below.clear();
+        for (std::int64_t r = 0; r < rows >> below_tiles; ++r)
+          for (std::int64_t c = 0; c < cols >> below_tiles; ++c)
+            below.push_back(level[static_cast<std::size_t>(((r << below_tiles) + centre) * cols + (c << below_tiles) +
+                                                           centre)]);
       }
+      level_rows /= 2;
+      level_cols /= 2;
       const RasterSize size = spec.levels[static_cast<std::size_t>(k - 1)];
       visit_real(spec.type, [&](auto t) {
         using T = decltype(t);
@@ -277,11 +272,13 @@ std::vector<BlockBuffer> apex_levels(const SummarySpec& spec, const std::vector<
         std::fill_n(plane.data, plane.rows * plane.cols, nodata_pixel<T>(spec.nodata));
         for (std::int64_t r = 0; r < std::min(size.rows, level_rows); ++r)
           for (std::int64_t c = 0; c < std::min(size.cols, level_cols); ++c) {
-            const Accumulator& a = picked[static_cast<std::size_t>(r * level_cols + c)];
+            const Accumulator& a = below[static_cast<std::size_t>(r * level_cols + c)];
             plane.at(r, c) = spec.resampling == OverviewResampling::Average ? average_pixel<T>(a, spec.nodata)
                                                                            : static_cast<T>(a.sum);
           }
       });
+      // Average halves the level just made; nearest always picks from the apexes.
+      if (spec.resampling == OverviewResampling::Average) level.swap(below);
     }
   }
   return out;

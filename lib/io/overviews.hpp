@@ -70,7 +70,8 @@ struct SummarySpec {
   // Levels made tile by tile (the rest from apexes): log2(tile) at most.
   int tile_levels() const;
   bool wants_apex() const { return static_cast<int>(levels.size()) > tile_levels(); }
-  bool summarizes() const { return stats || wants_apex(); }
+  bool summarizes() const { return stats || wants_apex(); }  // tiles have summaries
+  bool keeps_anything() const { return stats || !levels.empty(); }
   // The rows of level `level` (1-based) made from full-resolution `rows`,
   // which start at a tile row.
   RowBlock level_rows(int level, RowBlock rows) const;

@@ -190,6 +190,12 @@ std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::uint
   return crc32_concat(crc32_of(place, crc), bytes_crc, entry.bytes);
 }
 
+std::uint32_t tile_checksum(const std::vector<TileEntry>& entries, const std::vector<std::uint32_t>& bytes_crcs) {
+  std::uint32_t crc = 0;
+  for (std::size_t t = 0; t < entries.size(); ++t) crc = tile_checksum(crc, entries[t], bytes_crcs.at(t));
+  return crc;
+}
+
 TileFile::TileFile(std::string path) : TileFile(UniqueFd(), std::move(path)) {}
 
 TileFile::TileFile(UniqueFd file, std::string path)
@@ -399,8 +405,7 @@ bool TileFile::put_overviews_first(std::uint64_t header_bytes, const Overviews& 
         buffer.clear();
       }
     }
-  std::uint32_t crc = 0;
-  for (std::size_t t = 0; t < full.size(); ++t) crc = tile_checksum(crc, full[t], tile_crcs[t]);
+  const std::uint32_t crc = tile_checksum(full, tile_crcs);
   // The header lies before any tile: the room and the copy leave it in place.
   std::vector<std::byte> header = read_at(0, header_bytes);
   for (std::size_t d = 0; d < to.size(); ++d)

@@ -37,8 +37,9 @@ struct TileEntry {
 // tile after tile, continuing from `crc` (0 to start). `bytes_crc` is the
 // CRC-32 of the tile's bytes alone (crc32_of()), as its encoder computed it.
 std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::uint32_t bytes_crc);
-// The bytes tile_checksum() covers for a tile besides its own.
-inline constexpr std::uint64_t kTileEntryBytes = 16;
+// tile_checksum() of the tiles at `entries`, in order from 0, whose bytes'
+// crc32_of() are `bytes_crcs`.
+std::uint32_t tile_checksum(const std::vector<TileEntry>& entries, const std::vector<std::uint32_t>& bytes_crcs);
 
 class TileFile {
  public:

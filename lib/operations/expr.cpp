@@ -4,11 +4,11 @@
 #include <muParser.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "kernels/kernel_args.hpp"
 #include "kernels/operation.hpp"
 
@@ -34,10 +34,8 @@ std::vector<std::string> split_expressions(const std::string& text) {
   std::size_t start = 0;
   while (true) {
     const std::size_t end = text.find(';', start);
-    std::string expression = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    const auto blank = [](unsigned char c) { return std::isspace(c) != 0; };
-    expression.erase(expression.begin(), std::find_if_not(expression.begin(), expression.end(), blank));
-    expression.erase(std::find_if_not(expression.rbegin(), expression.rend(), blank).base(), expression.end());
+    const std::string expression(
+        trimmed(std::string_view(text).substr(start, end == std::string::npos ? std::string::npos : end - start)));
     if (expression.empty())
       throw UsageError("--expr \"" + text + "\": an empty expression; separate one band's expression from the next "
                        "with ';'");
