@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ca-certificates \
-  libgdal-dev gdal-bin python3-gdal python3-numpy \
+  libgdal-dev gdal-bin python3-gdal python3-numpy python3-h5py \
   libopenmpi-dev openmpi-bin libhdf5-dev \
   catch2 libcli11-dev libfmt-dev nlohmann-json3-dev libmuparser-dev \
   libtiff-dev libgeotiff-dev libdeflate-dev libzstd-dev zlib1g-dev \

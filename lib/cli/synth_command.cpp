@@ -4,8 +4,10 @@
 #include "cli/command.hpp"
 #include "cli/parse.hpp"
 #include "core/error.hpp"
+#include "io/safe_files.hpp"
 #include "parallel/collective.hpp"
 #include "synth/dem_scene.hpp"
+#include "synth/generate.hpp"
 #include "synth/s2_scene.hpp"
 #include "synth/s2_tiles.hpp"
 #include "synth/slc_scene.hpp"
@@ -13,6 +15,8 @@
 namespace geostrip {
 
 namespace {
+
+constexpr std::array<const char*, 5> kS2DateBands{"B02", "B03", "B04", "B08", "SCL"};
 
 class SynthCommand final : public Command {
  public:
@@ -31,6 +35,11 @@ class SynthCommand final : public Command {
         ->check(CLI::Range(0, 100000))
         ->capture_default_str();
     app_->add_flag("--utm-split", utm_split_, "s2 --tiles: the eastern half of the tiles in UTM zone 34N");
+    app_->add_option("--dates", dates_,
+                     "s2: N cloudy dates of the scene (DIR/d01/{B02,B03,B04,B08,SCL}.tif, SCL at 20 m, ...); slc: a "
+                     "stack of N SLCs (DIR/d01.h5, ...); each listed as NAME=SOURCE lines in DIR/BAND.inputs "
+                     "(DIR/slc.inputs) for --inputs")
+        ->check(CLI::Range(1, 99));
     launch_.add_to(*app_);
     out_.add_to(*app_);
     add_config_option(*app_);
@@ -40,7 +49,19 @@ class SynthCommand final : public Command {
     const RasterSize size = parse_raster_size("--size", size_);
     const EngineOptions options = out_.engine();
     const Console& console = invocation.console;
-    if (kind_ == "s2") {
+    if (dates_ && (kind_ == "dem" || !tiles_.empty()))
+      throw UsageError("synth: --dates is for s2 and slc, without --tiles");
+    if (kind_ == "s2" && dates_) {
+      synth::write_s2_dates(output_, size, seed_, *dates_, options, *team);
+      std::vector<std::string> lists;
+      for (const char* band : kS2DateBands) lists.push_back(band);
+      write_date_lists(*team, lists, [&](const std::string& band, const std::string& date) {
+        return fmt::format("{}/{}/{}.tif", output_, date, band);
+      });
+      console.out("wrote {0}/d01 ... {0}/d{1:02} ({{B02,B03,B04,B08}}.tif, {2} pixels; SCL.tif at 20 m), listed in "
+                  "{0}/BAND.inputs\n",
+                  output_, *dates_, size_);
+    } else if (kind_ == "s2") {
       synth::write_s2_scene(output_, size, seed_, options, *team);
       console.out("wrote {}/{{B02,B03,B04,B08}}.tif ({} pixels)\n", output_, size_);
       if (!tiles_.empty()) {
@@ -55,6 +76,13 @@ class SynthCommand final : public Command {
     } else if (kind_ == "dem") {
       synth::write_dem(output_, size, seed_, options, *team);
       console.out("wrote {}/dem.tif ({} pixels)\n", output_, size_);
+    } else if (kind_ == "slc" && dates_) {
+      synth::write_slc_stack(output_, size, seed_, *dates_, options, *team);
+      write_date_lists(*team, {"slc"}, [&](const std::string&, const std::string& date) {
+        return fmt::format("{}/{}.h5:{}", output_, date, synth::kSlcDataset);
+      });
+      console.out("wrote {0}/d01.h5 ... {0}/d{1:02}.h5 ({2} pixels, dataset {3}), listed in {0}/slc.inputs\n", output_,
+                  *dates_, size_, synth::kSlcDataset);
     } else if (kind_ == "slc") {
       synth::write_slc_pair(output_, size, seed_, options, *team);
       console.out("wrote {0}/reference.h5 and {0}/secondary.h5 ({1} pixels, dataset {2})\n", output_, size_,
@@ -66,6 +94,20 @@ class SynthCommand final : public Command {
   }
 
  private:
+  // DIR/LIST.inputs for each of `lists`: a line dNN=SOURCE a date, for --inputs.
+  void write_date_lists(const Team& team, const std::vector<std::string>& lists,
+                        const std::function<std::string(const std::string& list, const std::string& date)>& source) const {
+    collectively(team.comm, team.topology.me().host, [&] {
+      if (team.comm.rank() != 0) return;
+      for (const std::string& list : lists) {
+        std::string text;
+        for (int date = 1; date <= *dates_; ++date)
+          text += synth::date_name(date) + "=" + source(list, synth::date_name(date)) + "\n";
+        replace_file_content(output_ + "/" + list + ".inputs", text, "list of dates");
+      }
+    });
+  }
+
   std::string kind_;
   std::string output_;
   std::string size_;
@@ -73,6 +115,7 @@ class SynthCommand final : public Command {
   std::string tiles_;
   std::int64_t overlap_ = 0;
   bool utm_split_ = false;
+  std::optional<int> dates_;
   OutputArgs out_;
 };
 

@@ -43,6 +43,27 @@ PixelType exact_real_type(const std::vector<PixelType>& types) {
   return fits ? PixelType::Float32 : PixelType::Float64;
 }
 
+PixelType common_integer_type(const std::vector<PixelType>& types) {
+  double lowest = 0, highest = 0;
+  for (const PixelType t : types) {
+    visit_real(t, [&](auto zero) {
+      using T = decltype(zero);
+      lowest = std::min(lowest, static_cast<double>(std::numeric_limits<T>::lowest()));
+      highest = std::max(highest, static_cast<double>(std::numeric_limits<T>::max()));
+    });
+  }
+  for (const PixelType t : {PixelType::Byte, PixelType::Int8, PixelType::UInt16, PixelType::Int16, PixelType::UInt32,
+                            PixelType::Int32}) {
+    const bool holds = visit_real(t, [&](auto zero) {
+      using T = decltype(zero);
+      return static_cast<double>(std::numeric_limits<T>::lowest()) <= lowest &&
+             highest <= static_cast<double>(std::numeric_limits<T>::max());
+    });
+    if (holds) return t;
+  }
+  return PixelType::Float64;
+}
+
 PixelType parse_pixel_type(std::string_view name) {
   for (const auto& t : kTypes)
     if (t.name == name) return t.type;

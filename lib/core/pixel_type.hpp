@@ -29,6 +29,10 @@ bool is_complex(PixelType type);
 // UInt16, Int16, Float32), else Float64: what a kernel may read real inputs as
 // without changing a result, at half the memory when it can.
 PixelType exact_real_type(const std::vector<PixelType>& types);
+// The smallest integer type that holds every value of each of the integer
+// `types` (UInt16 and Int16: Int32), Float64 when none does: the type of a
+// value picked from any of them.
+PixelType common_integer_type(const std::vector<PixelType>& types);
 
 template <class T>
 constexpr PixelType pixel_type_of();

@@ -60,7 +60,10 @@ std::int64_t auto_block_rows(const BlockRowsRequest& r) {
   const std::uint64_t per_row = std::max<std::uint64_t>(1, pixel_memory(r, 1) - fixed);
   const auto by_memory = static_cast<std::int64_t>(r.memory_budget > fixed ? (r.memory_budget - fixed) / per_row : 0);
   const std::uint64_t block_row = std::max<std::uint64_t>(1, r.input_bytes_per_row + r.output_bytes_per_row);
-  const auto by_block_size = static_cast<std::int64_t>(kMaxBlockBytes / block_row);
+  // The size cap never cuts a tile row (an input's tiles would be decoded
+  // once a piece) while the budget holds a whole one: many inputs make wide rows.
+  const auto by_block_size =
+      std::max(static_cast<std::int64_t>(kMaxBlockBytes / block_row), std::min(unit, by_memory));
   if (const std::int64_t limit = std::min(by_memory, by_block_size); rows > limit)
     rows = limit >= unit ? limit / unit * unit : limit;
   return std::clamp<std::int64_t>(rows, 1, std::max<std::int64_t>(1, r.output_rows));

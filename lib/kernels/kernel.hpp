@@ -46,6 +46,8 @@ struct KernelInput {
   bool is_nodata(std::complex<float> z) const {
     return std::isnan(z.real()) || std::isnan(z.imag()) || (nodata && z == std::complex<float>(static_cast<float>(*nodata)));
   }
+  // A SAR sample that carries signal: neither nodata nor 0 (a focused SLC's fill).
+  bool has_signal(std::complex<float> z) const { return !is_nodata(z) && z != std::complex<float>(0); }
 };
 
 // Where a block sits: the whole input raster's size (a window is cut at its

@@ -15,10 +15,6 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-bool valid_sample(const KernelInput& input, std::complex<float> z) {
-  return !input.is_nodata(z) && z != std::complex<float>(0);
-}
-
 class CoherenceKernel final : public Kernel {
  public:
   explicit CoherenceKernel(const KernelArgs& args) {
@@ -41,7 +37,7 @@ class CoherenceKernel final : public Kernel {
     std::vector<double> power_r(n), power_s(n);
     std::vector<unsigned char> valid(n);
     for (std::size_t i = 0; i < n; ++i) {
-      valid[i] = valid_sample(in[0], r.data[i]) && valid_sample(in[1], s.data[i]);
+      valid[i] = in[0].has_signal(r.data[i]) && in[1].has_signal(s.data[i]);
       const std::complex<double> a = valid[i] ? std::complex<double>(r.data[i]) : 0.0;
       const std::complex<double> b = valid[i] ? std::complex<double>(s.data[i]) : 0.0;
       cross[i] = a * std::conj(b);

@@ -3,6 +3,7 @@
 // input gives Float32.
 #include <limits>
 
+#include "kernels/cell_sums.hpp"
 #include "kernels/kernel_args.hpp"
 #include "kernels/operation.hpp"
 
@@ -29,24 +30,6 @@ class MultilookKernel final : public Kernel {
     const KernelInput& src = in[0];
     const Stride looks = spec_.stride;
     const Region cells = out.region();
-    // Each cell sums its pixels row by row: the same order wherever the block starts.
-    const auto average = [&](auto sample, auto store) {
-      for (std::int64_t r = cells.rows.begin; r < cells.rows.end; ++r)
-        for (std::int64_t c = cells.cols.begin; c < cells.cols.end; ++c) {
-          using Sum = decltype(sample(0, 0).first);
-          Sum sum{};
-          int count = 0;
-          for (int y = 0; y < looks.rows; ++y)
-            for (int x = 0; x < looks.cols; ++x) {
-              const auto [value, ok] = sample(r * looks.rows + y, c * looks.cols + x);
-              if (ok) {
-                sum += value;
-                ++count;
-              }
-            }
-          store(r, c, sum, count);
-        }
-    };
     if (is_complex(spec_.input_type)) {
       const auto z = src.pixels.band<std::complex<float>>(0);
       const auto sample = [&](std::int64_t y, std::int64_t x) {
@@ -56,12 +39,12 @@ class MultilookKernel final : public Kernel {
       };
       if (power_) {
         const auto o = out.band<float>(0);
-        average(sample, [&](std::int64_t r, std::int64_t c, std::complex<double> sum, int n) {
+        cell_sums(cells, looks, sample, [&](std::int64_t r, std::int64_t c, std::complex<double> sum, int n) {
           o.at(r, c) = n ? static_cast<float>(sum.real() / n) : kNaN;
         });
       } else {
         const auto o = out.band<std::complex<float>>(0);
-        average(sample, [&](std::int64_t r, std::int64_t c, std::complex<double> sum, int n) {
+        cell_sums(cells, looks, sample, [&](std::int64_t r, std::int64_t c, std::complex<double> sum, int n) {
           o.at(r, c) = n ? std::complex<float>(sum / static_cast<double>(n)) : std::complex<float>(kNaN, kNaN);
         });
       }
@@ -72,7 +55,7 @@ class MultilookKernel final : public Kernel {
         return std::pair{power_ ? value * value : value, !src.is_nodata(value)};
       };
       const auto o = out.band<float>(0);
-      average(sample, [&](std::int64_t r, std::int64_t c, double sum, int n) {
+      cell_sums(cells, looks, sample, [&](std::int64_t r, std::int64_t c, double sum, int n) {
         o.at(r, c) = n ? static_cast<float>(sum / n) : kNaN;
       });
     }

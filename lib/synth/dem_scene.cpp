@@ -17,24 +17,12 @@ float dem_pixel(std::int64_t row, std::int64_t col, std::uint64_t seed) {
 
 void write_dem(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
                const Team& team) {
-  SceneOutputs scene;
   const OutputSpec spec = geotiff_spec(dir + "/dem.tif", size, 30, PixelType::Float32, kDemNodata);
-  scene.encoders.push_back(std::make_unique<GeoTiffEncoder>(spec, options.write));
-  scene.open = [&] {
-    make_directory(dir);
-    std::vector<std::unique_ptr<RowSink>> writers;
-    writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write, OutputLock(spec.path)));
-    return writers;
-  };
-  scene.make = [&](RowBlock rows) {
-    std::vector<BlockBuffer> out;
-    out.emplace_back(PixelType::Float32, 1, rows, size.cols);
+  const auto fill = [&](RowBlock rows, BlockBuffer& pixels) {
     for (std::int64_t r = rows.begin; r < rows.end; ++r)
-      for (std::int64_t c = 0; c < size.cols; ++c) out[0].band<float>(0).row(r - rows.begin)[c] = dem_pixel(r, c, seed);
-    return out;
+      for (std::int64_t c = 0; c < size.cols; ++c) pixels.band<float>(0).row(r - rows.begin)[c] = dem_pixel(r, c, seed);
   };
-  scene.bytes_per_row = static_cast<std::uint64_t>(size.cols) * sizeof(float);
-  generate(size, scene, options, team);
+  generate_band(dir, spec, fill, options, team);
 }
 
 }  // namespace geostrip::synth

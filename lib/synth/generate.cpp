@@ -1,5 +1,6 @@
 #include "synth/generate.hpp"
 
+#include <fmt/format.h>
 #include <ogr_spatialref.h>
 
 #include "core/error.hpp"
@@ -48,6 +49,26 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   });
 }
 
+void generate_band(const std::string& dir, const OutputSpec& spec,
+                   const std::function<void(RowBlock rows, BlockBuffer& pixels)>& fill, const EngineOptions& options,
+                   const Team& team) {
+  SceneOutputs scene;
+  scene.encoders.push_back(std::make_unique<GeoTiffEncoder>(spec, options.write));
+  scene.open = [&] {
+    make_directory(dir);
+    std::vector<std::unique_ptr<RowSink>> writers;
+    writers.push_back(std::make_unique<GeoTiffWriter>(spec, options.write, OutputLock(spec.path)));
+    return writers;
+  };
+  scene.make = [&](RowBlock rows) {
+    std::vector<BlockBuffer> out;
+    fill(rows, out.emplace_back(spec.type, 1, rows, spec.size.cols));
+    return out;
+  };
+  scene.bytes_per_row = static_cast<std::uint64_t>(spec.size.cols) * size_of(spec.type);
+  generate(spec.size, scene, options, team);
+}
+
 Georeference utm33_grid(double pixel) {
   OGRSpatialReference utm;
   utm.importFromEPSG(32633);
@@ -57,6 +78,8 @@ Georeference utm33_grid(double pixel) {
   CPLFree(wkt);
   return georef;
 }
+
+std::string date_name(int date) { return fmt::format("d{:02}", date); }
 
 void make_directory(const std::string& dir) {
   std::error_code error;

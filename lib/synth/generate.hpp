@@ -24,8 +24,16 @@ struct SceneOutputs {
 
 void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& options, const Team& team);
 
+// Writes the one-band GeoTIFF `spec` in DIR, `fill` making each block's pixels.
+void generate_band(const std::string& dir, const OutputSpec& spec,
+                   const std::function<void(RowBlock rows, BlockBuffer& pixels)>& fill, const EngineOptions& options,
+                   const Team& team);
+
 // The UTM 33N grid of `pixel` metres every synthetic scene sits on.
 Georeference utm33_grid(double pixel);
+
+// The name of date 1, 2, ... of a stack: d01, d02, ...
+std::string date_name(int date);
 
 // Creates DIR and its parents, or throws Error naming it.
 void make_directory(const std::string& dir);

@@ -19,7 +19,16 @@ std::complex<double> speckle(std::int64_t row, std::int64_t col, std::uint64_t s
 
 }  // namespace
 
-SlcPair slc_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint64_t seed) {
+namespace {
+
+// What every date of a pixel shares: its backscatter, its coherence from one
+// date to the next, the deformation phase between dates, and the reference's speckle.
+struct SlcGround {
+  double amplitude, coherence, phase;
+  std::complex<double> speckle;
+};
+
+SlcGround slc_ground(std::int64_t row, std::int64_t col, RasterSize size, std::uint64_t seed) {
   const auto x = static_cast<double>(col), y = static_cast<double>(row);
   const double land = fbm(x / 300, y / 300, 4, seed + 31);
   const bool water = land < -0.35;
@@ -29,24 +38,29 @@ SlcPair slc_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint
   const double cx = static_cast<double>(size.cols) / 2, cy = static_cast<double>(size.rows) / 2;
   const double r2 = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (0.04 * (cx * cx + cy * cy) + 1);
   const double phase = 6 * std::numbers::pi * std::exp(-r2) + 4 * std::numbers::pi * fbm(x / 500, y / 500, 2, seed + 34);
-  const std::complex<double> a = speckle(row, col, seed + 35), b = speckle(row, col, seed + 37);
-  const std::complex<double> reference = amplitude * a;
-  const std::complex<double> secondary =
-      amplitude * (coherence * a + std::sqrt(1 - coherence * coherence) * b) * std::polar(1.0, -phase);
-  return {std::complex<float>(reference), std::complex<float>(secondary), static_cast<float>(coherence),
-          static_cast<float>(std::remainder(phase, 2 * std::numbers::pi))};
+  return {.amplitude = amplitude, .coherence = coherence, .phase = phase, .speckle = speckle(row, col, seed + 35)};
 }
 
-void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
-                    const Team& team) {
+// Date 0 is the reference; date k keeps `coherence` of its speckle and has k
+// times the phase.
+std::complex<float> slc_date(const SlcGround& g, std::int64_t row, std::int64_t col, std::uint64_t seed, int date) {
+  if (date == 0) return std::complex<float>(g.amplitude * g.speckle);
+  const std::complex<double> own = speckle(row, col, seed + 35 + 2 * static_cast<std::uint64_t>(date));
+  return std::complex<float>(g.amplitude * (g.coherence * g.speckle + std::sqrt(1 - g.coherence * g.coherence) * own) *
+                             std::polar(1.0, -g.phase * date));
+}
+
+// Writes one HDF5 grid per name in DIR, each date's pixels from slc_date.
+void write_slc_dates(const std::string& dir, const std::vector<std::string>& names, RasterSize size,
+                     std::uint64_t seed, const EngineOptions& options, const Team& team) {
   SceneOutputs scene;
-  for (int i = 0; i < 2; ++i) scene.encoders.push_back(std::make_unique<RawRowsEncoder>(PixelType::CFloat32, 1, size.cols));
+  for (std::size_t i = 0; i < names.size(); ++i)
+    scene.encoders.push_back(std::make_unique<RawRowsEncoder>(PixelType::CFloat32, 1, size.cols));
   scene.open = [&] {
     make_directory(dir);
     const GeoTransform grid = *utm33_grid(10).transform;
     std::vector<std::unique_ptr<RowSink>> writers;
-    for (const char* name : {"reference", "secondary"})
-    {
+    for (const std::string& name : names) {
       const std::string path = dir + "/" + name + ".h5";
       writers.push_back(std::make_unique<Hdf5GridWriter>(path, kSlcDataset, size, grid, 32633,
                                                          options.write.overwrite, OutputLock(path)));
@@ -55,17 +69,37 @@ void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed,
   };
   scene.make = [&](RowBlock rows) {
     std::vector<BlockBuffer> out;
-    for (int i = 0; i < 2; ++i) out.emplace_back(PixelType::CFloat32, 1, rows, size.cols);
+    for (std::size_t i = 0; i < names.size(); ++i) out.emplace_back(PixelType::CFloat32, 1, rows, size.cols);
     for (std::int64_t r = rows.begin; r < rows.end; ++r)
       for (std::int64_t c = 0; c < size.cols; ++c) {
-        const SlcPair pixel = slc_pixel(r, c, size, seed);
-        out[0].band<std::complex<float>>(0).row(r - rows.begin)[c] = pixel.reference;
-        out[1].band<std::complex<float>>(0).row(r - rows.begin)[c] = pixel.secondary;
+        const SlcGround ground = slc_ground(r, c, size, seed);
+        for (std::size_t i = 0; i < names.size(); ++i)
+          out[i].band<std::complex<float>>(0).row(r - rows.begin)[c] = slc_date(ground, r, c, seed, static_cast<int>(i));
       }
     return out;
   };
-  scene.bytes_per_row = static_cast<std::uint64_t>(size.cols) * 2 * sizeof(std::complex<float>);
+  scene.bytes_per_row = static_cast<std::uint64_t>(size.cols) * names.size() * sizeof(std::complex<float>);
   generate(size, scene, options, team);
+}
+
+}  // namespace
+
+SlcPair slc_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint64_t seed) {
+  const SlcGround g = slc_ground(row, col, size, seed);
+  return {slc_date(g, row, col, seed, 0), slc_date(g, row, col, seed, 1), static_cast<float>(g.coherence),
+          static_cast<float>(std::remainder(g.phase, 2 * std::numbers::pi))};
+}
+
+void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
+                    const Team& team) {
+  write_slc_dates(dir, {"reference", "secondary"}, size, seed, options, team);
+}
+
+void write_slc_stack(const std::string& dir, RasterSize size, std::uint64_t seed, int dates,
+                     const EngineOptions& options, const Team& team) {
+  std::vector<std::string> names;
+  for (int date = 1; date <= dates; ++date) names.push_back(date_name(date));
+  write_slc_dates(dir, names, size, seed, options, team);
 }
 
 }  // namespace geostrip::synth

@@ -26,4 +26,10 @@ SlcPair slc_pixel(std::int64_t row, std::int64_t col, RasterSize size, std::uint
 void write_slc_pair(const std::string& dir, RasterSize size, std::uint64_t seed, const EngineOptions& options,
                     const Team& team);
 
+// Writes a stack of `dates` SLCs, DIR/d01.h5 ... : d01 is the pair's reference,
+// d02 its secondary, and date k+1 has k times the secondary's phase and its
+// own speckle, as correlated with the reference as the secondary is.
+void write_slc_stack(const std::string& dir, RasterSize size, std::uint64_t seed, int dates,
+                     const EngineOptions& options, const Team& team);
+
 }  // namespace geostrip::synth

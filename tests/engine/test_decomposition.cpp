@@ -44,6 +44,18 @@ TEST_CASE("automatic block rows do not grow with the raster's rows, and cover tw
   CHECK(auto_block_rows(median) == 1024);
 }
 
+TEST_CASE("blocks of many inputs keep whole tile rows while the budget holds them", "[engine]") {
+  // A composite of 100 Float32 inputs of 4000 columns: 1.6 MB a row.
+  BlockRowsRequest many = request(4000, 2, 1, true, 12 * GiB);
+  many.input_bytes_per_row = 100 * 4000 * 4;
+  many.output_bytes_per_row = 4000 * 2;
+  CHECK(auto_block_rows(many) == 512);  // a piece of a tile row would decode its tiles again
+  many.memory_budget = GiB;
+  const auto tight = auto_block_rows(many);
+  CHECK(tight < 512);
+  CHECK(pixel_memory(many, tight) <= GiB);
+}
+
 TEST_CASE("blocks align to the output's tiles, and to the input's when they line up", "[engine]") {
   CHECK(block_alignment(512, 512) == 512);
   CHECK(block_alignment(512, 256) == 512);

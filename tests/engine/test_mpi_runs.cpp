@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/data_dir.hpp"
 #include "support/mpi_launch.hpp"
 #include "support/operation_cases.hpp"
+#include "support/stack_reference.hpp"
 #include "support/test_support.hpp"
 
 using namespace geostrip::test;
@@ -88,6 +90,21 @@ TEST_CASE("a mosaic across two UTM zones, resampled, is identical on 3 virtual n
       "mean -i src=@" + scene + "/B08.tiles.txt --window 5x5 --resampling cubic --mosaic max",
       "ndi -i a=" + scene + "/B08.tif -i b=" + coarse + " --resampling b=bilinear",
       "expr -i b=@" + scene + "/B04.tiles.txt --expr b --resampling lanczos --transform-error 0.05"};
+  check_identical_on_nodes(dir, runs, 37);
+}
+
+TEST_CASE("composites of five cloudy dates are identical on 3 virtual nodes x 2 threads x 37 rows", "[identical]") {
+  TempDir dir;
+  // Dates made from the real Sentinel-2 B08 where ../shared/data is, and synthetic ones always.
+  std::vector<std::string> stacks;
+  if (std::filesystem::is_directory(data_dir()))
+    stacks.push_back(cloudy_dates(data_dir() + "/sentinel2_l2a/S2A_29RKH_20200219_0_L2A_B08.tif", dir.path().string(), 5));
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "dates" + " --size 500x420 --dates 5").exit_code == 0);
+  stacks.push_back("--inputs " + dir / "dates/B08.inputs");
+  std::vector<std::string> runs;
+  for (const std::string& stack : stacks)
+    for (const char* reduce : {"median", "mean", "count", "p90"})
+      runs.push_back("composite " + stack + " --reduce " + std::string(reduce));
   check_identical_on_nodes(dir, runs, 37);
 }
 

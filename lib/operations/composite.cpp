@@ -1,0 +1,186 @@
+// composite: per pixel, a reduction over the valid values of any number of
+// inputs (the dates of a stack): median, mean, min, max, count, std, pNN or
+// dispersion (std/mean, the amplitude dispersion of persistent-scatterer
+// selection). Complex inputs are reduced on abs(z).
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <complex>
+#include <limits>
+
+#include "core/error.hpp"
+#include "kernels/kernel_args.hpp"
+#include "kernels/operation.hpp"
+
+namespace geostrip {
+
+namespace {
+
+enum class Reduce { Median, Mean, Min, Max, Count, Std, Percentile, Dispersion };
+
+struct Reduction {
+  Reduce kind = Reduce::Median;
+  int percentile = 0;  // NN of pNN
+};
+
+Reduction parse_reduction(const std::string& text) {
+  constexpr std::pair<std::string_view, Reduce> kNamed[] = {
+      {"median", Reduce::Median}, {"mean", Reduce::Mean}, {"min", Reduce::Min},   {"max", Reduce::Max},
+      {"count", Reduce::Count},   {"std", Reduce::Std},   {"dispersion", Reduce::Dispersion}};
+  for (const auto& [name, kind] : kNamed)
+    if (text == name) return {.kind = kind};
+  int percentile = -1;
+  const char* end = text.data() + text.size();
+  if (text.size() > 1 && text[0] == 'p' && std::from_chars(text.data() + 1, end, percentile).ptr == end &&
+      percentile >= 0 && percentile <= 100)
+    return {.kind = Reduce::Percentile, .percentile = percentile};
+  throw UsageError("--reduce " + text + ": not a reduction (median, mean, min, max, count, std, dispersion, or pNN "
+                   "with NN a whole number from 0 to 100)");
+}
+
+// The value of 1-based rank k among `values`, which it reorders.
+double ranked(std::span<double> values, std::size_t k) {
+  const auto kth = values.begin() + static_cast<std::ptrdiff_t>(k - 1);
+  std::nth_element(values.begin(), kth, values.end());
+  return *kth;
+}
+
+// Population standard deviation about `mean`, in two passes for accuracy.
+double deviation(std::span<const double> values, double mean) {
+  double squares = 0;
+  for (const double v : values) squares += (v - mean) * (v - mean);
+  return std::sqrt(squares / static_cast<double>(values.size()));
+}
+
+// The reduction of one pixel's valid values (at least one); NaN is nodata.
+double reduce(std::span<double> values, Reduction reduction) {
+  const std::size_t n = values.size();
+  switch (reduction.kind) {
+    case Reduce::Count: return static_cast<double>(n);
+    case Reduce::Min: return *std::min_element(values.begin(), values.end());
+    case Reduce::Max: return *std::max_element(values.begin(), values.end());
+    case Reduce::Median: return ranked(values, (n + 1) / 2);  // the lower median
+    case Reduce::Percentile: {  // nearest rank: ceil(NN/100 * n), in integers
+      const std::size_t rank = (static_cast<std::size_t>(reduction.percentile) * n + 99) / 100;
+      return ranked(values, std::max<std::size_t>(rank, 1));
+    }
+    case Reduce::Mean:
+    case Reduce::Std:
+    case Reduce::Dispersion: break;
+  }
+  double sum = 0;
+  for (const double v : values) sum += v;
+  const double mean = sum / static_cast<double>(n);
+  if (reduction.kind == Reduce::Mean) return mean;
+  const double std = deviation(values, mean);
+  if (reduction.kind == Reduce::Std) return std;
+  return mean != 0 ? std / mean : std::numeric_limits<double>::quiet_NaN();
+}
+
+// The value a pixel contributes, NaN where it is not valid.
+template <class T>
+double sample(const KernelInput& input, std::size_t i) {
+  const T v = input.pixels.band<T>(0).data[i];
+  if (input.is_nodata(v)) return std::numeric_limits<double>::quiet_NaN();
+  if constexpr (std::is_same_v<T, std::complex<float>>)
+    return std::abs(std::complex<double>(v));
+  else
+    return static_cast<double>(v);
+}
+
+class CompositeKernel final : public Kernel {
+ public:
+  explicit CompositeKernel(const KernelArgs& args) : reduction_(parse_reduction(args.text("reduce"))) {
+    spec_.inputs = args.inputs();
+    std::vector<PixelType> types;
+    for (const std::string& name : spec_.inputs) types.push_back(args.type_of(name));
+    const bool complex = std::any_of(types.begin(), types.end(), [](PixelType t) { return is_complex(t); });
+    const bool integers = std::all_of(types.begin(), types.end(), [](PixelType t) { return is_integer(t); });
+    spec_.input_type = complex ? PixelType::CFloat32 : exact_real_type(types);
+    spec_.band_names = {args.text("reduce")};
+    const Reduce kind = reduction_.kind;
+    const bool picks = kind == Reduce::Min || kind == Reduce::Max || kind == Reduce::Median || kind == Reduce::Percentile;
+    if (kind == Reduce::Count) {
+      spec_.output_type = PixelType::UInt16;
+      spec_.output_nodata = 0;  // no valid value
+    } else if (picks && integers) {
+      // A picked value is one of the inputs': their common type holds it, and
+      // their common nodata (a valid value never equals it) marks where none is valid.
+      spec_.output_type = common_integer_type(types);
+      spec_.output_nodata = common_nodata(args);
+    } else {
+      spec_.output_type = PixelType::Float32;
+      spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+
+  const KernelSpec& spec() const override { return spec_; }
+
+  void compute(std::span<const KernelInput> in, const BlockGeometry&, BlockBuffer& out) const override {
+    const auto n = static_cast<std::size_t>(out.rows().rows() * out.cols());
+    std::vector<double> results(n);
+    switch (spec_.input_type) {
+      case PixelType::CFloat32: reduce_pixels<std::complex<float>>(in, results); break;
+      case PixelType::Float32: reduce_pixels<float>(in, results); break;
+      default: reduce_pixels<double>(in, results); break;
+    }
+    visit_real(spec_.output_type, [&](auto zero) {
+      using T = decltype(zero);
+      T* o = out.band<T>(0).data;
+      const T nodata = nodata_pixel<T>(spec_.output_nodata);
+      for (std::size_t i = 0; i < n; ++i) o[i] = std::isnan(results[i]) ? nodata : to_pixel<T>(results[i]);
+    });
+  }
+
+ private:
+  template <class T>
+  void reduce_pixels(std::span<const KernelInput> in, std::vector<double>& results) const {
+    std::vector<double> values;
+    values.reserve(in.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      values.clear();
+      for (const KernelInput& input : in)
+        if (const double v = sample<T>(input, i); !std::isnan(v)) values.push_back(v);
+      results[i] = values.empty() ? std::numeric_limits<double>::quiet_NaN() : reduce(values, reduction_);
+    }
+  }
+
+  // The nodata every integer input declares; inputs that declare different
+  // ones would make a valid value of one read as nodata of the output.
+  static std::optional<double> common_nodata(const KernelArgs& args) {
+    std::optional<double> common;
+    std::string first;
+    for (const std::string& name : args.inputs()) {
+      const std::optional<double> nodata = args.nodata_of(name);
+      if (!nodata) continue;
+      if (common && *common != *nodata)
+        throw UsageError(fmt::format("composite: inputs {} and {} declare different nodata ({} and {}); give them "
+                                     "one with --nodata NAME=V",
+                                     first, name, *common, *nodata));
+      if (!common) first = name;
+      common = nodata;
+    }
+    return common;
+  }
+
+  Reduction reduction_;
+  KernelSpec spec_;
+};
+
+const OperationRegistration composite{{
+    .name = "composite",
+    .summary = "per pixel, a reduction over the inputs' valid values (nodata where none is valid); complex inputs "
+               "are reduced on abs(z)",
+    .pixels = Pixels::RealOrComplex,
+    .output = "Float32; count: UInt16; min, max, median, pNN of integer inputs: their common type",
+    .options = {{.name = "reduce", .kind = OptionKind::Text, .default_value = "median",
+                 .help = "median (lower), mean, min, max, count, std (population), pNN (NN-th percentile, nearest "
+                         "rank) or dispersion (std/mean)"}},
+    .make = &construct<CompositeKernel>,
+    .example = {{"reduce", "median"}},
+    .example_inputs = {"d1", "d2", "d3"},
+}};
+
+}  // namespace
+
+}  // namespace geostrip
