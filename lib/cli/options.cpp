@@ -100,6 +100,13 @@ void OutputArgs::add_to(CLI::App& command) {
       ->type_name("METHOD")
       ->group(group);
   command.add_flag("--stats", stats, "store each band's statistics (on for COG)")->group(group);
+  command
+      .add_option("--write", write,
+                  "gather (rank 0 receives every tile and writes the file) or direct (every rank writes its own "
+                  "tiles into the shared file; rank 0 receives only their sizes)")
+      ->check(CLI::IsMember({"gather", "direct"}))
+      ->capture_default_str()
+      ->group(group);
   command.add_flag("--overwrite", overwrite, "replace an existing output")->group(group);
   command.add_flag("--no-resume", no_resume, "start over instead of resuming an interrupted output")->group(group);
 }
@@ -119,6 +126,7 @@ EngineOptions OutputArgs::engine() const {
   if (!overviews.empty()) options.write.overviews = overviews == "auto";
   if (!overview_resampling.empty()) options.write.overview_resampling = parse_overview_resampling(overview_resampling);
   if (stats) options.write.stats = true;
+  options.write_direct = write == "direct";
   return options;
 }
 

@@ -36,6 +36,7 @@ struct OutputArgs {
   std::string overviews;
   std::string overview_resampling;
   bool stats = false;
+  std::string write = "gather";
   bool overwrite = false;
   bool no_resume = false;
 

@@ -16,8 +16,6 @@ namespace geostrip {
 
 namespace {
 
-constexpr std::array<const char*, 5> kS2DateBands{"B02", "B03", "B04", "B08", "SCL"};
-
 class SynthCommand final : public Command {
  public:
   void add_to(CLI::App& app) override {
@@ -53,9 +51,7 @@ class SynthCommand final : public Command {
       throw UsageError("synth: --dates is for s2 and slc, without --tiles");
     if (kind_ == "s2" && dates_) {
       synth::write_s2_dates(output_, size, seed_, *dates_, options, *team);
-      std::vector<std::string> lists;
-      for (const char* band : kS2DateBands) lists.push_back(band);
-      write_date_lists(*team, lists, [&](const std::string& band, const std::string& date) {
+      write_date_lists(*team, {"B02", "B03", "B04", "B08", "SCL"}, [&](const std::string& band, const std::string& date) {
         return fmt::format("{}/{}/{}.tif", output_, date, band);
       });
       console.out("wrote {0}/d01 ... {0}/d{1:02} ({{B02,B03,B04,B08}}.tif, {2} pixels; SCL.tif at 20 m), listed in "

@@ -9,7 +9,9 @@
 #include <chrono>
 #include <exception>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "core/clock.hpp"
@@ -82,6 +84,54 @@ class Writer {
   std::thread thread_;
 };
 
+// --write direct for one round: every block's rows and tile sizes go to rank
+// 0, which reserves their room in row order; every rank learns where its
+// tile rows start, writes them and syncs. Its blocks then hold no tile bytes.
+void write_directly(BlockOutputs& round, const Communicator& comm, const DriverOptions& options,
+                    const WhileWaiting& poll, DriverResult& result) {
+  std::vector<std::uint64_t> described;  // a block: its first row, its end, its tiles, their sizes
+  for (const auto& outputs : round) {
+    const EncodedRows& block = outputs.front();
+    described.insert(described.end(), {static_cast<std::uint64_t>(block.rows.begin),
+                                       static_cast<std::uint64_t>(block.rows.end), block.pieces.size()});
+    for (const auto& tile : block.pieces) described.push_back(tile.size());
+  }
+  const std::span<const std::byte> message = std::as_bytes(std::span(described));
+  if (comm.rank() != 0) result.bytes_sent += message.size();
+  const GatheredBytes gathered = comm.gather(message, 0, options.max_message, poll);
+
+  std::vector<std::uint64_t> starts;  // a block: its first row, its tile rows, where each starts
+  if (comm.rank() == 0) {
+    std::vector<std::pair<RowBlock, std::vector<std::uint64_t>>> blocks;
+    for (int r = 0; r < comm.size(); ++r) {
+      const std::span<const std::byte> bytes = gathered.of_rank(r);
+      std::vector<std::uint64_t> values(bytes.size() / sizeof(std::uint64_t));
+      std::memcpy(values.data(), bytes.data(), values.size() * sizeof(std::uint64_t));
+      for (std::size_t i = 0; i < values.size(); i += 3 + values[i + 2]) {
+        const auto first = values.begin() + static_cast<std::ptrdiff_t>(i + 3);
+        blocks.emplace_back(RowBlock{static_cast<std::int64_t>(values[i]), static_cast<std::int64_t>(values[i + 1])},
+                            std::vector<std::uint64_t>(first, first + static_cast<std::ptrdiff_t>(values[i + 2])));
+      }
+    }
+    std::sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) { return a.first.begin < b.first.begin; });
+    for (const auto& [rows, sizes] : blocks) {
+      const std::vector<std::uint64_t> block_starts = options.direct->reserve(rows, sizes);
+      starts.insert(starts.end(), {static_cast<std::uint64_t>(rows.begin), block_starts.size()});
+      starts.insert(starts.end(), block_starts.begin(), block_starts.end());
+    }
+  }
+  starts = comm.broadcast(std::move(starts), 0, poll);
+  for (auto& outputs : round) {
+    EncodedRows& block = outputs.front();
+    for (std::size_t i = 0; i < starts.size(); i += 2 + starts[i + 1])
+      if (starts[i] == static_cast<std::uint64_t>(block.rows.begin)) {
+        const auto first = starts.begin() + static_cast<std::ptrdiff_t>(i + 2);
+        options.direct->write(block, {first, first + static_cast<std::ptrdiff_t>(starts[i + 1])});
+      }
+  }
+  options.direct->sync();
+}
+
 }  // namespace
 
 DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const DriverOptions& options,
@@ -139,9 +189,12 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
     }
     watch.owing(false);
     if (error.failed()) break;
+    if (options.direct) write_directly(round, comm, options, poll, result);
     if (ranks > 1) {
       const auto start = std::chrono::steady_clock::now();
-      const GatheredBytes gathered = comm.gather(pack(round), 0, options.max_message, poll);
+      std::vector<std::byte> packed = pack(round);
+      if (rank != 0) result.bytes_sent += packed.size();
+      const GatheredBytes gathered = comm.gather(std::move(packed), 0, options.max_message, poll);
       round.clear();
       if (rank == 0)
         for (int r = 0; r < comm.size(); ++r)

@@ -22,18 +22,33 @@ using BlockProducer = std::function<std::vector<EncodedRows>(RowBlock rows, int 
 // Receives finished blocks on rank 0, in any order, always on the same writer thread.
 using BlockSink = std::function<void(std::vector<EncodedRows>&& outputs)>;
 
+// --write direct: every rank writes its own blocks' tiles into the shared
+// file, where rank 0 says; only the tiles' sizes travel before, and the
+// blocks without their tiles after (checksums, statistics, overviews).
+struct DirectWrite {
+  // Rank 0: where each tile row of the block `rows` starts in the file, its
+  // tiles having `sizes`. Called for a round's blocks in row order.
+  std::function<std::vector<std::uint64_t>(RowBlock rows, const std::vector<std::uint64_t>& sizes)> reserve;
+  // Every rank: writes the block's tile rows from `starts` and drops their bytes.
+  std::function<void(EncodedRows& block, const std::vector<std::uint64_t>& starts)> write;
+  // Every rank: its writes of the round to disk, before rank 0 records them.
+  std::function<void()> sync;
+};
+
 struct DriverOptions {
   int threads = 1;
   int blocks_per_rank = 1;  // per round; the same on every rank
   std::size_t max_message = max_message_bytes();
   std::chrono::duration<double> stall_timeout{0};  // parallel/stall_watch.hpp; 0: none
   std::vector<std::string> hosts;                  // by rank, to name a stalled one
+  const DirectWrite* direct = nullptr;             // --write direct (blocks of one output); null: gather
 };
 
 struct DriverResult {
   int signal = 0;             // the interrupt that stopped the rounds, or 0
   double gather_seconds = 0;  // this rank in the gathers (packing and unpacking included)
   double write_seconds = 0;   // rank 0's writer thread in the sink
+  std::uint64_t bytes_sent = 0;  // this rank's blocks, packed, that went to rank 0 (rank 0's own stay)
 };
 
 // Collective over `comm`. Before each round the ranks agree whether any of

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 
 #include "core/clock.hpp"
@@ -264,6 +265,12 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
 Prepared prepare(const RunRequest& request, const Team& team) {
   BoundRun bound = bind_run(request, team);
   RunPlan plan = plan_blocks(bound, request.engine, team);
+  // Each rank writes whole tile rows; rows cut from a tile row would need rank 0 to assemble them.
+  const std::int64_t tile = request.engine.write.tile;
+  if (request.engine.write_direct && plan.block_rows % tile != 0 && plan.block_rows < plan.size.rows)
+    throw UsageError(fmt::format("--write direct: blocks must be whole tile rows, and {} rows are not a multiple of "
+                                 "--tile {} (give --block-rows a multiple of it{})",
+                                 plan.block_rows, tile, plan.block_rows_auto ? ", or more --memory" : ""));
   check_memory(plan, team, request.output);
   return {.bound = std::move(bound), .plan = std::move(plan)};
 }
@@ -330,7 +337,8 @@ std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& m
                   {"blocks", mine.blocks},  {"read", mine.stages.read},
                   {"compute", mine.stages.compute}, {"encode", mine.stages.encode},
                   {"gather", mine.stages.gather},
-                  {"write", mine.stages.write},     {"peak_rss", mine.peak_rss}};
+                  {"write", mine.stages.write},     {"peak_rss", mine.peak_rss},
+                  {"bytes_sent", mine.bytes_sent},  {"bytes_written", mine.bytes_written}};
   std::vector<RankStats> all;
   int rank = 0;
   for (const std::string& line : comm.allgather(text.dump())) {
@@ -344,7 +352,9 @@ std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& m
                               .encode = r["encode"],
                               .gather = r["gather"],
                               .write = r["write"]},
-                   .peak_rss = r["peak_rss"]});
+                   .peak_rss = r["peak_rss"],
+                   .bytes_sent = r["bytes_sent"],
+                   .bytes_written = r["bytes_written"]});
   }
   return all;
 }
@@ -485,10 +495,29 @@ RunSummary run(const RunRequest& request, const Team& team) {
     return std::vector<EncodedRows>{
         make_block(prepared, encoder, rows, chunk_cols, threads[static_cast<std::size_t>(thread)])};
   };
+  // --write direct: every rank writes its own tiles into the partial file rank 0 made.
+  DriverOptions driving = driver_options(team);
+  std::optional<DirectTiles> own_tiles;
+  DirectWrite direct;
+  if (request.engine.write_direct) {
+    const FileIdentity partial = writer ? writer->partial_identity() : FileIdentity{};
+    const FileIdentity made{.device = static_cast<dev_t>(team.comm.broadcast(std::int64_t(partial.device), 0)),
+                            .inode = static_cast<ino_t>(team.comm.broadcast(std::int64_t(partial.inode), 0)),
+                            .name = {}};
+    collectively(team.comm, me.host, [&] { own_tiles.emplace(output.path, made, encoder.format()); });
+    direct = {.reserve = [&](RowBlock rows, const std::vector<std::uint64_t>& sizes) {
+                return writer->reserve(rows, sizes);
+              },
+              .write = [&](EncodedRows& block, const std::vector<std::uint64_t>& starts) {
+                own_tiles->write(block, starts);
+              },
+              .sync = [&] { own_tiles->sync(); }};
+    driving.direct = &direct;
+  }
   Progress progress("blocks", blocks.size(), team.comm.rank() == 0 ? request.engine.progress : ProgressMode::None);
   std::size_t written = 0;
   const DriverResult result =
-      run_blocks(blocks, team.comm, driver_options(team), produce, [&](std::vector<EncodedRows>&& out) {
+      run_blocks(blocks, team.comm, driving, produce, [&](std::vector<EncodedRows>&& out) {
         writer->place(std::move(out.front()));
         progress.update(++written, 0);
       });
@@ -521,12 +550,26 @@ RunSummary run(const RunRequest& request, const Team& team) {
   const double finish_seconds = writer ? seconds_since(write_start) : 0;
   mine.stages.write = result.write_seconds + finish_seconds;
   mine.peak_rss = peak_rss_bytes();
+  mine.bytes_sent = result.bytes_sent;
+  std::uint64_t output_bytes = 0;
+  if (writer) {
+    std::error_code gone;  // only if someone removed it already: then nothing to count
+    const std::uintmax_t size = std::filesystem::file_size(request.output, gone);
+    output_bytes = gone ? 0 : size;
+  }
+  mine.bytes_written = own_tiles ? own_tiles->bytes_written() : output_bytes;
+  std::vector<RankStats> ranks = gather_stats(team.comm, mine);
+  if (own_tiles && writer) {  // rank 0 wrote the rest: header, index, overviews
+    std::uint64_t others = 0;
+    for (std::size_t r = 1; r < ranks.size(); ++r) others += ranks[r].bytes_written;
+    ranks.front().bytes_written = output_bytes - std::min(others, output_bytes);
+  }
   return {.plan = plan,
           .blocks = blocks.size(),
           .resumed_rows = resumed_rows,
           .seconds = seconds_since(start),
           .finish_seconds = finish_seconds,
-          .ranks = gather_stats(team.comm, mine)};
+          .ranks = std::move(ranks)};
 }
 
 }  // namespace geostrip

@@ -26,6 +26,8 @@ struct EngineOptions {
   WriteOptions write;
   // A GDAL driver that rank 0 converts the finished GeoTIFF with; empty: the GeoTIFF is the output.
   std::string convert_to;
+  // --write direct: every rank writes its own tiles into the file; rank 0 gets their sizes only.
+  bool write_direct = false;
   ProgressMode progress = ProgressMode::None;  // blocks written, on rank 0
 };
 
@@ -93,6 +95,8 @@ struct RankStats {
   std::size_t blocks = 0;  // computed by this rank
   StageSeconds stages;
   std::uint64_t peak_rss = 0;  // bytes, the process's high-water mark
+  std::uint64_t bytes_sent = 0;     // to rank 0 in the gathers
+  std::uint64_t bytes_written = 0;  // into the output (rank 0: the whole file)
 };
 
 struct RunSummary {

@@ -41,7 +41,9 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                      {"threads", r.threads},
                      {"blocks", r.blocks},
                      {"stage_seconds", stages(r.stages)},
-                     {"peak_rss_bytes", r.peak_rss}});
+                     {"peak_rss_bytes", r.peak_rss},
+                     {"bytes_sent_to_rank_0", r.bytes_sent},
+                     {"bytes_written", r.bytes_written}});
   json overview_sizes = json::array();
   for (const RasterSize& level : plan.summary.levels) overview_sizes.push_back({level.rows, level.cols});
   return json{{"command", command},

@@ -385,6 +385,7 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
   sidecar_ = std::move(header.sidecar);
   const std::int64_t tiles_down = (spec_.size.rows + encoder_.format().tile - 1) / encoder_.format().tile;
   tile_crcs_.resize(static_cast<std::size_t>(tiles_down * encoder_.format().tiles_across()));
+  reserved_.resize(tile_crcs_.size());
   const bool resumed = options.resume && !spec_.fingerprint.empty() && resume();
   if (!resumed) create(std::move(header.bytes));
   partial_identity_ = file_->identity();
@@ -539,13 +540,21 @@ void GeoTiffWriter::place_tiles(EncodedRows arrived) {
     // One write a tile row: where a tile lies then depends on the tiles alone,
     // not on the blocks they came in, and so do the file's bytes.
     std::vector<TileEntry> placed;
-    const auto across = static_cast<std::ptrdiff_t>(format.tiles_across());
-    for (auto row = next->pieces.begin(); row != next->pieces.end(); row += across) {
-      const std::vector<std::vector<std::byte>> tiles(std::make_move_iterator(row), std::make_move_iterator(row + across));
-      const std::int64_t tile_row = rows.begin / format.tile + (row - next->pieces.begin()) / across;
-      const std::vector<TileEntry> entries = file_->write(
-          first_tile + (row - next->pieces.begin()), tiles,
-          fmt::format("writing rows {}-{}", tile_row * format.tile, std::min((tile_row + 1) * format.tile, rows.end) - 1));
+    const std::int64_t across = format.tiles_across();
+    for (std::int64_t tile_row = rows.begin / format.tile; tile_row * format.tile < rows.end; ++tile_row) {
+      const std::int64_t row_tile = tile_row * across;  // its first tile
+      const std::string what = fmt::format("writing rows {}-{}", tile_row * format.tile,
+                                           std::min((tile_row + 1) * format.tile, rows.end) - 1);
+      std::vector<TileEntry> entries;
+      if (next->pieces.empty()) {  // written by the rank that made them (--write direct)
+        entries.assign(reserved_.begin() + row_tile, reserved_.begin() + row_tile + across);
+        file_->record(row_tile, entries, what);
+      } else {
+        const auto row = next->pieces.begin() + (row_tile - first_tile);
+        const std::vector<std::vector<std::byte>> tiles(std::make_move_iterator(row),
+                                                        std::make_move_iterator(row + across));
+        entries = file_->write(row_tile, tiles, what);
+      }
       placed.insert(placed.end(), entries.begin(), entries.end());
     }
     // Each tile's own CRC came with it from its encoder: here they are only chained.
@@ -558,6 +567,43 @@ void GeoTiffWriter::place_tiles(EncodedRows arrived) {
     }
     fold(*next);
   }
+}
+
+std::vector<std::uint64_t> GeoTiffWriter::reserve(RowBlock rows, const std::vector<std::uint64_t>& sizes) {
+  const TileFormat& format = encoder_.format();
+  const auto across = static_cast<std::size_t>(format.tiles_across());
+  const auto first_tile = static_cast<std::size_t>(rows.begin / format.tile) * across;
+  std::vector<std::uint64_t> starts;
+  for (std::size_t t = 0; t < sizes.size(); t += across) {
+    starts.push_back(file_->end());
+    const std::vector<std::uint64_t> row(sizes.begin() + static_cast<std::ptrdiff_t>(t),
+                                         sizes.begin() + static_cast<std::ptrdiff_t>(t + across));
+    const std::vector<TileEntry> entries = file_->reserve(static_cast<std::int64_t>(first_tile + t), row);
+    std::copy(entries.begin(), entries.end(), reserved_.begin() + static_cast<std::ptrdiff_t>(first_tile + t));
+  }
+  return starts;
+}
+
+DirectTiles::DirectTiles(const std::string& path, const FileIdentity& made, const TileFormat& format)
+    : file_(partial_path(path)), format_(format) {
+  if (file_.identity() != made)
+    throw Error(partial_path(path) + ": not the file rank 0 made; --write direct needs the output's folder on a "
+                "filesystem every node mounts");
+}
+
+void DirectTiles::write(EncodedRows& block, const std::vector<std::uint64_t>& starts) {
+  const auto across = static_cast<std::ptrdiff_t>(format_.tiles_across());
+  for (std::size_t r = 0; r < starts.size(); ++r) {
+    const auto row = block.pieces.begin() + static_cast<std::ptrdiff_t>(r) * across;
+    const std::vector<std::vector<std::byte>> tiles(std::make_move_iterator(row), std::make_move_iterator(row + across));
+    const std::int64_t first_row = block.rows.begin + static_cast<std::int64_t>(r) * format_.tile;
+    file_.write_tiles_at(starts[r], tiles,
+                         fmt::format("writing rows {}-{}", first_row, std::min(first_row + format_.tile, block.rows.end) - 1));
+    std::vector<std::uint64_t> sizes;
+    for (const auto& tile : tiles) sizes.push_back(tile.size());
+    bytes_written_ += file_.lay_out(starts[r], sizes).end - starts[r];
+  }
+  block.pieces.clear();
 }
 
 void GeoTiffWriter::fold(EncodedRows& rows) {

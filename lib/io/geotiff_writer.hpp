@@ -153,6 +153,24 @@ class TileRowAssembler {
   std::int64_t next_row_;  // first row not yet copied into tile_row_
 };
 
+// --write direct on every rank: writes its blocks' tiles into PATH.partial,
+// which rank 0's GeoTiffWriter made, where that writer reserved them.
+class DirectTiles {
+ public:
+  // Opens the partial file of `path`; throws Error unless it is `made` (the
+  // file rank 0 made: the output's folder must be one every node mounts).
+  DirectTiles(const std::string& path, const FileIdentity& made, const TileFormat& format);
+  // Writes the block's tile rows from `starts` (reserve()'s) and drops their bytes.
+  void write(EncodedRows& block, const std::vector<std::uint64_t>& starts);
+  void sync() { file_.sync(); }
+  std::uint64_t bytes_written() const { return bytes_written_; }
+
+ private:
+  TileFile file_;
+  TileFormat format_;
+  std::uint64_t bytes_written_ = 0;
+};
+
 class GeoTiffWriter final : public RowSink {
  public:
   // Writes PATH under its lock (held until the writer is gone). Refuses an
@@ -177,6 +195,14 @@ class GeoTiffWriter final : public RowSink {
   // rows are assembled into their levels' tile rows and encoded here.
   void place(EncodedRows rows) override;
   const GeoTiffEncoder& encoder() const { return encoder_; }
+
+  // --write direct, on the main thread while place() runs on the writer
+  // thread: where each tile row of `rows` (whole tile rows) starts, its
+  // tiles having `sizes`, in the order write() would put them. Its block,
+  // without its tiles' bytes, then comes to place() once they are on disk.
+  std::vector<std::uint64_t> reserve(RowBlock rows, const std::vector<std::uint64_t>& sizes);
+  // The file this writer made or resumed, which other ranks write into.
+  const FileIdentity& partial_identity() const { return partial_identity_; }
 
   // Every row has been written: the overview levels made from every tile,
   // the statistics and the tile record into the metadata; then flush, close
@@ -222,6 +248,7 @@ class GeoTiffWriter final : public RowSink {
   std::map<std::int64_t, EncodedRows> encoded_;  // tile rows ahead of rows_on_disk_, by first row
   std::int64_t rows_on_disk_ = 0;  // rows [0, n) written (and synced when journaled)
   std::vector<std::uint32_t> tile_crcs_;  // crc32_of() each full-resolution tile on disk
+  std::vector<TileEntry> reserved_;       // by tile, where reserve() put it
   UniqueFd overview_store_;               // overview_store_path(): overview tiles as they come
   std::uint64_t overview_end_ = 0;
   std::vector<std::vector<TileEntry>> overview_tiles_;  // by level - 1 and tile: where each lies in the store

@@ -215,12 +215,31 @@ TileFile::TileFile(UniqueFd file, std::string path)
   end_ = round_up(size_);
 }
 
-std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
-                                       const std::string& what) {
+TileRowLayout TileFile::lay_out(std::uint64_t start, const std::vector<std::uint64_t>& sizes) const {
+  const std::uint64_t framing = leaders_ ? 2 * kLeaderBytes : 0;
+  TileRowLayout layout{.entries = {}, .end = start};
+  std::uint64_t at = start;
+  for (const std::uint64_t bytes : sizes) {
+    layout.entries.push_back({at + framing / 2, bytes});
+    at += bytes + framing;
+  }
+  layout.end = start + round_up(at - start);
+  return layout;
+}
+
+std::vector<TileEntry> TileFile::reserve(std::int64_t first, const std::vector<std::uint64_t>& sizes) {
   const Directory& image = directories_.front();
-  if (first < 0 || first + static_cast<std::int64_t>(tiles.size()) > image.tiles)
-    throw Error(fmt::format("{}: {} failed: tiles {}-{} of {}", path_, what, first,
-                            first + static_cast<std::int64_t>(tiles.size()) - 1, image.tiles));
+  if (first < 0 || first + static_cast<std::int64_t>(sizes.size()) > image.tiles)
+    throw Error(fmt::format("{}: tiles {}-{} of {} reserved", path_, first,
+                            first + static_cast<std::int64_t>(sizes.size()) - 1, image.tiles));
+  TileRowLayout layout = lay_out(end_, sizes);
+  end_ = layout.end;
+  size_ = std::max(size_, end_);
+  return std::move(layout.entries);
+}
+
+void TileFile::write_tiles_at(std::uint64_t start, const std::vector<std::vector<std::byte>>& tiles,
+                              const std::string& what) {
   if (!data_fd_) {
     // A second description of the same file for O_DIRECT, reached through
     // the descriptor (not the path, which another user could replace).
@@ -233,8 +252,7 @@ std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std
     staging_.reset(static_cast<std::byte*>(std::aligned_alloc(kAlignment, kStagingBytes)));
     if (!staging_) throw Error(path_ + ": out of memory for a 2 MiB staging buffer");
   }
-  std::vector<TileEntry> placed;
-  std::uint64_t staged_at = end_;  // the file offset of staging_'s first byte
+  std::uint64_t staged_at = start;  // the file offset of staging_'s first byte
   std::size_t staged = 0;
   const auto stage = [&](const std::byte* data, std::size_t size) {
     for (std::size_t done = 0; done < size;) {
@@ -250,8 +268,6 @@ std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std
     }
   };
   for (const auto& tile : tiles) {
-    const std::uint64_t leader = leaders_ ? kLeaderBytes : 0;
-    placed.push_back({staged_at + staged + leader, tile.size()});
     if (leaders_) {
       const auto framing = tile_framing(tile);
       stage(framing.data(), kLeaderBytes);
@@ -267,15 +283,28 @@ std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std
     write_at(staging_.get(), padded, staged_at, what);
     staged_at += padded;
   }
-  end_ = staged_at;
-  size_ = std::max(size_, end_);
+  size_ = std::max(size_, staged_at);
+}
+
+void TileFile::record(std::int64_t first, const std::vector<TileEntry>& entries, const std::string& what) {
   std::vector<std::uint64_t> offsets, byte_counts;
-  for (const TileEntry& entry : placed) {
+  for (const TileEntry& entry : entries) {
     offsets.push_back(entry.offset);
     byte_counts.push_back(entry.bytes);
   }
+  const Directory& image = directories_.front();
   write_entries(image.offsets, first, offsets, what);
   write_entries(image.byte_counts, first, byte_counts, what);
+}
+
+std::vector<TileEntry> TileFile::write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
+                                       const std::string& what) {
+  std::vector<std::uint64_t> sizes;
+  for (const auto& tile : tiles) sizes.push_back(tile.size());
+  const std::uint64_t start = end_;
+  std::vector<TileEntry> placed = reserve(first, sizes);
+  write_tiles_at(start, tiles, what);
+  record(first, placed, what);
   return placed;
 }
 

@@ -41,6 +41,12 @@ std::uint32_t tile_checksum(std::uint32_t crc, const TileEntry& entry, std::uint
 // crc32_of() are `bytes_crcs`.
 std::uint32_t tile_checksum(const std::vector<TileEntry>& entries, const std::vector<std::uint32_t>& bytes_crcs);
 
+// Where a tile row's tiles lie once written from `start`, and where the next row goes.
+struct TileRowLayout {
+  std::vector<TileEntry> entries;
+  std::uint64_t end = 0;
+};
+
 class TileFile {
  public:
   // Opens PATH, a tiled little-endian TIFF or BigTIFF, for reading and
@@ -58,6 +64,16 @@ class TileFile {
   // failed: reason".
   std::vector<TileEntry> write(std::int64_t first, const std::vector<std::vector<std::byte>>& tiles,
                                const std::string& what);
+  // write() in three steps, for tiles that another process writes (--write
+  // direct): reserve() the room tiles of `sizes` take at the end, as
+  // write() would; write_tiles_at() the start of that room (any process
+  // with the file open), framed and padded as write() does; record() their
+  // index entries. write() is the three in one.
+  std::vector<TileEntry> reserve(std::int64_t first, const std::vector<std::uint64_t>& sizes);
+  void write_tiles_at(std::uint64_t start, const std::vector<std::vector<std::byte>>& tiles, const std::string& what);
+  void record(std::int64_t first, const std::vector<TileEntry>& entries, const std::string& what);
+  // Where tiles of `sizes` lie when written from `start`.
+  TileRowLayout lay_out(std::uint64_t start, const std::vector<std::uint64_t>& sizes) const;
   // The tiles and index written so far, to disk.
   void sync();
   // Syncs and closes; throws Error.

@@ -182,6 +182,21 @@ std::int64_t Communicator::broadcast(std::int64_t value, int root) const {
   return value;
 }
 
+std::vector<std::uint64_t> Communicator::broadcast(std::vector<std::uint64_t> values, int root,
+                                                  const WhileWaiting& while_waiting) const {
+  if (size_ == 1) return values;
+  auto count = static_cast<std::uint64_t>(values.size());
+  MPI_Request request = MPI_REQUEST_NULL;
+  check(MPI_Ibcast(&count, 1, MPI_UINT64_T, root, *comm_, &request), "MPI_Ibcast");
+  wait_idle(request, "MPI_Ibcast", while_waiting);
+  if (count > static_cast<std::uint64_t>(INT_MAX))
+    throw Error("MPI_Ibcast: " + std::to_string(count) + " values are too many");
+  values.resize(static_cast<std::size_t>(count));
+  check(MPI_Ibcast(values.data(), static_cast<int>(count), MPI_UINT64_T, root, *comm_, &request), "MPI_Ibcast");
+  wait_idle(request, "MPI_Ibcast", while_waiting);
+  return values;
+}
+
 GatheredBytes Communicator::gather(std::span<const std::byte> mine, int root, std::size_t max_message,
                                    const WhileWaiting& while_waiting) const {
   if (size_ == 1) return {{mine.begin(), mine.end()}, {0, mine.size()}};

@@ -69,6 +69,10 @@ class Communicator {
   std::vector<std::string> allgather(const std::string& mine) const;
   std::int64_t max(std::int64_t mine, const WhileWaiting& while_waiting = {}) const;
   std::int64_t broadcast(std::int64_t value, int root) const;
+  // `values` from `root` to every rank (theirs are ignored), calling
+  // `while_waiting` as the ranks arrive.
+  std::vector<std::uint64_t> broadcast(std::vector<std::uint64_t> values, int root,
+                                       const WhileWaiting& while_waiting) const;
 
   // Gathers every rank's bytes on `root` through MPI_Gatherv, splitting any
   // message over `max_message` bytes (MPI counts are int: 2 GiB at most).

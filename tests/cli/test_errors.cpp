@@ -76,6 +76,20 @@ TEST_CASE("inputs on grids that cannot be resampled are refused, naming the file
   CHECK(f.nothing_at_output());
 }
 
+TEST_CASE("direct mode (--write direct) with blocks that are not whole tile rows is a usage error that writes nothing", "[cli]") {
+  Fixture f;
+  const auto result = f.ndi(f.b08, f.b04, "--write direct --block-rows 37");
+  INFO(result.output);
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.output, Catch::Contains("--write direct") && Catch::Contains("37 rows") &&
+                                Catch::Contains("--tile 512"));
+  CHECK_FALSE(fs::exists(f.output()));
+  CHECK_FALSE(fs::exists(f.output() + ".partial"));
+  const auto whole = f.ndi(f.b08, f.b04, "--write direct --block-rows 512");  // one process: its own tiles
+  INFO(whole.output);
+  CHECK(whole.exit_code == 0);
+}
+
 TEST_CASE("an output named for another format is a usage error that writes nothing", "[cli]") {
   Fixture f;
   for (const char* name : {"ndvi.png", "ndvi.nc", "ndvi.vrt", "ndvi"}) {

@@ -48,6 +48,29 @@ TEST_CASE("SIGTERM to every rank or to rank 0 alone stops 3 nodes with exit 75, 
   }
 }
 
+TEST_CASE("direct mode on 3 nodes stops on SIGTERM with exit 75, and the rerun makes the uninterrupted file",
+          "[interrupt]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x1500 --tile 256").exit_code == 0);
+  const std::string arguments =
+      "run median -i src=" + dir / "s/B04.tif" + " --window 9x9 --tile 256 --block-rows 256 --threads 1 -o ";
+  const std::string output = dir / "direct.tif", reference = dir / "reference.tif";
+  REQUIRE(run_geostrip(arguments + reference).exit_code == 0);  // gather mode, one process
+  const std::string command = virtual_nodes(3) + " " + GEOSTRIP_BINARY + " " + arguments + output + " --write direct";
+  const pid_t mpirun = spawn(command, output + ".log");
+  REQUIRE(wait_until([&] { return file_text(Journal::path_for(output)).find("\nrows 1536 ") != std::string::npos; }));
+  for (const auto& [rank, pid] : mpi_ranks(output)) kill(pid, SIGTERM);
+  const int code = wait_exit(mpirun);
+  INFO(file_text(output + ".log"));
+  CHECK(code == 75);
+  CHECK_FALSE(fs::exists(output));
+  const auto resumed = run_command(command);
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.output, Catch::Contains("resumed " + output));
+  CHECK(file_text(output) == file_text(reference));  // every byte, not only the pixels
+}
+
 TEST_CASE("SIGUSR1 to mpirun reaches every rank: exit 75, then resume", "[interrupt]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x1500 --tile 256").exit_code == 0);

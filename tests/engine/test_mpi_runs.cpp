@@ -108,6 +108,40 @@ TEST_CASE("composites of five cloudy dates are identical on 3 virtual nodes x 2 
   check_identical_on_nodes(dir, runs, 37);
 }
 
+TEST_CASE("direct mode on 3 virtual nodes writes the file gather mode writes, rank 0 receiving under 1% of it",
+          "[identical]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 3000x2200").exit_code == 0);
+  for (const std::string format : {"", " --format COG"}) {
+    INFO(format);
+    const std::string ndi = "run ndi -i a=" + dir / "s/B08.tif" + " -i b=" + dir / "s/B04.tif" + format + " --threads 2";
+    const std::string gather = dir / "gather.tif", direct = dir / "direct.tif";
+    nlohmann::json reports[2];
+    for (const bool is_direct : {false, true}) {
+      const std::string output = is_direct ? direct : gather, report = output + ".json";
+      const auto result = run_command(geostrip_under(virtual_nodes(3), ndi + " -o " + output + " --overwrite --report " +
+                                                                           report + (is_direct ? " --write direct" : "")));
+      INFO(result.output);
+      REQUIRE(result.exit_code == 0);
+      reports[is_direct] = nlohmann::json::parse(file_text(report));
+    }
+    CHECK(file_text(direct) == file_text(gather));
+    const auto size = fs::file_size(direct);
+    std::uint64_t received = 0, written = 0;
+    for (const auto& rank : reports[1]["ranks"]) {
+      received += rank["bytes_sent_to_rank_0"].get<std::uint64_t>();
+      written += rank["bytes_written"].get<std::uint64_t>();
+    }
+    CHECK(written == size);
+    for (int rank : {1, 2}) CHECK(reports[1]["ranks"][rank]["bytes_written"].get<std::uint64_t>() > size / 5);
+    if (format.empty()) {
+      CHECK(received < size / 100);  // sizes, checksums and statistics only
+    } else {
+      CHECK(received < size / 2);  // and the overviews' tiles (a third of a float COG), which rank 0 places first
+    }
+  }
+}
+
 TEST_CASE("ndi --format COG of 4392x4392 is the same file, every overview level included, on 3 virtual nodes",
           "[identical]") {
   TempDir dir;
@@ -242,6 +276,14 @@ TEST_CASE("the run report of 3 virtual nodes has every rank's stages, blocks and
   CHECK(blocks == r["decomposition"]["blocks"]);
   CHECK(r["ranks"][0]["stage_seconds"]["write"].get<double>() > 0);
   CHECK(r["ranks"][1]["stage_seconds"]["write"] == 0);
+  // Gather mode: ranks 1 and 2 send their tiles to rank 0, which writes the whole file.
+  const auto output_bytes = fs::file_size(scene.dir / "ndvi.tif");
+  CHECK(r["ranks"][0]["bytes_sent_to_rank_0"] == 0);
+  CHECK(r["ranks"][0]["bytes_written"] == output_bytes);
+  for (int rank : {1, 2}) {
+    CHECK(r["ranks"][rank]["bytes_sent_to_rank_0"].get<std::uint64_t>() > output_bytes / 5);
+    CHECK(r["ranks"][rank]["bytes_written"] == 0);
+  }
   CHECK(r["stage_seconds"]["gather"].get<double>() ==
         Approx(r["ranks"][0]["stage_seconds"]["gather"].get<double>() +
                r["ranks"][1]["stage_seconds"]["gather"].get<double>() +
