@@ -92,6 +92,32 @@ TEST_CASE("mean is the mean of the valid pixels of each window, for any region",
   }
 }
 
+TEST_CASE("mean of 16-bit integers sums in integers, to the bits of the sums of any other pixels", "[kernels]") {
+  // The same integer values read from a UInt16 and from a Float32 file: exact
+  // running sums for one, window_sums() for the other, the same result.
+  const double nodata = 0;
+  Raster<double> raster;
+  std::mt19937 random(11);
+  for (std::int64_t i = 0; i < kSize.pixels(); ++i)
+    raster.pixels.push_back(random() % 7 == 0 ? nodata : static_cast<double>(random() % 65536));
+  for (const char* window : {"3x3", "5x3", "9x9", "45x1"}) {
+    INFO(window);
+    KernelArgs as_integers = test::kernel_args("mean", {"src"}, {{"window", {window}}});
+    as_integers.input_types = {PixelType::UInt16};
+    KernelArgs as_floats = as_integers;
+    as_floats.input_types = {PixelType::Float32};
+    const auto exact = make_kernel(as_integers), general = make_kernel(as_floats);
+    for (const Region& cells : regions(kSize)) {
+      const BlockBuffer a = run(*exact, {&raster}, cells, nodata), b = run(*general, {&raster}, cells, nodata);
+      for (std::int64_t r = cells.rows.begin; r < cells.rows.end; ++r)
+        for (std::int64_t c = cells.cols.begin; c < cells.cols.end; ++c) {
+          const float x = a.band<float>(0).at(r, c), y = b.band<float>(0).at(r, c);
+          REQUIRE(((std::isnan(x) && std::isnan(y)) || x == y));
+        }
+    }
+  }
+}
+
 TEST_CASE("coherence is |S|/sqrt(Pr Ps) and its phase arg(S) over the valid pixels of each window", "[kernels]") {
   std::mt19937 random(9);
   std::normal_distribution<float> normal;
