@@ -10,7 +10,8 @@ and to encode its output (the same tiles, codec and predictor; a COG's
 overviews included), divided by the threads. Each operation runs at 1 and 2
 threads on `geostrip synth` inputs (a --size Sentinel-2-like scene and DEM;
 4000x4000 SLCs and 12 dates) and its median wall time over --repeats runs
-is divided by that floor.
+is divided by that floor. Each also runs once on the same inputs made at a
+quarter of the pixels, for how its peak memory grows with the raster.
 
 From the same runs, docs/perf/scaling.md: per operation the rate of one
 core (1 thread, encoding included), the compressed bytes per pixel and rank
@@ -70,24 +71,22 @@ def gdal_name(source):
     return source
 
 
-def main():
-    args, work = setup(__doc__, "geostrip-floors-")
-    geostrip, docs = args.geostrip, args.docs
-    small = min(int(n) for n in args.size.split("x")) < 4000
-    sar_size = args.size if small else SAR_SIZE  # stacks and SLCs: at most 4000x4000
-    synth = [("s2", "scene", args.size, []), ("dem", "dem", args.size, []), ("slc", "slc", sar_size, []),
+def make_inputs(geostrip, folder, size, sar_size):
+    """The synthetic inputs in FOLDER; returns the cases that read them: (name, run arguments, input files)."""
+    synth = [("s2", "scene", size, []), ("dem", "dem", size, []), ("slc", "slc", sar_size, []),
              ("s2", "dates", sar_size, ["--dates", str(DATES)]),
-             ("s2", "tiles", args.size, ["--tiles", "2x2", "--overlap", "16", "--utm-split"])]
-    for kind, folder, size, extra in synth:
-        if not os.path.exists(folder):
-            subprocess.run([geostrip, "synth", kind, "-o", folder, "--size", size, *extra], check=True,
+             ("s2", "tiles", size, ["--tiles", "2x2", "--overlap", "16", "--utm-split"])]
+    for kind, name, extent, extra in synth:
+        if not os.path.exists(f"{folder}/{name}"):
+            subprocess.run([geostrip, "synth", kind, "-o", f"{folder}/{name}", "--size", extent, *extra], check=True,
                            capture_output=True)
-    b02, b03, b04, b08 = (f"scene/{b}.tif" for b in ("B02", "B03", "B04", "B08"))
-    dem = "dem/dem.tif"
-    ref, sec = f"slc/reference.h5:{HH}", f"slc/secondary.h5:{HH}"
-    dates = [f"dates/d{d:02}/B08.tif" for d in range(1, DATES + 1)]
-    tiles = [line.strip() for band in ("B08", "B04") for line in open(f"tiles/{band}.tiles.txt")]
-    cases = [
+    b02, b03, b04, b08 = (f"{folder}/scene/{b}.tif" for b in ("B02", "B03", "B04", "B08"))
+    dem = f"{folder}/dem/dem.tif"
+    ref, sec = f"{folder}/slc/reference.h5:{HH}", f"{folder}/slc/secondary.h5:{HH}"
+    dates = [f"{folder}/dates/d{d:02}/B08.tif" for d in range(1, DATES + 1)]
+    tiles = {band: f"{folder}/tiles/{band}.tiles.txt" for band in ("B08", "B04")}
+    tile_files = [line.strip() for band in tiles.values() for line in open(band)]
+    return [
         ("ndi", ["ndi", "-i", f"a={b08}", "-i", f"b={b04}"], [b08, b04]),
         ("rgb", ["rgb", "-i", f"red={b04}", "-i", f"green={b03}", "-i", f"blue={b02}", "--clamp", "3000"],
          [b04, b03, b02]),
@@ -98,17 +97,32 @@ def main():
         ("slope", ["slope", "-i", f"dem={dem}"], [dem]),
         ("multilook 4x4", ["multilook", "-i", f"src={b04}", "--looks", "4x4"], [b04]),
         ("ndi, mosaic of 2x2 tiles in two UTM zones, bilinear",
-         ["ndi", "-i", "a=@tiles/B08.tiles.txt", "-i", "b=@tiles/B04.tiles.txt", "--resampling", "bilinear"], tiles),
+         ["ndi", "-i", f"a=@{tiles['B08']}", "-i", f"b=@{tiles['B04']}", "--resampling", "bilinear"], tile_files),
         ("ndi --format COG", ["ndi", "-i", f"a={b08}", "-i", f"b={b04}", "--format", "COG"], [b08, b04]),
-        (f"composite median of {DATES} dates", ["composite", "--inputs", "dates/B08.inputs"], dates),
+        (f"composite median of {DATES} dates", ["composite", "--inputs", f"{folder}/dates/B08.inputs"], dates),
         ("amplitude (SLC)", ["amplitude", "-i", f"src={ref}"], [ref]),
         ("interferogram 4x4 (SLC)", ["interferogram", "-i", f"ref={ref}", "-i", f"sec={sec}", "--looks", "4x4"],
          [ref, sec]),
         ("coherence 5x5 (SLC)", ["coherence", "-i", f"ref={ref}", "-i", f"sec={sec}"], [ref, sec]),
     ]
+
+
+def quarter(size):
+    """ROWSxCOLS with half the rows and half the columns: a quarter of the pixels."""
+    return "x".join(str(int(n) // 2) for n in size.split("x"))
+
+
+def main():
+    args, work = setup(__doc__, "geostrip-floors-")
+    geostrip, docs = args.geostrip, args.docs
+    small = min(int(n) for n in args.size.split("x")) < 4000
+    sar_size = args.size if small else SAR_SIZE  # stacks and SLCs: at most 4000x4000
+    cases = make_inputs(geostrip, "full", args.size, sar_size)
+    # The same cases on a quarter of the pixels, for how peak memory grows with the raster.
+    quarter_cases = make_inputs(geostrip, "quarter", quarter(args.size), quarter(sar_size))
     print(f"{len(cases)} operations, {args.repeats} runs each at 1 and 2 threads, in {work}")
     results = []
-    for name, op, inputs in cases:
+    for (name, op, inputs), (_, quarter_op, _) in zip(cases, quarter_cases):
         entry = {"case": name}
         for threads in (1, 2):
             output = f"out-{threads}.tif"
@@ -122,17 +136,20 @@ def main():
         entry["decode"], entry["encode"] = float(floor[0]), float(floor[1])
         output = entry[2]["report"]["decomposition"]
         entry["pixels"] = output["rows"] * output["cols"]
+        subprocess.run([geostrip, "run", *quarter_op, "-o", "quarter.tif", "--threads", "2", "--progress", "none",
+                        "--overwrite", "--report", "quarter.json"], check=True, capture_output=True)
+        entry["quarter_rss"] = json.load(open("quarter.json"))["peak_rss_bytes"]
         results.append(entry)
         cpu = entry["decode"] + entry["encode"]
         print(f"  {name:52} 1 thread {entry[1]['seconds']:6.2f} s ({entry[1]['seconds'] / cpu:.2f}x floor), "
               f"2 threads {entry[2]['seconds']:6.2f} s ({entry[2]['seconds'] / (cpu / 2):.2f}x floor)")
-        for path in ("out-1.tif", "out-2.tif", "out-2.tif.floor.tif"):
+        for path in ("out-1.tif", "out-2.tif", "out-2.tif.floor.tif", "quarter.tif"):
             if os.path.exists(path):
                 os.remove(path)
     with open("results.json", "w") as out:  # the measurements behind the docs, kept in the work folder
         json.dump(results, out)
     write_floors(docs, args, results, sar_size)
-    write_scaling(docs, args, results, rank_0_share(geostrip, [b08, b04]))
+    write_scaling(docs, args, results, rank_0_share(geostrip, [cases[0][2][0], cases[0][2][1]]))
     if not args.work:
         shutil.rmtree(work)
 
@@ -168,8 +185,9 @@ def write_floors(docs, args, results, sar_size):
         f"{args.size} Sentinel-2-like scene and DEM, {sar_size} complex64 SLCs (HDF5) and {DATES} dates.",
         "",
         "| operation | output Mpixel | decode + encode (CPU s) | 1 thread (s) | / floor | 2 threads (s) | / floor | "
-        "stages at 2 threads: read, compute, encode, write (s) | peak RSS at 2 threads |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "stages at 2 threads: read, compute, encode, write (s) | peak RSS at 2 threads | the same on a quarter of "
+        "the pixels: growth |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         cpu = r["decode"] + r["encode"]
@@ -178,8 +196,13 @@ def write_floors(docs, args, results, sar_size):
                      f"{r[1]['seconds']:.2f} | {r[1]['seconds'] / cpu:.2f}x | {r[2]['seconds']:.2f} | "
                      f"{r[2]['seconds'] / (cpu / 2):.2f}x | {stages['read']:.2f}, {stages['compute']:.2f}, "
                      f"{stages['encode']:.2f}, {stages['write']:.2f} | "
-                     f"{r[2]['report']['peak_rss_bytes'] / 2**20:.0f} MiB |")
+                     f"{r[2]['report']['peak_rss_bytes'] / 2**20:.0f} MiB | "
+                     f"{r['quarter_rss'] / 2**20:.0f} MiB: "
+                     f"{100 * (r[2]['report']['peak_rss_bytes'] / r['quarter_rss'] - 1):+.0f}% |")
     lines += [
+        "",
+        "Growth: peak RSS when the raster has 4 times the pixels (twice the rows and columns), the quarter being "
+        "the same inputs made at half the size.",
         "",
         "Above 1.0x is what geostrip spends beyond decoding and encoding: its own compute (the kernels), "
         "resampling, overviews and statistics, and the threads' idle time at the start and end of a run.",
