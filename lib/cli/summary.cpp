@@ -74,12 +74,11 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
                                            levels.size(), fmt::join(levels, ", "), name_of(plan.summary.resampling)),
               plan.summary.stats ? ", statistics of every band" : "");
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
-  const bool whole_tile_rows = plan.block_rows % request.engine.write.tile == 0 || plan.blocks == 1;
   console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,
-              !plan.block_rows_auto ? ""
-              : whole_tile_rows     ? " (auto: whole output tile rows, from the halo, the threads and --memory)"
-                                    : " (auto: less than a tile row, all that --memory holds; rank 0 assembles the "
-                                      "tile rows)");
+              !plan.block_rows_auto         ? ""
+              : plan.blocks_are_tile_rows() ? " (auto: whole output tile rows, from the halo, the threads and --memory)"
+                                            : " (auto: less than a tile row, all that --memory holds; rank 0 "
+                                              "assembles the tile rows)");
   console.out("  rounds: {} of {} rank(s) x {} blocks; {}\n", plan.rounds, plan.ranks, plan.blocks_per_rank,
               request.engine.write_direct ? "every rank writes its own tiles (--write direct)"
                                           : "rank 0 gathers the tiles and writes them");

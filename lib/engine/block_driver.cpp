@@ -192,9 +192,9 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
     if (options.direct) write_directly(round, comm, options, poll, result);
     if (ranks > 1) {
       const auto start = std::chrono::steady_clock::now();
-      std::vector<std::byte> packed = pack(round);
+      const std::vector<std::byte> packed = pack(round);
       if (rank != 0) result.bytes_sent += packed.size();
-      const GatheredBytes gathered = comm.gather(std::move(packed), 0, options.max_message, poll);
+      const GatheredBytes gathered = comm.gather(packed, 0, options.max_message, poll);
       round.clear();
       if (rank == 0)
         for (int r = 0; r < comm.size(); ++r)

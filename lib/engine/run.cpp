@@ -266,11 +266,10 @@ Prepared prepare(const RunRequest& request, const Team& team) {
   BoundRun bound = bind_run(request, team);
   RunPlan plan = plan_blocks(bound, request.engine, team);
   // Each rank writes whole tile rows; rows cut from a tile row would need rank 0 to assemble them.
-  const std::int64_t tile = request.engine.write.tile;
-  if (request.engine.write_direct && plan.block_rows % tile != 0 && plan.block_rows < plan.size.rows)
+  if (request.engine.write_direct && !plan.blocks_are_tile_rows())
     throw UsageError(fmt::format("--write direct: blocks must be whole tile rows, and {} rows are not a multiple of "
                                  "--tile {} (give --block-rows a multiple of it{})",
-                                 plan.block_rows, tile, plan.block_rows_auto ? ", or more --memory" : ""));
+                                 plan.block_rows, plan.summary.tile, plan.block_rows_auto ? ", or more --memory" : ""));
   check_memory(plan, team, request.output);
   return {.bound = std::move(bound), .plan = std::move(plan)};
 }

@@ -76,6 +76,10 @@ struct RunPlan {
   std::vector<std::uint64_t> pixel_memory;  // estimated, by rank (rank 0 also holds gathered rounds)
   std::string format = "GTiff";  // GTiff, COG, or the GDAL driver the GeoTIFF is converted into
   SummarySpec summary;           // the output's overview levels, their resampling, and statistics
+
+  // Every block is whole output tile rows (summary.tile), so the ranks
+  // encode their tiles; else rank 0 assembles tile rows from raw rows.
+  bool blocks_are_tile_rows() const { return block_rows % summary.tile == 0 || block_rows >= size.rows; }
 };
 
 // Seconds in each stage. Read, compute and encode (compressing tiles) are

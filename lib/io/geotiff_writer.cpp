@@ -26,6 +26,11 @@ namespace geostrip {
 
 namespace {
 
+// What a tile row's write is called in an error: "writing rows 512-1023".
+std::string writing_rows(std::int64_t first_row, std::int64_t tile, std::int64_t rows_end) {
+  return fmt::format("writing rows {}-{}", first_row, std::min(first_row + tile, rows_end) - 1);
+}
+
 CPLStringList creation_options(const OutputSpec& spec, const TileFormat& format) {
   CPLStringList list;
   list.SetNameValue("TILED", "YES");
@@ -543,8 +548,7 @@ void GeoTiffWriter::place_tiles(EncodedRows arrived) {
     const std::int64_t across = format.tiles_across();
     for (std::int64_t tile_row = rows.begin / format.tile; tile_row * format.tile < rows.end; ++tile_row) {
       const std::int64_t row_tile = tile_row * across;  // its first tile
-      const std::string what = fmt::format("writing rows {}-{}", tile_row * format.tile,
-                                           std::min((tile_row + 1) * format.tile, rows.end) - 1);
+      const std::string what = writing_rows(tile_row * format.tile, format.tile, rows.end);
       std::vector<TileEntry> entries;
       if (next->pieces.empty()) {  // written by the rank that made them (--write direct)
         entries.assign(reserved_.begin() + row_tile, reserved_.begin() + row_tile + across);
@@ -597,11 +601,8 @@ void DirectTiles::write(EncodedRows& block, const std::vector<std::uint64_t>& st
     const auto row = block.pieces.begin() + static_cast<std::ptrdiff_t>(r) * across;
     const std::vector<std::vector<std::byte>> tiles(std::make_move_iterator(row), std::make_move_iterator(row + across));
     const std::int64_t first_row = block.rows.begin + static_cast<std::int64_t>(r) * format_.tile;
-    file_.write_tiles_at(starts[r], tiles,
-                         fmt::format("writing rows {}-{}", first_row, std::min(first_row + format_.tile, block.rows.end) - 1));
-    std::vector<std::uint64_t> sizes;
-    for (const auto& tile : tiles) sizes.push_back(tile.size());
-    bytes_written_ += file_.lay_out(starts[r], sizes).end - starts[r];
+    bytes_written_ +=
+        file_.write_tiles_at(starts[r], tiles, writing_rows(first_row, format_.tile, block.rows.end)) - starts[r];
   }
   block.pieces.clear();
 }

@@ -238,8 +238,8 @@ std::vector<TileEntry> TileFile::reserve(std::int64_t first, const std::vector<s
   return std::move(layout.entries);
 }
 
-void TileFile::write_tiles_at(std::uint64_t start, const std::vector<std::vector<std::byte>>& tiles,
-                              const std::string& what) {
+std::uint64_t TileFile::write_tiles_at(std::uint64_t start, const std::vector<std::vector<std::byte>>& tiles,
+                                       const std::string& what) {
   if (!data_fd_) {
     // A second description of the same file for O_DIRECT, reached through
     // the descriptor (not the path, which another user could replace).
@@ -284,6 +284,7 @@ void TileFile::write_tiles_at(std::uint64_t start, const std::vector<std::vector
     staged_at += padded;
   }
   size_ = std::max(size_, staged_at);
+  return staged_at;
 }
 
 void TileFile::record(std::int64_t first, const std::vector<TileEntry>& entries, const std::string& what) {

@@ -67,13 +67,12 @@ class TileFile {
   // write() in three steps, for tiles that another process writes (--write
   // direct): reserve() the room tiles of `sizes` take at the end, as
   // write() would; write_tiles_at() the start of that room (any process
-  // with the file open), framed and padded as write() does; record() their
-  // index entries. write() is the three in one.
+  // with the file open), framed and padded as write() does, returning where
+  // the room ends; record() their index entries. write() is the three in one.
   std::vector<TileEntry> reserve(std::int64_t first, const std::vector<std::uint64_t>& sizes);
-  void write_tiles_at(std::uint64_t start, const std::vector<std::vector<std::byte>>& tiles, const std::string& what);
+  std::uint64_t write_tiles_at(std::uint64_t start, const std::vector<std::vector<std::byte>>& tiles,
+                               const std::string& what);
   void record(std::int64_t first, const std::vector<TileEntry>& entries, const std::string& what);
-  // Where tiles of `sizes` lie when written from `start`.
-  TileRowLayout lay_out(std::uint64_t start, const std::vector<std::uint64_t>& sizes) const;
   // The tiles and index written so far, to disk.
   void sync();
   // Syncs and closes; throws Error.
@@ -138,6 +137,8 @@ class TileFile {
                            const MetadataOf& metadata);
 
  private:
+  // Where tiles of `sizes` lie when written from `start`.
+  TileRowLayout lay_out(std::uint64_t start, const std::vector<std::uint64_t>& sizes) const;
   void write_at(const std::byte* data, std::size_t size, std::uint64_t offset, const std::string& what);
   void write_entries(const IndexArray& array, std::int64_t first, const std::vector<std::uint64_t>& values,
                      const std::string& what);

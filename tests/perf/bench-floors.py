@@ -26,7 +26,7 @@ import os
 import shutil
 import subprocess
 
-from bench_support import median, setup
+from bench_support import MPI_ENV, median, setup, virtual_nodes
 
 HH = "/science/LSAR/GSLC/grids/frequencyA/HH"
 DATES = 12
@@ -156,16 +156,11 @@ def main():
 
 def rank_0_share(geostrip, bands):
     """ndi on 3 virtual nodes in each --write mode: the share of the output's bytes rank 0 received."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    launcher = ["mpirun", "--host", "vnode1:1,vnode2:1,vnode3:1", "--mca", "plm_rsh_agent",
-                os.path.join(here, "..", "support", "ssh-standin"), "--bind-to", "none"]
-    env = {**os.environ, "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-           "OMPI_MCA_rmaps_base_oversubscribe": "1"}
     share = {}
     for mode in ("gather", "direct"):
-        subprocess.run(launcher + [geostrip, "run", "ndi", "-i", f"a={bands[0]}", "-i", f"b={bands[1]}", "-o",
+        subprocess.run(virtual_nodes(3) + [geostrip, "run", "ndi", "-i", f"a={bands[0]}", "-i", f"b={bands[1]}", "-o",
                                    "nodes.tif", "--threads", "1", "--progress", "none", "--overwrite", "--write", mode,
-                                   "--report", "nodes.json"], check=True, capture_output=True, env=env)
+                                   "--report", "nodes.json"], check=True, capture_output=True, env={**os.environ, **MPI_ENV})
         report = json.load(open("nodes.json"))
         received = sum(rank["bytes_sent_to_rank_0"] for rank in report["ranks"])
         share[mode] = received / os.path.getsize("nodes.tif")

@@ -9,6 +9,18 @@ import tempfile
 import time
 
 
+# Open MPI as root, several ranks sharing this machine's cores.
+MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+           "OMPI_MCA_rmaps_base_oversubscribe": "1"}
+
+
+def virtual_nodes(nodes):
+    """mpirun of one rank on each of `nodes` virtual nodes (tests/support/ssh-standin), as the MPI tests run."""
+    standin = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "ssh-standin")
+    hosts = ",".join(f"vnode{n}:1" for n in range(1, nodes + 1))
+    return ["mpirun", "--host", hosts, "--mca", "plm_rsh_agent", standin, "--bind-to", "none"]
+
+
 def timed(command, env=None):
     """Wall seconds and peak RSS (bytes) of one run; `env` adds to the environment."""
     start = time.perf_counter()

@@ -24,12 +24,11 @@ import sys
 import tempfile
 import time
 
+from bench_support import MPI_ENV, virtual_nodes
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-SSH_STANDIN = os.path.join(HERE, "..", "support", "ssh-standin")
 FLOAT_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
 BYTE_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"]
-MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-           "OMPI_MCA_rmaps_base_oversubscribe": "1"}
 
 
 def timed(command, env=None):
@@ -177,8 +176,7 @@ def main():
 
     print("ndi on virtual nodes (1 rank each, 2 threads each, sharing the machine's cores)")
     for nodes in (1, 2, 3):
-        hosts = ",".join(f"vnode{n}:1" for n in range(1, nodes + 1))
-        launcher = ["mpirun", "--host", hosts, "--mca", "plm_rsh_agent", SSH_STANDIN, "--bind-to", "none"]
+        launcher = virtual_nodes(nodes)
         geostrip_run("ndi-nodes", f"geostrip, {nodes} virtual node(s)", ndi_args, "ndi-n.tif", launcher,
                      extra_env=MPI_ENV)
 
