@@ -32,15 +32,14 @@ std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_t
   return both <= 4 * output_tile_rows ? both : output_tile_rows;
 }
 
-std::int64_t column_chunk(Window window, Stride stride, std::int64_t output_cols, std::int64_t output_tile,
+std::int64_t column_chunk(Stride stride, std::int64_t output_cols, std::int64_t output_tile,
                           std::int64_t input_tile_cols) {
-  constexpr std::int64_t kChunkCols = 2048;
-  const std::int64_t unit = block_alignment(output_tile, input_tile_cols);
-  // Input blocks that do not line up with the chunks (strips, odd tiles)
-  // would be decoded once a chunk.
-  if (window.cols != 1 || stride.cols != 1 || unit % std::max<std::int64_t>(1, input_tile_cols) != 0)
-    return output_cols;
-  return std::min(output_cols, std::max(unit, kChunkCols / unit * unit));
+  constexpr std::int64_t kChunkInputCols = 2048;
+  const std::int64_t input_tile = std::max<std::int64_t>(1, input_tile_cols);
+  for (std::int64_t unit = output_tile; unit <= 4 * output_tile; unit += output_tile)
+    if (unit * stride.cols % input_tile == 0)
+      return std::min(output_cols, std::max(unit, kChunkInputCols / (unit * stride.cols) * unit));
+  return output_cols;
 }
 
 std::int64_t auto_block_rows(const BlockRowsRequest& r) {

@@ -8,7 +8,7 @@ namespace geostrip {
 
 struct BlockRowsRequest {
   std::int64_t output_rows = 0;
-  std::uint64_t input_bytes_per_row = 0;   // every input row one output row needs (stride included)
+  std::uint64_t input_bytes_per_row = 0;   // every input row one output row needs (stride included), in a column chunk
   std::uint64_t output_bytes_per_row = 0;  // all output bands
   int threads = 1;
   int ranks = 1;
@@ -30,11 +30,14 @@ std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_t
 // the round of every rank packed, unpacked and twice queued for the writer.
 std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_rows);
 
-// Columns a thread computes at once: the whole width, except for kernels
-// whose output pixel sees one input column (no column window or stride)
-// and whose input tiles line up with the output's: those go in chunks of
-// whole tiles, so a thread's pixels do not grow with the raster's width.
-std::int64_t column_chunk(Window window, Stride stride, std::int64_t output_cols, std::int64_t output_tile,
+// Output columns a thread computes at once: chunks of whole output tiles
+// whose input columns are whole input tiles (kernels index in raster
+// coordinates, so they cannot tell), about 2048 input columns, so a thread's
+// pixels do not grow with the raster's width. A window reads its halo columns
+// beyond the chunk. The whole width when no chunk of at most 4 output tiles
+// lines up with the input's tiles (strips, odd tiles): those would be decoded
+// once a chunk.
+std::int64_t column_chunk(Stride stride, std::int64_t output_cols, std::int64_t output_tile,
                           std::int64_t input_tile_cols);
 
 // Whole multiples of `tile_rows`: at least twice the halo (so halo rows at

@@ -226,8 +226,11 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   // A painted input is made in doubles: what is painted, a file's part, and
   // the warper's source window (about one of each at a time).
   constexpr std::uint64_t kPaintingBytesPerPixel = 4 * sizeof(double);
+  plan.chunk_cols = column_chunk(spec.stride, plan.size.cols, engine.write.tile, read_tile(bound.inputs.front())[1]);
+  // A thread holds one column chunk of the inputs at a time, with its halo columns.
+  const std::int64_t chunk_input_cols = std::min(grid.cols, plan.chunk_cols * spec.stride.cols + 2 * plan.halo.cols);
   const std::uint64_t input_row_bytes =
-      static_cast<std::uint64_t>(grid.cols) *
+      static_cast<std::uint64_t>(chunk_input_cols) *
       (size_of(spec.input_type) * bound.inputs.size() + (painted ? kPaintingBytesPerPixel : 0));
   plan.format = engine.write.cog ? "COG" : engine.convert_to.empty() ? "GTiff" : engine.convert_to;
   plan.summary = summary_spec({.path = {},
@@ -286,8 +289,7 @@ struct ThreadWork {
 
 // One block, column chunk by column chunk: read the inputs' source region,
 // compute the kernel, encode the result.
-EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowBlock rows, std::int64_t chunk_cols,
-                       ThreadWork& work) {
+EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowBlock rows, ThreadWork& work) {
   const Kernel& kernel = *prepared.bound.kernel;
   const std::vector<BoundInput>& bound_inputs = prepared.bound.inputs;
   const KernelSpec& spec = kernel.spec();
@@ -296,13 +298,13 @@ EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowB
   if (work.readers.empty())
     for (const BoundInput& input : bound_inputs) {
       std::unique_ptr<RowReader> reader = input.mosaic ? open_mosaic_reader(*input.mosaic, work.open_files)
-                                                       : open_reader(input.files.front(), plan.halo.rows > 0);
+                                                       : open_reader(input.files.front(), plan.halo != Halo{});
       const auto& cutline = prepared.bound.cutline;
       work.readers.push_back(cutline ? cut_reader(std::move(reader), *cutline, input.nodata) : std::move(reader));
     }
   EncodedRows encoded{.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
-  for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += chunk_cols) {
-    const Region cells{.rows = rows, .cols = {first_col, std::min(first_col + chunk_cols, plan.size.cols)}};
+  for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += plan.chunk_cols) {
+    const Region cells{.rows = rows, .cols = {first_col, std::min(first_col + plan.chunk_cols, plan.size.cols)}};
     const Region source = source_region(cells, spec.stride, plan.halo, raster);
     const auto read_start = std::chrono::steady_clock::now();
     std::vector<BlockBuffer> pixels;
@@ -454,7 +456,6 @@ RunSummary run(const RunRequest& request, const Team& team) {
   const Prepared prepared = prepare(request, team);
   const RunPlan& plan = prepared.plan;
   const KernelSpec& spec = prepared.bound.kernel->spec();
-  const std::array<std::int64_t, 2> first_tile = read_tile(prepared.bound.inputs.front());
 
   // Every rank encodes; only rank 0 writes, so only it needs the fingerprint
   // (which stats every file the inputs read).
@@ -486,13 +487,11 @@ RunSummary run(const RunRequest& request, const Team& team) {
   // A resumed output has its first rows on disk already: only the rest is computed.
   const std::int64_t resumed_rows = team.comm.broadcast(writer ? writer->resumed_rows() : 0, 0);
   const RowBlocks blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
-  const std::int64_t chunk_cols =
-      column_chunk(spec.window, spec.stride, plan.size.cols, request.engine.write.tile, first_tile[1]);
 
   std::vector<ThreadWork> threads(static_cast<std::size_t>(me.threads));
   const auto produce = [&](RowBlock rows, int thread) {
     return std::vector<EncodedRows>{
-        make_block(prepared, encoder, rows, chunk_cols, threads[static_cast<std::size_t>(thread)])};
+        make_block(prepared, encoder, rows, threads[static_cast<std::size_t>(thread)])};
   };
   // --write direct: every rank writes its own tiles into the partial file rank 0 made.
   DriverOptions driving = driver_options(team);

@@ -69,6 +69,7 @@ struct RunPlan {
   std::int64_t block_rows = 0;
   bool block_rows_auto = true;
   std::int64_t input_tile_rows = 1;
+  std::int64_t chunk_cols = 0;  // output columns a thread computes at once (column_chunk())
   std::size_t blocks = 0;  // the whole output's
   int ranks = 1;
   int blocks_per_rank = 1;  // in each round

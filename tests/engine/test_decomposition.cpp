@@ -64,12 +64,13 @@ TEST_CASE("blocks align to the output's tiles, and to the input's when they line
   CHECK(block_alignment(512, 1000) == 512);  // never lines up: the output's tiles rule
 }
 
-TEST_CASE("only kernels that see one column go in column chunks, of whole tiles", "[engine]") {
-  const Window pointwise{1, 1}, median{5, 5}, rows_only{5, 1};
-  CHECK(column_chunk(pointwise, {}, 10980, 512, 512) == 2048);
-  CHECK(column_chunk(rows_only, {}, 10980, 512, 512) == 2048);
-  CHECK(column_chunk(pointwise, {}, 1000, 512, 512) == 1000);
-  CHECK(column_chunk(median, {}, 10980, 512, 512) == 10980);
-  CHECK(column_chunk(pointwise, {4, 2}, 5490, 512, 512) == 5490);   // multilook: strided columns
-  CHECK(column_chunk(pointwise, {}, 10980, 512, 10980) == 10980);   // strips: read once, whole
+TEST_CASE("a thread computes chunks of whole tiles whose input columns are whole input tiles", "[engine]") {
+  CHECK(column_chunk({}, 10980, 512, 512) == 2048);
+  CHECK(column_chunk({}, 1000, 512, 512) == 1000);
+  CHECK(column_chunk({}, 10980, 512, 256) == 2048);
+  CHECK(column_chunk({}, 10980, 512, 768) == 1536);   // 3 output tiles are 2 input tiles
+  CHECK(column_chunk({4, 4}, 10980, 512, 512) == 512);  // multilook: 2048 input columns
+  CHECK(column_chunk({4, 3}, 10980, 512, 512) == 512);  // 1536 input columns, 3 input tiles
+  CHECK(column_chunk({}, 10980, 512, 10980) == 10980);  // strips: read once, whole
+  CHECK(column_chunk({}, 10980, 512, 1000) == 10980);   // no chunk of 4 output tiles lines up
 }

@@ -26,8 +26,7 @@ import shutil
 import subprocess
 
 from bench_support import median, setup
-
-FLOAT_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
+from peers import gdal_calc_ndi, gdal_translate_cog
 
 
 def validate(path):
@@ -63,11 +62,8 @@ def main():
     add("geostrip ndi, plain GeoTIFF", s, rss, parts, "plain.tif")
     plain_report = json.load(open("plain.json"))
 
-    calc = ["gdal_calc.py", "-A", "scene/B08.tif", "-B", "scene/B04.tif", "--outfile=calc.tif", "--type=Float32",
-            "--calc=(A.astype(float32)-B)/(A.astype(float32)+B)", "--NoDataValue=nan", "--hideNoData", "--quiet",
-            *sum((["--co", o] for o in FLOAT_CO), [])]
-    translate = ["gdal_translate", "-q", "-of", "COG", "-stats", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES",
-                 "-co", "NUM_THREADS=2", "-co", "RESAMPLING=AVERAGE", "calc.tif", "calc-cog.tif"]
+    calc = gdal_calc_ndi("scene/B08.tif", "scene/B04.tif", "calc.tif")
+    translate = gdal_translate_cog("calc.tif", "calc-cog.tif")
     s, rss, parts = median([calc, translate], args.repeats, ["calc.tif", "calc-cog.tif"])
     add("gdal_calc.py, then gdal_translate -of COG", s, rss, parts, "calc-cog.tif")
 

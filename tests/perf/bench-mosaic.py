@@ -27,9 +27,7 @@ import shutil
 import subprocess
 
 from bench_support import median, setup
-
-WARP_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"]
-FLOAT_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
+from peers import BYTE_CO, gdal_calc_ndi
 
 
 def main():
@@ -59,7 +57,7 @@ def main():
     t = grid["geotransform"]
     te = [str(t[0]), str(t[3] + grid["rows"] * t[5]), str(t[0] + grid["cols"] * t[1]), str(t[3])]
     tr = [str(t[1]), str(-t[5])]
-    co = sum((["-co", o] for o in WARP_CO), [])
+    co = sum((["-co", o] for o in BYTE_CO), [])
 
     for label, et in (("-et 0", ["-et", "0"]), ("default -et 0.125", [])):
         def warp(tiles, out):
@@ -70,9 +68,7 @@ def main():
                     "--threads", "2", "--progress", "none"]
         s, rss, parts = median([warp(b08, "b08.tif"), warp(b04, "b04.tif"), then_ndi], args.repeats, outputs)
         add(f"gdalwarp -multi ({label}) x2, then geostrip ndi", s, rss, parts)
-        calc = ["gdal_calc.py", "-A", "b08.tif", "-B", "b04.tif", "--outfile=calc.tif", "--type=Float32",
-                "--calc=(A.astype(float32)-B)/(A.astype(float32)+B)", "--NoDataValue=nan", "--hideNoData",
-                "--quiet", *sum((["--co", o] for o in FLOAT_CO), [])]
+        calc = gdal_calc_ndi("b08.tif", "b04.tif", "calc.tif")
         s, rss, parts = median([warp(b08, "b08.tif"), warp(b04, "b04.tif"), calc], args.repeats,
                                outputs[:2] + ["calc.tif"])
         add(f"gdalwarp -multi ({label}) x2, then gdal_calc.py", s, rss, parts)

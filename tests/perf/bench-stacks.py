@@ -24,35 +24,15 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 from bench_support import median, setup
+from peers import NUMPY_INTERFEROGRAM, NUMPY_MEDIAN
 
 DATES = 12
 MANY = 100
 HH = ":/science/LSAR/GSLC/grids/frequencyA/HH"
 
-# The references, each a python program run as its own process (timed with its reads and writes).
-NUMPY_MEDIAN = r"""
-import sys, numpy as np
-from osgeo import gdal
-out, files = sys.argv[1], sys.argv[2:]
-first = gdal.Open(files[0])
-rows, cols = first.RasterYSize, first.RasterXSize
-ds = gdal.GetDriverByName("GTiff").Create(out, cols, rows, 1, gdal.GDT_UInt16,
-                                          ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2"])
-ds.SetGeoTransform(first.GetGeoTransform()); ds.SetProjection(first.GetProjection())
-band = ds.GetRasterBand(1)
-band.SetNoDataValue(0)
-inputs = [gdal.Open(f) for f in files]
-for row in range(0, rows, 512):  # strips of one tile row: the whole stack would not fit in memory
-    n = min(512, rows - row)
-    stack = np.stack([i.GetRasterBand(1).ReadAsArray(0, row, cols, n) for i in inputs]).astype(np.float32)
-    stack[stack == 0] = np.nan
-    median = np.nanmedian(stack, axis=0)
-    band.WriteArray(np.where(np.isnan(median), 0, np.rint(median)).astype(np.uint16), 0, row)
-"""
-
+# dask: the same median, on 2 threads.
 DASK_MEDIAN = r"""
 import sys, numpy as np, dask, dask.array as da
 from osgeo import gdal
@@ -73,25 +53,6 @@ ds = gdal.GetDriverByName("GTiff").Create(out, cols, rows, 1, gdal.GDT_UInt16,
                                           ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2"])
 ds.SetGeoTransform(first.GetGeoTransform()); ds.SetProjection(first.GetProjection())
 ds.GetRasterBand(1).SetNoDataValue(0); ds.GetRasterBand(1).WriteArray(result)
-"""
-
-NUMPY_INTERFEROGRAM = r"""
-import sys, numpy as np, h5py
-from osgeo import gdal
-out, ref, sec = sys.argv[1:4]
-def read(path):
-    with h5py.File(path, "r") as f:  # h5py reads {r, i} float32 compounds as complex64
-        return f["/science/LSAR/GSLC/grids/frequencyA/HH"][()]
-r, s = read(ref), read(sec)
-valid = ~np.isnan(r) & ~np.isnan(s) & (r != 0) & (s != 0)
-product = np.where(valid, r * np.conj(s), 0).astype(np.complex128)
-rows, cols = r.shape[0] // 4, r.shape[1] // 4
-cells = lambda a: a[:rows * 4, :cols * 4].reshape(rows, 4, cols, 4).sum(axis=(1, 3))
-with np.errstate(invalid="ignore", divide="ignore"):
-    mean = (cells(product) / cells(valid.astype(np.float64))).astype(np.complex64)
-ds = gdal.GetDriverByName("GTiff").Create(out, cols, rows, 1, gdal.GDT_CFloat32,
-                                          ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE"])
-ds.GetRasterBand(1).WriteArray(mean)
 """
 
 

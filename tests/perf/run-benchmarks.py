@@ -25,10 +25,9 @@ import tempfile
 import time
 
 from bench_support import MPI_ENV, virtual_nodes
+from peers import BYTE_CO, FLOAT_CO, SCIPY_MEAN, gdal_calc_ndi, gdaldem
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FLOAT_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
-BYTE_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"]
 
 
 def timed(command, env=None):
@@ -76,24 +75,6 @@ ds.GetRasterBand(1).SetNoDataValue(float('nan'))
 ds = None
 """
 
-# scipy: a 9x9 mean of the valid pixels (the sum of values over the count of valid ones).
-SCIPY_MEAN = """
-import sys, numpy as np
-from osgeo import gdal
-from scipy import ndimage
-gdal.UseExceptions()
-v = gdal.Open(sys.argv[1]).ReadAsArray().astype(np.float32)
-valid = (v != 0).astype(np.float32)
-total = ndimage.uniform_filter(v * valid, size=9, mode='constant')
-count = ndimage.uniform_filter(valid, size=9, mode='constant')
-with np.errstate(divide='ignore', invalid='ignore'):
-    out = total / count
-out[valid == 0] = np.nan
-ds = gdal.GetDriverByName('GTiff').Create(sys.argv[2], v.shape[1], v.shape[0], 1, gdal.GDT_Float32,
-                                          sys.argv[3].split(',') + ['NUM_THREADS=2'])
-ds.GetRasterBand(1).WriteArray(out)
-ds = None
-"""
 
 # The codec floor of ndi: decoding both inputs and encoding the output, each
 # on one thread, in CPU seconds (process time), with GDAL.
@@ -161,10 +142,7 @@ def main():
     for threads in (1, 2):
         geostrip_run("ndi", f"geostrip, {threads} thread{'s' if threads > 1 else ''}", ndi_args, "ndi.tif",
                      threads=threads)
-    s, rss, _ = median_run(["gdal_calc.py", "-A", a, "-B", b, "--outfile=calc.tif", "--type=Float32",
-                            "--calc=(A.astype(float32)-B)/(A.astype(float32)+B)", "--NoDataValue=nan",
-                            "--hideNoData", "--quiet", *sum((["--co", o] for o in FLOAT_CO), [])],
-                           repeats, "calc.tif")
+    s, rss, _ = median_run(gdal_calc_ndi(a, b, "calc.tif"), repeats, "calc.tif")
     add("ndi", "gdal_calc.py", s, rss)
     s, rss, _ = median_run(python_case(NUMPY_NDI, a, b, "numpy.tif", float_co), repeats, "numpy.tif")
     add("ndi", "numpy + GDAL (2 encoder threads)", s, rss)
@@ -193,12 +171,10 @@ def main():
 
     print("hillshade and slope")
     geostrip_run("hillshade", "geostrip, 2 threads", ["hillshade", "-i", f"dem={dem}"], "hs.tif")
-    s, rss, _ = median_run(["gdaldem", "hillshade", dem, "gdaldem-hs.tif", "-compute_edges", "-q",
-                            *sum((["-co", o] for o in BYTE_CO), [])], repeats, "gdaldem-hs.tif")
+    s, rss, _ = median_run(gdaldem("hillshade", dem, "gdaldem-hs.tif"), repeats, "gdaldem-hs.tif")
     add("hillshade", "gdaldem", s, rss)
     geostrip_run("slope", "geostrip, 2 threads", ["slope", "-i", f"dem={dem}"], "slope.tif")
-    s, rss, _ = median_run(["gdaldem", "slope", dem, "gdaldem-slope.tif", "-compute_edges", "-q",
-                            *sum((["-co", o] for o in FLOAT_CO), [])], repeats, "gdaldem-slope.tif")
+    s, rss, _ = median_run(gdaldem("slope", dem, "gdaldem-slope.tif"), repeats, "gdaldem-slope.tif")
     add("slope", "gdaldem", s, rss)
 
     print("mean 9x9")
