@@ -12,9 +12,11 @@ namespace {
 
 class MeanKernel final : public Kernel {
  public:
-  explicit MeanKernel(const KernelArgs& args) : exact_(small_integers(args.type_of(args.inputs().front()))) {
+  explicit MeanKernel(const KernelArgs& args) {
+    const PixelType source = args.type_of(args.inputs().front());
+    exact_ = small_integers(source);
     spec_.inputs = args.inputs();
-    spec_.input_type = PixelType::Float64;
+    spec_.input_type = exact_ ? source : PixelType::Float64;  // small integers read as they are
     spec_.output_type = PixelType::Float32;
     spec_.window = args.window();
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
@@ -27,54 +29,87 @@ class MeanKernel final : public Kernel {
   // so window_sums() gives it exactly, in any order, and so do running sums
   // in integers, which cost a fraction.
   static bool small_integers(PixelType type) { return is_integer(type) && size_of(type) <= 2; }
+  template <class T>
   void compute_exact(const KernelInput& src, const BlockGeometry& g, BlockBuffer& out) const;
 
-  bool exact_;
+  bool exact_ = false;
   KernelSpec spec_;
 };
 
+// Slides the window down the rows: the running sums of the valid values and
+// their count over the window's rows of each output column, adding the row
+// that enters and subtracting the one that leaves. Each is the sum of the
+// rows' sums along their window of columns (from prefix sums of the row).
+template <class T>
 void MeanKernel::compute_exact(const KernelInput& src, const BlockGeometry& g, BlockBuffer& out) const {
-  const auto v = src.pixels.band<double>(0);
+  const auto v = src.pixels.band<T>(0);
   const auto result = out.band<float>(0);
   const Halo halo = spec_.window.halo();
   const auto cols = static_cast<std::size_t>(result.cols);
-  // Along each row: the valid values' sum and count over each output column's window, from prefix sums.
-  std::vector<std::int64_t> sums(static_cast<std::size_t>(v.rows + 1) * cols), counts(sums.size());
+  // A nodata value T cannot hold is no pixel's.
+  const bool has_nodata = src.nodata && *src.nodata >= std::numeric_limits<T>::lowest() &&
+                          *src.nodata <= std::numeric_limits<T>::max() &&
+                          static_cast<double>(static_cast<T>(*src.nodata)) == *src.nodata;
+  const T nodata = has_nodata ? static_cast<T>(*src.nodata) : T{};
+  const auto valid = [&](T value) { return !has_nodata || value != nodata; };
+
   std::vector<std::int64_t> row_sum(static_cast<std::size_t>(v.cols) + 1), row_count(row_sum.size());
-  for (std::int64_t r = 0; r < v.rows; ++r) {
-    const double* values = v.row(r);
-    for (std::int64_t k = 0; k < v.cols; ++k) {
-      const bool valid = !src.is_nodata(values[k]);
-      row_sum[k + 1] = row_sum[k] + (valid ? static_cast<std::int64_t>(values[k]) : 0);
-      row_count[k + 1] = row_count[k] + valid;
+  std::vector<std::int64_t> sum(cols), count(cols);  // over the window's rows so far
+  // The last window-rows rows' sums along the columns, to subtract as they leave.
+  const auto ring_rows = static_cast<std::size_t>(spec_.window.rows);
+  std::vector<std::int64_t> ring_sum(ring_rows * cols), ring_count(ring_sum.size());
+  const auto leave = [&](std::int64_t row) {
+    const std::size_t slot = static_cast<std::size_t>(row - v.row0) % ring_rows * cols;
+    for (std::size_t i = 0; i < cols; ++i) {
+      sum[i] -= ring_sum[slot + i];
+      count[i] -= ring_count[slot + i];
     }
-    // Row r + 1 of the down-the-columns prefix sums: rows [0, r] of these.
-    const std::size_t above = static_cast<std::size_t>(r) * cols, here = above + cols;
+  };
+  const auto emit = [&](std::int64_t r) {
+    const T* centre = v.row(r - v.row0) + (result.col0 - v.col0);
+    float* o = result.row(r - result.row0);
+    for (std::size_t i = 0; i < cols; ++i)
+      o[i] = !valid(centre[i]) ? std::numeric_limits<float>::quiet_NaN()
+                               : static_cast<float>(static_cast<double>(sum[i]) / static_cast<double>(count[i]));
+  };
+  const std::int64_t last = v.row0 + v.rows - 1;  // the input's last row: the raster's, or the halo's
+  for (std::int64_t row = v.row0; row <= last; ++row) {
+    const T* values = v.row(row - v.row0);
+    for (std::int64_t k = 0; k < v.cols; ++k) {
+      const bool ok = valid(values[k]);
+      row_sum[k + 1] = row_sum[k] + (ok ? static_cast<std::int64_t>(values[k]) : 0);
+      row_count[k + 1] = row_count[k] + ok;
+    }
+    if (row - v.row0 >= spec_.window.rows) leave(row - spec_.window.rows);
+    const std::size_t slot = static_cast<std::size_t>(row - v.row0) % ring_rows * cols;
     for (std::size_t i = 0; i < cols; ++i) {
       const std::int64_t c = result.col0 + static_cast<std::int64_t>(i);
       const std::int64_t a = std::max<std::int64_t>(0, c - halo.cols) - v.col0;
       const std::int64_t b = std::min(g.raster.cols - 1, c + halo.cols) - v.col0 + 1;
-      sums[here + i] = sums[above + i] + row_sum[b] - row_sum[a];
-      counts[here + i] = counts[above + i] + row_count[b] - row_count[a];
+      ring_sum[slot + i] = row_sum[b] - row_sum[a];
+      ring_count[slot + i] = row_count[b] - row_count[a];
+      sum[i] += ring_sum[slot + i];
+      count[i] += ring_count[slot + i];
     }
+    // The window of row - halo ends here (its rows [row - 2 halo, row], cut at the raster's top).
+    if (const std::int64_t r = row - halo.rows; r >= result.row0 && r < result.row0 + result.rows) emit(r);
   }
-  for (std::int64_t r = result.row0; r < result.row0 + result.rows; ++r) {
-    const auto a = static_cast<std::size_t>(std::max<std::int64_t>(0, r - halo.rows) - v.row0) * cols;
-    const auto b = static_cast<std::size_t>(std::min(g.raster.rows - 1, r + halo.rows) - v.row0 + 1) * cols;
-    const double* centre = v.row(r - v.row0) + (result.col0 - v.col0);
-    float* o = result.row(r - result.row0);
-    for (std::size_t i = 0; i < cols; ++i)
-      o[i] = src.is_nodata(centre[i]) ? std::numeric_limits<float>::quiet_NaN()
-                                      : static_cast<float>(static_cast<double>(sums[b + i] - sums[a + i]) /
-                                                           static_cast<double>(counts[b + i] - counts[a + i]));
+  // The last rows' windows are cut at the raster's bottom: the rows above leave one by one.
+  for (std::int64_t r = std::max(result.row0, last - halo.rows + 1); r < result.row0 + result.rows; ++r) {
+    if (r - halo.rows - 1 >= v.row0) leave(r - halo.rows - 1);
+    emit(r);
   }
 }
 
 void MeanKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const {
   const KernelInput& src = in[0];
   if (exact_) {
-    compute_exact(src, g, out);
-    return;
+    switch (spec_.input_type) {
+      case PixelType::Byte: return compute_exact<std::uint8_t>(src, g, out);
+      case PixelType::Int8: return compute_exact<std::int8_t>(src, g, out);
+      case PixelType::UInt16: return compute_exact<std::uint16_t>(src, g, out);
+      default: return compute_exact<std::int16_t>(src, g, out);
+    }
   }
   const auto v = src.pixels.band<double>(0);
   // Valid values and valid counts, summed over every window.
