@@ -13,11 +13,16 @@ namespace geostrip {
 namespace {
 
 constexpr std::uint32_t kInvalid = std::numeric_limits<std::uint32_t>::max();
+// Windows of at most this many pixels select their median directly: faster
+// than ranking a block's distinct values for the sliding histogram.
+constexpr std::int64_t kSmallWindow = 49;
 
 // Huang's sliding-histogram median over integer keys in [0, levels), in two
-// levels (coarse bins of 256 keys) with the median's coarse bin tracked as the
-// window moves: a step costs the column that leaves, the one that enters and
-// one coarse bin's scan, whatever the window's width. key(y, x) is kInvalid for
+// levels (coarse bins of 16 keys) with the median's coarse bin tracked as the
+// window moves: a step costs the column that leaves, the one that enters,
+// the bins the median moves by and one coarse bin's scan, whatever the
+// window's width. (Bins of 16 keys: a third of the time of bins of 256 keys,
+// whose scan dominated for 5x5 windows of 16-bit pixels.) key(y, x) is kInvalid for
 // nodata; emit(r, c, key) receives the lower median's key, or kInvalid where
 // the centre is nodata. Positions are raster coordinates.
 template <class KeyAt, class Emit>
@@ -25,7 +30,8 @@ void sliding_median(const BlockGeometry& g, const Region& out, Halo halo, std::u
                     Emit emit) {
   const std::int64_t cols = g.raster.cols;
   const std::int64_t first = out.cols.begin, last = out.cols.end - 1;
-  std::vector<std::uint32_t> fine((levels + 255) / 256 * 256, 0), coarse((levels + 255) / 256, 0);
+  constexpr std::uint32_t kShift = 4, kBin = 1u << kShift;
+  std::vector<std::uint32_t> fine((levels + kBin - 1) / kBin * kBin, 0), coarse((levels + kBin - 1) / kBin, 0);
   std::uint32_t count = 0, median_bin = 0, below = 0;  // values in coarse bins < median_bin
   for (std::int64_t r = out.rows.begin; r < out.rows.end; ++r) {
     const std::int64_t top = std::max<std::int64_t>(0, r - halo.rows);
@@ -34,9 +40,9 @@ void sliding_median(const BlockGeometry& g, const Region& out, Halo halo, std::u
       for (std::int64_t y = top; y <= bottom; ++y)
         if (const std::uint32_t k = key(y, x); k != kInvalid) {
           fine[k] += delta;
-          coarse[k >> 8] += delta;
+          coarse[k >> kShift] += delta;
           count += delta;
-          if ((k >> 8) < median_bin) below += delta;
+          if ((k >> kShift) < median_bin) below += delta;
         }
     };
     const std::uint32_t add = 1, remove = static_cast<std::uint32_t>(-1);
@@ -54,7 +60,7 @@ void sliding_median(const BlockGeometry& g, const Region& out, Halo halo, std::u
       const std::uint32_t rank = (count - 1) / 2;
       while (below > rank) below -= coarse[--median_bin];
       while (below + coarse[median_bin] <= rank) below += coarse[median_bin++];
-      std::uint32_t seen = below, k = median_bin << 8;
+      std::uint32_t seen = below, k = median_bin << kShift;
       while (seen + fine[k] <= rank) seen += fine[k++];
       emit(r, c, k);
     }
@@ -81,8 +87,26 @@ void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T n
         [&](std::int64_t r, std::int64_t c, std::uint32_t k) {
           o.at(r, c) = k == kInvalid ? nodata : static_cast<T>(static_cast<std::int32_t>(k) + lowest);
         });
+  } else if (std::int64_t{2 * halo.rows + 1} * (2 * halo.cols + 1) <= kSmallWindow) {
+    // Other types in a small window: select each window's lower median among its valid values.
+    std::vector<T> window;
+    for (std::int64_t r = o.row0; r < o.row0 + o.rows; ++r)
+      for (std::int64_t c = o.col0; c < o.col0 + o.cols; ++c) {
+        if (!valid(in.at(r, c))) {
+          o.at(r, c) = nodata;
+          continue;
+        }
+        window.clear();
+        for (std::int64_t y = std::max<std::int64_t>(0, r - halo.rows); y <= std::min(g.raster.rows - 1, r + halo.rows); ++y)
+          for (std::int64_t x = std::max<std::int64_t>(0, c - halo.cols); x <= std::min(g.raster.cols - 1, c + halo.cols);
+               ++x)
+            if (const T v = in.at(y, x); valid(v)) window.push_back(v);
+        const auto lower = window.begin() + static_cast<std::ptrdiff_t>((window.size() - 1) / 2);
+        std::nth_element(window.begin(), lower, window.end());
+        o.at(r, c) = *lower;
+      }
   } else {
-    // Other types: rank the block's distinct valid values once, then slide over ranks.
+    // Other types in larger windows: rank the block's distinct valid values once, then slide over ranks.
     std::vector<T> levels;
     levels.reserve(static_cast<std::size_t>(in.rows * in.cols));
     for (std::int64_t i = 0; i < in.rows * in.cols; ++i)
