@@ -20,8 +20,10 @@ std::uint64_t pixel_memory(const BlockRowsRequest& r, std::int64_t block_rows) {
   const auto threads = static_cast<std::uint64_t>(std::max(1, r.threads));
   const auto ranks = static_cast<std::uint64_t>(std::max(1, r.ranks));
   const auto rows = static_cast<std::uint64_t>(std::max<std::int64_t>(0, block_rows));
-  std::uint64_t bytes =
-      times(2 * threads, plus(times(rows, plus(r.input_bytes_per_row, r.output_bytes_per_row)), r.halo_bytes));
+  const auto input_rows = r.chunk_rows > 0 ? std::min(rows, static_cast<std::uint64_t>(r.chunk_rows)) : rows;
+  std::uint64_t bytes = times(2 * threads, plus(plus(times(input_rows, r.input_bytes_per_row),
+                                                     times(rows, r.output_bytes_per_row)),
+                                                r.halo_bytes));
   bytes = plus(bytes, times(threads, r.thread_bytes));
   if (r.gathers) bytes = plus(bytes, times(times(8 * ranks, threads), times(rows, r.output_bytes_per_row)));
   return bytes;

@@ -15,6 +15,7 @@ struct BlockRowsRequest {
   bool gathers = false;  // rank 0: also holds the rounds gathered from every rank
   std::uint64_t memory_budget = 0;  // bytes this rank may hold
   std::int64_t tile_rows = 1;  // blocks are whole multiples of it when they can be (block_alignment())
+  std::int64_t chunk_rows = 0;  // a thread holds the input pixels of at most these rows of a block; 0: all
   std::uint64_t halo_bytes = 0;  // the halo rows one block reads beyond its own, all inputs
   std::int64_t halo_rows = 0;    // on each side
   std::uint64_t thread_bytes = 0;  // held by each thread whatever the rows (a mosaic's transformed rows)
@@ -26,8 +27,9 @@ struct BlockRowsRequest {
 std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_tile_rows);
 
 // The pixel buffers a rank holds at once with blocks of `block_rows`: two
-// blocks a thread computing (inputs with halo, and outputs); on rank 0 also
-// the round of every rank packed, unpacked and twice queued for the writer.
+// blocks a thread computing (a chunk of inputs with halo, and the block's
+// outputs); on rank 0 also the round of every rank packed, unpacked and
+// twice queued for the writer.
 std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_rows);
 
 // Output columns a thread computes at once: chunks of whole output tiles

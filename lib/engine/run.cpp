@@ -252,11 +252,13 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
                               static_cast<std::uint64_t>(spec.output_bands) * (plan.summary.levels.empty() ? 3 : 4) / 3,
       .tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows) *
                    overview_alignment(plan.summary, plan.size.rows, team),
+      .chunk_rows = block_alignment(engine.write.tile, plan.input_tile_rows),
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
       .thread_bytes = painted ? kTransformCacheBytes : 0};
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);
+  plan.chunk_rows = std::min(plan.block_rows, shape.chunk_rows);
   plan.blocks = split_rows(plan.size.rows, plan.block_rows).size();
   const std::size_t round = static_cast<std::size_t>(plan.ranks) * static_cast<std::size_t>(plan.blocks_per_rank);
   plan.rounds = (plan.blocks + round - 1) / round;
@@ -287,44 +289,52 @@ struct ThreadWork {
   std::size_t blocks = 0;
 };
 
-// One block, column chunk by column chunk: read the inputs' source region,
-// compute the kernel, encode the result.
-EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowBlock rows, ThreadWork& work) {
+// One chunk of a block: read the inputs' source region, compute the kernel,
+// encode the result into the block.
+void make_chunk(const Prepared& prepared, const RowEncoder& encoder, const Region& cells, ThreadWork& work,
+                EncodedRows& block) {
   const Kernel& kernel = *prepared.bound.kernel;
   const std::vector<BoundInput>& bound_inputs = prepared.bound.inputs;
   const KernelSpec& spec = kernel.spec();
-  const RunPlan& plan = prepared.plan;
   const RasterSize raster = prepared.bound.grid.size;
+  const Region source = source_region(cells, spec.stride, prepared.plan.halo, raster);
+  const auto read_start = std::chrono::steady_clock::now();
+  std::vector<BlockBuffer> pixels;
+  std::vector<KernelInput> inputs;
+  pixels.reserve(bound_inputs.size());
+  for (std::size_t i = 0; i < bound_inputs.size(); ++i) {
+    work.readers[i]->read(pixels.emplace_back(spec.input_type, 1, source));
+    inputs.push_back({pixels.back(), bound_inputs[i].nodata});
+  }
+  const auto compute_start = std::chrono::steady_clock::now();
+  BlockBuffer result(spec.output_type, spec.output_bands, cells);
+  kernel.compute(inputs, {.raster = raster, .input = source}, result);
+  inputs.clear();  // the inputs are done with: free them before encoding
+  pixels.clear();
+  const auto encode_start = std::chrono::steady_clock::now();
+  encoder.encode(result, block);
+  work.stages.read += std::chrono::duration<double>(compute_start - read_start).count();
+  work.stages.compute += std::chrono::duration<double>(encode_start - compute_start).count();
+  work.stages.encode += seconds_since(encode_start);
+}
+
+// One block, chunk by chunk: whole tile rows (plan.chunk_rows), each in
+// column chunks, so a thread's pixels do not grow with the block or the raster.
+EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowBlock rows, ThreadWork& work) {
+  const RunPlan& plan = prepared.plan;
   if (work.readers.empty())
-    for (const BoundInput& input : bound_inputs) {
+    for (const BoundInput& input : prepared.bound.inputs) {
       std::unique_ptr<RowReader> reader = input.mosaic ? open_mosaic_reader(*input.mosaic, work.open_files)
                                                        : open_reader(input.files.front(), plan.halo != Halo{});
       const auto& cutline = prepared.bound.cutline;
       work.readers.push_back(cutline ? cut_reader(std::move(reader), *cutline, input.nodata) : std::move(reader));
     }
   EncodedRows encoded{.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
-  for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += plan.chunk_cols) {
-    const Region cells{.rows = rows, .cols = {first_col, std::min(first_col + plan.chunk_cols, plan.size.cols)}};
-    const Region source = source_region(cells, spec.stride, plan.halo, raster);
-    const auto read_start = std::chrono::steady_clock::now();
-    std::vector<BlockBuffer> pixels;
-    std::vector<KernelInput> inputs;
-    pixels.reserve(bound_inputs.size());
-    for (std::size_t i = 0; i < bound_inputs.size(); ++i) {
-      work.readers[i]->read(pixels.emplace_back(spec.input_type, 1, source));
-      inputs.push_back({pixels.back(), bound_inputs[i].nodata});
-    }
-    const auto compute_start = std::chrono::steady_clock::now();
-    BlockBuffer result(spec.output_type, spec.output_bands, cells);
-    kernel.compute(inputs, {.raster = raster, .input = source}, result);
-    inputs.clear();  // the inputs are done with: free them before encoding
-    pixels.clear();
-    const auto encode_start = std::chrono::steady_clock::now();
-    encoder.encode(result, encoded);
-    work.stages.read += std::chrono::duration<double>(compute_start - read_start).count();
-    work.stages.compute += std::chrono::duration<double>(encode_start - compute_start).count();
-    work.stages.encode += seconds_since(encode_start);
-  }
+  for (const RowBlock chunk_rows : split_rows(rows, plan.chunk_rows))
+    for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += plan.chunk_cols)
+      make_chunk(prepared, encoder,
+                 {.rows = chunk_rows, .cols = {first_col, std::min(first_col + plan.chunk_cols, plan.size.cols)}}, work,
+                 encoded);
   const auto finish_start = std::chrono::steady_clock::now();
   encoder.finish(encoded);
   work.stages.encode += seconds_since(finish_start);

@@ -69,6 +69,7 @@ struct RunPlan {
   std::int64_t block_rows = 0;
   bool block_rows_auto = true;
   std::int64_t input_tile_rows = 1;
+  std::int64_t chunk_rows = 0;  // output rows a thread computes at once: whole tile rows of a block
   std::int64_t chunk_cols = 0;  // output columns a thread computes at once (column_chunk())
   std::size_t blocks = 0;  // the whole output's
   int ranks = 1;

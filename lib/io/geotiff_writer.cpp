@@ -318,7 +318,7 @@ void GeoTiffEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const 
 void GeoTiffEncoder::summarize(const BlockBuffer& pixels, EncodedRows& into) const {
   if (!summary_.keeps_anything()) return;
   std::vector<BlockBuffer> levels = level_buffers(summary_, pixels.region());
-  summarize_tiles(pixels, summary_, into.summaries, levels);
+  summarize_tiles(pixels, into.rows, summary_, into.summaries, levels);
   into.overviews.resize(levels.size());
   for (std::size_t k = 0; k < levels.size(); ++k) {
     into.overviews[k].rows = summary_.level_rows(static_cast<int>(k) + 1, into.rows);

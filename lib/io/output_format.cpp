@@ -6,14 +6,15 @@
 namespace geostrip {
 
 void RawRowsEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const {
-  assert(pixels.type() == type_ && pixels.bands() == bands_ && pixels.rows() == into.rows);
-  const auto rows = static_cast<std::size_t>(into.rows.rows());
-  if (into.pieces.empty()) into.pieces.emplace_back(rows * row_bytes() * static_cast<std::size_t>(bands_));
+  assert(pixels.type() == type_ && pixels.bands() == bands_ && into.rows.contains(pixels.rows()));
+  if (into.pieces.empty())
+    into.pieces.emplace_back(static_cast<std::size_t>(into.rows.rows()) * row_bytes() * static_cast<std::size_t>(bands_));
   const std::size_t pixel = size_of(type_);
   const std::size_t part_row = static_cast<std::size_t>(pixels.cols()) * pixel;
+  const auto rows = static_cast<std::size_t>(pixels.rows().rows());
   for (int b = 0; b < bands_; ++b)
     for (std::size_t r = 0; r < rows; ++r)
-      std::memcpy(into.pieces.front().data() + offset(into, b, into.rows.begin + static_cast<std::int64_t>(r)) +
+      std::memcpy(into.pieces.front().data() + offset(into, b, pixels.rows().begin + static_cast<std::int64_t>(r)) +
                       static_cast<std::size_t>(pixels.first_col()) * pixel,
                   pixels.band_data(b) + r * part_row, part_row);
 }

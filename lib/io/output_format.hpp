@@ -29,9 +29,9 @@ struct EncodedRows {
 class RowEncoder {
  public:
   virtual ~RowEncoder() = default;
-  // Adds `pixels` (every band of some of the block's columns, all its rows)
-  // to `into`, whose rows are the block's. A block may come in several calls,
-  // by columns.
+  // Adds `pixels` (every band of some of the block's rows and columns) to
+  // `into`, whose rows are the block's. A block comes in one call or in
+  // several: chunks of whole tile rows, left to right, then downwards.
   virtual void encode(const BlockBuffer& pixels, EncodedRows& into) const = 0;
   // The block's last columns are in `into`: what the format makes of the
   // whole block (GeoTIFF: its overviews' whole tile rows) is made now.

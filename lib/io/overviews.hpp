@@ -79,13 +79,13 @@ struct SummarySpec {
   RowBlock level_cols(int level, RowBlock cols) const;
 };
 
-// `pixels` holds whole tiles: its rows and columns start at a tile edge and
-// end at one or at the raster's end. Adds each tile's summary to
-// `summaries` (indexed tile row of the block by tile column of the raster,
-// then band) and its part of every tile level to `levels` (level_buffers()
-// of its region).
-void summarize_tiles(const BlockBuffer& pixels, const SummarySpec& spec, std::vector<TileSummary>& summaries,
-                     std::vector<BlockBuffer>& levels);
+// `pixels` holds whole tiles of the block `block`: its rows and columns
+// start at a tile edge and end at one or at the raster's end. Adds each
+// tile's summary to `summaries` (indexed tile row of the block by tile
+// column of the raster, then band) and its part of every tile level to
+// `levels` (level_buffers() of its region).
+void summarize_tiles(const BlockBuffer& pixels, RowBlock block, const SummarySpec& spec,
+                     std::vector<TileSummary>& summaries, std::vector<BlockBuffer>& levels);
 
 // The level buffers summarize_tiles() fills from the full-resolution
 // `region`, filled with nodata.

@@ -201,11 +201,14 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRow
   std::uint64_t* counts = nullptr;
   TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets);
   TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
-  into.pieces.resize(static_cast<std::size_t>(down * format.tiles_across()));
+  // The block `into` may have more tile rows than these pixels, which start on one of them.
+  const std::int64_t first_tile_row = (block.rows().begin - into.rows.begin) / format.tile;
+  into.pieces.resize(static_cast<std::size_t>((into.rows.rows() + format.tile - 1) / format.tile * format.tiles_across()));
   into.crcs.resize(into.pieces.size());
   const std::byte* file = tiff.bytes().data();
   for (std::int64_t t = 0; t < down * across; ++t) {
-    const auto place = static_cast<std::size_t>(t / across * format.tiles_across() + block.first_col() / format.tile + t % across);
+    const auto place = static_cast<std::size_t>((first_tile_row + t / across) * format.tiles_across() +
+                                                block.first_col() / format.tile + t % across);
     into.pieces[place].assign(file + offsets[t], file + offsets[t] + counts[t]);
     into.crcs[place] = crc32_of(into.pieces[place]);
   }

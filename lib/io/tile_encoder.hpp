@@ -48,9 +48,10 @@ void check_tile_format(const TileFormat& format);
 // every band, every column. Throws Error with libtiff's message.
 EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format);
 
-// The same for the block's columns only (its first column a multiple of
-// format.tile, its last at a tile edge or the raster's last column): their
-// tiles go to their places in `into`, whose rows are the block's.
+// The same for some of a block's tile rows and columns only (its first row
+// and column multiples of format.tile, its last at a tile edge or the
+// raster's end): their tiles go to their places in `into`, whose rows are
+// the block's.
 void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into);
 
 }  // namespace geostrip

@@ -56,6 +56,14 @@ TEST_CASE("blocks of many inputs keep whole tile rows while the budget holds the
   CHECK(pixel_memory(many, tight) <= GiB);
 }
 
+TEST_CASE("a thread holds the inputs of one chunk of rows, whatever the block's rows", "[engine]") {
+  const BlockRowsRequest whole{.output_rows = 10000, .input_bytes_per_row = 1000, .output_bytes_per_row = 10};
+  BlockRowsRequest chunked = whole;
+  chunked.chunk_rows = 512;
+  CHECK(pixel_memory(chunked, 512) == pixel_memory(whole, 512));
+  CHECK(pixel_memory(whole, 2048) - pixel_memory(chunked, 2048) == 2 * (2048 - 512) * 1000);  // two blocks a thread
+}
+
 TEST_CASE("blocks align to the output's tiles, and to the input's when they line up", "[engine]") {
   CHECK(block_alignment(512, 512) == 512);
   CHECK(block_alignment(512, 256) == 512);

@@ -26,7 +26,10 @@ void check_identical_across_decompositions(const Scene& scene, const std::string
 
   const char* variants[] = {"--threads 2 --block-rows 37", "--threads 2 --block-rows 1",
                             "--threads 3 --block-rows 100", "--threads 2 --block-rows 13 --tile 48 --compress zstd",
-                            "--threads 2 --block-rows 500 --compress none", "--threads 2"};
+                            "--threads 2 --block-rows 500 --compress none", "--threads 2",
+                            // Blocks of several tile rows, computed in chunks of 64 rows (the input's tiles),
+                            // whole tile rows or not.
+                            "--threads 2 --block-rows 128 --tile 32", "--threads 2 --block-rows 100 --tile 16"};
   int n = 0;
   for (const char* variant : variants) {
     INFO(variant);

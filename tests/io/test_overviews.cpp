@@ -65,7 +65,7 @@ Made make(const BlockBuffer& pixels, const SummarySpec& spec, std::int64_t block
     for (std::int64_t c = 0; c < spec.size.cols; c += chunk_cols) {
       const BlockBuffer chunk = part(pixels, rows, {c, std::min(c + chunk_cols, spec.size.cols)});
       std::vector<BlockBuffer> levels = level_buffers(spec, chunk.region());
-      summarize_tiles(chunk, spec, summaries, levels);
+      summarize_tiles(chunk, rows, spec, summaries, levels);
       for (std::size_t k = 0; k < levels.size(); ++k) {
         const Plane<const float> from = std::as_const(levels[k]).band<float>(0);
         for (std::int64_t lr = from.row0; lr < from.row0 + from.rows; ++lr)
