@@ -4,6 +4,7 @@
 
 #include <cpl_error.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "core/error.hpp"
@@ -24,6 +25,12 @@ void init_gdal() {
     // does and memory stays flat as rasters grow. GDAL_CACHEMAX still rules.
     if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(kGdalCacheBytes);
   });
+}
+
+void size_gdal_cache(std::uint64_t halo_bytes) {
+  init_gdal();
+  if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr))
+    GDALSetCacheMax64(kGdalCacheBytes + static_cast<GIntBig>(std::min<std::uint64_t>(halo_bytes, GIntBig{1} << 40)));
 }
 
 std::string gdal_error_or(const std::string& fallback) {

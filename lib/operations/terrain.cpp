@@ -129,49 +129,74 @@ void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry
   const std::int64_t rows = g.raster.rows, cols = g.raster.cols;
   const auto at = [&](std::int64_t r, std::int64_t c) { return z.at(r, c); };
   const bool hillshade_product = product_ == Product::Hillshade;
+  const auto store = [&](std::int64_t r, std::int64_t c, float value) {
+    if (hillshade_product)
+      out.band<std::uint8_t>(0).at(r, c) =
+          std::isnan(value) ? 0 : static_cast<std::uint8_t>(std::clamp(value + 0.5f, 0.0f, 255.0f));
+    else
+      out.band<float>(0).at(r, c) = value;
+  };
+  // Nodata neighbours take the centre's value (gdaldem -compute_edges).
+  const auto shade_or_slope = [&](float* w) {
+    for (int k = 0; k < 9; ++k)
+      if (is_nodata(w[k], nodata)) w[k] = w[4];
+    return hillshade_product ? hillshade(w) : slope(w);
+  };
+  const float no_value = static_cast<float>(*spec_.output_nodata);
 
-  for (std::int64_t r = out.rows().begin; r < out.rows().end; ++r) {
-    for (std::int64_t c = out.region().cols.begin; c < out.region().cols.end; ++c) {
-      float value = static_cast<float>(*spec_.output_nodata);
-      float w[9];
-      if (rows >= 2 && cols >= 2 && !is_nodata(at(r, c), nodata)) {
-        if (r == 0 || r == rows - 1) {
-          // gdaldem clamps the columns at a corner rather than extrapolating them.
-          const std::int64_t cs[3] = {c == 0 ? c : c - 1, c, c == cols - 1 ? c : c + 1};
-          const std::int64_t inner = r == 0 ? 1 : rows - 2;
-          for (int k = 0; k < 3; ++k) {
-            const float edge = extrapolate(at(r, cs[k]), at(inner, cs[k]), nodata);
-            w[k] = r == 0 ? edge : at(r - 1, cs[k]);
-            w[3 + k] = at(r, cs[k]);
-            w[6 + k] = r == 0 ? at(r + 1, cs[k]) : edge;
-          }
-        } else {
-          for (int k = 0; k < 3; ++k) {
-            const std::int64_t y = r - 1 + k;
-            if (c == 0) {
-              w[3 * k] = extrapolate(at(y, 0), at(y, 1), nodata);
-              w[3 * k + 1] = at(y, 0);
-              w[3 * k + 2] = at(y, 1);
-            } else if (c == cols - 1) {
-              w[3 * k] = at(y, c - 1);
-              w[3 * k + 1] = at(y, c);
-              w[3 * k + 2] = extrapolate(at(y, c), at(y, c - 1), nodata);
-            } else {
-              for (int m = 0; m < 3; ++m) w[3 * k + m] = at(y, c - 1 + m);
-            }
-          }
-        }
-        // Nodata neighbours take the centre's value (gdaldem -compute_edges).
-        for (float& v : w)
-          if (is_nodata(v, nodata)) v = w[4];
-        value = hillshade_product ? hillshade(w) : slope(w);
+  // A pixel on the raster's edge: its missing neighbours extrapolated.
+  const auto edge_pixel = [&](std::int64_t r, std::int64_t c) {
+    if (rows < 2 || cols < 2 || is_nodata(at(r, c), nodata)) return no_value;
+    float w[9];
+    if (r == 0 || r == rows - 1) {
+      // gdaldem clamps the columns at a corner rather than extrapolating them.
+      const std::int64_t cs[3] = {c == 0 ? c : c - 1, c, c == cols - 1 ? c : c + 1};
+      const std::int64_t inner = r == 0 ? 1 : rows - 2;
+      for (int k = 0; k < 3; ++k) {
+        const float edge = extrapolate(at(r, cs[k]), at(inner, cs[k]), nodata);
+        w[k] = r == 0 ? edge : at(r - 1, cs[k]);
+        w[3 + k] = at(r, cs[k]);
+        w[6 + k] = r == 0 ? at(r + 1, cs[k]) : edge;
       }
-      if (hillshade_product)
-        out.band<std::uint8_t>(0).at(r, c) =
-            std::isnan(value) ? 0 : static_cast<std::uint8_t>(std::clamp(value + 0.5f, 0.0f, 255.0f));
-      else
-        out.band<float>(0).at(r, c) = value;
+    } else {
+      for (int k = 0; k < 3; ++k) {
+        const std::int64_t y = r - 1 + k;
+        if (c == 0) {
+          w[3 * k] = extrapolate(at(y, 0), at(y, 1), nodata);
+          w[3 * k + 1] = at(y, 0);
+          w[3 * k + 2] = at(y, 1);
+        } else {
+          w[3 * k] = at(y, c - 1);
+          w[3 * k + 1] = at(y, c);
+          w[3 * k + 2] = extrapolate(at(y, c), at(y, c - 1), nodata);
+        }
+      }
     }
+    return shade_or_slope(w);
+  };
+
+  const Region region = out.region();
+  for (std::int64_t r = region.rows.begin; r < region.rows.end; ++r) {
+    const bool inner_row = r > 0 && r < rows - 1 && cols >= 2;
+    // Inside the raster, the window's rows as they are, from pointers in raster columns.
+    const std::int64_t first = inner_row ? std::max<std::int64_t>(region.cols.begin, 1) : region.cols.end;
+    const std::int64_t end = inner_row ? std::min(region.cols.end, cols - 1) : region.cols.end;
+    for (std::int64_t c = region.cols.begin; c < std::min(first, region.cols.end); ++c) store(r, c, edge_pixel(r, c));
+    if (first < end) {
+      const float* above = z.row(r - 1 - z.row0) - z.col0;
+      const float* here = z.row(r - z.row0) - z.col0;
+      const float* below = z.row(r + 1 - z.row0) - z.col0;
+      for (std::int64_t c = first; c < end; ++c) {
+        if (is_nodata(here[c], nodata)) {
+          store(r, c, no_value);
+          continue;
+        }
+        float w[9] = {above[c - 1], above[c], above[c + 1], here[c - 1], here[c],
+                      here[c + 1],  below[c - 1], below[c], below[c + 1]};
+        store(r, c, shade_or_slope(w));
+      }
+    }
+    for (std::int64_t c = std::max(first, end); c < region.cols.end; ++c) store(r, c, edge_pixel(r, c));
   }
 }
 
