@@ -79,8 +79,9 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
               : plan.blocks_are_tile_rows() ? " (auto: whole output tile rows, from the halo, the threads and --memory)"
                                             : " (auto: less than a tile row, all that --memory holds; rank 0 "
                                               "assembles the tile rows)");
-  console.out("  columns: a thread computes {} at once\n",
-              plan.chunk_cols >= plan.size.cols ? std::string("whole rows") : fmt::format("{} columns", plan.chunk_cols));
+  console.out("  chunks: a thread computes {} rows of {} at once\n", plan.chunk_rows,
+              plan.chunk_cols >= plan.size.cols ? std::string("the whole width")
+                                                : fmt::format("{} columns", plan.chunk_cols));
   console.out("  rounds: {} of {} rank(s) x {} blocks; {}\n", plan.rounds, plan.ranks, plan.blocks_per_rank,
               request.engine.write_direct ? "every rank writes its own tiles (--write direct)"
                                           : "rank 0 gathers the tiles and writes them");

@@ -290,10 +290,8 @@ std::uint64_t halo_cache_bytes(const BoundRun& bound, const RunPlan& plan, int t
   if (plan.halo.rows == 0) return 0;
   std::uint64_t bytes = 0;
   for (const BoundInput& input : bound.inputs)
-    if (!input.mosaic) {
-      const InputInfo& file = input.files.front();
+    if (const InputInfo& file = input.files.front(); !input.mosaic && !file.file.hdf5)
       bytes += static_cast<std::uint64_t>(file.tile_rows * file.size.cols) * size_of(file.type);
-    }
   return bytes * static_cast<std::uint64_t>(threads);
 }
 

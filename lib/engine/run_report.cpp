@@ -70,6 +70,7 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                 {"block_rows", plan.block_rows},
                 {"block_rows_auto", plan.block_rows_auto},
                 {"halo", {{"rows", plan.halo.rows}, {"cols", plan.halo.cols}}},
+                {"chunk_rows", plan.chunk_rows},
                 {"chunk_cols", plan.chunk_cols},
                 {"blocks_per_rank_per_round", plan.blocks_per_rank},
                 {"rounds", plan.rounds},

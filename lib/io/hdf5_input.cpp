@@ -65,8 +65,8 @@ std::pair<Handle, Handle> open_dataset(const Hdf5Path& path) {
       H5Oget_info_by_name(file.get(), path.dataset.c_str(), &info, H5P_DEFAULT) < 0)
     throw missing("no such dataset");
   if (info.type != H5O_TYPE_DATASET) throw missing("is a group, not a dataset");
-  // A chunk cache of a few chunk rows, for a window's halo rows read again by
-  // the next block, evicting the least recently used: with HDF5 1.10's
+  // A chunk cache of a few chunks, for a window's halo rows read again by the
+  // next chunk or block, evicting the least recently used: with HDF5 1.10's
   // default preference for chunks read whole (w0 = 1), every chunk read
   // stayed until the dataset closed (a 4000x4000 SLC pair held 259 MB).
   constexpr std::size_t kChunkCacheBytes = std::size_t{8} << 20;
