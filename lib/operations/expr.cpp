@@ -46,7 +46,7 @@ std::vector<std::string> split_expressions(const std::string& text) {
 }
 
 template <class T>
-void store(const std::vector<double>& results, const std::vector<bool>& valid, double nodata, BlockBuffer& out,
+void store(const std::vector<double>& results, const std::vector<unsigned char>& valid, double nodata, BlockBuffer& out,
            int band) {
   T* o = out.band<T>(band).data;
   for (std::size_t i = 0; i < results.size(); ++i) {
@@ -112,16 +112,19 @@ class ExprKernel final : public Kernel {
     for (const std::string& expression : expressions_) parsers.push_back(make_parser(expression, spec_.inputs, values));
     const auto n = static_cast<std::size_t>(out.rows().rows() * out.cols());
     std::vector<std::vector<double>> results(expressions_.size(), std::vector<double>(n));
-    std::vector<std::vector<bool>> valid(expressions_.size(), std::vector<bool>(n));
-    std::vector<bool> input_valid(in.size());
+    std::vector<std::vector<unsigned char>> valid(expressions_.size(), std::vector<unsigned char>(n));
+    std::vector<const double*> pixels;
+    for (const KernelInput& input : in) pixels.push_back(input.pixels.band<double>(0).data);
+    std::vector<unsigned char> input_valid(in.size());
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t k = 0; k < in.size(); ++k) {
-        values[k] = in[k].pixels.band<double>(0).data[i];
+        values[k] = pixels[k][i];
         input_valid[k] = !in[k].is_nodata(values[k]);
       }
       // Nodata comes only from the inputs an expression uses.
       for (std::size_t e = 0; e < expressions_.size(); ++e) {
-        const bool ok = std::all_of(used_[e].begin(), used_[e].end(), [&](std::size_t k) { return input_valid[k]; });
+        bool ok = true;
+        for (const std::size_t k : used_[e]) ok = ok && input_valid[k];
         valid[e][i] = ok;
         results[e][i] = ok ? parsers[e].Eval() : 0.0;
       }
