@@ -88,6 +88,13 @@ bool mostly_distinct(const Plane<const T>& in, const Valid& valid) {
   return 2 * distinct > static_cast<std::ptrdiff_t>(sample.size());
 }
 
+// -0 and +0 are equal, so which one a median of them is would depend on the
+// values around it in the block: a median of zero is always +0.
+template <class T>
+T unsigned_zero(T value) {
+  return value == T{0} ? T{0} : value;
+}
+
 template <class T>
 void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T nodata, BlockBuffer& out) {
   const auto in = src.pixels.band<T>(0);
@@ -121,7 +128,7 @@ void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T n
             if (const T v = in.at(y, x); valid(v)) window[n++] = v;
         const auto lower = window.begin() + static_cast<std::ptrdiff_t>((n - 1) / 2);
         std::nth_element(window.begin(), lower, window.begin() + static_cast<std::ptrdiff_t>(n));
-        o.at(r, c) = *lower;
+        o.at(r, c) = unsigned_zero(*lower);
       }
   } else {
     // Other types in larger windows: rank the block's distinct valid values once, then slide over ranks.
@@ -131,6 +138,7 @@ void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, T n
       if (valid(in.data[i])) levels.push_back(in.data[i]);
     std::sort(levels.begin(), levels.end());
     levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+    for (T& level : levels) level = unsigned_zero(level);
     std::vector<std::uint32_t> ranks(static_cast<std::size_t>(in.rows * in.cols));
     for (std::size_t i = 0; i < ranks.size(); ++i)
       ranks[i] = valid(in.data[i]) ? static_cast<std::uint32_t>(
