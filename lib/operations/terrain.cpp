@@ -178,21 +178,22 @@ void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry
   const Region region = out.region();
   for (std::int64_t r = region.rows.begin; r < region.rows.end; ++r) {
     const bool inner_row = r > 0 && r < rows - 1 && cols >= 2;
-    // Inside the raster, the window's rows as they are, from pointers in raster columns.
+    // Inside the raster, the window's rows as they are, from the rows' pointers.
     const std::int64_t first = inner_row ? std::max<std::int64_t>(region.cols.begin, 1) : region.cols.end;
     const std::int64_t end = inner_row ? std::min(region.cols.end, cols - 1) : region.cols.end;
     for (std::int64_t c = region.cols.begin; c < std::min(first, region.cols.end); ++c) store(r, c, edge_pixel(r, c));
     if (first < end) {
-      const float* above = z.row(r - 1 - z.row0) - z.col0;
-      const float* here = z.row(r - z.row0) - z.col0;
-      const float* below = z.row(r + 1 - z.row0) - z.col0;
+      const float* above = z.row(r - 1 - z.row0);
+      const float* here = z.row(r - z.row0);
+      const float* below = z.row(r + 1 - z.row0);
       for (std::int64_t c = first; c < end; ++c) {
-        if (is_nodata(here[c], nodata)) {
+        const std::int64_t x = c - z.col0;  // the window's centre in the rows
+        if (is_nodata(here[x], nodata)) {
           store(r, c, no_value);
           continue;
         }
-        float w[9] = {above[c - 1], above[c], above[c + 1], here[c - 1], here[c],
-                      here[c + 1],  below[c - 1], below[c], below[c + 1]};
+        float w[9] = {above[x - 1], above[x], above[x + 1], here[x - 1], here[x],
+                      here[x + 1],  below[x - 1], below[x], below[x + 1]};
         store(r, c, shade_or_slope(w));
       }
     }
