@@ -199,6 +199,7 @@ std::int64_t overview_alignment(const SummarySpec& summary, std::int64_t rows, c
 // pixel memory that takes on each rank: from the team's facts alone, the same
 // on every rank.
 RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Team& team) {
+  const std::array<std::int64_t, 2> first_tile = read_tile(bound.inputs.front());
   const KernelSpec& spec = bound.kernel->spec();
   const RasterSize grid = bound.grid.size;
   std::vector<InputPlan> inputs;
@@ -218,7 +219,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
                .output_bands = spec.output_bands,
                .halo = spec.window.halo(),
                .block_rows_auto = !engine.block_rows,
-               .input_tile_rows = read_tile(bound.inputs.front())[0],
+               .input_tile_rows = first_tile[0],
                .ranks = team.comm.size(),
                .blocks_per_rank = driver_options(team).blocks_per_rank};
   const bool painted = std::any_of(bound.inputs.begin(), bound.inputs.end(),
@@ -226,7 +227,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   // A painted input is made in doubles: what is painted, a file's part, and
   // the warper's source window (about one of each at a time).
   constexpr std::uint64_t kPaintingBytesPerPixel = 4 * sizeof(double);
-  plan.chunk_cols = column_chunk(spec.stride, plan.size.cols, engine.write.tile, read_tile(bound.inputs.front())[1]);
+  plan.chunk_cols = column_chunk(spec.stride, plan.size.cols, engine.write.tile, first_tile[1]);
   // A thread holds one column chunk of the inputs at a time, with its halo columns.
   const std::int64_t chunk_input_cols = std::min(grid.cols, plan.chunk_cols * spec.stride.cols + 2 * plan.halo.cols);
   const std::uint64_t input_row_bytes =
@@ -244,15 +245,16 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
                                .fingerprint = {},
                                .overview_default = overview_default(bound)},
                               engine.write);
+  // Whole output tile rows that are whole input tile rows too: a thread's rows at once.
+  const std::int64_t tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows);
   const BlockRowsRequest shape{
       .output_rows = plan.size.rows,
       .input_bytes_per_row = input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
       // A block's overview rows are a third of its own, at most (1/4 + 1/16 + ...).
       .output_bytes_per_row = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
                               static_cast<std::uint64_t>(spec.output_bands) * (plan.summary.levels.empty() ? 3 : 4) / 3,
-      .tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows) *
-                   overview_alignment(plan.summary, plan.size.rows, team),
-      .chunk_rows = block_alignment(engine.write.tile, plan.input_tile_rows),
+      .tile_rows = tile_rows * overview_alignment(plan.summary, plan.size.rows, team),
+      .chunk_rows = tile_rows,
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
       .thread_bytes = painted ? kTransformCacheBytes : 0};

@@ -28,7 +28,7 @@ import os
 import shutil
 import subprocess
 
-from bench_support import MPI_ENV, median, setup, virtual_nodes
+from bench_support import MPI_ENV, PYTHON, median, setup, virtual_nodes
 from peers import (FLOAT_CO, NUMPY_INTERFEROGRAM, NUMPY_MEDIAN, SCIPY_MEAN, gdal_calc_ndi, gdal_translate_cog,
                    gdaldem)
 
@@ -36,7 +36,6 @@ HH = "/science/LSAR/GSLC/grids/frequencyA/HH"
 DATES = 12
 SLC_SIZE = "8000x8000"    # at a quarter, every thread still has blocks of the 4x4-look interferogram
 DATES_SIZE = "4000x4000"
-PYTHON = "/usr/bin/python3"
 
 # One thread of GDAL decoding every input (each band once) and encoding the
 # output again as geostrip wrote it; prints the two CPU times.

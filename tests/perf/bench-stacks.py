@@ -25,7 +25,7 @@ import os
 import shutil
 import subprocess
 
-from bench_support import median, setup
+from bench_support import PYTHON, median, setup
 from peers import NUMPY_INTERFEROGRAM, NUMPY_MEDIAN
 
 DATES = 12
@@ -84,22 +84,21 @@ def main():
         print(f"  {job:32} {tool:34} {seconds:7.2f} s  {rss / 2**20:7.0f} MiB")
 
     run = [geostrip, "run", "composite", "--threads", "2", "--progress", "none", "--reduce", "median"]
-    python = "/usr/bin/python3"
     job = f"median of {DATES} dates"
     add(job, "geostrip composite", [run + ["-o", "median.tif", "--report", "median.json", "--inputs",
                                            "dates/B08.inputs"]], ["median.tif"], "median.json")
-    add(job, "numpy nanmedian (512-row strips)", [[python, "-c", NUMPY_MEDIAN, "numpy.tif"] + dates], ["numpy.tif"])
-    add(job, "dask nanmedian (2 threads)", [[python, "-c", DASK_MEDIAN, "dask.tif"] + dates], ["dask.tif"])
+    add(job, "numpy nanmedian (512-row strips)", [[PYTHON, "-c", NUMPY_MEDIAN, "numpy.tif"] + dates], ["numpy.tif"])
+    add(job, "dask nanmedian (2 threads)", [[PYTHON, "-c", DASK_MEDIAN, "dask.tif"] + dates], ["dask.tif"])
     job = f"median of {MANY} inputs"
     add(job, "geostrip composite", [run + ["-o", "many.tif", "--report", "many.json", "--inputs", "many.inputs"]],
         ["many.tif"], "many.json")
-    add(job, "numpy nanmedian (512-row strips)", [[python, "-c", NUMPY_MEDIAN, "many-numpy.tif"] + many], ["many-numpy.tif"])
+    add(job, "numpy nanmedian (512-row strips)", [[PYTHON, "-c", NUMPY_MEDIAN, "many-numpy.tif"] + many], ["many-numpy.tif"])
     job = "interferogram, 4x4 looks"
     ref, sec = "slc/reference.h5", "slc/secondary.h5"
     add(job, "geostrip interferogram", [[geostrip, "run", "interferogram", "--threads", "2", "--progress", "none",
                                          "-i", "ref=" + ref + HH, "-i", "sec=" + sec + HH, "--looks", "4x4", "-o",
                                          "ifg.tif", "--report", "ifg.json"]], ["ifg.tif"], "ifg.json")
-    add(job, "numpy", [[python, "-c", NUMPY_INTERFEROGRAM, "ifg-numpy.tif", ref, sec]], ["ifg-numpy.tif"])
+    add(job, "numpy", [[PYTHON, "-c", NUMPY_INTERFEROGRAM, "ifg-numpy.tif", ref, sec]], ["ifg-numpy.tif"])
 
     plan = subprocess.run([geostrip, "plan", "composite", "--inputs", "many.inputs", "-o", "plan.tif", "--threads",
                            "2"], capture_output=True, text=True, check=True).stdout

@@ -9,6 +9,9 @@ import tempfile
 import time
 
 
+# Debian's python, with python3-gdal, numpy, scipy and h5py (another python3 may come first on PATH).
+PYTHON = "/usr/bin/python3"
+
 # Open MPI as root, several ranks sharing this machine's cores.
 MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
            "OMPI_MCA_rmaps_base_oversubscribe": "1"}
