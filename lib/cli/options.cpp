@@ -49,7 +49,7 @@ std::vector<std::string> path_of(const CLI::App& command) {
 // A config value qualifying an option the command line gives belongs to the
 // config's choice, not the command line's: --compress lzw over a config's
 // compress = "zstd" and level = 19 drops the level.
-const std::map<std::string, std::string> kQualifies{{"level", "compress"}};
+const std::map<std::string, std::string> kQualifies{{"level", "compress"}, {"overview-level", "compress"}};
 
 }  // namespace
 
@@ -84,6 +84,10 @@ void OutputArgs::add_to(CLI::App& command) {
       ->capture_default_str()
       ->group(group);
   command.add_option("--level", level, "codec level (deflate 1-12, zstd 1-22)")->group(group);
+  command
+      .add_option("--overview-level", overview_level,
+                  "codec level of overview tiles; default: --level, at most 4 for deflate and 3 for zstd")
+      ->group(group);
   command.add_option("--tile", tile, "output tile edge, a multiple of 16")->capture_default_str()->group(group);
   command
       .add_option("--format", format,
@@ -116,6 +120,8 @@ EngineOptions OutputArgs::engine() const {
   options.block_rows = parse_count_or_auto("--block-rows", block_rows);
   options.write.codec = parse_codec(compress);
   options.write.level = level;
+  check_level(options.write.codec, overview_level, "--overview-level");
+  options.write.overview_level = overview_level;
   check_tile_edge(tile);
   options.write.tile = tile;
   options.write.overwrite = overwrite;

@@ -69,9 +69,11 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
   for (const RasterSize& level : plan.summary.levels) levels.push_back(fmt::format("{}x{}", level.rows, level.cols));
   console.out("  output: {}{}{}\n", plan.format,
               levels.empty() ? std::string(", no overviews")
-                             : fmt::format(", {} overview levels ({}) by {}, made from each tile as it is computed; "
+                             : fmt::format(", {} overview levels ({}) by {}{}, made from each tile as it is computed; "
                                            "at the end room made for them after the header (or the file copied)",
-                                           levels.size(), fmt::join(levels, ", "), name_of(plan.summary.resampling)),
+                                           levels.size(), fmt::join(levels, ", "), name_of(plan.summary.resampling),
+                                           plan.overview_level ? fmt::format(", encoded at level {}", *plan.overview_level)
+                                                               : std::string()),
               plan.summary.stats ? ", statistics of every band" : "");
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);
   console.out("  blocks: {} of {} rows{}\n", plan.blocks, plan.block_rows,

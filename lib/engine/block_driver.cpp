@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "engine/part_dealer.hpp"
 #include "parallel/bounded_queue.hpp"
 #include "parallel/interrupt.hpp"
 #include "parallel/stall_watch.hpp"
@@ -135,7 +136,7 @@ void write_directly(BlockOutputs& round, const Communicator& comm, const DriverO
 }  // namespace
 
 DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const DriverOptions& options,
-                        const BlockProducer& produce, const BlockSink& sink) {
+                        const BlockMaker& maker, const BlockSink& sink) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   const auto rank = static_cast<std::size_t>(comm.rank());
   const std::size_t round_size = ranks * static_cast<std::size_t>(options.blocks_per_rank);
@@ -154,7 +155,9 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
     for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
       mine.push_back(blocks[i]);
     BlockOutputs round(mine.size());
-    std::atomic<std::size_t> next{0};
+    std::vector<std::size_t> parts;
+    for (const RowBlock& rows : mine) parts.push_back(maker.parts(rows));
+    PartDealer dealer(std::move(parts));
     std::size_t finished = 0;  // under round_mutex
     std::mutex round_mutex;
     std::condition_variable block_done;
@@ -174,15 +177,25 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
         }
       } else {
         const int thread = computing > 0 ? omp_get_thread_num() - 1 : 0;
-        for (std::size_t i; !error.failed() && (i = next++) < mine.size();) {
+        std::optional<std::size_t> own;
+        while (const auto part = dealer.take(own)) {
+          const std::size_t i = part->block;
+          bool last = false;
           try {
-            round[i] = produce(mine[i], thread);
+            if (part->begins) {
+              round[i] = maker.start(mine[i]);
+              dealer.started(i);
+            }
+            maker.make_part(mine[i], part->part, thread, round[i]);
+            if ((last = dealer.made(i))) maker.finish(mine[i], thread, round[i]);
             watch.worked();
           } catch (...) {
             error.capture();
+            dealer.stop();
           }
+          if (!last && !error.failed()) continue;
           const std::lock_guard lock(round_mutex);
-          ++finished;
+          finished += last;
           block_done.notify_one();
         }
       }

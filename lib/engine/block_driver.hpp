@@ -17,8 +17,17 @@
 
 namespace geostrip {
 
-// Computes and encodes one block on thread `thread` (0..threads-1): one entry per output.
-using BlockProducer = std::function<std::vector<EncodedRows>(RowBlock rows, int thread)>;
+// How a block is made, one entry of its outputs per output file: `start`
+// gives them, sized (RowEncoder::start); then its `parts` (chunks of whole
+// tiles) are made into them by any of the rank's threads (0..threads-1), in
+// any order and at once; `finish` runs once every part is in, on the thread
+// that made the last (engine/part_dealer.hpp says which thread makes what).
+struct BlockMaker {
+  std::function<std::size_t(RowBlock rows)> parts;
+  std::function<std::vector<EncodedRows>(RowBlock rows)> start;
+  std::function<void(RowBlock rows, std::size_t part, int thread, std::vector<EncodedRows>& outputs)> make_part;
+  std::function<void(RowBlock rows, int thread, std::vector<EncodedRows>& outputs)> finish;
+};
 // Receives finished blocks on rank 0, in any order, always on the same writer thread.
 using BlockSink = std::function<void(std::vector<EncodedRows>&& outputs)>;
 
@@ -54,11 +63,11 @@ struct DriverResult {
 // Collective over `comm`. Before each round the ranks agree whether any of
 // them received an interrupt signal (parallel/interrupt.hpp); if so, the
 // rounds already computed are written and no more start (`signal` says which).
-// Each rank's main thread does no block itself: it keeps a StallWatch
+// Each rank's main thread makes no part itself: it keeps a StallWatch
 // (parallel/stall_watch.hpp) going on `threads` + 1 OpenMP threads.
 // Rethrows the first failure of this rank's blocks or of the writer; the
 // caller ends the job (other ranks may be in a gather).
 DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const DriverOptions& options,
-                        const BlockProducer& produce, const BlockSink& sink);
+                        const BlockMaker& maker, const BlockSink& sink);
 
 }  // namespace geostrip

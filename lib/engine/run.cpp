@@ -245,6 +245,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
                                .fingerprint = {},
                                .overview_default = overview_default(bound)},
                               engine.write);
+  plan.overview_level = overview_level(engine.write.codec, engine.write.level, engine.write.overview_level);
   // Whole output tile rows that are whole input tile rows too: a thread's rows at once.
   const std::int64_t tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows);
   const BlockRowsRequest shape{
@@ -336,28 +337,33 @@ void make_chunk(const Prepared& prepared, const RowEncoder& encoder, const Regio
   work.stages.encode += seconds_since(encode_start);
 }
 
-// One block, chunk by chunk: whole tile rows (plan.chunk_rows), each in
-// column chunks, so a thread's pixels do not grow with the block or the raster.
-EncodedRows make_block(const Prepared& prepared, const RowEncoder& encoder, RowBlock rows, ThreadWork& work) {
-  const RunPlan& plan = prepared.plan;
-  if (work.readers.empty())
-    for (const BoundInput& input : prepared.bound.inputs) {
-      std::unique_ptr<RowReader> reader = input.mosaic ? open_mosaic_reader(*input.mosaic, work.open_files)
-                                                       : open_reader(input.files.front(), plan.halo != Halo{});
-      const auto& cutline = prepared.bound.cutline;
-      work.readers.push_back(cutline ? cut_reader(std::move(reader), *cutline, input.nodata) : std::move(reader));
-    }
-  EncodedRows encoded{.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
-  for (const RowBlock chunk_rows : split_rows(rows, plan.chunk_rows))
-    for (std::int64_t first_col = 0; first_col < plan.size.cols; first_col += plan.chunk_cols)
-      make_chunk(prepared, encoder,
-                 {.rows = chunk_rows, .cols = {first_col, std::min(first_col + plan.chunk_cols, plan.size.cols)}}, work,
-                 encoded);
-  const auto finish_start = std::chrono::steady_clock::now();
-  encoder.finish(encoded);
-  work.stages.encode += seconds_since(finish_start);
-  ++work.blocks;
-  return encoded;
+// A block is made in chunks of whole tile rows (plan.chunk_rows) and of
+// column chunks (plan.chunk_cols), in row order, so a thread's pixels do
+// not grow with the block or the raster.
+std::size_t chunks_across(const RunPlan& plan) {
+  return static_cast<std::size_t>((plan.size.cols + plan.chunk_cols - 1) / plan.chunk_cols);
+}
+
+std::size_t chunk_count(const RunPlan& plan, RowBlock rows) {
+  return static_cast<std::size_t>((rows.rows() + plan.chunk_rows - 1) / plan.chunk_rows) * chunks_across(plan);
+}
+
+Region chunk_cells(const RunPlan& plan, RowBlock rows, std::size_t chunk) {
+  const std::int64_t first_row = rows.begin + static_cast<std::int64_t>(chunk / chunks_across(plan)) * plan.chunk_rows;
+  const std::int64_t first_col = static_cast<std::int64_t>(chunk % chunks_across(plan)) * plan.chunk_cols;
+  return {.rows = {first_row, std::min(first_row + plan.chunk_rows, rows.end)},
+          .cols = {first_col, std::min(first_col + plan.chunk_cols, plan.size.cols)}};
+}
+
+// The thread's readers, opened at its first chunk.
+void open_readers(const Prepared& prepared, ThreadWork& work) {
+  if (!work.readers.empty()) return;
+  for (const BoundInput& input : prepared.bound.inputs) {
+    std::unique_ptr<RowReader> reader = input.mosaic ? open_mosaic_reader(*input.mosaic, work.open_files)
+                                                     : open_reader(input.files.front(), prepared.plan.halo != Halo{});
+    const auto& cutline = prepared.bound.cutline;
+    work.readers.push_back(cutline ? cut_reader(std::move(reader), *cutline, input.nodata) : std::move(reader));
+  }
 }
 
 // Every rank's stats, on every rank.
@@ -518,10 +524,28 @@ RunSummary run(const RunRequest& request, const Team& team) {
   const RowBlocks blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
 
   std::vector<ThreadWork> threads(static_cast<std::size_t>(me.threads));
-  const auto produce = [&](RowBlock rows, int thread) {
-    return std::vector<EncodedRows>{
-        make_block(prepared, encoder, rows, threads[static_cast<std::size_t>(thread)])};
-  };
+  const BlockMaker maker{
+      .parts = [&](RowBlock rows) { return chunk_count(plan, rows); },
+      .start =
+          [&](RowBlock rows) {
+            std::vector<EncodedRows> outputs{{.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}}};
+            encoder.start(outputs.front());
+            return outputs;
+          },
+      .make_part =
+          [&](RowBlock rows, std::size_t chunk, int thread, std::vector<EncodedRows>& outputs) {
+            ThreadWork& work = threads[static_cast<std::size_t>(thread)];
+            open_readers(prepared, work);
+            make_chunk(prepared, encoder, chunk_cells(plan, rows, chunk), work, outputs.front());
+          },
+      .finish =
+          [&](RowBlock, int thread, std::vector<EncodedRows>& outputs) {
+            ThreadWork& work = threads[static_cast<std::size_t>(thread)];
+            const auto finish_start = std::chrono::steady_clock::now();
+            encoder.finish(outputs.front());
+            work.stages.encode += seconds_since(finish_start);
+            ++work.blocks;
+          }};
   // --write direct: every rank writes its own tiles into the partial file rank 0 made.
   DriverOptions driving = driver_options(team);
   std::optional<DirectTiles> own_tiles;
@@ -544,7 +568,7 @@ RunSummary run(const RunRequest& request, const Team& team) {
   Progress progress("blocks", blocks.size(), team.comm.rank() == 0 ? request.engine.progress : ProgressMode::None);
   std::size_t written = 0;
   const DriverResult result =
-      run_blocks(blocks, team.comm, driving, produce, [&](std::vector<EncodedRows>&& out) {
+      run_blocks(blocks, team.comm, driving, maker, [&](std::vector<EncodedRows>&& out) {
         writer->place(std::move(out.front()));
         progress.update(++written, 0);
       });

@@ -78,6 +78,7 @@ struct RunPlan {
   std::vector<std::uint64_t> pixel_memory;  // estimated, by rank (rank 0 also holds gathered rounds)
   std::string format = "GTiff";  // GTiff, COG, or the GDAL driver the GeoTIFF is converted into
   SummarySpec summary;           // the output's overview levels, their resampling, and statistics
+  std::optional<int> overview_level;  // the codec level of overview tiles (none: the codec has no levels)
 
   // Every block is whole output tile rows (summary.tile), so the ranks
   // encode their tiles; else rank 0 assembles tile rows from raw rows.

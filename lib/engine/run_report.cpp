@@ -80,6 +80,7 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                {{"format", plan.format},
                 {"overviews", overview_sizes},
                 {"overview_resampling", plan.summary.levels.empty() ? json() : json(name_of(plan.summary.resampling))},
+                {"overview_level", plan.summary.levels.empty() || !plan.overview_level ? json() : json(*plan.overview_level)},
                 {"statistics", plan.summary.stats},
                 {"finish_seconds", summary.finish_seconds}}},
               {"seconds", summary.seconds},

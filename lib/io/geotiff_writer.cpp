@@ -289,6 +289,7 @@ GeoTiffEncoder::GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& optio
   for (const RasterSize& level : summary_.levels) {
     level_formats_.push_back(format_);
     level_formats_.back().cols = level.cols;
+    level_formats_.back().level = overview_level(options.codec, options.level, options.overview_level);
   }
 }
 
@@ -306,6 +307,26 @@ void GeoTiffEncoder::finish(EncodedRows& into) const {
   }
 }
 
+void GeoTiffEncoder::start(EncodedRows& into) const {
+  if (!as_tiles(into.rows)) {
+    raw_.start(into);
+    return;
+  }
+  into.pieces.resize(format_.tiles_in(into.rows));
+  into.crcs.resize(format_.tiles_in(into.rows));
+  start_summaries(into);
+}
+
+void GeoTiffEncoder::start_summaries(EncodedRows& into) const {
+  if (summary_.summarizes()) into.summaries.resize(summary_count(summary_, into.rows));
+  if (!into.overviews.empty()) return;
+  into.overviews.resize(level_raw_.size());
+  for (std::size_t k = 0; k < level_raw_.size(); ++k) {
+    into.overviews[k].rows = summary_.level_rows(static_cast<int>(k) + 1, into.rows);
+    level_raw_[k].start(into.overviews[k]);
+  }
+}
+
 void GeoTiffEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const {
   if (!as_tiles(into.rows)) {
     raw_.encode(pixels, into);
@@ -317,13 +338,10 @@ void GeoTiffEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const 
 
 void GeoTiffEncoder::summarize(const BlockBuffer& pixels, EncodedRows& into) const {
   if (!summary_.keeps_anything()) return;
+  start_summaries(into);
   std::vector<BlockBuffer> levels = level_buffers(summary_, pixels.region());
   summarize_tiles(pixels, into.rows, summary_, into.summaries, levels);
-  into.overviews.resize(levels.size());
-  for (std::size_t k = 0; k < levels.size(); ++k) {
-    into.overviews[k].rows = summary_.level_rows(static_cast<int>(k) + 1, into.rows);
-    level_raw_[k].encode(levels[k], into.overviews[k]);
-  }
+  for (std::size_t k = 0; k < levels.size(); ++k) level_raw_[k].encode(levels[k], into.overviews[k]);
 }
 
 void TileRowAssembler::add(EncodedRows arrived, const RawRowsEncoder& raw,

@@ -40,6 +40,7 @@ namespace geostrip {
 struct WriteOptions {
   Codec codec = Codec::Deflate;
   std::optional<int> level;  // codec default when unset
+  std::optional<int> overview_level;  // overview tiles' level; default: overview_level()
   int tile = 512;            // tile edge, a multiple of 16
   bool overwrite = false;
   bool resume = true;  // continue a partial output of the same job
@@ -106,6 +107,7 @@ std::optional<std::string> output_damage(const std::string& path, bool reread);
 class GeoTiffEncoder final : public RowEncoder {
  public:
   GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& options);
+  void start(EncodedRows& into) const override;
   void encode(const BlockBuffer& pixels, EncodedRows& into) const override;
   // Whether a block of these rows is encoded as tiles (else as raw rows).
   bool as_tiles(RowBlock rows) const { return whole_tile_rows(rows, format_.tile, raster_rows_); }
@@ -128,6 +130,9 @@ class GeoTiffEncoder final : public RowEncoder {
   std::int64_t raster_rows_;
   RawRowsEncoder raw_;
   SummarySpec summary_;
+  // Sizes the summaries and the tile levels' raw rows of `into`, whole tile rows.
+  void start_summaries(EncodedRows& into) const;
+
   std::vector<RawRowsEncoder> level_raw_;  // tile levels
   std::vector<TileFormat> level_formats_;  // every level
 };

@@ -5,10 +5,14 @@
 
 namespace geostrip {
 
-void RawRowsEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const {
-  assert(pixels.type() == type_ && pixels.bands() == bands_ && into.rows.contains(pixels.rows()));
+void RawRowsEncoder::start(EncodedRows& into) const {
   if (into.pieces.empty())
     into.pieces.emplace_back(static_cast<std::size_t>(into.rows.rows()) * row_bytes() * static_cast<std::size_t>(bands_));
+}
+
+void RawRowsEncoder::encode(const BlockBuffer& pixels, EncodedRows& into) const {
+  assert(pixels.type() == type_ && pixels.bands() == bands_ && into.rows.contains(pixels.rows()));
+  start(into);
   const std::size_t pixel = size_of(type_);
   const std::size_t part_row = static_cast<std::size_t>(pixels.cols()) * pixel;
   const auto rows = static_cast<std::size_t>(pixels.rows().rows());

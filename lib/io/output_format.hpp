@@ -29,9 +29,13 @@ struct EncodedRows {
 class RowEncoder {
  public:
   virtual ~RowEncoder() = default;
+  // Sizes `into`, whose rows are a block's, for all of the block's pixels,
+  // so that its chunks may then be encoded into it at once on several
+  // threads (each writes only its own part). encode() sizes it otherwise.
+  virtual void start(EncodedRows& into) const = 0;
   // Adds `pixels` (every band of some of the block's rows and columns) to
   // `into`, whose rows are the block's. A block comes in one call or in
-  // several: chunks of whole tile rows, left to right, then downwards.
+  // several: chunks of whole tile rows, in any order.
   virtual void encode(const BlockBuffer& pixels, EncodedRows& into) const = 0;
   // The block's last columns are in `into`: what the format makes of the
   // whole block (GeoTIFF: its overviews' whole tile rows) is made now.
@@ -54,6 +58,7 @@ class RowSink {
 class RawRowsEncoder final : public RowEncoder {
  public:
   RawRowsEncoder(PixelType type, int bands, std::int64_t cols) : type_(type), bands_(bands), cols_(cols) {}
+  void start(EncodedRows& into) const override;
   void encode(const BlockBuffer& pixels, EncodedRows& into) const override;
 
   // The pixels of rows that were encoded so, without a copy: band `band`, row `row` (absolute).

@@ -207,13 +207,17 @@ std::vector<BlockBuffer> level_buffers(const SummarySpec& spec, const Region& re
   return levels;
 }
 
+std::size_t summary_count(const SummarySpec& spec, RowBlock block) {
+  const std::int64_t tile = spec.tile;
+  return static_cast<std::size_t>((block.rows() + tile - 1) / tile * ((spec.size.cols + tile - 1) / tile) * spec.bands);
+}
+
 void summarize_tiles(const BlockBuffer& pixels, RowBlock block, const SummarySpec& spec,
                      std::vector<TileSummary>& summaries, std::vector<BlockBuffer>& levels) {
   const std::int64_t tile = spec.tile, across = (spec.size.cols + tile - 1) / tile;
   const std::int64_t first_row = pixels.rows().begin, end_row = pixels.rows().end;
   const std::int64_t first_col = pixels.first_col(), end_col = first_col + pixels.cols();
-  if (spec.summarizes())
-    summaries.resize(static_cast<std::size_t>((block.rows() + tile - 1) / tile * across * spec.bands));
+  if (spec.summarizes()) summaries.resize(summary_count(spec, block));
   for (std::int64_t r = first_row; r < end_row; r += tile)
     for (std::int64_t c = first_col; c < end_col; c += tile) {
       const Region region{.rows = {r, std::min(r + tile, end_row)}, .cols = {c, std::min(c + tile, end_col)}};

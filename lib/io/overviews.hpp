@@ -79,6 +79,9 @@ struct SummarySpec {
   RowBlock level_cols(int level, RowBlock cols) const;
 };
 
+// How many tile summaries a block of whole tile rows `block` has.
+std::size_t summary_count(const SummarySpec& spec, RowBlock block);
+
 // `pixels` holds whole tiles of the block `block`: its rows and columns
 // start at a tile edge and end at one or at the raster's end. Adds each
 // tile's summary to `summaries` (indexed tile row of the block by tile

@@ -17,6 +17,11 @@ namespace {
 // geostrip and gdal_translate make the same files by default.
 constexpr int kDeflateLevel = 6;
 constexpr int kZstdLevel = 9;
+// Overviews are previews, made again from the full resolution whenever it
+// changes: at these levels their tiles cost 1.3-5x less time than at the
+// defaults above, for 0-8% more bytes (docs/user-guide.md, "Overviews").
+constexpr int kDeflateOverviewLevel = 4;
+constexpr int kZstdOverviewLevel = 3;
 // A tile is encoded whole in memory: 4096 x 4096 x 8 bytes x 4 bands is 512 MiB already.
 constexpr int kMaxTile = 4096;
 
@@ -169,16 +174,29 @@ void check_tile_edge(int tile) {
                      std::to_string(kMaxTile));
 }
 
+void check_level(Codec codec, std::optional<int> level, std::string_view option) {
+  if (!level) return;
+  const std::string given = std::string(option) + " " + std::to_string(*level);
+  if (codec == Codec::Deflate && (*level < 1 || *level > 12)) throw UsageError(given + ": deflate takes 1-12");
+  if (codec == Codec::Zstd && (*level < 1 || *level > 22)) throw UsageError(given + ": zstd takes 1-22");
+  if (codec == Codec::Lzw || codec == Codec::None)
+    throw UsageError(std::string(option) + " does not apply to --compress " + std::string(codec_name(codec)));
+}
+
 void check_tile_format(const TileFormat& format) {
   check_tile_edge(format.tile);
-  if (!format.level) return;
-  const int level = *format.level;
-  if (format.codec == Codec::Deflate && (level < 1 || level > 12))
-    throw UsageError("--level " + std::to_string(level) + ": deflate takes 1-12");
-  if (format.codec == Codec::Zstd && (level < 1 || level > 22))
-    throw UsageError("--level " + std::to_string(level) + ": zstd takes 1-22");
-  if (format.codec == Codec::Lzw || format.codec == Codec::None)
-    throw UsageError("--level does not apply to --compress " + std::string(codec_name(format.codec)));
+  check_level(format.codec, format.level, "--level");
+}
+
+std::optional<int> overview_level(Codec codec, std::optional<int> level, std::optional<int> chosen) {
+  if (chosen) return chosen;
+  switch (codec) {
+    case Codec::Deflate: return std::min(level.value_or(kDeflateLevel), kDeflateOverviewLevel);
+    case Codec::Zstd: return std::min(level.value_or(kZstdLevel), kZstdOverviewLevel);
+    case Codec::Lzw:
+    case Codec::None: break;
+  }
+  return std::nullopt;
 }
 
 void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into) {
@@ -203,7 +221,7 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRow
   TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
   // The block `into` may have more tile rows than these pixels, which start on one of them.
   const std::int64_t first_tile_row = (block.rows().begin - into.rows.begin) / format.tile;
-  into.pieces.resize(static_cast<std::size_t>((into.rows.rows() + format.tile - 1) / format.tile * format.tiles_across()));
+  into.pieces.resize(format.tiles_in(into.rows));
   into.crcs.resize(into.pieces.size());
   const std::byte* file = tiff.bytes().data();
   for (std::int64_t t = 0; t < down * across; ++t) {

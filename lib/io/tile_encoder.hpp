@@ -33,12 +33,22 @@ struct TileFormat {
   // do not take, and for uncompressed tiles.
   int predictor() const;
   std::int64_t tiles_across() const { return (cols + tile - 1) / tile; }
+  // The tiles of whole tile rows `rows` (the last may end at the raster's end).
+  std::size_t tiles_in(RowBlock rows) const {
+    return static_cast<std::size_t>((rows.rows() + tile - 1) / tile * tiles_across());
+  }
 };
 
 // Throws UsageError for a tile edge that is not a multiple of 16 from 16 to
 // 4096, and, for the format, also for a level the codec does not take.
 void check_tile_edge(int tile);
 void check_tile_format(const TileFormat& format);
+// Throws UsageError for a level `codec` does not take, naming `option`.
+void check_level(Codec codec, std::optional<int> level, std::string_view option);
+
+// The level of overview tiles: `chosen`, or by default the full resolution's
+// `level` capped at the fast end of the codec (deflate 4, zstd 3).
+std::optional<int> overview_level(Codec codec, std::optional<int> level, std::optional<int> chosen);
 
 // Whole tile rows, encoded: tiles row by row, left to right, as TIFF numbers
 // them. The last tile row may be cut at the raster's end; its tiles are

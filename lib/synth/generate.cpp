@@ -26,15 +26,19 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   const RowBlocks blocks = split_rows(size.rows, block_rows);
   const DriverResult result = run_blocks(
       blocks, team.comm, driver_options(team),
-      [&](RowBlock rows, int) {
-        const std::vector<BlockBuffer> made = scene.make(rows);
-        std::vector<EncodedRows> outputs;
-        for (std::size_t i = 0; i < made.size(); ++i) {
-          outputs.push_back({.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}});
-          scene.encoders[i]->encode(made[i], outputs.back());
-        }
-        return outputs;
-      },
+      BlockMaker{.parts = [](RowBlock) { return std::size_t{1}; },
+                 .start =
+                     [&](RowBlock rows) {
+                       return std::vector<EncodedRows>(
+                           scene.encoders.size(),
+                           EncodedRows{.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}});
+                     },
+                 .make_part =
+                     [&](RowBlock rows, std::size_t, int, std::vector<EncodedRows>& outputs) {
+                       const std::vector<BlockBuffer> made = scene.make(rows);
+                       for (std::size_t i = 0; i < made.size(); ++i) scene.encoders[i]->encode(made[i], outputs[i]);
+                     },
+                 .finish = [](RowBlock, int, std::vector<EncodedRows>&) {}},
       [&](std::vector<EncodedRows>&& outputs) {
         for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->place(std::move(outputs[i]));
       });

@@ -125,6 +125,45 @@ TEST_CASE("a GeoTIFF takes --overviews, --overview-resampling and --stats, and w
   CHECK_THAT(complex.output, Catch::Contains("power of two"));
 }
 
+TEST_CASE("overview tiles take --overview-level alone, and their pixels stay the same", "[cli]") {
+  Scene scene("1100x1200");
+  const std::string fast = scene.dir / "fast.tif", small = scene.dir / "small.tif", plain = scene.dir / "plain.tif";
+  const std::string report = scene.dir / "report.json";
+  for (const auto& [out, options] : {std::pair{fast, std::string(" --overview-level 1")},
+                                     std::pair{small, std::string(" --overview-level 12")},
+                                     std::pair{plain, " --report " + report}}) {
+    const auto result = run_geostrip(scene.ndi(out) + " --format COG" + options);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+  }
+  const json a = gdal_view(fast, "average"), b = gdal_view(small, "average"), c = gdal_view(plain, "average");
+  CHECK(a["validator"]["errors"].empty());
+  CHECK(b["validator"]["errors"].empty());
+  CHECK(a["tile_bytes"] == b["tile_bytes"]);  // the full resolution keeps --level's default
+  REQUIRE(a["levels"].size() == b["levels"].size());
+  long fast_bytes = 0, small_bytes = 0;
+  for (std::size_t i = 0; i < a["levels"].size(); ++i) {
+    CHECK(a["levels"][i]["pixels_md5"] == b["levels"][i]["pixels_md5"]);
+    fast_bytes += a["levels"][i]["tile_bytes"].get<long>();
+    small_bytes += b["levels"][i]["tile_bytes"].get<long>();
+  }
+  CHECK(small_bytes < fast_bytes);
+  // The default (at most deflate 4) lies between the two, as the report says.
+  CHECK(json::parse(file_text(report))["output_format"]["overview_level"] == 4);
+  long default_bytes = 0;
+  for (const json& level : c["levels"]) default_bytes += level["tile_bytes"].get<long>();
+  CHECK(default_bytes > small_bytes);
+  CHECK(default_bytes < fast_bytes);
+  for (const auto& [options, message] :
+       {std::pair{" --overview-level 13", "--overview-level 13: deflate takes 1-12"},
+        std::pair{" --compress lzw --overview-level 3", "--overview-level does not apply to --compress lzw"}}) {
+    const auto refused = run_geostrip(scene.ndi(scene.dir / "refused.tif") + " --format COG" + options);
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.output, Catch::Contains(message));
+    CHECK_FALSE(fs::exists(scene.dir / "refused.tif"));
+  }
+}
+
 TEST_CASE("classes are never averaged: overviews of a colour-tabled input default to nearest", "[cli]") {
   TempDir dir;
   const std::string classes = dir / "classes.tif";

@@ -6,7 +6,9 @@ usage: cog_reference.py FILE [average|nearest]
 Prints one JSON object:
   validator: GDAL's validate_cloud_optimized_geotiff (full check) errors and warnings
   cog_sizes: the overview sizes gdal_translate -of COG gives the full resolution
-  levels:    per overview level, its size, whether it divides the full size
+  tile_bytes: the compressed bytes of the full resolution's tiles (TIFF metadata)
+  levels:    per overview level, its size, its tiles' compressed bytes, an
+             md5 of its pixels, whether it divides the full size
              exactly, and for such a level the largest difference from GDAL's
              own resampling of the full resolution to that size (gdal_translate
              -outsize -r METHOD), relative to the band's largest magnitude
@@ -17,6 +19,7 @@ Prints one JSON object:
              (the full resolution copied into memory, as gdalinfo -stats; the
              valid percentage counted with numpy)
 """
+import hashlib
 import json
 import sys
 
@@ -55,11 +58,21 @@ def masked(band, values):
     return invalid
 
 
+def tile_bytes(band):
+    across, down = [(n + b - 1) // b for n, b in zip((band.XSize, band.YSize), band.GetBlockSize())]
+    return sum(int(band.GetMetadataItem("BLOCK_SIZE_%d_%d" % (x, y), "TIFF") or 0)
+               for y in range(down) for x in range(across))
+
+
 levels = []
 first = with_overviews.GetRasterBand(1)
 for i in range(first.GetOverviewCount()):
     w, h = first.GetOverview(i).XSize, first.GetOverview(i).YSize
-    level = {"size": [w, h], "divides": width % w == 0 and height % h == 0 and width // w == height // h}
+    pixels = hashlib.md5()
+    for b in range(1, full.RasterCount + 1):
+        pixels.update(with_overviews.GetRasterBand(b).GetOverview(i).ReadAsArray().tobytes())
+    level = {"size": [w, h], "tile_bytes": tile_bytes(first.GetOverview(i)), "pixels_md5": pixels.hexdigest(),
+             "divides": width % w == 0 and height % h == 0 and width // w == height // h}
     if level["divides"]:
         reference = gdal.Translate("", full, format="MEM", width=w, height=h, resampleAlg=method)
         worst, mismatched = 0.0, 0
@@ -104,4 +117,4 @@ for b in range(1, full.RasterCount + 1):
                    "valid_percent": valid_percent}})
 
 print(json.dumps({"validator": {"errors": errors, "warnings": warnings}, "cog_sizes": cog_sizes,
-                  "levels": levels, "bands": bands}))
+                  "tile_bytes": tile_bytes(full.GetRasterBand(1)), "levels": levels, "bands": bands}))
