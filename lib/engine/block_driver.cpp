@@ -155,9 +155,9 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
     for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
       mine.push_back(blocks[i]);
     BlockOutputs round(mine.size());
-    std::vector<std::size_t> parts;
-    for (const RowBlock& rows : mine) parts.push_back(maker.parts(rows));
-    PartDealer dealer(std::move(parts));
+    std::vector<std::size_t> chunks;  // each block's first parts; its finishing parts follow
+    for (const RowBlock& rows : mine) chunks.push_back(maker.parts(rows));
+    PartDealer dealer(chunks);
     std::size_t finished = 0;  // under round_mutex
     std::mutex round_mutex;
     std::condition_variable block_done;
@@ -180,22 +180,33 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
         std::optional<std::size_t> own;
         while (const auto part = dealer.take(own)) {
           const std::size_t i = part->block;
-          bool last = false;
+          const bool chunk = part->part < chunks[i];
+          bool over = false;
           try {
             if (part->begins) {
               round[i] = maker.start(mine[i]);
               dealer.started(i);
             }
-            maker.make_part(mine[i], part->part, thread, round[i]);
-            if ((last = dealer.made(i))) maker.finish(mine[i], thread, round[i]);
+            if (chunk)
+              maker.make_part(mine[i], part->part, thread, round[i]);
+            else
+              maker.finish_part(mine[i], part->part - chunks[i], thread, round[i]);
+            if (dealer.made(i)) {
+              const std::size_t finishing = chunk ? maker.finish_parts(mine[i], round[i]) : 0;
+              if (finishing > 0) dealer.add_parts(i, finishing);
+              if ((over = finishing == 0)) {
+                maker.finish(mine[i], thread, round[i]);
+                dealer.done(i);
+              }
+            }
             watch.worked();
           } catch (...) {
             error.capture();
             dealer.stop();
           }
-          if (!last && !error.failed()) continue;
+          if (!over && !error.failed()) continue;
           const std::lock_guard lock(round_mutex);
-          finished += last;
+          finished += over;
           block_done.notify_one();
         }
       }

@@ -20,12 +20,16 @@ namespace geostrip {
 // How a block is made, one entry of its outputs per output file: `start`
 // gives them, sized (RowEncoder::start); then its `parts` (chunks of whole
 // tiles) are made into them by any of the rank's threads (0..threads-1), in
-// any order and at once; `finish` runs once every part is in, on the thread
-// that made the last (engine/part_dealer.hpp says which thread makes what).
+// any order and at once; once all are in, `finish_parts` says how many
+// finishing parts follow (RowEncoder::finish_parts), made the same way;
+// `finish` runs once every part is in, on the thread that made the last
+// (engine/part_dealer.hpp says which thread makes what).
 struct BlockMaker {
   std::function<std::size_t(RowBlock rows)> parts;
   std::function<std::vector<EncodedRows>(RowBlock rows)> start;
   std::function<void(RowBlock rows, std::size_t part, int thread, std::vector<EncodedRows>& outputs)> make_part;
+  std::function<std::size_t(RowBlock rows, std::vector<EncodedRows>& outputs)> finish_parts;
+  std::function<void(RowBlock rows, std::size_t part, int thread, std::vector<EncodedRows>& outputs)> finish_part;
   std::function<void(RowBlock rows, int thread, std::vector<EncodedRows>& outputs)> finish;
 };
 // Receives finished blocks on rank 0, in any order, always on the same writer thread.

@@ -3,7 +3,7 @@
 namespace geostrip {
 
 PartDealer::PartDealer(std::vector<std::size_t> parts) {
-  for (const std::size_t count : parts) blocks_.push_back({.front = 0, .back = count, .made = 0, .parts = count});
+  for (const std::size_t count : parts) blocks_.push_back({.front = 0, .back = count, .parts = count});
 }
 
 std::optional<PartDealer::Part> PartDealer::take(std::optional<std::size_t>& own) {
@@ -11,11 +11,10 @@ std::optional<PartDealer::Part> PartDealer::take(std::optional<std::size_t>& own
   for (;;) {
     if (stopped_) return std::nullopt;
     if (auto part = take_locked(own)) return part;
-    // Parts may still come from a block whose taker is starting it.
-    bool starting = false;
-    for (const Block& block : blocks_) starting = starting || (block.begun && !block.started && block.front < block.back);
-    if (!starting) return std::nullopt;
-    changed_.wait(lock);
+    bool open = false;
+    for (const Block& block : blocks_) open = open || !block.done;
+    if (!open) return std::nullopt;
+    changed_.wait(lock);  // for a block to start, gain parts or be done
   }
 }
 
@@ -37,25 +36,40 @@ std::optional<PartDealer::Part> PartDealer::take_locked(std::optional<std::size_
   return Part{.block = *most, .part = --blocks_[*most].back};  // `own` stays: the next take steals again
 }
 
-void PartDealer::started(std::size_t block) {
+void PartDealer::changed(const std::function<void()>& change) {
   {
     const std::lock_guard lock(mutex_);
-    blocks_[block].started = true;
+    change();
   }
   changed_.notify_all();
+}
+
+void PartDealer::started(std::size_t block) {
+  changed([&] { blocks_[block].started = true; });
 }
 
 bool PartDealer::made(std::size_t block) {
   const std::lock_guard lock(mutex_);
-  return ++blocks_[block].made == blocks_[block].parts;
+  Block& b = blocks_[block];
+  return ++b.made == b.parts;
+}
+
+void PartDealer::add_parts(std::size_t block, std::size_t count) {
+  // Every part it had is made, so taken: the new ones are all that is left.
+  changed([&] {
+    Block& b = blocks_[block];
+    b.front = b.parts;
+    b.parts += count;
+    b.back = b.parts;
+  });
+}
+
+void PartDealer::done(std::size_t block) {
+  changed([&] { blocks_[block].done = true; });
 }
 
 void PartDealer::stop() {
-  {
-    const std::lock_guard lock(mutex_);
-    stopped_ = true;
-  }
-  changed_.notify_all();
+  changed([&] { stopped_ = true; });
 }
 
 }  // namespace geostrip

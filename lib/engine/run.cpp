@@ -538,13 +538,17 @@ RunSummary run(const RunRequest& request, const Team& team) {
             open_readers(prepared, work);
             make_chunk(prepared, encoder, chunk_cells(plan, rows, chunk), work, outputs.front());
           },
+      .finish_parts = [&](RowBlock, std::vector<EncodedRows>& outputs) { return encoder.finish_parts(outputs.front()); },
+      .finish_part =
+          [&](RowBlock, std::size_t part, int thread, std::vector<EncodedRows>& outputs) {
+            const auto encode_start = std::chrono::steady_clock::now();
+            encoder.finish_part(outputs.front(), part);
+            threads[static_cast<std::size_t>(thread)].stages.encode += seconds_since(encode_start);
+          },
       .finish =
           [&](RowBlock, int thread, std::vector<EncodedRows>& outputs) {
-            ThreadWork& work = threads[static_cast<std::size_t>(thread)];
-            const auto finish_start = std::chrono::steady_clock::now();
             encoder.finish(outputs.front());
-            work.stages.encode += seconds_since(finish_start);
-            ++work.blocks;
+            ++threads[static_cast<std::size_t>(thread)].blocks;
           }};
   // --write direct: every rank writes its own tiles into the partial file rank 0 made.
   DriverOptions driving = driver_options(team);

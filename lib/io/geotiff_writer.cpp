@@ -297,14 +297,47 @@ bool GeoTiffEncoder::level_as_tiles(int level, RowBlock rows) const {
   return !rows.empty() && whole_tile_rows(rows, format_.tile, summary_.levels[static_cast<std::size_t>(level - 1)].rows);
 }
 
-void GeoTiffEncoder::finish(EncodedRows& into) const {
+std::size_t GeoTiffEncoder::finish_parts(EncodedRows& into) const {
+  std::size_t parts = 0;
   for (std::size_t k = 0; k < into.overviews.size(); ++k) {
     EncodedRows& level = into.overviews[k];
     if (!level_as_tiles(static_cast<int>(k) + 1, level.rows)) continue;
-    BlockBuffer pixels(format_.type, format_.bands, level.rows, level_formats_[k].cols);
-    std::memcpy(pixels.band_data(0), level.pieces.front().data(), level.pieces.front().size());
-    level = encode_tiles(pixels, level_formats_[k]);
+    const TileFormat& format = level_formats_[k];
+    level.overviews.assign(1, {.rows = level.rows,
+                               .pieces = std::vector<std::vector<std::byte>>(format.tiles_in(level.rows)),
+                               .crcs = std::vector<std::uint32_t>(format.tiles_in(level.rows)),
+                               .summaries = {},
+                               .overviews = {}});
+    parts += static_cast<std::size_t>((level.rows.rows() + format.tile - 1) / format.tile);
   }
+  return parts;
+}
+
+void GeoTiffEncoder::finish_part(EncodedRows& into, std::size_t part) const {
+  for (std::size_t k = 0; k < into.overviews.size(); ++k) {
+    EncodedRows& level = into.overviews[k];
+    if (level.overviews.empty()) continue;
+    const TileFormat& format = level_formats_[k];
+    const auto tile_rows = static_cast<std::size_t>((level.rows.rows() + format.tile - 1) / format.tile);
+    if (part >= tile_rows) {
+      part -= tile_rows;
+      continue;
+    }
+    const std::int64_t first = level.rows.begin + static_cast<std::int64_t>(part) * format.tile;
+    BlockBuffer pixels(format.type, format.bands, {first, std::min(first + format.tile, level.rows.end)}, format.cols);
+    for (int b = 0; b < format.bands; ++b)
+      std::memcpy(pixels.band_data(b), level_raw_[k].row_data(level, b, first), pixels.band_bytes());
+    encode_tiles(pixels, format, level.overviews.front());
+    return;
+  }
+}
+
+void GeoTiffEncoder::finish(EncodedRows& into) const {
+  for (EncodedRows& level : into.overviews)
+    if (!level.overviews.empty()) {
+      EncodedRows tiles = std::move(level.overviews.front());
+      level = std::move(tiles);
+    }
 }
 
 void GeoTiffEncoder::start(EncodedRows& into) const {
@@ -509,7 +542,7 @@ void GeoTiffWriter::replay_resumed_rows() {
                               gdal_error_or("GDAL failed")));
     EncodedRows encoded{.rows = tile_row.rows(), .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
     encoder_.summarize(tile_row, encoded);
-    encoder_.finish(encoded);
+    encoder_.finish_whole(encoded);
     fold(encoded);
   }
 }
@@ -548,7 +581,7 @@ void GeoTiffWriter::place(EncodedRows rows) {
     // Encoded here as a rank encodes a block of whole tile rows.
     EncodedRows encoded{.rows = tile_row.rows(), .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
     encoder_.encode(tile_row, encoded);
-    encoder_.finish(encoded);
+    encoder_.finish_whole(encoded);
     place_tiles(std::move(encoded));
   });
 }

@@ -116,8 +116,11 @@ class GeoTiffEncoder final : public RowEncoder {
   const SummarySpec& summary() const { return summary_; }
   // Adds the summaries and tile levels of `pixels`, whole tiles, to `into`.
   void summarize(const BlockBuffer& pixels, EncodedRows& into) const;
-  // Encodes the whole tile rows among the block's overview rows as tiles;
+  // The whole tile rows among the block's overview rows become tiles, one
+  // tile row a part (each level's wait in its `overviews` until finish());
   // the others stay raw rows, which rank 0 assembles.
+  std::size_t finish_parts(EncodedRows& into) const override;
+  void finish_part(EncodedRows& into, std::size_t part) const override;
   void finish(EncodedRows& into) const override;
   // The raw rows and the tiles of overview level `level` (1-based).
   const RawRowsEncoder& level_raw(int level) const { return level_raw_[static_cast<std::size_t>(level - 1)]; }

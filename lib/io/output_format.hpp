@@ -37,9 +37,24 @@ class RowEncoder {
   // `into`, whose rows are the block's. A block comes in one call or in
   // several: chunks of whole tile rows, in any order.
   virtual void encode(const BlockBuffer& pixels, EncodedRows& into) const = 0;
-  // The block's last columns are in `into`: what the format makes of the
-  // whole block (GeoTIFF: its overviews' whole tile rows) is made now.
+  // Every pixel of the block is in `into`: what the format makes of the
+  // whole block (GeoTIFF: its overviews' whole tile rows) is made in
+  // finish_parts() parts, which may be made at once on several threads,
+  // then finish() puts them in place. finish_parts() sizes what they fill.
+  virtual std::size_t finish_parts(EncodedRows& into) const {
+    (void)into;
+    return 0;
+  }
+  virtual void finish_part(EncodedRows& into, std::size_t part) const {
+    (void)into;
+    (void)part;
+  }
   virtual void finish(EncodedRows& into) const { (void)into; }
+  // All of that on this thread.
+  void finish_whole(EncodedRows& into) const {
+    for (std::size_t part = 0, parts = finish_parts(into); part < parts; ++part) finish_part(into, part);
+    finish(into);
+  }
 };
 
 class RowSink {

@@ -22,7 +22,9 @@ TEST_CASE("a lone thread makes every block's parts in order, block after block",
   while (const auto part = dealer.take(own)) {
     if (part->begins) dealer.started(part->block);
     taken.emplace_back(part->block, part->part);
-    CHECK(dealer.made(part->block) == (part->part + 1 == std::vector<std::size_t>{3, 1, 2}[part->block]));
+    const bool last = dealer.made(part->block);
+    CHECK(last == (part->part + 1 == std::vector<std::size_t>{3, 1, 2}[part->block]));
+    if (last) dealer.done(part->block);
   }
   CHECK(taken == std::vector<std::pair<std::size_t, std::size_t>>{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {2, 0}, {2, 1}});
 }
@@ -43,6 +45,30 @@ TEST_CASE("a thread with no block left takes parts from the end of the block wit
   CHECK_FALSE(stolen->begins);
   CHECK(dealer.take(second)->part == 1);  // the owner goes on from the front
   CHECK(dealer.take(first)->part == 4);
+}
+
+TEST_CASE("a block's finishing parts follow its parts, numbered on, and threads wait for them", "[engine]") {
+  PartDealer dealer({3});
+  std::optional<std::size_t> owner, helper;
+  REQUIRE(dealer.take(owner)->begins);
+  dealer.started(0);
+  CHECK(dealer.take(helper)->part == 2);  // stolen from the end
+  CHECK(dealer.take(owner)->part == 1);
+  CHECK_FALSE(dealer.made(0));
+  CHECK_FALSE(dealer.made(0));
+  std::optional<PartDealer::Part> helped;
+  std::thread other([&] { helped = dealer.take(helper); });  // nothing left, but the block is not done: waits
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(dealer.made(0));  // its three parts are made
+  dealer.add_parts(0, 2);
+  other.join();
+  REQUIRE(helped);
+  CHECK(helped->part == 4);  // the end of the finishing parts 3 and 4
+  CHECK(dealer.take(owner)->part == 3);
+  CHECK_FALSE(dealer.made(0));
+  CHECK(dealer.made(0));
+  dealer.done(0);
+  CHECK_FALSE(dealer.take(owner));  // every block is done
 }
 
 TEST_CASE("threads wait for a block being started, and stop() ends the dealing", "[engine]") {
@@ -75,6 +101,7 @@ TEST_CASE("every part of every block is made exactly once by many threads, and e
       while (const auto part = dealer.take(own)) {
         if (part->begins) dealer.started(part->block);
         const bool last = dealer.made(part->block);
+        if (last) dealer.done(part->block);
         const std::lock_guard lock(mutex);
         CHECK(made.emplace(part->block, part->part).second);
         lasts[part->block] += last;
