@@ -157,7 +157,8 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
     BlockOutputs round(mine.size());
     std::vector<std::size_t> chunks;  // each block's first parts; its finishing parts follow
     for (const RowBlock& rows : mine) chunks.push_back(maker.parts(rows));
-    PartDealer dealer(chunks);
+    PartDealer dealer(chunks, options.threads,
+                      [&](std::size_t block, std::size_t part) { return maker.owner(mine[block], part); });
     std::size_t finished = 0;  // under round_mutex
     std::mutex round_mutex;
     std::condition_variable block_done;
@@ -177,8 +178,7 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
         }
       } else {
         const int thread = computing > 0 ? omp_get_thread_num() - 1 : 0;
-        std::optional<std::size_t> own;
-        while (const auto part = dealer.take(own)) {
+        while (const auto part = dealer.take(thread)) {
           const std::size_t i = part->block;
           const bool chunk = part->part < chunks[i];
           bool over = false;

@@ -19,13 +19,14 @@ namespace geostrip {
 
 // How a block is made, one entry of its outputs per output file: `start`
 // gives them, sized (RowEncoder::start); then its `parts` (chunks of whole
-// tiles) are made into them by any of the rank's threads (0..threads-1), in
-// any order and at once; once all are in, `finish_parts` says how many
+// tiles) are made into them by their `owner` threads (0..threads-1), or by
+// any other that is idle, in any order and at once; once all are in, `finish_parts` says how many
 // finishing parts follow (RowEncoder::finish_parts), made the same way;
 // `finish` runs once every part is in, on the thread that made the last
 // (engine/part_dealer.hpp says which thread makes what).
 struct BlockMaker {
   std::function<std::size_t(RowBlock rows)> parts;
+  std::function<int(RowBlock rows, std::size_t part)> owner;  // the thread that makes it unless another is idle
   std::function<std::vector<EncodedRows>(RowBlock rows)> start;
   std::function<void(RowBlock rows, std::size_t part, int thread, std::vector<EncodedRows>& outputs)> make_part;
   std::function<std::size_t(RowBlock rows, std::vector<EncodedRows>& outputs)> finish_parts;

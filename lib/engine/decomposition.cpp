@@ -34,14 +34,31 @@ std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_t
   return both <= 4 * output_tile_rows ? both : output_tile_rows;
 }
 
+std::int64_t column_unit(Stride stride, std::int64_t output_cols, std::int64_t output_tile,
+                         std::int64_t input_tile_cols) {
+  const std::int64_t input_tile = std::max<std::int64_t>(1, input_tile_cols);
+  for (std::int64_t unit = output_tile; unit <= 4 * output_tile; unit += output_tile)
+    if (unit * stride.cols % input_tile == 0) return unit;
+  return output_cols;
+}
+
 std::int64_t column_chunk(Stride stride, std::int64_t output_cols, std::int64_t output_tile,
                           std::int64_t input_tile_cols) {
   constexpr std::int64_t kChunkInputCols = 2048;
-  const std::int64_t input_tile = std::max<std::int64_t>(1, input_tile_cols);
-  for (std::int64_t unit = output_tile; unit <= 4 * output_tile; unit += output_tile)
-    if (unit * stride.cols % input_tile == 0)
-      return std::min(output_cols, std::max(unit, kChunkInputCols / (unit * stride.cols) * unit));
-  return output_cols;
+  const std::int64_t unit = column_unit(stride, output_cols, output_tile, input_tile_cols);
+  return std::min(output_cols, std::max(unit, kChunkInputCols / (unit * stride.cols) * unit));
+}
+
+std::vector<ColumnChunk> column_chunks(std::int64_t output_cols, std::int64_t chunk_cols, std::int64_t unit,
+                                       int threads) {
+  const std::int64_t units = (output_cols + unit - 1) / unit, strips = std::max(1, threads);
+  std::vector<ColumnChunk> chunks;
+  for (std::int64_t t = 0; t < strips; ++t) {
+    const std::int64_t end = std::min(output_cols, (t + 1) * units / strips * unit);
+    for (std::int64_t first = t * units / strips * unit; first < end; first += chunk_cols)
+      chunks.push_back({.cols = {first, std::min(first + chunk_cols, end)}, .thread = static_cast<int>(t)});
+  }
+  return chunks;
 }
 
 std::int64_t auto_block_rows(const BlockRowsRequest& r) {

@@ -1,6 +1,7 @@
 #pragma once
 // How a run splits its output rows into blocks.
 #include <cstdint>
+#include <vector>
 
 #include "geometry/row_block.hpp"
 
@@ -41,6 +42,22 @@ std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_r
 // once a chunk.
 std::int64_t column_chunk(Stride stride, std::int64_t output_cols, std::int64_t output_tile,
                           std::int64_t input_tile_cols);
+// The columns chunks are made of: the fewest whole output tiles whose input
+// columns are whole input tiles; `output_cols` when none of at most 4 is.
+std::int64_t column_unit(Stride stride, std::int64_t output_cols, std::int64_t output_tile,
+                         std::int64_t input_tile_cols);
+
+// A block's column chunks on `threads` threads: the columns in one strip a
+// thread, of whole units (column_unit()) and about equal width, each strip
+// in chunks of at most `chunk_cols`, left to right. A thread makes its own
+// strip's chunks, so the halo columns and rows it reads lie in tiles it
+// decoded itself (each thread has its own GDAL handles and their cache).
+struct ColumnChunk {
+  RowBlock cols;
+  int thread = 0;
+};
+std::vector<ColumnChunk> column_chunks(std::int64_t output_cols, std::int64_t chunk_cols, std::int64_t unit,
+                                       int threads);
 
 // Whole multiples of `tile_rows`: at least twice the halo (so halo rows at
 // most double the reading), at most what gives several blocks per thread.

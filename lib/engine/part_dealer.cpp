@@ -1,39 +1,54 @@
 #include "engine/part_dealer.hpp"
 
+#include <algorithm>
+
 namespace geostrip {
 
-PartDealer::PartDealer(std::vector<std::size_t> parts) {
-  for (const std::size_t count : parts) blocks_.push_back({.front = 0, .back = count, .parts = count});
+PartDealer::PartDealer(const std::vector<std::size_t>& parts, int threads,
+                       const std::function<int(std::size_t block, std::size_t part)>& owner)
+    : own_(static_cast<std::size_t>(std::max(1, threads))) {
+  for (std::size_t b = 0; b < parts.size(); ++b) {
+    blocks_.push_back({.parts = parts[b]});
+    for (std::size_t p = 0; p < parts[b]; ++p)
+      own_[static_cast<std::size_t>(owner(b, p)) % own_.size()].push_back({.block = b, .part = p});
+  }
 }
 
-std::optional<PartDealer::Part> PartDealer::take(std::optional<std::size_t>& own) {
+std::optional<PartDealer::Part> PartDealer::next_locked(int thread) {
+  Queue& mine = own_[static_cast<std::size_t>(thread) % own_.size()];
+  const auto from_front = [](Queue& queue) {
+    const Part part = queue.front();
+    queue.pop_front();
+    return part;
+  };
+  if (!mine.empty()) return from_front(mine);
+  if (!finishing_.empty()) return from_front(finishing_);
+  const auto longest = std::max_element(own_.begin(), own_.end(),
+                                        [](const Queue& a, const Queue& b) { return a.size() < b.size(); });
+  if (longest->empty()) return std::nullopt;
+  const Part part = longest->back();
+  longest->pop_back();
+  return part;
+}
+
+std::optional<PartDealer::Part> PartDealer::take(int thread) {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (stopped_) return std::nullopt;
-    if (auto part = take_locked(own)) return part;
-    bool open = false;
-    for (const Block& block : blocks_) open = open || !block.done;
-    if (!open) return std::nullopt;
-    changed_.wait(lock);  // for a block to start, gain parts or be done
+    if (std::optional<Part> part = next_locked(thread)) {
+      Block& block = blocks_[part->block];
+      if (!block.begun) {
+        block.begun = true;
+        part->begins = true;
+        return part;
+      }
+      changed_.wait(lock, [&] { return block.started || stopped_; });
+      if (stopped_) return std::nullopt;
+      return part;
+    }
+    if (std::all_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.done; })) return std::nullopt;
+    changed_.wait(lock);  // for a block to gain parts or be done
   }
-}
-
-std::optional<PartDealer::Part> PartDealer::take_locked(std::optional<std::size_t>& own) {
-  if (own && blocks_[*own].front < blocks_[*own].back) return Part{.block = *own, .part = blocks_[*own].front++};
-  if (next_block_ < blocks_.size()) {
-    own = next_block_++;
-    blocks_[*own].begun = true;
-    return Part{.block = *own, .part = blocks_[*own].front++, .begins = true};
-  }
-  std::optional<std::size_t> most;
-  for (std::size_t b = 0; b < blocks_.size(); ++b) {
-    const Block& block = blocks_[b];
-    if (block.started && block.front < block.back &&
-        (!most || block.back - block.front > blocks_[*most].back - blocks_[*most].front))
-      most = b;
-  }
-  if (!most) return std::nullopt;
-  return Part{.block = *most, .part = --blocks_[*most].back};  // `own` stays: the next take steals again
 }
 
 void PartDealer::changed(const std::function<void()>& change) {
@@ -55,12 +70,10 @@ bool PartDealer::made(std::size_t block) {
 }
 
 void PartDealer::add_parts(std::size_t block, std::size_t count) {
-  // Every part it had is made, so taken: the new ones are all that is left.
   changed([&] {
     Block& b = blocks_[block];
-    b.front = b.parts;
+    for (std::size_t p = 0; p < count; ++p) finishing_.push_back({.block = block, .part = b.parts + p});
     b.parts += count;
-    b.back = b.parts;
   });
 }
 

@@ -1,14 +1,16 @@
 #pragma once
 // Which part of which block a thread makes next, within one round of a
-// rank's blocks. A thread begins the next block and takes its parts in
-// order, which keeps the block's halo rows in that thread's cache. A thread
-// that finds no block left to begin takes parts from the end of the begun
-// block with the most parts left, so that a round's last blocks are shared
-// by all its threads instead of leaving some of them idle. A block may gain
-// parts once those it has are made (its finishing parts: a COG's overview
-// tile rows), and is over when its maker says it is done.
+// rank's blocks. Every part has an owner thread (run.cpp: the thread whose
+// column strip it lies in), and each thread makes its own parts in order,
+// block after block, row chunk after row chunk: a strip's halo rows and
+// columns then lie in tiles its own GDAL handle has decoded. A thread with
+// none of its own left makes a block's finishing parts (a COG's overview
+// tile rows, which a block gains once its parts are made), or else takes
+// parts from the end of the thread with the most left, so a round ends with
+// every thread busy. A block is over when its maker says it is done.
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -21,20 +23,22 @@ class PartDealer {
   struct Part {
     std::size_t block = 0;
     std::size_t part = 0;
-    bool begins = false;  // the block's first part: its taker calls started(block) once its outputs are ready
+    bool begins = false;  // the first part taken of its block: its taker calls started(block) once its outputs are ready
   };
-  // `parts[i]`: how many parts block i has at first (at least one).
-  explicit PartDealer(std::vector<std::size_t> parts);
+  // `parts[i]`: how many parts block i has at first (at least one);
+  // `owner(i, p)`: the thread (0..threads-1) whose part p of block i is.
+  PartDealer(const std::vector<std::size_t>& parts, int threads,
+             const std::function<int(std::size_t block, std::size_t part)>& owner);
 
-  // The next part for a thread whose last part was of block `own` (updated).
-  // Waits while no part is left to take but some block is not done yet;
-  // nullopt once every block is done, or after stop().
-  std::optional<Part> take(std::optional<std::size_t>& own);
-  // Block `block`'s outputs are ready: other threads may take its parts.
+  // The next part for `thread`. Waits while no part is left to take but
+  // some block is not done, and while the part's block is being started by
+  // another thread; nullopt once every block is done, or after stop().
+  std::optional<Part> take(int thread);
+  // Block `block`'s outputs are ready: other threads may make its parts.
   void started(std::size_t block);
   // A part of `block` is made; true when every part it has so far is made.
   bool made(std::size_t block);
-  // Gives `block` `count` more parts, numbered on from those it has.
+  // Gives `block` `count` more parts, numbered on from those it has, for any thread.
   void add_parts(std::size_t block, std::size_t count);
   // Block `block` is over: it gets no more parts.
   void done(std::size_t block);
@@ -43,17 +47,18 @@ class PartDealer {
 
  private:
   struct Block {
-    std::size_t front = 0, back = 0;  // parts [front, back) are not taken yet
     std::size_t parts = 0, made = 0;
     bool begun = false, started = false, done = false;
   };
-  std::optional<Part> take_locked(std::optional<std::size_t>& own);
+  using Queue = std::deque<Part>;
+  std::optional<Part> next_locked(int thread);
   void changed(const std::function<void()>& change);
 
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<Block> blocks_;
-  std::size_t next_block_ = 0;
+  std::vector<Queue> own_;  // by thread
+  Queue finishing_;         // anyone's
   bool stopped_ = false;
 };
 

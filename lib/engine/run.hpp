@@ -71,6 +71,7 @@ struct RunPlan {
   std::int64_t input_tile_rows = 1;
   std::int64_t chunk_rows = 0;  // output rows a thread computes at once: whole tile rows of a block
   std::int64_t chunk_cols = 0;  // output columns a thread computes at once (column_chunk())
+  std::int64_t chunk_unit = 0;  // the columns whole chunks are made of (column_unit()): threads' strips are too
   std::size_t blocks = 0;  // the whole output's
   int ranks = 1;
   int blocks_per_rank = 1;  // in each round

@@ -21,16 +21,13 @@ void init_gdal() {
     GDALAllRegister();
     CPLSetErrorHandler(CPLQuietErrorHandler);
     // GDAL keeps decoded tiles up to 5% of the machine's memory by default.
-    // Blocks read each input tile once (halo rows aside), so a small cache
-    // does and memory stays flat as rasters grow. GDAL_CACHEMAX still rules.
+    // Blocks read each input tile once, and with a halo each thread reads
+    // again only its own column strip's last tile rows (engine/run.cpp), so
+    // a small cache does and memory stays flat as rasters grow: 64 MiB holds
+    // those rows for about 9000 Float32 columns of 512-row tiles; wider
+    // rasters decode halo tiles again unless GDAL_CACHEMAX, which rules, is set.
     if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(kGdalCacheBytes);
   });
-}
-
-void size_gdal_cache(std::uint64_t halo_bytes) {
-  init_gdal();
-  if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr))
-    GDALSetCacheMax64(kGdalCacheBytes + static_cast<GIntBig>(std::min<std::uint64_t>(halo_bytes, GIntBig{1} << 40)));
 }
 
 std::string gdal_error_or(const std::string& fallback) {

@@ -16,11 +16,6 @@ namespace geostrip {
 // through exceptions, as one line). Safe to call more than once.
 void init_gdal();
 
-// GDAL's block cache for a run: 64 MiB plus `halo_bytes` (the decoded tiles a
-// run with a halo keeps for its threads' next blocks), unless GDAL_CACHEMAX
-// says otherwise.
-void size_gdal_cache(std::uint64_t halo_bytes);
-
 struct GdalDatasetCloser {
   void operator()(GDALDataset* dataset) const { GDALClose(GDALDataset::ToHandle(dataset)); }
 };

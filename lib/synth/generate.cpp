@@ -27,6 +27,7 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
   const DriverResult result = run_blocks(
       blocks, team.comm, driver_options(team),
       BlockMaker{.parts = [](RowBlock) { return std::size_t{1}; },
+                 .owner = [&](RowBlock rows, std::size_t) { return static_cast<int>(rows.begin / block_rows); },
                  .start =
                      [&](RowBlock rows) {
                        return std::vector<EncodedRows>(

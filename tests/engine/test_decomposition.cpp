@@ -82,3 +82,20 @@ TEST_CASE("a thread computes chunks of whole tiles whose input columns are whole
   CHECK(column_chunk({}, 10980, 512, 10980) == 10980);  // strips: read once, whole
   CHECK(column_chunk({}, 10980, 512, 1000) == 10980);   // no chunk of 4 output tiles lines up
 }
+
+TEST_CASE("a block's column chunks are one strip a thread, of whole units and about equal width", "[engine]") {
+  const auto cols_of = [](const std::vector<ColumnChunk>& chunks) {
+    std::vector<std::pair<std::int64_t, int>> out;
+    for (const ColumnChunk& chunk : chunks) out.emplace_back(chunk.cols.begin, chunk.thread);
+    return out;
+  };
+  using Cols = std::vector<std::pair<std::int64_t, int>>;
+  // 8780 columns: 18 tiles of 512, 9 a thread; chunks of 2048 within each strip.
+  CHECK(cols_of(column_chunks(8780, 2048, 512, 2)) == Cols{{0, 0}, {2048, 0}, {4096, 0}, {4608, 1}, {6656, 1}, {8704, 1}});
+  const auto chunks = column_chunks(8780, 2048, 512, 2);
+  CHECK(chunks[2].cols.end == 4608);
+  CHECK(chunks.back().cols.end == 8780);
+  CHECK(cols_of(column_chunks(8780, 2048, 512, 1)) == Cols{{0, 0}, {2048, 0}, {4096, 0}, {6144, 0}, {8192, 0}});
+  CHECK(cols_of(column_chunks(1000, 1000, 512, 4)) == Cols{{0, 1}, {512, 3}});  // two units: threads 0, 2 have none
+  CHECK(cols_of(column_chunks(1000, 1000, 1000, 2)) == Cols{{0, 1}});             // one unit: the whole width
+}

@@ -1,5 +1,5 @@
-// Which part of which block a thread makes: a thread keeps to its block's
-// parts in order, and threads with no block left share the last ones.
+// Which part of which block a thread makes: each thread its own parts in
+// order, the finishing parts any thread, and idle threads the others' last.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -14,91 +14,102 @@
 #include "engine/part_dealer.hpp"
 
 using geostrip::PartDealer;
+using Taken = std::vector<std::pair<std::size_t, std::size_t>>;
+
+namespace {
+
+// Takes, makes and finishes parts on `thread` until none is left for it to take now.
+Taken drain(PartDealer& dealer, int thread, std::size_t count) {
+  Taken taken;
+  while (taken.size() < count) {
+    const auto part = dealer.take(thread);
+    REQUIRE(part);
+    if (part->begins) dealer.started(part->block);
+    taken.emplace_back(part->block, part->part);
+  }
+  return taken;
+}
+
+}  // namespace
 
 TEST_CASE("a lone thread makes every block's parts in order, block after block", "[engine]") {
-  PartDealer dealer({3, 1, 2});
-  std::optional<std::size_t> own;
-  std::vector<std::pair<std::size_t, std::size_t>> taken;
-  while (const auto part = dealer.take(own)) {
+  PartDealer dealer({3, 1, 2}, 1, [](std::size_t, std::size_t) { return 0; });
+  Taken taken;
+  while (const auto part = dealer.take(0)) {
     if (part->begins) dealer.started(part->block);
     taken.emplace_back(part->block, part->part);
     const bool last = dealer.made(part->block);
     CHECK(last == (part->part + 1 == std::vector<std::size_t>{3, 1, 2}[part->block]));
     if (last) dealer.done(part->block);
   }
-  CHECK(taken == std::vector<std::pair<std::size_t, std::size_t>>{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {2, 0}, {2, 1}});
+  CHECK(taken == Taken{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {2, 0}, {2, 1}});
 }
 
-TEST_CASE("a thread with no block left takes parts from the end of the block with the most left", "[engine]") {
-  PartDealer dealer({2, 6});
-  std::optional<std::size_t> first, second;
-  const auto a = dealer.take(first);  // block 0 begins
-  const auto b = dealer.take(second);  // block 1 begins
-  REQUIRE((a && b && a->begins && b->begins));
-  dealer.started(0);
-  dealer.started(1);
-  CHECK(dealer.take(first)->part == 1);  // its own block's next part
-  const auto stolen = dealer.take(first);  // block 0 is all taken: from block 1's end
-  REQUIRE(stolen);
-  CHECK(stolen->block == 1);
-  CHECK(stolen->part == 5);
-  CHECK_FALSE(stolen->begins);
-  CHECK(dealer.take(second)->part == 1);  // the owner goes on from the front
-  CHECK(dealer.take(first)->part == 4);
+TEST_CASE("each thread makes its own parts in order: its column strip, row chunk after row chunk", "[engine]") {
+  // Two blocks of two row chunks, three column chunks: the first two are thread 0's strip.
+  PartDealer dealer({6, 6}, 2, [](std::size_t, std::size_t part) { return part % 3 < 2 ? 0 : 1; });
+  CHECK(drain(dealer, 0, 8) == Taken{{0, 0}, {0, 1}, {0, 3}, {0, 4}, {1, 0}, {1, 1}, {1, 3}, {1, 4}});
+  CHECK(drain(dealer, 1, 4) == Taken{{0, 2}, {0, 5}, {1, 2}, {1, 5}});
 }
 
-TEST_CASE("a block's finishing parts follow its parts, numbered on, and threads wait for them", "[engine]") {
-  PartDealer dealer({3});
-  std::optional<std::size_t> owner, helper;
-  REQUIRE(dealer.take(owner)->begins);
-  dealer.started(0);
-  CHECK(dealer.take(helper)->part == 2);  // stolen from the end
-  CHECK(dealer.take(owner)->part == 1);
-  CHECK_FALSE(dealer.made(0));
+TEST_CASE("a thread with none of its own left takes the last parts of the thread with the most left", "[engine]") {
+  PartDealer dealer({4, 4}, 3, [](std::size_t block, std::size_t) { return static_cast<int>(block); });
+  CHECK(drain(dealer, 0, 1) == Taken{{0, 0}});
+  CHECK(drain(dealer, 2, 1) == Taken{{1, 3}});  // thread 2 has none: the end of thread 1's, the most
+  CHECK(drain(dealer, 2, 1) == Taken{{0, 3}});  // three each: the first such thread's
+  CHECK(drain(dealer, 2, 1) == Taken{{1, 2}});
+  CHECK(drain(dealer, 1, 2) == Taken{{1, 0}, {1, 1}});
+  CHECK(drain(dealer, 0, 2) == Taken{{0, 1}, {0, 2}});
+}
+
+TEST_CASE("a block's finishing parts follow its parts, numbered on, for any thread, which waits for them",
+          "[engine]") {
+  PartDealer dealer({2}, 2, [](std::size_t, std::size_t part) { return static_cast<int>(part); });
+  CHECK(drain(dealer, 0, 1) == Taken{{0, 0}});
+  CHECK(drain(dealer, 1, 1) == Taken{{0, 1}});
   CHECK_FALSE(dealer.made(0));
   std::optional<PartDealer::Part> helped;
-  std::thread other([&] { helped = dealer.take(helper); });  // nothing left, but the block is not done: waits
+  std::thread other([&] { helped = dealer.take(1); });  // nothing left, but the block is not done: waits
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  CHECK(dealer.made(0));  // its three parts are made
+  CHECK(dealer.made(0));  // both parts are made
   dealer.add_parts(0, 2);
   other.join();
   REQUIRE(helped);
-  CHECK(helped->part == 4);  // the end of the finishing parts 3 and 4
-  CHECK(dealer.take(owner)->part == 3);
+  CHECK(helped->part == 2);
+  CHECK(dealer.take(0)->part == 3);
   CHECK_FALSE(dealer.made(0));
   CHECK(dealer.made(0));
   dealer.done(0);
-  CHECK_FALSE(dealer.take(owner));  // every block is done
+  CHECK_FALSE(dealer.take(0));  // every block is done
 }
 
-TEST_CASE("threads wait for a block being started, and stop() ends the dealing", "[engine]") {
-  PartDealer dealer({4});
-  std::optional<std::size_t> owner, helper;
-  const auto first = dealer.take(owner);
+TEST_CASE("a thread waits for a block another thread is starting, and stop() ends the dealing", "[engine]") {
+  PartDealer dealer({2}, 2, [](std::size_t, std::size_t part) { return static_cast<int>(part); });
+  const auto first = dealer.take(0);
   REQUIRE(first->begins);
-  std::optional<PartDealer::Part> helped;
-  std::thread other([&] { helped = dealer.take(helper); });  // waits: the block is not started yet
+  std::optional<PartDealer::Part> second;
+  std::thread other([&] { second = dealer.take(1); });  // its part's block is not started yet
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(second);
   dealer.started(0);
   other.join();
-  REQUIRE(helped);
-  CHECK(helped->part == 3);
+  REQUIRE(second);
+  CHECK_FALSE(second->begins);
   dealer.stop();
-  CHECK_FALSE(dealer.take(owner));
+  CHECK_FALSE(dealer.take(0));
 }
 
 TEST_CASE("every part of every block is made exactly once by many threads, and each block's last is reported once",
           "[engine]") {
   const std::vector<std::size_t> parts{5, 1, 7, 3, 9, 2};
-  PartDealer dealer(parts);
+  PartDealer dealer(parts, 4, [](std::size_t block, std::size_t part) { return static_cast<int>(block + part); });
   std::mutex mutex;
   std::set<std::pair<std::size_t, std::size_t>> made;
   std::vector<int> lasts(parts.size(), 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
-    threads.emplace_back([&] {
-      std::optional<std::size_t> own;
-      while (const auto part = dealer.take(own)) {
+    threads.emplace_back([&, t] {
+      while (const auto part = dealer.take(t)) {
         if (part->begins) dealer.started(part->block);
         const bool last = dealer.made(part->block);
         if (last) dealer.done(part->block);
