@@ -308,7 +308,7 @@ std::size_t GeoTiffEncoder::finish_parts(EncodedRows& into) const {
                                .crcs = std::vector<std::uint32_t>(format.tiles_in(level.rows)),
                                .summaries = {},
                                .overviews = {}});
-    parts += static_cast<std::size_t>((level.rows.rows() + format.tile - 1) / format.tile);
+    parts += static_cast<std::size_t>(format.tile_rows_in(level.rows));
   }
   return parts;
 }
@@ -318,7 +318,7 @@ void GeoTiffEncoder::finish_part(EncodedRows& into, std::size_t part) const {
     EncodedRows& level = into.overviews[k];
     if (level.overviews.empty()) continue;
     const TileFormat& format = level_formats_[k];
-    const auto tile_rows = static_cast<std::size_t>((level.rows.rows() + format.tile - 1) / format.tile);
+    const auto tile_rows = static_cast<std::size_t>(format.tile_rows_in(level.rows));
     if (part >= tile_rows) {
       part -= tile_rows;
       continue;

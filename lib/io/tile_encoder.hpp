@@ -33,10 +33,9 @@ struct TileFormat {
   // do not take, and for uncompressed tiles.
   int predictor() const;
   std::int64_t tiles_across() const { return (cols + tile - 1) / tile; }
-  // The tiles of whole tile rows `rows` (the last may end at the raster's end).
-  std::size_t tiles_in(RowBlock rows) const {
-    return static_cast<std::size_t>((rows.rows() + tile - 1) / tile * tiles_across());
-  }
+  // The tile rows and the tiles of whole tile rows `rows` (the last may end at the raster's end).
+  std::int64_t tile_rows_in(RowBlock rows) const { return (rows.rows() + tile - 1) / tile; }
+  std::size_t tiles_in(RowBlock rows) const { return static_cast<std::size_t>(tile_rows_in(rows) * tiles_across()); }
 };
 
 // Throws UsageError for a tile edge that is not a multiple of 16 from 16 to
