@@ -54,7 +54,8 @@ TEST_CASE("plan shows the decomposition the run then uses, and writes nothing", 
   CHECK_THAT(plan.output, Catch::Contains("nothing is written") && Catch::Contains("halo: 4 rows, 4 columns") &&
                               Catch::Contains("blocks: 7 of 100 rows") &&
                               Catch::Contains("rounds: 4 of 1 rank(s) x 2 blocks") &&
-                              Catch::Contains("chunks: a thread computes 100 rows of the whole width at once") &&
+                              Catch::Contains("chunks: a thread computes 100 rows of the whole width at once, "
+                                              "each thread in its own column strip of every block") &&
                               Catch::Contains("pixel buffers about"));
   // The output grid, as GDAL reports the input's.
   CHECK_THAT(plan.output, Catch::Contains("output grid: CRS WGS 84 / UTM zone 33N (EPSG:32633), geotransform (" +
