@@ -19,7 +19,7 @@ constexpr int kDeflateLevel = 6;
 constexpr int kZstdLevel = 9;
 // Overviews are previews, made again from the full resolution whenever it
 // changes: at these levels their tiles cost 1.3-5x less time than at the
-// defaults above, for 0-8% more bytes (docs/user-guide.md, "Overviews").
+// defaults above, for 0-8% more bytes (docs/user-guide.md, "Overview level").
 constexpr int kDeflateOverviewLevel = 4;
 constexpr int kZstdOverviewLevel = 3;
 // A tile is encoded whole in memory: 4096 x 4096 x 8 bytes x 4 bands is 512 MiB already.
