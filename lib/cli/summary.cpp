@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "engine/decomposition.hpp"
 #include "engine/run_report.hpp"
 #include "io/gdal.hpp"
 #include "parallel/collective.hpp"
@@ -82,15 +81,11 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
               : plan.blocks_are_tile_rows() ? " (auto: whole output tile rows, from the halo, the threads and --memory)"
                                             : " (auto: less than a tile row, all that --memory holds; rank 0 "
                                               "assembles the tile rows)");
-  // With a halo each thread makes its own column strip of every block (engine/run.cpp).
-  const bool strips = plan.halo != Halo{};
   std::int64_t widest = 0;
-  for (const ColumnChunk& chunk :
-       column_chunks(plan.size.cols, plan.chunk_cols, plan.chunk_unit, strips ? plan.blocks_per_rank : 1))
-    widest = std::max(widest, chunk.cols.rows());
+  for (const ColumnChunk& chunk : plan.columns(plan.blocks_per_rank)) widest = std::max(widest, chunk.cols.rows());
   console.out("  chunks: a thread computes {} rows of {} at once{}\n", plan.chunk_rows,
               widest >= plan.size.cols ? std::string("the whole width") : fmt::format("{} columns", widest),
-              strips && plan.blocks_per_rank > 1 ? ", each thread in its own column strip of every block" : "");
+              plan.in_strips() && plan.blocks_per_rank > 1 ? ", each thread in its own column strip of every block" : "");
   console.out("  rounds: {} of {} rank(s) x {} blocks; {}\n", plan.rounds, plan.ranks, plan.blocks_per_rank,
               request.engine.write_direct ? "every rank writes its own tiles (--write direct)"
                                           : "rank 0 gathers the tiles and writes them");

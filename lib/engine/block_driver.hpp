@@ -29,9 +29,13 @@ struct BlockMaker {
   std::function<int(RowBlock rows, std::size_t part)> owner;  // the thread that makes it unless another is idle
   std::function<std::vector<EncodedRows>(RowBlock rows)> start;
   std::function<void(RowBlock rows, std::size_t part, int thread, std::vector<EncodedRows>& outputs)> make_part;
-  std::function<std::size_t(RowBlock rows, std::vector<EncodedRows>& outputs)> finish_parts;
-  std::function<void(RowBlock rows, std::size_t part, int thread, std::vector<EncodedRows>& outputs)> finish_part;
-  std::function<void(RowBlock rows, int thread, std::vector<EncodedRows>& outputs)> finish;
+  // A block with nothing to finish needs none of these.
+  std::function<std::size_t(RowBlock rows, std::vector<EncodedRows>& outputs)> finish_parts =
+      [](RowBlock, std::vector<EncodedRows>&) { return std::size_t{0}; };
+  std::function<void(RowBlock rows, std::size_t part, int thread, std::vector<EncodedRows>& outputs)> finish_part =
+      [](RowBlock, std::size_t, int, std::vector<EncodedRows>&) {};
+  std::function<void(RowBlock rows, int thread, std::vector<EncodedRows>& outputs)> finish =
+      [](RowBlock, int, std::vector<EncodedRows>&) {};
 };
 // Receives finished blocks on rank 0, in any order, always on the same writer thread.
 using BlockSink = std::function<void(std::vector<EncodedRows>&& outputs)>;

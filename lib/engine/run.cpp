@@ -503,18 +503,13 @@ RunSummary run(const RunRequest& request, const Team& team) {
   const RowBlocks blocks = split_rows(RowBlock{resumed_rows, plan.size.rows}, plan.block_rows);
 
   std::vector<ThreadWork> threads(static_cast<std::size_t>(me.threads));
-  // With a halo, each thread makes its own column strip of every block, so
-  // the halo it reads lies in tiles it decoded itself (hillshade of 77
-  // Mpixel at 2 threads: read 2.89 -> 1.44 CPU-s); without one, whole
-  // blocks (ndi: 1.87 s in strips, 1.72 s in blocks).
-  const bool strips = plan.halo != Halo{};
-  const std::vector<ColumnChunk> columns =
-      column_chunks(plan.size.cols, plan.chunk_cols, plan.chunk_unit, strips ? me.threads : 1);
+  const std::vector<ColumnChunk> columns = plan.columns(me.threads);
   const BlockMaker maker{
       .parts = [&](RowBlock rows) { return chunk_count(plan, rows, columns.size()); },
       .owner =
           [&](RowBlock rows, std::size_t chunk) {
-            return strips ? columns[chunk % columns.size()].thread : static_cast<int>(rows.begin / plan.block_rows);
+            return plan.in_strips() ? columns[chunk % columns.size()].thread
+                                    : static_cast<int>(rows.begin / plan.block_rows);
           },
       .start =
           [&](RowBlock rows) {

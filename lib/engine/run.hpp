@@ -84,6 +84,15 @@ struct RunPlan {
   // Every block is whole output tile rows (summary.tile), so the ranks
   // encode their tiles; else rank 0 assembles tile rows from raw rows.
   bool blocks_are_tile_rows() const { return block_rows % summary.tile == 0 || block_rows >= size.rows; }
+  // With a halo, each of a rank's threads makes its own column strip of
+  // every block, so the halo it reads lies in tiles it decoded itself
+  // (hillshade of 77 Mpixel at 2 threads: read 2.89 -> 1.44 CPU-s); without
+  // one, a thread makes whole blocks (ndi: 1.87 s in strips, 1.72 s in blocks).
+  bool in_strips() const { return halo != Halo{}; }
+  // A block's column chunks for a rank of `threads` threads (column_chunks()).
+  std::vector<ColumnChunk> columns(int threads) const {
+    return column_chunks(size.cols, chunk_cols, chunk_unit, in_strips() ? threads : 1);
+  }
 };
 
 // Seconds in each stage. Read, compute and encode (compressing tiles) are

@@ -4,7 +4,6 @@
 
 #include <cpl_error.h>
 
-#include <algorithm>
 #include <mutex>
 
 #include "core/error.hpp"

@@ -3,7 +3,6 @@
 // carrying the file name and GDAL's own message.
 #include <gdal_priv.h>
 
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>

@@ -303,11 +303,8 @@ std::size_t GeoTiffEncoder::finish_parts(EncodedRows& into) const {
     EncodedRows& level = into.overviews[k];
     if (!level_as_tiles(static_cast<int>(k) + 1, level.rows)) continue;
     const TileFormat& format = level_formats_[k];
-    level.overviews.assign(1, {.rows = level.rows,
-                               .pieces = std::vector<std::vector<std::byte>>(format.tiles_in(level.rows)),
-                               .crcs = std::vector<std::uint32_t>(format.tiles_in(level.rows)),
-                               .summaries = {},
-                               .overviews = {}});
+    level.overviews.assign(1, {.rows = level.rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}});
+    size_tiles(format, level.overviews.front());
     parts += static_cast<std::size_t>(format.tile_rows_in(level.rows));
   }
   return parts;
@@ -345,8 +342,7 @@ void GeoTiffEncoder::start(EncodedRows& into) const {
     raw_.start(into);
     return;
   }
-  into.pieces.resize(format_.tiles_in(into.rows));
-  into.crcs.resize(format_.tiles_in(into.rows));
+  size_tiles(format_, into);
   start_summaries(into);
 }
 

@@ -199,6 +199,11 @@ std::optional<int> overview_level(Codec codec, std::optional<int> level, std::op
   return std::nullopt;
 }
 
+void size_tiles(const TileFormat& format, EncodedRows& into) {
+  into.pieces.resize(format.tiles_in(into.rows));
+  into.crcs.resize(into.pieces.size());
+}
+
 void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into) {
   const std::int64_t rows = block.rows().rows();
   TileFormat part = format;
@@ -221,8 +226,7 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRow
   TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
   // The block `into` may have more tile rows than these pixels, which start on one of them.
   const std::int64_t first_tile_row = (block.rows().begin - into.rows.begin) / format.tile;
-  into.pieces.resize(format.tiles_in(into.rows));
-  into.crcs.resize(into.pieces.size());
+  size_tiles(format, into);
   const std::byte* file = tiff.bytes().data();
   for (std::int64_t t = 0; t < down * across; ++t) {
     const auto place = static_cast<std::size_t>((first_tile_row + t / across) * format.tiles_across() +

@@ -62,5 +62,8 @@ EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format);
 // raster's end): their tiles go to their places in `into`, whose rows are
 // the block's.
 void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into);
+// Gives `into`, whose rows are whole tile rows, room for all their tiles (as
+// encode_tiles() does), so that parts of it may be encoded at once on several threads.
+void size_tiles(const TileFormat& format, EncodedRows& into);
 
 }  // namespace geostrip

@@ -1,6 +1,7 @@
 // hillshade and slope exactly as gdaldem (GDAL 3.6) computes them with the
 // Horn algorithm and -compute_edges.
 #include <algorithm>
+#include <array>
 #include <cfloat>
 #include <cmath>
 #include <numbers>
@@ -195,6 +196,11 @@ void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry
       const float* above = z.row(r - 1 - z.row0);
       const float* here = z.row(r - z.row0);
       const float* below = z.row(r + 1 - z.row0);
+      // The 3x3 window around the rows' column x: 0 1 2 / 3 4 5 / 6 7 8.
+      const auto window = [&](std::int64_t x) {
+        return std::array<float, 9>{above[x - 1], above[x], above[x + 1], here[x - 1], here[x],
+                                    here[x + 1],  below[x - 1], below[x], below[x + 1]};
+      };
       // Columns with nodata in any of the three rows; a window none of whose
       // columns has any takes the same arithmetic without tests, in runs the
       // compiler vectorizes.
@@ -214,9 +220,8 @@ void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry
           if (is_nodata(here[x], nodata)) {
             store(r, c, no_value);
           } else {
-            float w[9] = {above[x - 1], above[x], above[x + 1], here[x - 1], here[x],
-                          here[x + 1],  below[x - 1], below[x], below[x + 1]};
-            store(r, c, shade_or_slope(w));
+            std::array<float, 9> w = window(x);
+            store(r, c, shade_or_slope(w.data()));
           }
           ++c;
           continue;
@@ -226,18 +231,10 @@ void TerrainKernel::compute(std::span<const KernelInput> in, const BlockGeometry
         const std::int64_t x0 = c - z.col0, x1 = run_end - z.col0;  // the windows' centres in the rows
         if (hillshade_product) {
           std::uint8_t* shades = &out.band<std::uint8_t>(0).at(r, c);
-          for (std::int64_t x = x0; x < x1; ++x) {
-            const float w[9] = {above[x - 1], above[x], above[x + 1], here[x - 1], here[x],
-                                here[x + 1],  below[x - 1], below[x], below[x + 1]};
-            shades[x - x0] = to_byte(hillshade(w));
-          }
+          for (std::int64_t x = x0; x < x1; ++x) shades[x - x0] = to_byte(hillshade(window(x).data()));
         } else {
           float* slopes = &out.band<float>(0).at(r, c);
-          for (std::int64_t x = x0; x < x1; ++x) {
-            const float w[9] = {above[x - 1], above[x], above[x + 1], here[x - 1], here[x],
-                                here[x + 1],  below[x - 1], below[x], below[x + 1]};
-            slopes[x - x0] = slope(w);
-          }
+          for (std::int64_t x = x0; x < x1; ++x) slopes[x - x0] = slope(window(x).data());
         }
         c = run_end;
       }

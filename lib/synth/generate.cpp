@@ -38,10 +38,7 @@ void generate(RasterSize size, const SceneOutputs& scene, const EngineOptions& o
                      [&](RowBlock rows, std::size_t, int, std::vector<EncodedRows>& outputs) {
                        const std::vector<BlockBuffer> made = scene.make(rows);
                        for (std::size_t i = 0; i < made.size(); ++i) scene.encoders[i]->encode(made[i], outputs[i]);
-                     },
-                 .finish_parts = [](RowBlock, std::vector<EncodedRows>&) { return std::size_t{0}; },
-                 .finish_part = [](RowBlock, std::size_t, int, std::vector<EncodedRows>&) {},
-                 .finish = [](RowBlock, int, std::vector<EncodedRows>&) {}},
+                     }},
       [&](std::vector<EncodedRows>&& outputs) {
         for (std::size_t i = 0; i < outputs.size(); ++i) writers[i]->place(std::move(outputs[i]));
       });
