@@ -201,9 +201,11 @@ InputInfo describe_in_process(const FileSpec& spec, const Hdf5Path& path) {
 
 }  // namespace
 
-Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path) : path_(info.file.path) {
+Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path, std::int64_t keep_rows)
+    : path_(info.file.path) {
   const Hdf5Lock lock;
   auto [file, dataset] = open_dataset(path);
+  chunks_ = Hdf5Chunks::open(dataset.get(), info.type, keep_rows, path_);
   file_ = file.release();
   dataset_ = dataset.release();
 }
@@ -215,6 +217,7 @@ Hdf5RowReader::~Hdf5RowReader() {
 }
 
 void Hdf5RowReader::read(BlockBuffer& into) {
+  if (chunks_ && chunks_->read(dataset_, into)) return;
   const Hdf5Lock lock;
   const RowBlock rows = into.rows();
   const std::string what = path_ + ": reading rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1);

@@ -1,10 +1,13 @@
 #pragma once
-// FILE.h5:/path/to/dataset inputs, read by hyperslab through the HDF5 C API.
-// HDF5 is not thread-safe here: every call holds one process-wide lock.
+// FILE.h5:/path/to/dataset inputs, read through the HDF5 C API. HDF5 is
+// not thread-safe here: every call holds one process-wide lock, and chunks
+// are decoded after releasing it where geostrip can (io/hdf5_chunks.hpp).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "io/hdf5_chunks.hpp"
 #include "io/raster_input.hpp"
 
 namespace geostrip {
@@ -17,7 +20,8 @@ InputInfo describe_hdf5(const FileSpec& spec, const Hdf5Path& path);
 
 class Hdf5RowReader final : public RowReader {
  public:
-  Hdf5RowReader(const InputInfo& info, const Hdf5Path& path);
+  // `keep_rows`: as Hdf5Chunks::open.
+  Hdf5RowReader(const InputInfo& info, const Hdf5Path& path, std::int64_t keep_rows);
   ~Hdf5RowReader() override;
   void read(BlockBuffer& into) override;
 
@@ -25,6 +29,7 @@ class Hdf5RowReader final : public RowReader {
   std::string path_;
   std::int64_t file_ = -1;     // hid_t
   std::int64_t dataset_ = -1;  // hid_t
+  std::unique_ptr<Hdf5Chunks> chunks_;  // null: every read is an H5Dread
 };
 
 }  // namespace geostrip

@@ -155,9 +155,9 @@ std::optional<std::string> grid_difference(const InputInfo& first, const InputIn
   return std::nullopt;
 }
 
-std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles) {
-  if (info.file.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.file.hdf5);
-  return std::make_unique<GdalRowReader>(info, keep_tiles);
+std::unique_ptr<RowReader> open_reader(const InputInfo& info, std::int64_t keep_rows) {
+  if (info.file.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.file.hdf5, keep_rows);
+  return std::make_unique<GdalRowReader>(info, keep_rows > 0);
 }
 
 GdalRowReader::GdalRowReader(const InputInfo& info, bool keep_tiles)

@@ -44,11 +44,12 @@ class RowReader {
   virtual void read(BlockBuffer& into) = 0;
 };
 
-// A GDAL reader, or an HDF5 one for FILE.h5:/dataset inputs. With
-// `keep_tiles`, decoded tiles stay in GDAL's cache for the next block's halo;
-// without, they are dropped once read, so the cache does not fill with tiles
-// nothing reads again.
-std::unique_ptr<RowReader> open_reader(const InputInfo& info, bool keep_tiles);
+// A GDAL reader, or an HDF5 one for FILE.h5:/dataset inputs. `keep_rows`:
+// rows at the bottom of a read that the next read takes again (twice the
+// operation's halo). The tiles or chunks holding them stay decoded for it;
+// with none, tiles are dropped once read, so the cache does not fill with
+// tiles nothing reads again.
+std::unique_ptr<RowReader> open_reader(const InputInfo& info, std::int64_t keep_rows);
 
 class GdalRowReader final : public RowReader {
  public:

@@ -4,6 +4,7 @@
 
 #include <complex>
 #include <fstream>
+#include <thread>
 
 #include "core/error.hpp"
 #include "io/hdf5_input.hpp"
@@ -44,7 +45,7 @@ TEST_CASE("a complex grid reads as complex with its coordinates and projection",
   srs.importFromWkt(info.georef.crs_wkt.c_str());
   CHECK(std::string(srs.GetAuthorityCode(nullptr)) == "32611");
 
-  Hdf5RowReader reader(info, *split_hdf5_path(file + ":/grid/HH"));
+  Hdf5RowReader reader(info, *split_hdf5_path(file + ":/grid/HH"), 0);
   BlockBuffer rows(PixelType::CFloat32, 1, {1, 3}, 3);
   reader.read(rows);
   CHECK(rows.band<std::complex<float>>(0).data[0] == std::complex<float>(3, -3));
@@ -121,4 +122,149 @@ TEST_CASE("a group whose local heap address is undefined is refused, though HDF5
   std::ofstream(path, std::ios::binary) << bytes;
   CHECK_THROWS_WITH(describe(path + ":/grid/HH"),
                     Catch::Contains(path) && Catch::Contains("corrupt HDF5") && Catch::Contains("crashed"));
+}
+
+namespace {
+
+enum class Pipeline { None, Deflate, ShuffleDeflate, Fletcher32 };
+
+// A 37x53 complex dataset in 8x16 chunks through `pipeline`, pixel (r, c)
+// = (r + c/100, -r * c); the chunks of rows 24-31, columns 0-31 are never
+// written, so they read as the fill value (-1, 2).
+std::string make_chunked_file(const TempDir& dir, Pipeline pipeline) {
+  const std::string path = dir / "chunked.h5";
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t complex = H5Tcreate(H5T_COMPOUND, 8);
+  H5Tinsert(complex, "r", 0, H5T_IEEE_F32LE);
+  H5Tinsert(complex, "i", 4, H5T_IEEE_F32LE);
+  const hsize_t dims[2] = {37, 53};
+  const hsize_t chunk[2] = {8, 16};
+  const hid_t space = H5Screate_simple(2, dims, nullptr);
+  const hid_t create = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(create, 2, chunk);
+  const std::complex<float> fill(-1, 2);
+  H5Pset_fill_value(create, complex, &fill);
+  if (pipeline == Pipeline::ShuffleDeflate || pipeline == Pipeline::Fletcher32) H5Pset_shuffle(create);
+  if (pipeline != Pipeline::None) H5Pset_deflate(create, 4);
+  if (pipeline == Pipeline::Fletcher32) H5Pset_fletcher32(create);
+  const hid_t dataset = H5Dcreate2(file, "HH", complex, space, H5P_DEFAULT, create, H5P_DEFAULT);
+  std::vector<std::complex<float>> values;
+  for (int r = 0; r < 37; ++r)
+    for (int c = 0; c < 53; ++c) values.emplace_back(static_cast<float>(r) + static_cast<float>(c) / 100, -r * c);
+  const auto write_rows = [&](hsize_t first, hsize_t count, hsize_t first_col) {
+    const hsize_t start[2] = {first, first_col};
+    const hsize_t counts[2] = {count, 53 - first_col};
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, counts, nullptr);
+    const hid_t memory = H5Screate_simple(2, dims, nullptr);
+    H5Sselect_hyperslab(memory, H5S_SELECT_SET, start, nullptr, counts, nullptr);
+    H5Dwrite(dataset, complex, memory, space, H5P_DEFAULT, values.data());
+    H5Sclose(memory);
+  };
+  write_rows(0, 24, 0);
+  write_rows(24, 8, 32);
+  write_rows(32, 5, 0);
+  H5Dclose(dataset);
+  H5Pclose(create);
+  H5Sclose(space);
+  H5Tclose(complex);
+  H5Fclose(file);
+  return path;
+}
+
+// What H5Dread itself gives for `region`.
+std::vector<std::complex<float>> h5dread(const std::string& path, const Region& region) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t dataset = H5Dopen2(file, "HH", H5P_DEFAULT);
+  const hid_t space = H5Dget_space(dataset);
+  const hsize_t start[2] = {static_cast<hsize_t>(region.rows.begin), static_cast<hsize_t>(region.cols.begin)};
+  const hsize_t count[2] = {static_cast<hsize_t>(region.rows.rows()), static_cast<hsize_t>(region.cols.rows())};
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
+  const hid_t memory = H5Screate_simple(2, count, nullptr);
+  const hid_t complex = H5Tcreate(H5T_COMPOUND, 8);
+  H5Tinsert(complex, "r", 0, H5T_NATIVE_FLOAT);
+  H5Tinsert(complex, "i", 4, H5T_NATIVE_FLOAT);
+  std::vector<std::complex<float>> values(count[0] * count[1]);
+  REQUIRE(H5Dread(dataset, complex, memory, space, H5P_DEFAULT, values.data()) >= 0);
+  for (const hid_t id : {memory, space}) H5Sclose(id);
+  H5Tclose(complex);
+  H5Dclose(dataset);
+  H5Fclose(file);
+  return values;
+}
+
+std::vector<std::complex<float>> pixels_of(BlockBuffer& buffer) {
+  const auto band = buffer.band<std::complex<float>>(0);
+  return {band.data, band.data + band.rows * band.cols};
+}
+
+// The regions a thread reads for a 5x5 window in two column strips of
+// 9-row chunks: each read takes 2 rows of the one before it again.
+std::vector<Region> strip_reads() {
+  std::vector<Region> reads;
+  for (const RowBlock cols : {RowBlock{0, 29}, RowBlock{25, 53}})
+    for (std::int64_t row = 0; row < 37; row += 9)
+      reads.push_back({.rows = {std::max<std::int64_t>(row - 2, 0), std::min<std::int64_t>(row + 11, 37)}, .cols = cols});
+  return reads;
+}
+
+}  // namespace
+
+TEST_CASE("chunks decoded outside HDF5's lock read as H5Dread reads them, fill value and halo rows included", "[io]") {
+  const auto pipeline = GENERATE(Pipeline::None, Pipeline::Deflate, Pipeline::ShuffleDeflate, Pipeline::Fletcher32);
+  TempDir dir;
+  const std::string path = make_chunked_file(dir, pipeline);
+  const InputInfo info = describe(path + ":/HH");
+  REQUIRE(info.type == PixelType::CFloat32);
+  for (const std::int64_t keep_rows : {0, 4}) {
+    Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), keep_rows);
+    for (const Region& region : strip_reads()) {
+      BlockBuffer read(PixelType::CFloat32, 1, region);
+      reader.read(read);
+      CAPTURE(static_cast<int>(pipeline), keep_rows, region.rows.begin, region.cols.begin);
+      CHECK(pixels_of(read) == h5dread(path, region));
+    }
+  }
+}
+
+TEST_CASE("threads reading one HDF5 file at once each read its own pixels", "[io]") {
+  TempDir dir;
+  const std::string path = make_chunked_file(dir, Pipeline::ShuffleDeflate);
+  const InputInfo info = describe(path + ":/HH");
+  const std::vector<Region> reads = strip_reads();
+  std::vector<std::vector<std::complex<float>>> got(reads.size());
+  std::vector<std::thread> threads;
+  for (std::size_t thread = 0; thread < 2; ++thread)
+    threads.emplace_back([&, thread] {
+      Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), 4);
+      for (int repeat = 0; repeat < 50; ++repeat)
+        for (std::size_t i = thread; i < reads.size(); i += 2) {
+          BlockBuffer read(PixelType::CFloat32, 1, reads[i]);
+          reader.read(read);
+          got[i] = pixels_of(read);
+        }
+    });
+  for (auto& thread : threads) thread.join();
+  for (std::size_t i = 0; i < reads.size(); ++i) CHECK(got[i] == h5dread(path, reads[i]));
+}
+
+TEST_CASE("a chunk that does not inflate is an error naming the file and the chunk", "[io]") {
+  TempDir dir;
+  const std::string path = make_chunked_file(dir, Pipeline::Deflate);
+  {
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    const hid_t dataset = H5Dopen2(file, "HH", H5P_DEFAULT);
+    const hsize_t origin[2] = {8, 16};
+    const std::string garbage(300, 'x');
+    REQUIRE(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, origin, garbage.size(), garbage.data()) >= 0);
+    H5Dclose(dataset);
+    H5Fclose(file);
+  }
+  const InputInfo info = describe(path + ":/HH");
+  Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), 0);
+  BlockBuffer first(PixelType::CFloat32, 1, Region{.rows = {0, 8}, .cols = {0, 53}});
+  reader.read(first);
+  CHECK(pixels_of(first) == h5dread(path, first.region()));
+  BlockBuffer damaged(PixelType::CFloat32, 1, Region{.rows = {6, 12}, .cols = {10, 20}});
+  CHECK_THROWS_WITH(reader.read(damaged), Catch::Contains(path) && Catch::Contains("row 8, column 16") &&
+                                              Catch::Contains("corrupt HDF5"));
 }

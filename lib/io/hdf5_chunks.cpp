@@ -1,0 +1,188 @@
+#include "io/hdf5_chunks.hpp"
+
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "core/error.hpp"
+#include "io/hdf5.hpp"
+#include "io/hdf5_types.hpp"
+
+namespace geostrip {
+
+namespace {
+
+// HDF5's shuffle filter stores byte j of every element together.
+void unshuffle(const std::byte* shuffled, std::byte* out, std::size_t bytes, std::size_t element_bytes) {
+  const std::size_t elements = bytes / element_bytes;
+  if (element_bytes <= 1 || elements <= 1) {
+    std::memcpy(out, shuffled, bytes);
+    return;
+  }
+  for (std::size_t byte = 0; byte < element_bytes; ++byte) {
+    const std::byte* plane = shuffled + byte * elements;
+    for (std::size_t i = 0; i < elements; ++i) out[i * element_bytes + byte] = plane[i];
+  }
+}
+
+// The filters of a pipeline geostrip undoes itself: shuffle, then deflate,
+// either or both; nullopt for any other.
+std::optional<std::vector<ChunkFilter>> own_filters(hid_t create, std::size_t element_bytes) {
+  std::vector<ChunkFilter> filters;
+  const int count = H5Pget_nfilters(create);
+  for (int i = 0; i < count; ++i) {
+    unsigned flags = 0;
+    std::size_t values = 1;
+    unsigned value[1] = {0};
+    const H5Z_filter_t filter = H5Pget_filter2(create, static_cast<unsigned>(i), &flags, &values, value, 0, nullptr, nullptr);
+    const bool first = filters.empty();
+    if (filter == H5Z_FILTER_SHUFFLE && first && (values == 0 || value[0] == element_bytes))
+      filters.push_back(ChunkFilter::Shuffle);
+    else if (filter == H5Z_FILTER_DEFLATE && (first || filters.back() == ChunkFilter::Shuffle))
+      filters.push_back(ChunkFilter::Deflate);
+    else
+      return std::nullopt;
+  }
+  return filters;
+}
+
+}  // namespace
+
+std::unique_ptr<Hdf5Chunks> Hdf5Chunks::open(hid_t dataset, PixelType pixel, std::int64_t keep_rows, std::string path) {
+  const Handle create(H5Dget_create_plist(dataset), H5Pclose);
+  hsize_t chunk[2] = {0, 0};
+  if (!create.valid() || H5Pget_layout(create.get()) != H5D_CHUNKED || H5Pget_chunk(create.get(), 2, chunk) != 2 ||
+      chunk[0] == 0 || chunk[1] == 0)
+    return nullptr;
+  const Handle stored(H5Dget_type(dataset), H5Tclose);
+  const Handle wanted = memory_type(pixel);
+  if (!stored.valid() || !wanted.valid() || H5Tequal(stored.get(), wanted.get()) <= 0) return nullptr;
+  const std::size_t pixel_bytes = size_of(pixel);
+  // HDF5 refuses chunks of 4 GiB or more: a larger one is a damaged header,
+  // for HDF5's own checks.
+  if (chunk[0] * chunk[1] * pixel_bytes >= (hsize_t{1} << 32)) return nullptr;
+  auto filters = own_filters(create.get(), pixel_bytes);
+  if (!filters) return nullptr;
+  return std::unique_ptr<Hdf5Chunks>(new Hdf5Chunks(std::move(*filters), static_cast<std::int64_t>(chunk[0]),
+                                                    static_cast<std::int64_t>(chunk[1]), pixel, keep_rows,
+                                                    std::move(path)));
+}
+
+Hdf5Chunks::Hdf5Chunks(std::vector<ChunkFilter> filters, std::int64_t chunk_rows, std::int64_t chunk_cols,
+                       PixelType pixel, std::int64_t keep_rows, std::string path)
+    : filters_(std::move(filters)), chunk_rows_(chunk_rows), chunk_cols_(chunk_cols), pixel_(pixel),
+      pixel_bytes_(size_of(pixel)), keep_rows_(keep_rows), path_(std::move(path)),
+      inflater_(libdeflate_alloc_decompressor()) {
+  if (!inflater_) throw Error(path_ + ": out of memory for a DEFLATE decompressor");
+}
+
+Hdf5Chunks::~Hdf5Chunks() { libdeflate_free_decompressor(inflater_); }
+
+std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col) {
+  const hsize_t offset[2] = {static_cast<hsize_t>(chunk_row * chunk_rows_), static_cast<hsize_t>(chunk_col * chunk_cols_)};
+  const std::size_t chunk_bytes = this->chunk_bytes();
+  const auto what = [&] {
+    return path_ + ": the chunk at row " + std::to_string(offset[0]) + ", column " + std::to_string(offset[1]);
+  };
+  hsize_t stored = 0;
+  std::uint32_t skipped = 0;  // bit i: filter i was not applied to this chunk
+  {
+    const Hdf5Lock lock;
+    unsigned mask = 0;
+    haddr_t address = HADDR_UNDEF;
+    hdf5_check(H5Dget_chunk_info_by_coord(dataset, offset, &mask, &address, &stored), "reading " + what());
+    if (address == HADDR_UNDEF) return std::nullopt;
+    // DEFLATE grows incompressible bytes by far less than an eighth.
+    if (stored > chunk_bytes + chunk_bytes / 8 + 1024)
+      throw Error(what() + " is stored in " + std::to_string(stored) + " bytes, more than its " +
+                  std::to_string(chunk_bytes) + " could take (corrupt HDF5)");
+    if (stored_.size() < stored) stored_.resize(stored);
+    hdf5_check(H5Dread_chunk(dataset, H5P_DEFAULT, offset, &skipped, stored_.data()), "reading " + what());
+  }
+  std::vector<ChunkFilter> undo;  // the filters applied to this chunk, last first
+  for (std::size_t i = filters_.size(); i-- > 0;)
+    if (!(skipped >> i & 1U)) undo.push_back(filters_[i]);
+  std::vector<std::byte> pixels = spare_.empty() ? std::vector<std::byte>(chunk_bytes) : std::move(spare_.back());
+  if (!spare_.empty()) spare_.pop_back();
+  if (scratch_.size() < chunk_bytes) scratch_.resize(chunk_bytes);
+  const std::byte* from = stored_.data();
+  std::size_t length = stored;
+  for (std::size_t step = 0; step < undo.size(); ++step) {
+    std::byte* to = step + 1 == undo.size() ? pixels.data() : scratch_.data();
+    std::size_t made = 0;
+    if (undo[step] == ChunkFilter::Deflate &&
+        (libdeflate_zlib_decompress(inflater_, from, length, to, chunk_bytes, &made) != LIBDEFLATE_SUCCESS ||
+         made != chunk_bytes))
+      throw Error(what() + " does not inflate to its " + std::to_string(chunk_bytes) + " bytes (corrupt HDF5)");
+    if (undo[step] == ChunkFilter::Shuffle) {
+      if (length != chunk_bytes) break;
+      unshuffle(from, to, chunk_bytes, pixel_bytes_);
+    }
+    from = to;
+    length = chunk_bytes;
+  }
+  if (length != chunk_bytes)
+    throw Error(what() + " holds " + std::to_string(length) + " bytes where it has " + std::to_string(chunk_bytes) +
+                " (corrupt HDF5)");
+  if (undo.empty()) std::memcpy(pixels.data(), from, chunk_bytes);
+  return pixels;
+}
+
+bool Hdf5Chunks::read(hid_t dataset, BlockBuffer& into) {
+  if (into.type() != pixel_) return false;
+  const Region region = into.region();
+  const auto chunks_of = [](RowBlock span, std::int64_t edge) {
+    return std::pair{span.begin / edge, (span.end - 1) / edge + 1};
+  };
+  const auto [first_row, end_row] = chunks_of(region.rows, chunk_rows_);
+  const auto [first_col, end_col] = chunks_of(region.cols, chunk_cols_);
+  const std::int64_t keep_from = region.rows.end - keep_rows_;
+  std::vector<Decoded> kept = std::exchange(kept_, {});
+  for (std::int64_t chunk_row = first_row; chunk_row < end_row; ++chunk_row) {
+    const RowBlock chunk_rows{chunk_row * chunk_rows_, (chunk_row + 1) * chunk_rows_};
+    const RowBlock wanted{std::max(region.rows.begin, chunk_rows.begin), std::min(region.rows.end, chunk_rows.end)};
+    for (std::int64_t chunk_col = first_col; chunk_col < end_col; ++chunk_col) {
+      const auto found = std::find_if(kept.begin(), kept.end(), [&](const Decoded& d) {
+        return d.chunk_row == chunk_row && d.chunk_col == chunk_col && d.first_row <= wanted.begin;
+      });
+      Decoded chunk{.chunk_row = chunk_row, .chunk_col = chunk_col, .first_row = chunk_rows.begin};
+      if (found != kept.end()) {
+        chunk = std::move(*found);
+      } else {
+        auto decoded = decode(dataset, chunk_row, chunk_col);
+        if (!decoded) return false;
+        chunk.pixels = std::move(*decoded);
+      }
+      const Region held{.rows = {chunk.first_row, chunk_rows.end},
+                        .cols = {chunk_col * chunk_cols_, (chunk_col + 1) * chunk_cols_}};
+      const auto at = [&](const Region& in, std::int64_t row, std::int64_t col) {
+        return static_cast<std::size_t>((row - in.rows.begin) * in.cols.rows() + col - in.cols.begin) * pixel_bytes_;
+      };
+      const std::int64_t col0 = std::max(region.cols.begin, held.cols.begin);
+      const std::int64_t col1 = std::min(region.cols.end, held.cols.end);
+      for (std::int64_t row = wanted.begin; row < wanted.end; ++row)
+        std::memcpy(into.band_data(0) + at(region, row, col0), chunk.pixels.data() + at(held, row, col0),
+                    static_cast<std::size_t>(col1 - col0) * pixel_bytes_);
+      // The next read takes the read's last keep_rows rows again, and the
+      // rest of a chunk this read stopped inside: keep those rows.
+      const std::int64_t next_first = std::max(keep_from, held.rows.begin);
+      if (keep_rows_ > 0 && next_first < held.rows.end) {
+        if (next_first > chunk.first_row) {
+          std::vector<std::byte> rest(chunk.pixels.begin() + static_cast<std::ptrdiff_t>(at(held, next_first, held.cols.begin)),
+                                      chunk.pixels.begin() + static_cast<std::ptrdiff_t>(at(held, held.rows.end, held.cols.begin)));
+          std::swap(rest, chunk.pixels);
+          chunk.first_row = next_first;
+          if (spare_.size() < 2 && rest.size() == chunk_bytes()) spare_.push_back(std::move(rest));
+        }
+        kept_.push_back(std::move(chunk));
+      } else if (spare_.size() < 2 && chunk.pixels.size() == chunk_bytes()) {
+        spare_.push_back(std::move(chunk.pixels));
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace geostrip

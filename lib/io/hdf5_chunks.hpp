@@ -1,0 +1,72 @@
+#pragma once
+// A chunked HDF5 dataset read chunk by chunk: each chunk's stored bytes are
+// fetched holding Hdf5Lock (H5Dread_chunk) and decoded (inflated,
+// unshuffled) after releasing it, so the threads of a rank decode in
+// parallel where H5Dread would make them take turns. Only for the filters
+// geostrip undoes itself and for pixels stored as they are read.
+#include <hdf5.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/block_buffer.hpp"
+
+struct libdeflate_decompressor;
+
+namespace geostrip {
+
+// Which of HDF5's filters a dataset's chunks went through, in pipeline order.
+enum class ChunkFilter { Shuffle, Deflate };
+
+class Hdf5Chunks {
+ public:
+  // The chunk reader of `dataset` (pixels read as `pixel`), or nullptr when
+  // HDF5's own pipeline must read it: not chunked, another filter (fletcher32,
+  // szip, plugins), or pixels that need converting (float16, big-endian).
+  // `keep_rows`: rows at the bottom of a read that the next read takes again
+  // (twice the halo); the chunks holding them stay decoded. Call holding Hdf5Lock.
+  static std::unique_ptr<Hdf5Chunks> open(hid_t dataset, PixelType pixel, std::int64_t keep_rows, std::string path);
+  ~Hdf5Chunks();
+  Hdf5Chunks(const Hdf5Chunks&) = delete;
+  Hdf5Chunks& operator=(const Hdf5Chunks&) = delete;
+
+  // Copies the region `into` holds from the chunks it meets; false when
+  // `into` is of another pixel type or a chunk is not stored (its pixels are
+  // the fill value): H5Dread must read that region. Throws Error naming the
+  // file and chunk when a chunk does not decode to its size.
+  bool read(hid_t dataset, BlockBuffer& into);
+
+ private:
+  // A decoded chunk's rows from first_row (absolute) to its end.
+  struct Decoded {
+    std::int64_t chunk_row;  // in chunks
+    std::int64_t chunk_col;
+    std::int64_t first_row;
+    std::vector<std::byte> pixels;
+  };
+
+  Hdf5Chunks(std::vector<ChunkFilter> filters, std::int64_t chunk_rows, std::int64_t chunk_cols, PixelType pixel,
+             std::int64_t keep_rows, std::string path);
+  std::size_t chunk_bytes() const { return static_cast<std::size_t>(chunk_rows_ * chunk_cols_) * pixel_bytes_; }
+  std::optional<std::vector<std::byte>> decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col);
+
+  std::vector<ChunkFilter> filters_;
+  std::int64_t chunk_rows_;
+  std::int64_t chunk_cols_;
+  PixelType pixel_;
+  std::size_t pixel_bytes_;
+  std::int64_t keep_rows_;
+  std::string path_;
+  libdeflate_decompressor* inflater_;
+  std::vector<Decoded> kept_;  // from the last read, for the next one's halo rows
+  // Reused, so that a run does not allocate a chunk's bytes for every chunk.
+  std::vector<std::byte> stored_;
+  std::vector<std::byte> scratch_;
+  std::vector<std::vector<std::byte>> spare_;
+};
+
+}  // namespace geostrip
