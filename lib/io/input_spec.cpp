@@ -76,8 +76,8 @@ InputSpec parse_input_spec(std::string_view text) {
   if (source.starts_with('@')) {
     const std::string list(source.substr(1));
     for (const auto& [number, line] : meaningful_lines(list, "-i " + name + "=@LISTFILE:")) {
-      const auto line_usage = [&](const std::string& why) {
-        return UsageError(list + ":" + std::to_string(number) + ": " + why + " (expected PATH[@BAND])");
+      const auto line_usage = [&, at = list + ":" + std::to_string(number) + ": "](const std::string& why) {
+        return UsageError(at + why + " (expected PATH[@BAND])");
       };
       files.push_back(parse_file_spec(line, line_usage));
     }

@@ -3,6 +3,7 @@
 // dispersion (std/mean, the amplitude dispersion of persistent-scatterer
 // selection). Complex inputs are reduced on abs(z).
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <complex>
@@ -11,6 +12,7 @@
 #include "core/error.hpp"
 #include "kernels/kernel_args.hpp"
 #include "kernels/operation.hpp"
+#include "kernels/selection_network.hpp"
 
 namespace geostrip {
 
@@ -38,6 +40,17 @@ Reduction parse_reduction(const std::string& text) {
                    "with NN a whole number from 0 to 100)");
 }
 
+// The 1-based rank that min, max, the lower median and pNN (nearest rank:
+// ceil(NN/100 * n), in integers) pick among n values.
+std::size_t picked_rank(Reduction reduction, std::size_t n) {
+  switch (reduction.kind) {
+    case Reduce::Min: return 1;
+    case Reduce::Max: return n;
+    case Reduce::Median: return (n + 1) / 2;
+    default: return std::max<std::size_t>((static_cast<std::size_t>(reduction.percentile) * n + 99) / 100, 1);
+  }
+}
+
 // The value of 1-based rank k among `values`, which it reorders.
 double ranked(std::span<double> values, std::size_t k) {
   const auto kth = values.begin() + static_cast<std::ptrdiff_t>(k - 1);
@@ -59,11 +72,8 @@ double reduce(std::span<double> values, Reduction reduction) {
     case Reduce::Count: return static_cast<double>(n);
     case Reduce::Min: return *std::min_element(values.begin(), values.end());
     case Reduce::Max: return *std::max_element(values.begin(), values.end());
-    case Reduce::Median: return ranked(values, (n + 1) / 2);  // the lower median
-    case Reduce::Percentile: {  // nearest rank: ceil(NN/100 * n), in integers
-      const std::size_t rank = (static_cast<std::size_t>(reduction.percentile) * n + 99) / 100;
-      return ranked(values, std::max<std::size_t>(rank, 1));
-    }
+    case Reduce::Median:
+    case Reduce::Percentile: return ranked(values, picked_rank(reduction, n));
     case Reduce::Mean:
     case Reduce::Std:
     case Reduce::Dispersion: break;
@@ -108,6 +118,11 @@ class CompositeKernel final : public Kernel {
       // their common nodata (a valid value never equals it) marks where none is valid.
       spec_.output_type = common_integer_type(types);
       spec_.output_nodata = common_nodata(args);
+      // Integers have one zero, so a network picks what nth_element does.
+      const std::size_t n = spec_.inputs.size();
+      network_rank_ = picked_rank(reduction_, n) - 1;
+      network_ = selection_network(static_cast<int>(n), static_cast<int>(network_rank_));
+      by_network_ = true;
     } else {
       spec_.output_type = PixelType::Float32;
       spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
@@ -137,12 +152,37 @@ class CompositeKernel final : public Kernel {
   void reduce_pixels(std::span<const KernelInput> in, std::vector<double>& results) const {
     std::vector<double> values;
     values.reserve(in.size());
-    for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto reduce_one = [&](std::size_t i) {
       values.clear();
       for (const KernelInput& input : in)
         if (const double v = sample<T>(input, i); !std::isnan(v)) values.push_back(v);
       results[i] = values.empty() ? std::numeric_limits<double>::quiet_NaN() : reduce(values, reduction_);
+    };
+    if constexpr (std::is_floating_point_v<T>) {
+      if (by_network_) {
+        std::vector<T> lanes(in.size() * kLanes);
+        std::array<std::uint8_t, kLanes> invalid;
+        for (std::size_t first = 0; first < results.size(); first += kLanes) {
+          const std::size_t count = std::min<std::size_t>(kLanes, results.size() - first);
+          invalid.fill(0);
+          for (std::size_t k = 0; k < in.size(); ++k) {
+            const T* v = in[k].pixels.band<T>(0).data + first;
+            const double nodata = in[k].nodata.value_or(std::numeric_limits<double>::quiet_NaN());
+            for (std::size_t j = 0; j < count; ++j) invalid[j] |= (v[j] != v[j]) | (static_cast<double>(v[j]) == nodata);
+            std::copy_n(v, count, lanes.data() + k * kLanes);
+          }
+          run_network(network_, lanes.data());
+          const T* picked = lanes.data() + network_rank_ * kLanes;
+          for (std::size_t j = 0; j < count; ++j)
+            if (invalid[j])
+              reduce_one(first + j);
+            else
+              results[first + j] = static_cast<double>(picked[j]);
+        }
+        return;
+      }
     }
+    for (std::size_t i = 0; i < results.size(); ++i) reduce_one(i);
   }
 
   // The nodata every integer input declares; inputs that declare different
@@ -165,6 +205,12 @@ class CompositeKernel final : public Kernel {
 
   Reduction reduction_;
   KernelSpec spec_;
+  // Min, max, median and pNN of integer inputs come from one selection
+  // network over kLanes pixels at once; pixels where an input is not valid
+  // are then reduced one by one.
+  bool by_network_ = false;
+  std::vector<Comparator> network_;
+  std::size_t network_rank_ = 0;  // 0-based
 };
 
 const OperationRegistration composite{{
