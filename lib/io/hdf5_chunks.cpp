@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <utility>
 
@@ -24,6 +25,48 @@ void unshuffle(const std::byte* shuffled, std::byte* out, std::size_t bytes, std
   for (std::size_t byte = 0; byte < element_bytes; ++byte) {
     const std::byte* plane = shuffled + byte * elements;
     for (std::size_t i = 0; i < elements; ++i) out[i * element_bytes + byte] = plane[i];
+  }
+}
+
+// Whether `type` is IEEE binary16, little-endian: float16, as NISAR RSLCs store it.
+bool is_half(hid_t type) {
+  std::size_t sign = 0, exponent_at = 0, exponent_bits = 0, mantissa_at = 0, mantissa_bits = 0;
+  return H5Tget_class(type) == H5T_FLOAT && H5Tget_size(type) == 2 && H5Tget_order(type) == H5T_ORDER_LE &&
+         H5Tget_precision(type) == 16 && H5Tget_offset(type) == 0 && H5Tget_ebias(type) == 15 &&
+         H5Tget_norm(type) == H5T_NORM_IMPLIED &&
+         H5Tget_fields(type, &sign, &exponent_at, &exponent_bits, &mantissa_at, &mantissa_bits) >= 0 && sign == 15 &&
+         exponent_at == 10 && exponent_bits == 5 && mantissa_at == 0 && mantissa_bits == 10;
+}
+
+// Whether `stored` holds float16 where `pixel` has float32: a float16, or an
+// {r, i} compound of them (pixel_type() has checked its layout).
+bool widens_half(hid_t stored, PixelType pixel) {
+  if (pixel == PixelType::Float32) return is_half(stored);
+  if (pixel != PixelType::CFloat32 || H5Tget_class(stored) != H5T_COMPOUND || H5Tget_nmembers(stored) != 2) return false;
+  for (unsigned m = 0; m < 2; ++m) {
+    const Handle member(H5Tget_member_type(stored, m), H5Tclose);
+    if (!member.valid() || !is_half(member.get())) return false;
+  }
+  return true;
+}
+
+// float16 to float32 as HDF5 1.10 converts it: exactly, but every NaN
+// becomes the sign and all exponent and mantissa bits set (not a quiet NaN
+// carrying the payload).
+void widen_halves(const std::byte* halves, std::byte* floats, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint16_t half;
+    std::memcpy(&half, halves + 2 * i, 2);
+    const std::uint32_t sign = std::uint32_t{half & 0x8000U} << 16;
+    const std::uint32_t exponent = half >> 10 & 0x1FU, mantissa = half & 0x3FFU;
+    std::uint32_t bits;
+    if (exponent == 0x1F)
+      bits = sign | (mantissa != 0 ? 0x7FFFFFFFU : 0x7F800000U);
+    else if (exponent == 0)  // zero or subnormal: mantissa * 2^-24, exact in float32
+      bits = sign | std::bit_cast<std::uint32_t>(static_cast<float>(mantissa) * 0x1p-24F);
+    else
+      bits = sign | (exponent + 112) << 23 | mantissa << 13;
+    std::memcpy(floats + 4 * i, &bits, 4);
   }
 }
 
@@ -58,22 +101,23 @@ std::unique_ptr<Hdf5Chunks> Hdf5Chunks::open(hid_t dataset, PixelType pixel, std
     return nullptr;
   const Handle stored(H5Dget_type(dataset), H5Tclose);
   const Handle wanted = memory_type(pixel);
-  if (!stored.valid() || !wanted.valid() || H5Tequal(stored.get(), wanted.get()) <= 0) return nullptr;
-  const std::size_t pixel_bytes = size_of(pixel);
+  if (!stored.valid() || !wanted.valid()) return nullptr;
+  const bool widen = widens_half(stored.get(), pixel);
+  if (!widen && H5Tequal(stored.get(), wanted.get()) <= 0) return nullptr;
+  const std::size_t stored_bytes = H5Tget_size(stored.get());
   // HDF5 refuses chunks of 4 GiB or more: a larger one is a damaged header,
   // for HDF5's own checks.
-  if (chunk[0] * chunk[1] * pixel_bytes >= (hsize_t{1} << 32)) return nullptr;
-  auto filters = own_filters(create.get(), pixel_bytes);
+  if (chunk[0] * chunk[1] * size_of(pixel) >= (hsize_t{1} << 32)) return nullptr;
+  auto filters = own_filters(create.get(), stored_bytes);
   if (!filters) return nullptr;
-  return std::unique_ptr<Hdf5Chunks>(new Hdf5Chunks(std::move(*filters), static_cast<std::int64_t>(chunk[0]),
-                                                    static_cast<std::int64_t>(chunk[1]), pixel, keep_rows,
-                                                    std::move(path)));
+  return std::unique_ptr<Hdf5Chunks>(new Hdf5Chunks(
+      {.filters = std::move(*filters), .chunk_rows = static_cast<std::int64_t>(chunk[0]),
+       .chunk_cols = static_cast<std::int64_t>(chunk[1]), .pixel = pixel, .stored_bytes = stored_bytes, .widen = widen},
+      keep_rows, std::move(path)));
 }
 
-Hdf5Chunks::Hdf5Chunks(std::vector<ChunkFilter> filters, std::int64_t chunk_rows, std::int64_t chunk_cols,
-                       PixelType pixel, std::int64_t keep_rows, std::string path)
-    : filters_(std::move(filters)), chunk_rows_(chunk_rows), chunk_cols_(chunk_cols), pixel_(pixel),
-      pixel_bytes_(size_of(pixel)), keep_rows_(keep_rows), path_(std::move(path)),
+Hdf5Chunks::Hdf5Chunks(Layout layout, std::int64_t keep_rows, std::string path)
+    : layout_(std::move(layout)), pixel_bytes_(size_of(layout_.pixel)), keep_rows_(keep_rows), path_(std::move(path)),
       inflater_(libdeflate_alloc_decompressor()) {
   if (!inflater_) throw Error(path_ + ": out of memory for a DEFLATE decompressor");
 }
@@ -81,8 +125,10 @@ Hdf5Chunks::Hdf5Chunks(std::vector<ChunkFilter> filters, std::int64_t chunk_rows
 Hdf5Chunks::~Hdf5Chunks() { libdeflate_free_decompressor(inflater_); }
 
 std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col) {
-  const hsize_t offset[2] = {static_cast<hsize_t>(chunk_row * chunk_rows_), static_cast<hsize_t>(chunk_col * chunk_cols_)};
-  const std::size_t chunk_bytes = this->chunk_bytes();
+  const hsize_t offset[2] = {static_cast<hsize_t>(chunk_row * layout_.chunk_rows),
+                             static_cast<hsize_t>(chunk_col * layout_.chunk_cols)};
+  const auto elements = static_cast<std::size_t>(layout_.chunk_rows * layout_.chunk_cols);
+  const std::size_t chunk_bytes = elements * layout_.stored_bytes;  // as stored, unfiltered
   const auto what = [&] {
     return path_ + ": the chunk at row " + std::to_string(offset[0]) + ", column " + std::to_string(offset[1]);
   };
@@ -98,19 +144,23 @@ std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int
     if (stored > chunk_bytes + chunk_bytes / 8 + 1024)
       throw Error(what() + " is stored in " + std::to_string(stored) + " bytes, more than its " +
                   std::to_string(chunk_bytes) + " could take (corrupt HDF5)");
-    if (stored_.size() < stored) stored_.resize(stored);
+    stored_.resize(std::max<std::size_t>(stored_.size(), std::max<std::size_t>(stored, chunk_bytes)));
     hdf5_check(H5Dread_chunk(dataset, H5P_DEFAULT, offset, &skipped, stored_.data()), "reading " + what());
   }
   std::vector<ChunkFilter> undo;  // the filters applied to this chunk, last first
-  for (std::size_t i = filters_.size(); i-- > 0;)
-    if (!(skipped >> i & 1U)) undo.push_back(filters_[i]);
-  std::vector<std::byte> pixels = spare_.empty() ? std::vector<std::byte>(chunk_bytes) : std::move(spare_.back());
+  for (std::size_t i = layout_.filters.size(); i-- > 0;)
+    if (!(skipped >> i & 1U)) undo.push_back(layout_.filters[i]);
+  std::vector<std::byte> pixels = spare_.empty() ? std::vector<std::byte>(elements * pixel_bytes_) : std::move(spare_.back());
   if (!spare_.empty()) spare_.pop_back();
-  if (scratch_.size() < chunk_bytes) scratch_.resize(chunk_bytes);
+  scratch_.resize(std::max(scratch_.size(), chunk_bytes));
+  // Each step from the last one's bytes into the other buffer; the last
+  // straight into the pixels unless float16 is widened after.
   const std::byte* from = stored_.data();
   std::size_t length = stored;
   for (std::size_t step = 0; step < undo.size(); ++step) {
-    std::byte* to = step + 1 == undo.size() ? pixels.data() : scratch_.data();
+    std::byte* to = step + 1 == undo.size() && !layout_.widen ? pixels.data()
+                    : from == scratch_.data()                  ? stored_.data()
+                                                               : scratch_.data();
     std::size_t made = 0;
     if (undo[step] == ChunkFilter::Deflate &&
         (libdeflate_zlib_decompress(inflater_, from, length, to, chunk_bytes, &made) != LIBDEFLATE_SUCCESS ||
@@ -118,7 +168,7 @@ std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int
       throw Error(what() + " does not inflate to its " + std::to_string(chunk_bytes) + " bytes (corrupt HDF5)");
     if (undo[step] == ChunkFilter::Shuffle) {
       if (length != chunk_bytes) break;
-      unshuffle(from, to, chunk_bytes, pixel_bytes_);
+      unshuffle(from, to, chunk_bytes, layout_.stored_bytes);
     }
     from = to;
     length = chunk_bytes;
@@ -126,22 +176,25 @@ std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int
   if (length != chunk_bytes)
     throw Error(what() + " holds " + std::to_string(length) + " bytes where it has " + std::to_string(chunk_bytes) +
                 " (corrupt HDF5)");
-  if (undo.empty()) std::memcpy(pixels.data(), from, chunk_bytes);
+  if (layout_.widen)
+    widen_halves(from, pixels.data(), chunk_bytes / 2);
+  else if (from != pixels.data())
+    std::memcpy(pixels.data(), from, chunk_bytes);
   return pixels;
 }
 
 bool Hdf5Chunks::read(hid_t dataset, BlockBuffer& into) {
-  if (into.type() != pixel_) return false;
+  if (into.type() != layout_.pixel) return false;
   const Region region = into.region();
   const auto chunks_of = [](RowBlock span, std::int64_t edge) {
     return std::pair{span.begin / edge, (span.end - 1) / edge + 1};
   };
-  const auto [first_row, end_row] = chunks_of(region.rows, chunk_rows_);
-  const auto [first_col, end_col] = chunks_of(region.cols, chunk_cols_);
+  const auto [first_row, end_row] = chunks_of(region.rows, layout_.chunk_rows);
+  const auto [first_col, end_col] = chunks_of(region.cols, layout_.chunk_cols);
   const std::int64_t keep_from = region.rows.end - keep_rows_;
   std::vector<Decoded> kept = std::exchange(kept_, {});
   for (std::int64_t chunk_row = first_row; chunk_row < end_row; ++chunk_row) {
-    const RowBlock chunk_rows{chunk_row * chunk_rows_, (chunk_row + 1) * chunk_rows_};
+    const RowBlock chunk_rows{chunk_row * layout_.chunk_rows, (chunk_row + 1) * layout_.chunk_rows};
     const RowBlock wanted{std::max(region.rows.begin, chunk_rows.begin), std::min(region.rows.end, chunk_rows.end)};
     for (std::int64_t chunk_col = first_col; chunk_col < end_col; ++chunk_col) {
       const auto found = std::find_if(kept.begin(), kept.end(), [&](const Decoded& d) {
@@ -156,7 +209,7 @@ bool Hdf5Chunks::read(hid_t dataset, BlockBuffer& into) {
         chunk.pixels = std::move(*decoded);
       }
       const Region held{.rows = {chunk.first_row, chunk_rows.end},
-                        .cols = {chunk_col * chunk_cols_, (chunk_col + 1) * chunk_cols_}};
+                        .cols = {chunk_col * layout_.chunk_cols, (chunk_col + 1) * layout_.chunk_cols}};
       const auto at = [&](const Region& in, std::int64_t row, std::int64_t col) {
         return static_cast<std::size_t>((row - in.rows.begin) * in.cols.rows() + col - in.cols.begin) * pixel_bytes_;
       };
@@ -174,10 +227,10 @@ bool Hdf5Chunks::read(hid_t dataset, BlockBuffer& into) {
                                       chunk.pixels.begin() + static_cast<std::ptrdiff_t>(at(held, held.rows.end, held.cols.begin)));
           std::swap(rest, chunk.pixels);
           chunk.first_row = next_first;
-          if (spare_.size() < 2 && rest.size() == chunk_bytes()) spare_.push_back(std::move(rest));
+          if (spare_.size() < 2 && rest.size() == decoded_bytes()) spare_.push_back(std::move(rest));
         }
         kept_.push_back(std::move(chunk));
-      } else if (spare_.size() < 2 && chunk.pixels.size() == chunk_bytes()) {
+      } else if (spare_.size() < 2 && chunk.pixels.size() == decoded_bytes()) {
         spare_.push_back(std::move(chunk.pixels));
       }
     }

@@ -3,7 +3,7 @@
 // fetched holding Hdf5Lock (H5Dread_chunk) and decoded (inflated,
 // unshuffled) after releasing it, so the threads of a rank decode in
 // parallel where H5Dread would make them take turns. Only for the filters
-// geostrip undoes itself and for pixels stored as they are read.
+// geostrip undoes itself, and pixels stored as they are read or as float16.
 #include <hdf5.h>
 
 #include <cstddef>
@@ -26,7 +26,8 @@ class Hdf5Chunks {
  public:
   // The chunk reader of `dataset` (pixels read as `pixel`), or nullptr when
   // HDF5's own pipeline must read it: not chunked, another filter (fletcher32,
-  // szip, plugins), or pixels that need converting (float16, big-endian).
+  // szip, plugins), or pixels that need converting (big-endian, integers
+  // into floats); float16 is widened here, as HDF5 converts it.
   // `keep_rows`: rows at the bottom of a read that the next read takes again
   // (twice the halo); the chunks holding them stay decoded. Call holding Hdf5Lock.
   static std::unique_ptr<Hdf5Chunks> open(hid_t dataset, PixelType pixel, std::int64_t keep_rows, std::string path);
@@ -49,15 +50,21 @@ class Hdf5Chunks {
     std::vector<std::byte> pixels;
   };
 
-  Hdf5Chunks(std::vector<ChunkFilter> filters, std::int64_t chunk_rows, std::int64_t chunk_cols, PixelType pixel,
-             std::int64_t keep_rows, std::string path);
-  std::size_t chunk_bytes() const { return static_cast<std::size_t>(chunk_rows_ * chunk_cols_) * pixel_bytes_; }
+  // What a chunk is made of.
+  struct Layout {
+    std::vector<ChunkFilter> filters;
+    std::int64_t chunk_rows;
+    std::int64_t chunk_cols;
+    PixelType pixel;           // read as
+    std::size_t stored_bytes;  // a stored element's
+    bool widen;                // stored as float16, read as float32
+  };
+
+  Hdf5Chunks(Layout layout, std::int64_t keep_rows, std::string path);
+  std::size_t decoded_bytes() const { return static_cast<std::size_t>(layout_.chunk_rows * layout_.chunk_cols) * pixel_bytes_; }
   std::optional<std::vector<std::byte>> decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col);
 
-  std::vector<ChunkFilter> filters_;
-  std::int64_t chunk_rows_;
-  std::int64_t chunk_cols_;
-  PixelType pixel_;
+  Layout layout_;
   std::size_t pixel_bytes_;
   std::int64_t keep_rows_;
   std::string path_;

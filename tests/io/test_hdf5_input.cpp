@@ -3,6 +3,8 @@
 #include <ogr_spatialref.h>
 
 #include <complex>
+#include <cstring>
+#include <tuple>
 #include <fstream>
 #include <thread>
 
@@ -267,4 +269,60 @@ TEST_CASE("a chunk that does not inflate is an error naming the file and the chu
   BlockBuffer damaged(PixelType::CFloat32, 1, Region{.rows = {6, 12}, .cols = {10, 20}});
   CHECK_THROWS_WITH(reader.read(damaged), Catch::Contains(path) && Catch::Contains("row 8, column 16") &&
                                               Catch::Contains("corrupt HDF5"));
+}
+
+TEST_CASE("float16 pixels, alone or as {r, i}, widen to the very bits HDF5's conversion gives, NaN included", "[io]") {
+  // Every float16 bit pattern once (NaNs with payloads, infinities,
+  // subnormals, both zeros), in 8x16 chunks, shuffled and deflated.
+  TempDir dir;
+  const std::string path = dir / "half.h5";
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t half = H5Tcopy(H5T_IEEE_F32LE);
+  H5Tset_fields(half, 15, 10, 5, 0, 10);
+  H5Tset_size(half, 2);
+  H5Tset_ebias(half, 15);
+  const hid_t pair = H5Tcreate(H5T_COMPOUND, 4);
+  H5Tinsert(pair, "r", 0, half);
+  H5Tinsert(pair, "i", 2, half);
+  std::vector<std::uint16_t> bits(65536);
+  for (std::size_t i = 0; i < bits.size(); ++i) bits[i] = static_cast<std::uint16_t>(i * 40503);  // a permutation
+  const hsize_t chunk[2] = {8, 16};
+  const hid_t create = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(create, 2, chunk);
+  H5Pset_shuffle(create);
+  H5Pset_deflate(create, 1);
+  for (const auto& [name, type, rows, cols] : {std::tuple{"half", half, 256, 256}, std::tuple{"pair", pair, 128, 256}}) {
+    const hsize_t dims[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(cols)};
+    const hid_t space = H5Screate_simple(2, dims, nullptr);
+    const hid_t dataset = H5Dcreate2(file, name, type, space, H5P_DEFAULT, create, H5P_DEFAULT);
+    REQUIRE(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bits.data()) >= 0);  // as stored: no conversion
+    H5Dclose(dataset);
+    H5Sclose(space);
+  }
+  H5Pclose(create);
+  H5Fclose(file);
+  const auto through_hdf5 = [&](const std::string& name, hid_t memory_type, std::size_t bytes) {
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
+    std::vector<std::byte> out(bytes);
+    REQUIRE(H5Dread(d, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0);
+    H5Dclose(d);
+    H5Fclose(f);
+    return out;
+  };
+  const hid_t complex = H5Tcreate(H5T_COMPOUND, 8);
+  H5Tinsert(complex, "r", 0, H5T_NATIVE_FLOAT);
+  H5Tinsert(complex, "i", 4, H5T_NATIVE_FLOAT);
+  for (const auto& [name, pixel, memory] :
+       {std::tuple{"half", PixelType::Float32, H5T_NATIVE_FLOAT}, std::tuple{"pair", PixelType::CFloat32, complex}}) {
+    const InputInfo info = describe(path + ":/" + name);
+    REQUIRE(info.type == pixel);
+    Hdf5RowReader reader(info, *split_hdf5_path(path + ":/" + name), 4);
+    BlockBuffer read(pixel, 1, RowBlock{0, info.size.rows}, info.size.cols);
+    reader.read(read);
+    const std::vector<std::byte> expected = through_hdf5(name, memory, read.band_bytes());
+    CAPTURE(name);
+    CHECK(std::memcmp(read.band_data(0), expected.data(), expected.size()) == 0);
+  }
+  for (const hid_t type : {complex, pair, half}) H5Tclose(type);
 }

@@ -148,9 +148,9 @@ def write_docs(docs, args, results, plan):
         "as `--memory` holds them), on 2 threads. `plan` counts every input's whole rows; the blocks are read in "
         "column chunks, so the measured peak is lower.",
         "",
-        "The interferogram reads HDF5, whose calls geostrip serializes (the library is not thread-safe) and whose "
-        "compressed chunks are decoded there: its read stage is one thread's decompression at a time, and numpy "
-        "(h5py, one thread) does the same reads, so here geostrip leads by its compute and encode only.",
+        "The interferogram reads HDF5, whose calls geostrip serializes (the library is not thread-safe); it reads "
+        "each chunk's stored bytes holding that lock and inflates them after, so its threads decompress in "
+        "parallel, where numpy (h5py) decompresses on one thread.",
         "",
     ]
     with open(os.path.join(docs, "stacks.md"), "w") as out:
