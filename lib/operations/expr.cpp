@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -44,6 +45,124 @@ std::vector<std::string> split_expressions(const std::string& text) {
     start = end + 1;
   }
 }
+
+// muparser's bytecode run on kLanes pixels at once: the same double
+// operations in the same order as its own evaluation (ParserBase::
+// ParseCmdCodeBulk), so the same bits, without its dispatch for every pixel.
+// For arithmetic, comparisons, && and ||, ^ and functions of up to three
+// arguments (unary minus is one); an expression with any other token (?:,
+// functions of more arguments or of strings) is evaluated pixel by pixel.
+// (This file is compiled with -std=c++20, not gnu++20: no contraction of
+// a * b + c into an FMA, as in muparser's own build.)
+class LaneProgram {
+ public:
+  static constexpr std::size_t kLanes = 64;
+
+  // `slots`: the variables the parser was given, in input order.
+  static std::optional<LaneProgram> compile(const mu::Parser& parser, const std::vector<double>& slots) {
+    LaneProgram program;
+    int depth = 0;
+    for (const mu::SToken* token = parser.GetByteCode().GetBase(); token->Cmd != mu::cmEND; ++token) {
+      Step step{.token = *token};
+      switch (token->Cmd) {
+        case mu::cmVAR:
+        case mu::cmVARPOW2:
+        case mu::cmVARPOW3:
+        case mu::cmVARPOW4:
+        case mu::cmVARMUL:
+          if (token->Val.ptr < slots.data() || token->Val.ptr >= slots.data() + slots.size()) return std::nullopt;
+          step.slot = static_cast<std::size_t>(token->Val.ptr - slots.data());
+          ++depth;
+          break;
+        case mu::cmVAL: ++depth; break;
+        case mu::cmLE: case mu::cmGE: case mu::cmNEQ: case mu::cmEQ: case mu::cmLT: case mu::cmGT:
+        case mu::cmADD: case mu::cmSUB: case mu::cmMUL: case mu::cmDIV: case mu::cmPOW: case mu::cmLAND: case mu::cmLOR:
+          --depth;
+          break;
+        case mu::cmFUNC:
+          if (token->Fun.argc < 0 || token->Fun.argc > 3) return std::nullopt;
+          depth += 1 - token->Fun.argc;
+          break;
+        default: return std::nullopt;
+      }
+      if (depth < 1) return std::nullopt;
+      program.depth_ = std::max(program.depth_, static_cast<std::size_t>(depth));
+      program.steps_.push_back(step);
+    }
+    if (depth != 1) return std::nullopt;
+    program.stack_.resize((program.depth_ + 1) * kLanes);
+    return program;
+  }
+
+  // inputs[k]: kLanes values of input k; the results go to `result`.
+  void run(const std::vector<const double*>& inputs, double* result) {
+    std::size_t top = 0;
+    const auto lanes = [&](std::size_t level) { return stack_.data() + level * kLanes; };
+    for (const Step& step : steps_) {
+      const mu::SToken& token = step.token;
+      const double* in = step.slot < inputs.size() ? inputs[step.slot] : nullptr;
+      if (token.Cmd == mu::cmVAR || token.Cmd == mu::cmVAL || token.Cmd == mu::cmVARPOW2 ||
+          token.Cmd == mu::cmVARPOW3 || token.Cmd == mu::cmVARPOW4 || token.Cmd == mu::cmVARMUL ||
+          (token.Cmd == mu::cmFUNC && token.Fun.argc == 0))
+        ++top;
+      double* s = lanes(top);
+      if (token.Cmd == mu::cmFUNC) {
+        top -= token.Fun.argc > 1 ? static_cast<std::size_t>(token.Fun.argc - 1) : 0;
+        s = lanes(top);
+        const double* t = lanes(top + 1);
+        const double* u = lanes(top + 2);
+        for (std::size_t i = 0; i < kLanes; ++i)
+          switch (token.Fun.argc) {
+            case 0: s[i] = token.Fun.cb.call_fun<0>(); break;
+            case 1: s[i] = token.Fun.cb.call_fun<1>(s[i]); break;
+            case 2: s[i] = token.Fun.cb.call_fun<2>(s[i], t[i]); break;
+            default: s[i] = token.Fun.cb.call_fun<3>(s[i], t[i], u[i]); break;
+          }
+        continue;
+      }
+      const auto binary = [&](auto op) {
+        --top;
+        double* a = lanes(top);
+        const double* b = lanes(top + 1);
+        for (std::size_t i = 0; i < kLanes; ++i) a[i] = op(a[i], b[i]);
+      };
+      switch (token.Cmd) {
+        case mu::cmVAR: std::copy_n(in, kLanes, s); break;
+        case mu::cmVAL: std::fill_n(s, kLanes, token.Val.data2); break;
+        case mu::cmVARPOW2: for (std::size_t i = 0; i < kLanes; ++i) s[i] = in[i] * in[i]; break;
+        case mu::cmVARPOW3: for (std::size_t i = 0; i < kLanes; ++i) s[i] = in[i] * in[i] * in[i]; break;
+        case mu::cmVARPOW4: for (std::size_t i = 0; i < kLanes; ++i) s[i] = in[i] * in[i] * in[i] * in[i]; break;
+        case mu::cmVARMUL:
+          for (std::size_t i = 0; i < kLanes; ++i) s[i] = in[i] * token.Val.data + token.Val.data2;
+          break;
+        case mu::cmLE: binary([](double a, double b) -> double { return a <= b; }); break;
+        case mu::cmGE: binary([](double a, double b) -> double { return a >= b; }); break;
+        case mu::cmNEQ: binary([](double a, double b) -> double { return a != b; }); break;
+        case mu::cmEQ: binary([](double a, double b) -> double { return a == b; }); break;
+        case mu::cmLT: binary([](double a, double b) -> double { return a < b; }); break;
+        case mu::cmGT: binary([](double a, double b) -> double { return a > b; }); break;
+        case mu::cmADD: binary([](double a, double b) { return a + b; }); break;
+        case mu::cmSUB: binary([](double a, double b) { return a - b; }); break;
+        case mu::cmMUL: binary([](double a, double b) { return a * b; }); break;
+        case mu::cmDIV: binary([](double a, double b) { return a / b; }); break;
+        case mu::cmPOW: binary([](double a, double b) { return std::pow(a, b); }); break;
+        case mu::cmLAND: binary([](double a, double b) -> double { return a && b; }); break;
+        case mu::cmLOR: binary([](double a, double b) -> double { return a || b; }); break;
+        default: break;
+      }
+    }
+    std::copy_n(lanes(1), kLanes, result);
+  }
+
+ private:
+  struct Step {
+    mu::SToken token;
+    std::size_t slot = std::numeric_limits<std::size_t>::max();  // the input a variable token reads
+  };
+  std::vector<Step> steps_;
+  std::size_t depth_ = 0;
+  std::vector<double> stack_;  // levels 1 to depth_, kLanes values each
+};
 
 template <class T>
 void store(const std::vector<double>& results, const std::vector<unsigned char>& valid, double nodata, BlockBuffer& out,
@@ -109,24 +228,40 @@ class ExprKernel final : public Kernel {
   void compute(std::span<const KernelInput> in, const BlockGeometry&, BlockBuffer& out) const override {
     std::vector<double> values(in.size());
     std::vector<mu::Parser> parsers;
-    for (const std::string& expression : expressions_) parsers.push_back(make_parser(expression, spec_.inputs, values));
+    std::vector<std::optional<LaneProgram>> programs;
+    for (const std::string& expression : expressions_) {
+      parsers.push_back(make_parser(expression, spec_.inputs, values));
+      parsers.back().Eval();  // makes the bytecode
+      programs.push_back(LaneProgram::compile(parsers.back(), values));
+    }
     const auto n = static_cast<std::size_t>(out.rows().rows() * out.cols());
     std::vector<std::vector<double>> results(expressions_.size(), std::vector<double>(n));
     std::vector<std::vector<unsigned char>> valid(expressions_.size(), std::vector<unsigned char>(n));
     std::vector<const double*> pixels;
     for (const KernelInput& input : in) pixels.push_back(input.pixels.band<double>(0).data);
-    std::vector<unsigned char> input_valid(in.size());
-    for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t k = 0; k < in.size(); ++k) {
-        values[k] = pixels[k][i];
-        input_valid[k] = !in[k].is_nodata(values[k]);
-      }
-      // Nodata comes only from the inputs an expression uses.
-      for (std::size_t e = 0; e < expressions_.size(); ++e) {
-        bool ok = true;
-        for (const std::size_t k : used_[e]) ok = ok && input_valid[k];
-        valid[e][i] = ok;
-        results[e][i] = ok ? parsers[e].Eval() : 0.0;
+    std::vector<std::vector<unsigned char>> input_valid(in.size(), std::vector<unsigned char>(n));
+    for (std::size_t k = 0; k < in.size(); ++k) {  // is_nodata(), in a loop the compiler vectorizes
+      const double nodata = in[k].nodata.value_or(std::numeric_limits<double>::quiet_NaN());
+      for (std::size_t i = 0; i < n; ++i) input_valid[k][i] = !(pixels[k][i] != pixels[k][i] || pixels[k][i] == nodata);
+    }
+    // Nodata comes only from the inputs an expression uses (its value at an
+    // invalid pixel is computed too, and dropped).
+    for (std::size_t e = 0; e < expressions_.size(); ++e) {
+      std::fill(valid[e].begin(), valid[e].end(), 1);
+      for (const std::size_t k : used_[e])
+        for (std::size_t i = 0; i < n; ++i) valid[e][i] &= input_valid[k][i];
+    }
+    std::vector<const double*> lanes(in.size());
+    for (std::size_t e = 0; e < expressions_.size(); ++e) {
+      std::size_t i = 0;
+      if (programs[e])  // whole runs of kLanes pixels; the rest pixel by pixel
+        for (; i + LaneProgram::kLanes <= n; i += LaneProgram::kLanes) {
+          for (std::size_t k = 0; k < in.size(); ++k) lanes[k] = pixels[k] + i;
+          programs[e]->run(lanes, results[e].data() + i);
+        }
+      for (; i < n; ++i) {
+        for (std::size_t k = 0; k < in.size(); ++k) values[k] = pixels[k][i];
+        results[e][i] = parsers[e].Eval();
       }
     }
     for (std::size_t e = 0; e < expressions_.size(); ++e)
