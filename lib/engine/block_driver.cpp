@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 
@@ -140,79 +141,92 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
   const auto ranks = static_cast<std::size_t>(comm.size());
   const auto rank = static_cast<std::size_t>(comm.rank());
   const std::size_t round_size = ranks * static_cast<std::size_t>(options.blocks_per_rank);
+  // This rank's blocks, round after round: of each round every ranks-th,
+  // starting at its rank; round_ends[r]: where round r's end among them.
+  std::vector<RowBlock> mine;
+  std::vector<std::size_t> round_ends, round_of;
+  for (std::size_t first = 0; first < blocks.size(); first += round_size) {
+    for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks) {
+      mine.push_back(blocks[i]);
+      round_of.push_back(round_ends.size());
+    }
+    round_ends.push_back(mine.size());
+  }
+  const std::size_t rounds = round_ends.size();
+  const auto round_begin = [&](std::size_t r) { return r == 0 ? 0 : round_ends[r - 1]; };
+  std::vector<std::size_t> chunks;  // each block's first parts; its finishing parts follow
+  for (const RowBlock& rows : mine) chunks.push_back(maker.parts(rows));
+  PartDealer dealer(chunks, options.threads,
+                    [&](std::size_t block, std::size_t part) { return maker.owner(mine[block], part); });
+  BlockOutputs outputs(mine.size());
+  std::vector<std::size_t> finished(rounds);  // blocks over, by round; under round_mutex
+  std::size_t opened = 0;                     // rounds open for dealing; under round_mutex
+  std::mutex round_mutex;
+  std::condition_variable block_done;
+  const auto round_over = [&](std::size_t r) { return finished[r] == round_ends[r] - round_begin(r); };
+
   StallWatch watch(comm, options.hosts, options.stall_timeout);
-  const WhileWaiting poll = [&] { watch.poll(); };
+  // The rank owes work while a round open for dealing is not over; not
+  // while it waits for the others with its blocks made.
+  const WhileWaiting poll = [&] {
+    {
+      const std::lock_guard lock(round_mutex);
+      bool owing = false;
+      for (std::size_t r = 0; r < opened && !owing; ++r) owing = !round_over(r);
+      watch.owing(owing);
+    }
+    watch.poll();
+  };
+  const auto open_rounds = [&](std::size_t count) {
+    {
+      const std::lock_guard lock(round_mutex);
+      opened = std::min(count, rounds);
+    }
+    if (opened > 0) dealer.open(round_ends[opened - 1]);
+  };
   FirstError error;
   std::optional<Writer> writer;
   if (rank == 0) writer.emplace(sink, error, watch);
 
-  DriverResult result;
-  for (std::size_t first = 0; first < blocks.size(); first += round_size) {
-    result.signal = static_cast<int>(comm.max(interrupt_signal(), poll));
-    if (result.signal != 0) break;
-    // This rank's blocks of the round: every ranks-th, starting at its rank.
-    std::vector<RowBlock> mine;
-    for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
-      mine.push_back(blocks[i]);
-    BlockOutputs round(mine.size());
-    std::vector<std::size_t> chunks;  // each block's first parts; its finishing parts follow
-    for (const RowBlock& rows : mine) chunks.push_back(maker.parts(rows));
-    PartDealer dealer(chunks, options.threads,
-                      [&](std::size_t block, std::size_t part) { return maker.owner(mine[block], part); });
-    std::size_t finished = 0;  // under round_mutex
-    std::mutex round_mutex;
-    std::condition_variable block_done;
-    watch.owing(true);
-    // The main thread, OpenMP's thread 0 and the only one that calls MPI,
-    // keeps the heartbeats going while the others compute (unless it is alone).
-#pragma omp parallel num_threads(options.threads + 1)
-    {
-      const int computing = omp_get_num_threads() - 1;
-      if (omp_get_thread_num() == 0 && computing > 0) {
-        std::unique_lock lock(round_mutex);
-        const auto round_over = [&] { return finished == mine.size() || error.failed(); };
-        while (!block_done.wait_for(lock, kWatchInterval, round_over)) {
-          lock.unlock();
-          watch.poll();
-          lock.lock();
-        }
-      } else {
-        const int thread = computing > 0 ? omp_get_thread_num() - 1 : 0;
-        while (const auto part = dealer.take(thread)) {
-          const std::size_t i = part->block;
-          const bool chunk = part->part < chunks[i];
-          bool over = false;
-          try {
-            if (part->begins) {
-              round[i] = maker.start(mine[i]);
-              dealer.started(i);
-            }
-            if (chunk)
-              maker.make_part(mine[i], part->part, thread, round[i]);
-            else
-              maker.finish_part(mine[i], part->part - chunks[i], thread, round[i]);
-            if (dealer.made(i)) {
-              const std::size_t finishing = chunk ? maker.finish_parts(mine[i], round[i]) : 0;
-              if (finishing > 0) dealer.add_parts(i, finishing);
-              if ((over = finishing == 0)) {
-                maker.finish(mine[i], thread, round[i]);
-                dealer.done(i);
-              }
-            }
-            watch.worked();
-          } catch (...) {
-            error.capture();
-            dealer.stop();
-          }
-          if (!over && !error.failed()) continue;
-          const std::lock_guard lock(round_mutex);
-          finished += over;
-          block_done.notify_one();
+  // A part of a block, on any thread: its block's last part finishes it.
+  const auto make = [&](const PartDealer::Part& part, int thread) {
+    const std::size_t i = part.block;
+    const bool chunk = part.part < chunks[i];
+    bool over = false;
+    try {
+      if (part.begins) {
+        outputs[i] = maker.start(mine[i]);
+        dealer.started(i);
+      }
+      if (chunk)
+        maker.make_part(mine[i], part.part, thread, outputs[i]);
+      else
+        maker.finish_part(mine[i], part.part - chunks[i], thread, outputs[i]);
+      if (dealer.made(i)) {
+        const std::size_t finishing = chunk ? maker.finish_parts(mine[i], outputs[i]) : 0;
+        if (finishing > 0) dealer.add_parts(i, finishing);
+        if ((over = finishing == 0)) {
+          maker.finish(mine[i], thread, outputs[i]);
+          dealer.done(i);
         }
       }
+      watch.worked();
+    } catch (...) {
+      error.capture();
+      dealer.stop();
     }
-    watch.owing(false);
-    if (error.failed()) break;
+    if (!over && !error.failed()) return;
+    const std::lock_guard lock(round_mutex);
+    finished[round_of[i]] += over;
+    block_done.notify_one();
+  };
+
+  // Round r's blocks, all over, to the file: written by each rank (--write
+  // direct) or gathered to rank 0 and queued for its writer thread.
+  DriverResult result;
+  const auto hand_off = [&](std::size_t r) {
+    BlockOutputs round;
+    for (std::size_t i = round_begin(r); i < round_ends[r]; ++i) round.push_back(std::move(outputs[i]));
     if (options.direct) write_directly(round, comm, options, poll, result);
     if (ranks > 1) {
       const auto start = std::chrono::steady_clock::now();
@@ -221,16 +235,60 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
       const GatheredBytes gathered = comm.gather(packed, 0, options.max_message, poll);
       round.clear();
       if (rank == 0)
-        for (int r = 0; r < comm.size(); ++r)
-          for (auto& outputs : unpack(gathered.of_rank(r))) round.push_back(std::move(outputs));
+        for (int other = 0; other < comm.size(); ++other)
+          for (auto& block : unpack(gathered.of_rank(other))) round.push_back(std::move(block));
       result.gather_seconds += seconds_since(start);
     }
-    if (writer) {
-      watch.owing(true);  // the writer must make room
-      while (!writer->push(round, kPollInterval)) watch.poll();
-      watch.owing(false);
+    if (writer)
+      while (!writer->push(round, kPollInterval)) {
+        watch.owing(true);  // the writer must make room
+        watch.poll();
+      }
+  };
+
+  // The ranks agree on interrupts before the first round and after each
+  // one is handed off; after one, the round in flight is finished and handed
+  // off too, and no more open.
+  result.signal = static_cast<int>(comm.max(interrupt_signal(), poll));
+  std::size_t last = result.signal != 0 ? 0 : rounds;  // rounds to hand off
+  open_rounds(std::min<std::size_t>(last, 2));
+  // The main thread, OpenMP's thread 0 and the only one that calls MPI, hands
+  // off round after round while the others make the next one's parts
+  // (unless it is alone: then it makes them itself first).
+#pragma omp parallel num_threads(options.threads + 1)
+  {
+    const int computing = omp_get_num_threads() - 1;
+    if (omp_get_thread_num() == 0) {
+      for (std::size_t r = 0; r < last; ++r) {
+        if (computing == 0)
+          while (const auto part = dealer.take(0, false)) make(*part, 0);
+        {
+          std::unique_lock lock(round_mutex);
+          while (!block_done.wait_for(lock, kWatchInterval, [&] { return round_over(r) || error.failed(); })) {
+            lock.unlock();
+            poll();
+            lock.lock();
+          }
+        }
+        if (error.failed()) break;
+        try {
+          hand_off(r);
+          if (result.signal == 0 && r + 1 < last &&
+              (result.signal = static_cast<int>(comm.max(interrupt_signal(), poll))) != 0)
+            last = r + 2;  // the round in flight is the last
+          if (result.signal == 0) open_rounds(r + 3);
+        } catch (...) {
+          error.capture();
+          break;
+        }
+      }
+      dealer.stop();  // rounds never opened are not made
+    } else {
+      const int thread = omp_get_thread_num() - 1;
+      while (const auto part = dealer.take(thread)) make(*part, thread);
     }
   }
+  watch.owing(false);
   if (writer) result.write_seconds = writer->finish();
   error.rethrow();
   return result;

@@ -4,7 +4,7 @@
 // gives every rank `blocks_per_rank` blocks, so it covers a contiguous band of
 // the output. Rank 0 gathers each round (MPI_Gatherv) and hands it to its
 // writer thread while the next round computes; at most two rounds wait for
-// the writer, which bounds memory. This is the only place with OpenMP pragmas.
+// the writer and two compute, which bounds memory. This is the only place with OpenMP pragmas.
 #include <chrono>
 #include <functional>
 #include <string>
@@ -69,11 +69,15 @@ struct DriverResult {
   std::uint64_t bytes_sent = 0;  // this rank's blocks, packed, that went to rank 0 (rank 0's own stay)
 };
 
-// Collective over `comm`. Before each round the ranks agree whether any of
-// them received an interrupt signal (parallel/interrupt.hpp); if so, the
-// rounds already computed are written and no more start (`signal` says which).
-// Each rank's main thread makes no part itself: it keeps a StallWatch
-// (parallel/stall_watch.hpp) going on `threads` + 1 OpenMP threads.
+// Collective over `comm`. Two rounds are open at a time: the threads go on
+// into the next round's blocks while a round's last parts are made, and
+// while the main thread hands a finished round off (gather, writer). Before
+// the first round and after handing off each, the ranks agree whether any
+// of them received an interrupt signal (parallel/interrupt.hpp); if so, the
+// round in flight is finished and written too, and no more open (`signal`
+// says which). Each rank's main thread
+// makes no part itself: it keeps a StallWatch (parallel/stall_watch.hpp)
+// going on `threads` + 1 OpenMP threads.
 // Rethrows the first failure of this rank's blocks or of the writer; the
 // caller ends the job (other ranks may be in a gather).
 DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const DriverOptions& options,

@@ -1,17 +1,22 @@
 #include "engine/part_dealer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace geostrip {
 
 PartDealer::PartDealer(const std::vector<std::size_t>& parts, int threads,
-                       const std::function<int(std::size_t block, std::size_t part)>& owner)
-    : own_(static_cast<std::size_t>(std::max(1, threads))) {
-  for (std::size_t b = 0; b < parts.size(); ++b) {
-    blocks_.push_back({.parts = parts[b]});
-    for (std::size_t p = 0; p < parts[b]; ++p)
-      own_[static_cast<std::size_t>(owner(b, p)) % own_.size()].push_back({.block = b, .part = p});
-  }
+                       std::function<int(std::size_t block, std::size_t part)> owner)
+    : owner_(std::move(owner)), own_(static_cast<std::size_t>(std::max(1, threads))) {
+  for (const std::size_t count : parts) blocks_.push_back({.parts = count});
+}
+
+void PartDealer::open(std::size_t end) {
+  changed([&] {
+    for (; opened_ < std::min(end, blocks_.size()); ++opened_)
+      for (std::size_t p = 0; p < blocks_[opened_].parts; ++p)
+        own_[static_cast<std::size_t>(owner_(opened_, p)) % own_.size()].push_back({.block = opened_, .part = p});
+  });
 }
 
 std::optional<PartDealer::Part> PartDealer::next_locked(int thread) {
@@ -31,7 +36,7 @@ std::optional<PartDealer::Part> PartDealer::next_locked(int thread) {
   return part;
 }
 
-std::optional<PartDealer::Part> PartDealer::take(int thread) {
+std::optional<PartDealer::Part> PartDealer::take(int thread, bool wait) {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (stopped_) return std::nullopt;
@@ -46,8 +51,9 @@ std::optional<PartDealer::Part> PartDealer::take(int thread) {
       if (stopped_) return std::nullopt;
       return part;
     }
-    if (std::all_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.done; })) return std::nullopt;
-    changed_.wait(lock);  // for a block to gain parts or be done
+    if (!wait || std::all_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.done; }))
+      return std::nullopt;
+    changed_.wait(lock);  // for a block to gain parts, be opened or be done
   }
 }
 

@@ -1,13 +1,15 @@
 #pragma once
-// Which part of which block a thread makes next, within one round of a
-// rank's blocks. Every part has an owner thread (run.cpp: the thread whose
+// Which part of which block a thread makes next, among a rank's blocks.
+// Blocks are opened for dealing in order, a round at a time, the next
+// round's before the last parts of one are made, so no thread waits for a
+// round's end. Every part has an owner thread (run.cpp: the thread whose
 // column strip it lies in), and each thread makes its own parts in order,
 // block after block, row chunk after row chunk: a strip's halo rows and
 // columns then lie in tiles its own GDAL handle has decoded. A thread with
 // none of its own left makes a block's finishing parts (a COG's overview
 // tile rows, which a block gains once its parts are made), or else takes
-// parts from the end of the thread with the most left, so a round ends with
-// every thread busy. A block is over when its maker says it is done.
+// parts from the end of the thread with the most left, so the rounds end
+// with every thread busy. A block is over when its maker says it is done.
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -27,13 +29,18 @@ class PartDealer {
   };
   // `parts[i]`: how many parts block i has at first (at least one);
   // `owner(i, p)`: the thread (0..threads-1) whose part p of block i is.
+  // No block is open yet.
   PartDealer(const std::vector<std::size_t>& parts, int threads,
-             const std::function<int(std::size_t block, std::size_t part)>& owner);
+             std::function<int(std::size_t block, std::size_t part)> owner);
 
-  // The next part for `thread`. Waits while no part is left to take but
-  // some block is not done, and while the part's block is being started by
-  // another thread; nullopt once every block is done, or after stop().
-  std::optional<Part> take(int thread);
+  // Blocks up to `end` (exclusive) may be dealt.
+  void open(std::size_t end);
+  // The next part for `thread`. With `wait`, waits while no part is left to
+  // take but some block is not done (an open block may gain finishing parts,
+  // a closed one be opened), and while the part's block is being started by
+  // another thread; nullopt once every block is done, after stop(), or,
+  // without `wait`, when no part is left to take now.
+  std::optional<Part> take(int thread, bool wait = true);
   // Block `block`'s outputs are ready: other threads may make its parts.
   void started(std::size_t block);
   // A part of `block` is made; true when every part it has so far is made.
@@ -56,7 +63,9 @@ class PartDealer {
 
   std::mutex mutex_;
   std::condition_variable changed_;
+  std::function<int(std::size_t block, std::size_t part)> owner_;
   std::vector<Block> blocks_;
+  std::size_t opened_ = 0;  // blocks
   std::vector<Queue> own_;  // by thread
   Queue finishing_;         // anyone's
   bool stopped_ = false;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -34,6 +35,7 @@ Taken drain(PartDealer& dealer, int thread, std::size_t count) {
 
 TEST_CASE("a lone thread makes every block's parts in order, block after block", "[engine]") {
   PartDealer dealer({3, 1, 2}, 1, [](std::size_t, std::size_t) { return 0; });
+  dealer.open(std::numeric_limits<std::size_t>::max());
   Taken taken;
   while (const auto part = dealer.take(0)) {
     if (part->begins) dealer.started(part->block);
@@ -48,12 +50,14 @@ TEST_CASE("a lone thread makes every block's parts in order, block after block",
 TEST_CASE("each thread makes its own parts in order: its column strip, row chunk after row chunk", "[engine]") {
   // Two blocks of two row chunks, three column chunks: the first two are thread 0's strip.
   PartDealer dealer({6, 6}, 2, [](std::size_t, std::size_t part) { return part % 3 < 2 ? 0 : 1; });
+  dealer.open(std::numeric_limits<std::size_t>::max());
   CHECK(drain(dealer, 0, 8) == Taken{{0, 0}, {0, 1}, {0, 3}, {0, 4}, {1, 0}, {1, 1}, {1, 3}, {1, 4}});
   CHECK(drain(dealer, 1, 4) == Taken{{0, 2}, {0, 5}, {1, 2}, {1, 5}});
 }
 
 TEST_CASE("a thread with none of its own left takes the last parts of the thread with the most left", "[engine]") {
   PartDealer dealer({4, 4}, 3, [](std::size_t block, std::size_t) { return static_cast<int>(block); });
+  dealer.open(std::numeric_limits<std::size_t>::max());
   CHECK(drain(dealer, 0, 1) == Taken{{0, 0}});
   CHECK(drain(dealer, 2, 1) == Taken{{1, 3}});  // thread 2 has none: the end of thread 1's, the most
   CHECK(drain(dealer, 2, 1) == Taken{{0, 3}});  // three each: the first such thread's
@@ -65,6 +69,7 @@ TEST_CASE("a thread with none of its own left takes the last parts of the thread
 TEST_CASE("a block's finishing parts follow its parts, numbered on, for any thread, which waits for them",
           "[engine]") {
   PartDealer dealer({2}, 2, [](std::size_t, std::size_t part) { return static_cast<int>(part); });
+  dealer.open(std::numeric_limits<std::size_t>::max());
   CHECK(drain(dealer, 0, 1) == Taken{{0, 0}});
   CHECK(drain(dealer, 1, 1) == Taken{{0, 1}});
   CHECK_FALSE(dealer.made(0));
@@ -85,6 +90,7 @@ TEST_CASE("a block's finishing parts follow its parts, numbered on, for any thre
 
 TEST_CASE("a thread waits for a block another thread is starting, and stop() ends the dealing", "[engine]") {
   PartDealer dealer({2}, 2, [](std::size_t, std::size_t part) { return static_cast<int>(part); });
+  dealer.open(std::numeric_limits<std::size_t>::max());
   const auto first = dealer.take(0);
   REQUIRE(first->begins);
   std::optional<PartDealer::Part> second;
@@ -103,6 +109,7 @@ TEST_CASE("every part of every block is made exactly once by many threads, and e
           "[engine]") {
   const std::vector<std::size_t> parts{5, 1, 7, 3, 9, 2};
   PartDealer dealer(parts, 4, [](std::size_t block, std::size_t part) { return static_cast<int>(block + part); });
+  dealer.open(std::numeric_limits<std::size_t>::max());
   std::mutex mutex;
   std::set<std::pair<std::size_t, std::size_t>> made;
   std::vector<int> lasts(parts.size(), 0);
@@ -123,4 +130,24 @@ TEST_CASE("every part of every block is made exactly once by many threads, and e
   for (const std::size_t count : parts) total += count;
   CHECK(made.size() == total);
   CHECK(std::all_of(lasts.begin(), lasts.end(), [](int count) { return count == 1; }));
+}
+
+TEST_CASE("blocks not yet open are not dealt: a thread takes the next round's once it opens, and waits for it", "[engine]") {
+  PartDealer dealer({2, 2, 2}, 2, [](std::size_t, std::size_t part) { return static_cast<int>(part); });
+  dealer.open(1);
+  const auto first = dealer.take(0, false);
+  REQUIRE(first);
+  CHECK(first->block == 0);
+  dealer.started(0);
+  CHECK(dealer.take(1, false)->block == 0);
+  CHECK_FALSE(dealer.take(0, false));  // block 1 is not open
+  std::optional<PartDealer::Part> next;
+  std::thread waiter([&] { next = dealer.take(1); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(next);  // still waiting: block 0 is not done and block 1 not open
+  dealer.open(2);
+  waiter.join();
+  REQUIRE(next);
+  CHECK(next->block == 1);
+  CHECK(next->part == 1);  // its own
 }
