@@ -5,13 +5,18 @@
 
 namespace geostrip {
 
-std::vector<Comparator> selection_network(int n, int rank) {
+std::vector<Comparator> sorting_network(int n) {
   std::vector<Comparator> sort;
   const int t = std::bit_width(static_cast<unsigned>(n - 1));
   for (int p = t > 0 ? 1 << (t - 1) : 0; p > 0; p >>= 1)
     for (int q = 1 << (t - 1), r = 0, d = p; d > 0; d = q - p, q >>= 1, r = p)
       for (int i = 0; i + d < n; ++i)
         if ((i & p) == r) sort.push_back({.low = i, .high = i + d});
+  return sort;
+}
+
+std::vector<Comparator> selection_network(int n, int rank) {
+  const std::vector<Comparator> sort = sorting_network(n);
   std::vector<bool> needed(static_cast<std::size_t>(n), false);
   needed[static_cast<std::size_t>(rank)] = true;
   std::vector<Comparator> network;

@@ -1,5 +1,5 @@
 #pragma once
-// One rank among a few values by a sorting network, on many lanes at once
+// Sorting a few values, or one rank among them, by a network, on many lanes at once
 // (windows or pixels side by side), so that each comparator is a few vector
 // min and max instructions. Exact wherever min and max are: integers, and
 // floats with neither NaN nor both signs of zero.
@@ -14,9 +14,12 @@ struct Comparator {
   int high;
 };
 
-// The comparators of a sorting network of n values (Knuth's merge exchange,
-// Batcher's network for any n) that position `rank` (0-based) depends on:
-// 113 of 138 for the lower median of 25 values.
+// A sorting network of n values: Knuth's merge exchange (Batcher's network
+// for any n), 41 comparators for 12 values.
+std::vector<Comparator> sorting_network(int n);
+
+// The comparators of sorting_network(n) that position `rank` (0-based)
+// depends on: 113 of 138 for the lower median of 25 values.
 std::vector<Comparator> selection_network(int n, int rank);
 
 // Values side by side: lanes[k * kLanes + i] is value k of lane i.

@@ -118,10 +118,9 @@ class CompositeKernel final : public Kernel {
       // their common nodata (a valid value never equals it) marks where none is valid.
       spec_.output_type = common_integer_type(types);
       spec_.output_nodata = common_nodata(args);
-      // Integers have one zero, so a network picks what nth_element does.
-      const std::size_t n = spec_.inputs.size();
-      network_rank_ = picked_rank(reduction_, n) - 1;
-      network_ = selection_network(static_cast<int>(n), static_cast<int>(network_rank_));
+      // Integers have one zero and no infinity: a network that sorts the
+      // invalid values, made +infinity, last picks what nth_element does.
+      network_ = sorting_network(static_cast<int>(spec_.inputs.size()));
       by_network_ = true;
     } else {
       spec_.output_type = PixelType::Float32;
@@ -150,39 +149,43 @@ class CompositeKernel final : public Kernel {
  private:
   template <class T>
   void reduce_pixels(std::span<const KernelInput> in, std::vector<double>& results) const {
+    if constexpr (std::is_floating_point_v<T>)
+      if (by_network_) return pick_by_network<T>(in, results);
     std::vector<double> values;
     values.reserve(in.size());
-    const auto reduce_one = [&](std::size_t i) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
       values.clear();
       for (const KernelInput& input : in)
         if (const double v = sample<T>(input, i); !std::isnan(v)) values.push_back(v);
       results[i] = values.empty() ? std::numeric_limits<double>::quiet_NaN() : reduce(values, reduction_);
-    };
-    if constexpr (std::is_floating_point_v<T>) {
-      if (by_network_) {
-        std::vector<T> lanes(in.size() * kLanes);
-        std::array<std::uint8_t, kLanes> invalid;
-        for (std::size_t first = 0; first < results.size(); first += kLanes) {
-          const std::size_t count = std::min<std::size_t>(kLanes, results.size() - first);
-          invalid.fill(0);
-          for (std::size_t k = 0; k < in.size(); ++k) {
-            const T* v = in[k].pixels.band<T>(0).data + first;
-            const double nodata = in[k].nodata.value_or(std::numeric_limits<double>::quiet_NaN());
-            for (std::size_t j = 0; j < count; ++j) invalid[j] |= (v[j] != v[j]) | (static_cast<double>(v[j]) == nodata);
-            std::copy_n(v, count, lanes.data() + k * kLanes);
-          }
-          run_network(network_, lanes.data());
-          const T* picked = lanes.data() + network_rank_ * kLanes;
-          for (std::size_t j = 0; j < count; ++j)
-            if (invalid[j])
-              reduce_one(first + j);
-            else
-              results[first + j] = static_cast<double>(picked[j]);
-        }
-        return;
-      }
     }
-    for (std::size_t i = 0; i < results.size(); ++i) reduce_one(i);
+  }
+
+  // Each pixel's pick among its valid dates (integers read as floats): the
+  // dates of kLanes pixels sorted at once by the network, the invalid ones
+  // made +infinity so that they sort last.
+  template <class T>
+  void pick_by_network(std::span<const KernelInput> in, std::vector<double>& results) const {
+    std::vector<T> lanes(in.size() * kLanes);
+    std::array<std::uint32_t, kLanes> valid;
+    for (std::size_t first = 0; first < results.size(); first += kLanes) {
+      const std::size_t count = std::min<std::size_t>(kLanes, results.size() - first);
+      valid.fill(0);
+      for (std::size_t k = 0; k < in.size(); ++k) {
+        const T* v = in[k].pixels.band<T>(0).data + first;
+        const double nodata = in[k].nodata.value_or(std::numeric_limits<double>::quiet_NaN());
+        T* lane = lanes.data() + k * kLanes;
+        for (std::size_t j = 0; j < count; ++j) {  // without branches, so it vectorizes
+          const bool invalid = (v[j] != v[j]) | (static_cast<double>(v[j]) == nodata);
+          lane[j] = invalid ? std::numeric_limits<T>::infinity() : v[j];
+          valid[j] += !invalid;
+        }
+      }
+      run_network(network_, lanes.data());
+      for (std::size_t j = 0; j < count; ++j)
+        results[first + j] = valid[j] == 0 ? std::numeric_limits<double>::quiet_NaN()
+                                           : static_cast<double>(lanes[(picked_rank(reduction_, valid[j]) - 1) * kLanes + j]);
+    }
   }
 
   // The nodata every integer input declares; inputs that declare different
@@ -205,12 +208,10 @@ class CompositeKernel final : public Kernel {
 
   Reduction reduction_;
   KernelSpec spec_;
-  // Min, max, median and pNN of integer inputs come from one selection
-  // network over kLanes pixels at once; pixels where an input is not valid
-  // are then reduced one by one.
+  // Min, max, median and pNN of integer inputs: one sorting network over
+  // kLanes pixels at once, each pixel's pick by its count of valid values.
   bool by_network_ = false;
   std::vector<Comparator> network_;
-  std::size_t network_rank_ = 0;  // 0-based
 };
 
 const OperationRegistration composite{{
