@@ -142,14 +142,12 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
   const auto rank = static_cast<std::size_t>(comm.rank());
   const std::size_t round_size = ranks * static_cast<std::size_t>(options.blocks_per_rank);
   // This rank's blocks, round after round: of each round every ranks-th,
-  // starting at its rank; round_ends[r]: where round r's end among them.
+  // starting at its rank; round_ends[r]: where round r ends among them.
   std::vector<RowBlock> mine;
-  std::vector<std::size_t> round_ends, round_of;
+  std::vector<std::size_t> round_ends;
   for (std::size_t first = 0; first < blocks.size(); first += round_size) {
-    for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks) {
+    for (std::size_t i = first + rank; i < std::min(blocks.size(), first + round_size); i += ranks)
       mine.push_back(blocks[i]);
-      round_of.push_back(round_ends.size());
-    }
     round_ends.push_back(mine.size());
   }
   const std::size_t rounds = round_ends.size();
@@ -159,30 +157,32 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
   PartDealer dealer(chunks, options.threads,
                     [&](std::size_t block, std::size_t part) { return maker.owner(mine[block], part); });
   BlockOutputs outputs(mine.size());
-  std::vector<std::size_t> finished(rounds);  // blocks over, by round; under round_mutex
-  std::size_t opened = 0;                     // rounds open for dealing; under round_mutex
+  std::vector<char> over(mine.size(), 0);     // blocks over; under round_mutex
+  std::size_t opened = 0;                     // rounds allowed to open; under round_mutex
   std::mutex round_mutex;
   std::condition_variable block_done;
-  const auto round_over = [&](std::size_t r) { return finished[r] == round_ends[r] - round_begin(r); };
+  const auto all_over = [&](std::size_t first, std::size_t end) {
+    return std::all_of(over.begin() + static_cast<std::ptrdiff_t>(first), over.begin() + static_cast<std::ptrdiff_t>(end),
+                       [](char o) { return o != 0; });
+  };
 
   StallWatch watch(comm, options.hosts, options.stall_timeout);
-  // The rank owes work while a round open for dealing is not over; not
+  // The rank owes work while a round allowed to open is not over; not
   // while it waits for the others with its blocks made.
   const WhileWaiting poll = [&] {
     {
       const std::lock_guard lock(round_mutex);
-      bool owing = false;
-      for (std::size_t r = 0; r < opened && !owing; ++r) owing = !round_over(r);
-      watch.owing(owing);
+      watch.owing(opened > 0 && !all_over(0, round_ends[opened - 1]));
     }
     watch.poll();
   };
+  // Rounds up to `count`: the first opens now, the one after when the threads run out of parts.
   const auto open_rounds = [&](std::size_t count) {
     {
       const std::lock_guard lock(round_mutex);
       opened = std::min(count, rounds);
     }
-    if (opened > 0) dealer.open(round_ends[opened - 1]);
+    if (opened > 0) dealer.allow(round_ends[opened - 1]);
   };
   FirstError error;
   std::optional<Writer> writer;
@@ -192,7 +192,7 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
   const auto make = [&](const PartDealer::Part& part, int thread) {
     const std::size_t i = part.block;
     const bool chunk = part.part < chunks[i];
-    bool over = false;
+    bool block_over = false;
     try {
       if (part.begins) {
         outputs[i] = maker.start(mine[i]);
@@ -205,7 +205,7 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
       if (dealer.made(i)) {
         const std::size_t finishing = chunk ? maker.finish_parts(mine[i], outputs[i]) : 0;
         if (finishing > 0) dealer.add_parts(i, finishing);
-        if ((over = finishing == 0)) {
+        if ((block_over = finishing == 0)) {
           maker.finish(mine[i], thread, outputs[i]);
           dealer.done(i);
         }
@@ -215,18 +215,19 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
       error.capture();
       dealer.stop();
     }
-    if (!over && !error.failed()) return;
+    if (!block_over && !error.failed()) return;
     const std::lock_guard lock(round_mutex);
-    finished[round_of[i]] += over;
+    over[i] = block_over;
     block_done.notify_one();
   };
 
-  // Round r's blocks, all over, to the file: written by each rank (--write
-  // direct) or gathered to rank 0 and queued for its writer thread.
+  // Blocks first to end (a round, or with one rank a block), all over, to
+  // the file: written by each rank (--write direct) or gathered to rank 0
+  // and queued for its writer thread.
   DriverResult result;
-  const auto hand_off = [&](std::size_t r) {
+  const auto hand_off = [&](std::size_t first, std::size_t end) {
     BlockOutputs round;
-    for (std::size_t i = round_begin(r); i < round_ends[r]; ++i) round.push_back(std::move(outputs[i]));
+    for (std::size_t i = first; i < end; ++i) round.push_back(std::move(outputs[i]));
     if (options.direct) write_directly(round, comm, options, poll, result);
     if (ranks > 1) {
       const auto start = std::chrono::steady_clock::now();
@@ -251,6 +252,7 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
   // off too, and no more open.
   result.signal = static_cast<int>(comm.max(interrupt_signal(), poll));
   std::size_t last = result.signal != 0 ? 0 : rounds;  // rounds to hand off
+  if (last > 0) dealer.open(round_ends[0]);
   open_rounds(std::min<std::size_t>(last, 2));
   // The main thread, OpenMP's thread 0 and the only one that calls MPI, hands
   // off round after round while the others make the next one's parts
@@ -259,20 +261,28 @@ DriverResult run_blocks(const RowBlocks& blocks, const Communicator& comm, const
   {
     const int computing = omp_get_num_threads() - 1;
     if (omp_get_thread_num() == 0) {
+      // With one rank and nothing to gather, each block goes to the writer
+      // once it is over, so that no block waits for its round's others.
+      const bool by_block = ranks == 1 && !options.direct;
       for (std::size_t r = 0; r < last; ++r) {
         if (computing == 0)
           while (const auto part = dealer.take(0, false)) make(*part, 0);
-        {
-          std::unique_lock lock(round_mutex);
-          while (!block_done.wait_for(lock, kWatchInterval, [&] { return round_over(r) || error.failed(); })) {
-            lock.unlock();
-            poll();
-            lock.lock();
-          }
-        }
-        if (error.failed()) break;
         try {
-          hand_off(r);
+          // A round of no blocks of this rank is still handed off: the gather is collective.
+          for (std::size_t first = round_begin(r); !error.failed();) {
+            const std::size_t end = by_block ? std::min(first + 1, round_ends[r]) : round_ends[r];
+            {
+              std::unique_lock lock(round_mutex);
+              while (!block_done.wait_for(lock, kWatchInterval, [&] { return all_over(first, end) || error.failed(); })) {
+                lock.unlock();
+                poll();
+                lock.lock();
+              }
+            }
+            if (!error.failed()) hand_off(first, end);
+            if ((first = end) == round_ends[r]) break;
+          }
+          if (error.failed()) break;
           if (result.signal == 0 && r + 1 < last &&
               (result.signal = static_cast<int>(comm.max(interrupt_signal(), poll))) != 0)
             last = r + 2;  // the round in flight is the last

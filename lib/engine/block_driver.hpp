@@ -4,7 +4,7 @@
 // gives every rank `blocks_per_rank` blocks, so it covers a contiguous band of
 // the output. Rank 0 gathers each round (MPI_Gatherv) and hands it to its
 // writer thread while the next round computes; at most two rounds wait for
-// the writer and two compute, which bounds memory. This is the only place with OpenMP pragmas.
+// the writer, which bounds memory. This is the only place with OpenMP pragmas.
 #include <chrono>
 #include <functional>
 #include <string>
@@ -69,9 +69,10 @@ struct DriverResult {
   std::uint64_t bytes_sent = 0;  // this rank's blocks, packed, that went to rank 0 (rank 0's own stay)
 };
 
-// Collective over `comm`. Two rounds are open at a time: the threads go on
-// into the next round's blocks while a round's last parts are made, and
-// while the main thread hands a finished round off (gather, writer). Before
+// Collective over `comm`. A thread with no part left in a round goes on
+// into the next round's blocks while the others make the round's last
+// parts and the main thread hands it off (gather, writer); the round after
+// that may open once this one is handed off. Before
 // the first round and after handing off each, the ranks agree whether any
 // of them received an interrupt signal (parallel/interrupt.hpp); if so, the
 // round in flight is finished and written too, and no more open (`signal`

@@ -11,12 +11,19 @@ PartDealer::PartDealer(const std::vector<std::size_t>& parts, int threads,
   for (const std::size_t count : parts) blocks_.push_back({.parts = count});
 }
 
+void PartDealer::open_locked(std::size_t end) {
+  for (; opened_ < std::min(end, blocks_.size()); ++opened_)
+    for (std::size_t p = 0; p < blocks_[opened_].parts; ++p)
+      own_[static_cast<std::size_t>(owner_(opened_, p)) % own_.size()].push_back({.block = opened_, .part = p});
+  allowed_ = std::max(allowed_, opened_);
+}
+
 void PartDealer::open(std::size_t end) {
-  changed([&] {
-    for (; opened_ < std::min(end, blocks_.size()); ++opened_)
-      for (std::size_t p = 0; p < blocks_[opened_].parts; ++p)
-        own_[static_cast<std::size_t>(owner_(opened_, p)) % own_.size()].push_back({.block = opened_, .part = p});
-  });
+  changed([&] { open_locked(end); });
+}
+
+void PartDealer::allow(std::size_t end) {
+  changed([&] { allowed_ = std::max(allowed_, end); });
 }
 
 std::optional<PartDealer::Part> PartDealer::next_locked(int thread) {
@@ -28,6 +35,12 @@ std::optional<PartDealer::Part> PartDealer::next_locked(int thread) {
   };
   if (!mine.empty()) return from_front(mine);
   if (!finishing_.empty()) return from_front(finishing_);
+  // Its own parts of the next round before another thread's of this one:
+  // their tiles are in its own GDAL handle's cache.
+  if (opened_ < allowed_) {
+    open_locked(allowed_);
+    if (!mine.empty()) return from_front(mine);
+  }
   const auto longest = std::max_element(own_.begin(), own_.end(),
                                         [](const Queue& a, const Queue& b) { return a.size() < b.size(); });
   if (longest->empty()) return std::nullopt;
@@ -53,7 +66,7 @@ std::optional<PartDealer::Part> PartDealer::take(int thread, bool wait) {
     }
     if (!wait || std::all_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.done; }))
       return std::nullopt;
-    changed_.wait(lock);  // for a block to gain parts, be opened or be done
+    changed_.wait(lock);  // for a block to gain parts, be allowed or be done
   }
 }
 

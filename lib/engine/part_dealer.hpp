@@ -1,15 +1,17 @@
 #pragma once
 // Which part of which block a thread makes next, among a rank's blocks.
-// Blocks are opened for dealing in order, a round at a time, the next
-// round's before the last parts of one are made, so no thread waits for a
-// round's end. Every part has an owner thread (run.cpp: the thread whose
+// Blocks are opened for dealing in order, a round at a time; the next
+// round's open as soon as a thread has none of its own left, so no thread
+// waits for a round's end, and no more is begun than that needs. Every
+// part has an owner thread (run.cpp: the thread whose
 // column strip it lies in), and each thread makes its own parts in order,
 // block after block, row chunk after row chunk: a strip's halo rows and
 // columns then lie in tiles its own GDAL handle has decoded. A thread with
 // none of its own left makes a block's finishing parts (a COG's overview
-// tile rows, which a block gains once its parts are made), or else takes
-// parts from the end of the thread with the most left, so the rounds end
-// with every thread busy. A block is over when its maker says it is done.
+// tile rows, which a block gains once its parts are made), or else its own
+// of the next round if that may open, or else takes parts from the end of
+// the thread with the most left, so the rounds end with every thread busy.
+// A block is over when its maker says it is done.
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -35,6 +37,9 @@ class PartDealer {
 
   // Blocks up to `end` (exclusive) may be dealt.
   void open(std::size_t end);
+  // Blocks up to `end` (exclusive) open once a thread has no part of its
+  // own left (nor a finishing part) among the open ones.
+  void allow(std::size_t end);
   // The next part for `thread`. With `wait`, waits while no part is left to
   // take but some block is not done (an open block may gain finishing parts,
   // a closed one be opened), and while the part's block is being started by
@@ -59,13 +64,15 @@ class PartDealer {
   };
   using Queue = std::deque<Part>;
   std::optional<Part> next_locked(int thread);
+  void open_locked(std::size_t end);
   void changed(const std::function<void()>& change);
 
   std::mutex mutex_;
   std::condition_variable changed_;
   std::function<int(std::size_t block, std::size_t part)> owner_;
   std::vector<Block> blocks_;
-  std::size_t opened_ = 0;  // blocks
+  std::size_t opened_ = 0;   // blocks
+  std::size_t allowed_ = 0;  // blocks, at least opened_
   std::vector<Queue> own_;  // by thread
   Queue finishing_;         // anyone's
   bool stopped_ = false;

@@ -151,3 +151,12 @@ TEST_CASE("blocks not yet open are not dealt: a thread takes the next round's on
   CHECK(next->block == 1);
   CHECK(next->part == 1);  // its own
 }
+
+TEST_CASE("an allowed block opens once a thread has none of its own left, and its own parts come first", "[engine]") {
+  PartDealer dealer({2, 2}, 2, [](std::size_t, std::size_t part) { return static_cast<int>(part); });
+  dealer.open(1);
+  dealer.allow(2);
+  const Taken first = drain(dealer, 0, 2);  // its own of block 0, then of block 1, not thread 1's of block 0
+  CHECK(first == Taken{{0, 0}, {1, 0}});
+  CHECK(drain(dealer, 1, 2) == Taken{{0, 1}, {1, 1}});
+}
