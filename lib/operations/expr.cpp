@@ -90,7 +90,7 @@ class LaneProgram {
       program.steps_.push_back(step);
     }
     if (depth != 1) return std::nullopt;
-    program.stack_.resize((program.depth_ + 1) * kLanes);
+    program.stack_.resize((program.depth_ + 3) * kLanes);  // levels 0 to depth_, and two a function's arguments may name
     return program;
   }
 
@@ -161,7 +161,7 @@ class LaneProgram {
   };
   std::vector<Step> steps_;
   std::size_t depth_ = 0;
-  std::vector<double> stack_;  // levels 1 to depth_, kLanes values each
+  std::vector<double> stack_;  // levels 1 to depth_ in use, kLanes values each
 };
 
 template <class T>

@@ -148,8 +148,9 @@ void split_rows(const Plane<const T>& in, const BlockGeometry& g, const Region& 
   }
 }
 
-// Each window's lower median among its valid values, by selection (for
-// windows of continuous values, whose ranks would make a histogram as large as the block).
+// Each window's lower median among its valid values, by selection: for
+// small windows of continuous values (whose ranks would make a histogram as
+// large as the block), and for windows with nodata beside the network's.
 template <class T, class Valid>
 void select_medians(const Plane<const T>& in, const BlockGeometry& g, Halo halo, const Valid& valid, T nodata,
                     const Plane<T>& o, std::int64_t r, RowBlock cols) {
