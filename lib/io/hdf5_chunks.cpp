@@ -150,7 +150,7 @@ std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int
   std::vector<ChunkFilter> undo;  // the filters applied to this chunk, last first
   for (std::size_t i = layout_.filters.size(); i-- > 0;)
     if (!(skipped >> i & 1U)) undo.push_back(layout_.filters[i]);
-  std::vector<std::byte> pixels = spare_.empty() ? std::vector<std::byte>(elements * pixel_bytes_) : std::move(spare_.back());
+  std::vector<std::byte> pixels = spare_.empty() ? std::vector<std::byte>(decoded_bytes()) : std::move(spare_.back());
   if (!spare_.empty()) spare_.pop_back();
   scratch_.resize(std::max(scratch_.size(), chunk_bytes));
   // Each step from the last one's bytes into the other buffer; the last

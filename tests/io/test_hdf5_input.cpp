@@ -4,11 +4,12 @@
 
 #include <complex>
 #include <cstring>
-#include <tuple>
 #include <fstream>
 #include <thread>
+#include <tuple>
 
 #include "core/error.hpp"
+#include "io/hdf5.hpp"
 #include "io/hdf5_input.hpp"
 #include "support/hdf5_file.hpp"
 #include "support/test_support.hpp"
@@ -182,13 +183,9 @@ std::vector<std::complex<float>> h5dread(const std::string& path, const Region& 
   const hsize_t count[2] = {static_cast<hsize_t>(region.rows.rows()), static_cast<hsize_t>(region.cols.rows())};
   H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
   const hid_t memory = H5Screate_simple(2, count, nullptr);
-  const hid_t complex = H5Tcreate(H5T_COMPOUND, 8);
-  H5Tinsert(complex, "r", 0, H5T_NATIVE_FLOAT);
-  H5Tinsert(complex, "i", 4, H5T_NATIVE_FLOAT);
   std::vector<std::complex<float>> values(count[0] * count[1]);
-  REQUIRE(H5Dread(dataset, complex, memory, space, H5P_DEFAULT, values.data()) >= 0);
+  REQUIRE(H5Dread(dataset, complex64_type().get(), memory, space, H5P_DEFAULT, values.data()) >= 0);
   for (const hid_t id : {memory, space}) H5Sclose(id);
-  H5Tclose(complex);
   H5Dclose(dataset);
   H5Fclose(file);
   return values;
@@ -310,11 +307,9 @@ TEST_CASE("float16 pixels, alone or as {r, i}, widen to the very bits HDF5's con
     H5Fclose(f);
     return out;
   };
-  const hid_t complex = H5Tcreate(H5T_COMPOUND, 8);
-  H5Tinsert(complex, "r", 0, H5T_NATIVE_FLOAT);
-  H5Tinsert(complex, "i", 4, H5T_NATIVE_FLOAT);
+  const Handle complex = complex64_type();
   for (const auto& [name, pixel, memory] :
-       {std::tuple{"half", PixelType::Float32, H5T_NATIVE_FLOAT}, std::tuple{"pair", PixelType::CFloat32, complex}}) {
+       {std::tuple{"half", PixelType::Float32, H5T_NATIVE_FLOAT}, std::tuple{"pair", PixelType::CFloat32, complex.get()}}) {
     const InputInfo info = describe(path + ":/" + name);
     REQUIRE(info.type == pixel);
     Hdf5RowReader reader(info, *split_hdf5_path(path + ":/" + name), 4);
@@ -324,5 +319,5 @@ TEST_CASE("float16 pixels, alone or as {r, i}, widen to the very bits HDF5's con
     CAPTURE(name);
     CHECK(std::memcmp(read.band_data(0), expected.data(), expected.size()) == 0);
   }
-  for (const hid_t type : {complex, pair, half}) H5Tclose(type);
+  for (const hid_t type : {pair, half}) H5Tclose(type);
 }
