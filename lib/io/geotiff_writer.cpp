@@ -272,8 +272,10 @@ SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options) {
       if (options.overviews) throw UsageError("--overviews: a complex output has no overviews");
       return summary;
     }
-    if (std::popcount(static_cast<unsigned>(options.tile)) != 1)
-      throw UsageError(fmt::format("--tile {}: overviews need a tile edge that is a power of two", options.tile));
+    // GDAL tiles overviews with a power of two from 64 to 4096 only (GDAL_TIFF_OVR_BLOCKSIZE).
+    if (std::popcount(static_cast<unsigned>(options.tile)) != 1 || options.tile < 64)
+      throw UsageError(fmt::format("--tile {}: overviews need a tile edge that is a power of two from 64 to 4096",
+                                   options.tile));
     summary.levels = overview_sizes(spec.size, options.tile);
   }
   return summary;

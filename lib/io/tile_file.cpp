@@ -387,6 +387,9 @@ bool TileFile::put_overviews_first(std::uint64_t header_bytes, const Overviews& 
                                    const MetadataOf& metadata) {
   const std::uint64_t lead = leaders_ ? kLeaderBytes : 0;
   if (overviews.bytes.size() + 1 != directories_.size()) throw Error(path_ + ": internal error: overview levels");
+  for (std::size_t d = 1; d < directories_.size(); ++d)
+    if (overviews.bytes[d - 1].size() != static_cast<std::size_t>(directories_[d].tiles))
+      throw Error(path_ + ": internal error: overview tiles");
   // The overviews' room begins where this file's tiles begin, after the
   // header (aligned): each overview tile's place, smallest level first.
   const std::uint64_t data_start = round_up(header_bytes);
