@@ -164,11 +164,12 @@ class LaneProgram {
   std::vector<double> stack_;  // levels 1 to depth_ in use, kLanes values each
 };
 
+// `count` results into band `band` of `out`, from pixel `first` on.
 template <class T>
-void store(const std::vector<double>& results, const std::vector<unsigned char>& valid, double nodata, BlockBuffer& out,
-           int band) {
-  T* o = out.band<T>(band).data;
-  for (std::size_t i = 0; i < results.size(); ++i) {
+void store(const double* results, const unsigned char* valid, std::size_t count, double nodata, BlockBuffer& out,
+           int band, std::size_t first) {
+  T* o = out.band<T>(band).data + first;
+  for (std::size_t i = 0; i < count; ++i) {
     double v = results[i];
     if (!valid[i] || std::isnan(v)) {
       o[i] = static_cast<T>(nodata);
@@ -235,39 +236,44 @@ class ExprKernel final : public Kernel {
       programs.push_back(LaneProgram::compile(parsers.back(), values));
     }
     const auto n = static_cast<std::size_t>(out.rows().rows() * out.cols());
-    std::vector<std::vector<double>> results(expressions_.size(), std::vector<double>(n));
-    std::vector<std::vector<unsigned char>> valid(expressions_.size(), std::vector<unsigned char>(n));
     std::vector<const double*> pixels;
     for (const KernelInput& input : in) pixels.push_back(input.pixels.band<double>(0).data);
-    std::vector<std::vector<unsigned char>> input_valid(in.size(), std::vector<unsigned char>(n));
-    for (std::size_t k = 0; k < in.size(); ++k) {  // is_nodata(), in a loop the compiler vectorizes
-      const double nodata = in[k].nodata.value_or(std::numeric_limits<double>::quiet_NaN());
-      for (std::size_t i = 0; i < n; ++i) input_valid[k][i] = !(pixels[k][i] != pixels[k][i] || pixels[k][i] == nodata);
-    }
-    // Nodata comes only from the inputs an expression uses (its value at an
-    // invalid pixel is computed too, and dropped).
-    for (std::size_t e = 0; e < expressions_.size(); ++e) {
-      std::fill(valid[e].begin(), valid[e].end(), 1);
-      for (const std::size_t k : used_[e])
-        for (std::size_t i = 0; i < n; ++i) valid[e][i] &= input_valid[k][i];
-    }
+    // A strip of pixels at a time (whole runs of lanes), so that its flags
+    // and results stay in cache.
+    constexpr std::size_t kStrip = 64 * LaneProgram::kLanes;
+    std::vector<double> results(kStrip);
+    std::vector<unsigned char> valid(kStrip);
+    std::vector<std::vector<unsigned char>> input_valid(in.size(), std::vector<unsigned char>(kStrip));
     std::vector<const double*> lanes(in.size());
-    for (std::size_t e = 0; e < expressions_.size(); ++e) {
-      std::size_t i = 0;
-      if (programs[e])  // whole runs of kLanes pixels; the rest pixel by pixel
-        for (; i + LaneProgram::kLanes <= n; i += LaneProgram::kLanes) {
-          for (std::size_t k = 0; k < in.size(); ++k) lanes[k] = pixels[k] + i;
-          programs[e]->run(lanes, results[e].data() + i);
+    for (std::size_t first = 0; first < n; first += kStrip) {
+      const std::size_t count = std::min(kStrip, n - first);
+      for (std::size_t k = 0; k < in.size(); ++k) {  // is_nodata(), in a loop the compiler vectorizes
+        const double nodata = in[k].nodata.value_or(std::numeric_limits<double>::quiet_NaN());
+        const double* p = pixels[k] + first;
+        for (std::size_t i = 0; i < count; ++i) input_valid[k][i] = !((p[i] != p[i]) | (p[i] == nodata));
+      }
+      for (std::size_t e = 0; e < expressions_.size(); ++e) {
+        // Nodata comes only from the inputs an expression uses (its value at
+        // an invalid pixel is computed too, and dropped).
+        std::fill_n(valid.begin(), count, 1);
+        for (const std::size_t k : used_[e])
+          for (std::size_t i = 0; i < count; ++i) valid[i] &= input_valid[k][i];
+        std::size_t i = 0;
+        if (programs[e])  // whole runs of kLanes pixels; the rest pixel by pixel
+          for (; i + LaneProgram::kLanes <= count; i += LaneProgram::kLanes) {
+            for (std::size_t k = 0; k < in.size(); ++k) lanes[k] = pixels[k] + first + i;
+            programs[e]->run(lanes, results.data() + i);
+          }
+        for (; i < count; ++i) {
+          for (std::size_t k = 0; k < in.size(); ++k) values[k] = pixels[k][first + i];
+          results[i] = parsers[e].Eval();
         }
-      for (; i < n; ++i) {
-        for (std::size_t k = 0; k < in.size(); ++k) values[k] = pixels[k][i];
-        results[e][i] = parsers[e].Eval();
+        visit_real(spec_.output_type, [&](auto zero) {
+          store<decltype(zero)>(results.data(), valid.data(), count, *spec_.output_nodata, out, static_cast<int>(e),
+                                first);
+        });
       }
     }
-    for (std::size_t e = 0; e < expressions_.size(); ++e)
-      visit_real(spec_.output_type, [&](auto zero) {
-        store<decltype(zero)>(results[e], valid[e], *spec_.output_nodata, out, static_cast<int>(e));
-      });
   }
 
  private:
