@@ -134,14 +134,8 @@ std::string empty_vrt(const OutputSpec& spec, RasterSize size) {
   return xml + "</VRTDataset>";
 }
 
-// A header GDAL made in memory, and the PAM sidecar it made beside it, if any.
-struct Header {
-  std::vector<std::byte> bytes;
-  std::optional<std::string> sidecar;
-};
-
-Header take_from_memory(const std::string& name, const std::string& partial) {
-  Header header;
+GdalHeader take_from_memory(const std::string& name, const std::string& partial) {
+  GdalHeader header;
   const std::string aux = name + ".aux.xml";
   vsi_l_offset length = 0;
   if (GByte* text = VSIGetMemFileBuffer(aux.c_str(), &length, TRUE)) {
@@ -165,7 +159,7 @@ std::string memory_name(std::string_view what) {
 // file on disk is one geostrip creates itself. In COG's layout, GDAL copies
 // it from a VRT without sources whose overviews have the levels' sizes:
 // every directory first (overviews' included), then nothing (sparse).
-Header sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const SummarySpec& summary, bool cog,
+GdalHeader sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const SummarySpec& summary, bool cog,
                       const std::string& partial) {
   const std::string name = memory_name("header") + ".tif";
   GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
@@ -435,14 +429,16 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
   check_tile_format(encoder_.format());
   check_writable_target(spec_.path, overwrite_, "output");
   init_gdal();
-  Header header = sparse_geotiff(spec_, encoder_.format(), encoder_.summary(), cog_, partial_);
-  sidecar_ = std::move(header.sidecar);
+  // GDAL makes a COG's header by copying a whole raster of nothing, in time
+  // that grows with its pixels: on a thread of its own while the first
+  // blocks are computed, taken when the writer first needs it.
+  header_ = std::async(std::launch::async,
+                       [this] { return sparse_geotiff(spec_, encoder_.format(), encoder_.summary(), cog_, partial_); });
   const std::int64_t tiles_down = (spec_.size.rows + encoder_.format().tile - 1) / encoder_.format().tile;
   tile_crcs_.resize(static_cast<std::size_t>(tiles_down * encoder_.format().tiles_across()));
   reserved_.resize(tile_crcs_.size());
   const bool resumed = options.resume && !spec_.fingerprint.empty() && resume();
-  if (!resumed) create(std::move(header.bytes));
-  partial_identity_ = file_->identity();
+  if (resumed) partial_identity_ = file_->identity();
   rows_on_disk_ = resumed_rows_;
   const SummarySpec& summary = encoder_.summary();
   assembler_.emplace(spec_.type, spec_.bands, spec_.size, encoder_.format().tile, resumed_rows_);
@@ -461,6 +457,20 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
   stats_.resize(static_cast<std::size_t>(spec_.bands));
   if (summary.wants_apex()) apexes_.resize(tile_crcs_.size() * static_cast<std::size_t>(spec_.bands));
   if (resumed) replay_resumed_rows();
+}
+
+void GeoTiffWriter::take_header() {
+  if (!header_.valid()) return;
+  GdalHeader header = header_.get();
+  sidecar_ = std::move(header.sidecar);
+  if (file_) return;  // resumed: PATH.partial has its header
+  create(std::move(header.bytes));
+  partial_identity_ = file_->identity();
+}
+
+const FileIdentity& GeoTiffWriter::partial_identity() {
+  take_header();
+  return partial_identity_;
 }
 
 void GeoTiffWriter::drop_overview_store() {
@@ -571,6 +581,7 @@ GeoTiffWriter::~GeoTiffWriter() {
 }
 
 void GeoTiffWriter::place(EncodedRows rows) {
+  take_header();
   if (encoder_.as_tiles(rows.rows)) {
     place_tiles(std::move(rows));
     return;
@@ -623,6 +634,7 @@ void GeoTiffWriter::place_tiles(EncodedRows arrived) {
 }
 
 std::vector<std::uint64_t> GeoTiffWriter::reserve(RowBlock rows, const std::vector<std::uint64_t>& sizes) {
+  take_header();
   const TileFormat& format = encoder_.format();
   const auto across = static_cast<std::size_t>(format.tiles_across());
   const auto first_tile = static_cast<std::size_t>(rows.begin / format.tile) * across;
@@ -711,6 +723,7 @@ void GeoTiffWriter::close_and_sync() {
 }
 
 void GeoTiffWriter::commit() {
+  take_header();
   bool waiting = !assembler_->empty() || !encoded_.empty();
   for (const TileRowAssembler& level : level_assemblers_) waiting = waiting || !level.empty();
   if (rows_on_disk_ != spec_.size.rows || waiting)
@@ -784,6 +797,7 @@ void GeoTiffWriter::place_sidecar() {
 }
 
 std::int64_t GeoTiffWriter::suspend() {
+  take_header();
   close_and_sync();
   drop_overview_store();  // a resumed run makes the overviews again
   kept_ = true;

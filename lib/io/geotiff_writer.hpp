@@ -20,6 +20,7 @@
 // the checksum of its full-resolution tiles, by which a later batch knows
 // the file is still whole.
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -179,6 +180,12 @@ class DirectTiles {
   std::uint64_t bytes_written_ = 0;
 };
 
+// A header GDAL made in memory, and the PAM sidecar it made beside it, if any.
+struct GdalHeader {
+  std::vector<std::byte> bytes;
+  std::optional<std::string> sidecar;
+};
+
 class GeoTiffWriter final : public RowSink {
  public:
   // Writes PATH under its lock (held until the writer is gone). Refuses an
@@ -210,7 +217,7 @@ class GeoTiffWriter final : public RowSink {
   // without its tiles' bytes, then comes to place() once they are on disk.
   std::vector<std::uint64_t> reserve(RowBlock rows, const std::vector<std::uint64_t>& sizes);
   // The file this writer made or resumed, which other ranks write into.
-  const FileIdentity& partial_identity() const { return partial_identity_; }
+  const FileIdentity& partial_identity();
 
   // Every row has been written: the overview levels made from every tile,
   // the statistics and the tile record into the metadata; then flush, close
@@ -233,6 +240,8 @@ class GeoTiffWriter final : public RowSink {
   // The resumed rows' summaries and overviews, from their pixels in PATH.partial.
   void replay_resumed_rows();
   void create(std::vector<std::byte> header);
+  // Waits for GDAL's header: keeps its sidecar and, unless resumed, creates PATH.partial with it.
+  void take_header();
   void close_and_sync();
   std::vector<std::pair<std::string, std::string>> statistics_values() const;
   void place_sidecar();
@@ -264,6 +273,7 @@ class GeoTiffWriter final : public RowSink {
   std::vector<Accumulator> apexes_;   // every tile's, by tile and band
   bool copying_ = false;  // cog_copy_path() may be this writer's
   bool kept_ = false;  // committed or suspended
+  std::future<GdalHeader> header_;  // last: made on its own thread, which reads the members above
 };
 
 }  // namespace geostrip

@@ -11,61 +11,100 @@ namespace geostrip {
 
 namespace {
 
+// Without branches, so that loops over pixels vectorize.
 template <class T>
 struct Validity {
-  std::optional<T> nodata;
+  bool has_nodata = false;
+  T nodata{};
   bool operator()(T v) const {
-    if constexpr (std::is_floating_point_v<T>)
-      if (std::isnan(v)) return false;
-    return !(nodata && v == *nodata);
+    bool valid = !(has_nodata & (v == nodata));
+    if constexpr (std::is_floating_point_v<T>) valid = valid & !std::isnan(v);
+    return valid;
   }
 };
 
 template <class T>
 Validity<T> validity(const std::optional<double>& nodata) {
-  return {nodata ? std::optional<T>(to_pixel<T>(*nodata)) : std::nullopt};
+  return {.has_nodata = nodata.has_value(), .nodata = nodata ? to_pixel<T>(*nodata) : T{}};
 }
 
 // The pixel an average becomes, as GDAL's overviews make it: rounded for
 // integers, and never the nodata value by chance (GDAL's replacement value).
+// Without branches, so that a level's loop vectorizes.
 template <class T>
-T average_pixel(const Accumulator& a, const std::optional<double>& nodata) {
-  if (a.count == 0) return nodata_pixel<T>(nodata);
-  const T value = to_pixel<T>(a.sum / a.count);
-  if (!nodata || value != to_pixel<T>(*nodata)) return value;
-  if constexpr (std::is_floating_point_v<T>)
-    return *nodata == 0 ? static_cast<T>(std::numeric_limits<float>::min()) : static_cast<T>(*nodata + 1e-7 * *nodata);
-  else
+class AveragePixel {
+ public:
+  explicit AveragePixel(const std::optional<double>& nodata)
+      : empty_(nodata_pixel<T>(nodata)), has_nodata_(nodata.has_value()), replacement_(replacement(nodata)) {}
+  T operator()(const Accumulator& a) const {
+    const T value = to_pixel<T>(a.count > 0 ? a.sum / a.count : 0.0);
+    const T kept = has_nodata_ & (value == empty_) ? replacement_ : value;
+    return a.count > 0 ? kept : empty_;
+  }
+
+ private:
+  static T replacement(const std::optional<double>& nodata) {
+    if (!nodata) return T{};
+    if constexpr (std::is_floating_point_v<T>)
+      return *nodata == 0 ? static_cast<T>(std::numeric_limits<float>::min()) : static_cast<T>(*nodata + 1e-7 * *nodata);
+    const T value = to_pixel<T>(*nodata);
     return value == std::numeric_limits<T>::max() ? static_cast<T>(value - 1) : static_cast<T>(value + 1);
-}
+  }
+  T empty_;
+  bool has_nodata_;
+  T replacement_;
+};
 
 void add(Accumulator& a, const Accumulator& b) {
   a.sum += b.sum;
   a.count += b.count;
 }
 
-// Two-pass statistics of one tile's valid pixels.
+// Statistics of one tile's valid pixels, row by row: two passes over a row
+// while it is in cache, on kLanes independent lanes (which the compiler
+// vectorizes), and the rows merged in order (Chan's formula).
 template <class T>
 BandStats tile_stats(const Plane<const T>& full, Region tile, const Validity<T>& valid) {
+  constexpr int kLanes = 4;
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  const std::int64_t n = tile.cols.rows(), whole = n / kLanes * kLanes;
   BandStats s;
-  double sum = 0;
-  for (std::int64_t r = tile.rows.begin; r < tile.rows.end; ++r)
-    for (std::int64_t c = tile.cols.begin; c < tile.cols.end; ++c) {
-      const T v = full.at(r, c);
-      if (!valid(v)) continue;
+  for (std::int64_t r = tile.rows.begin; r < tile.rows.end; ++r) {
+    const T* row = &full.at(r, tile.cols.begin);
+    double count[kLanes] = {}, sum[kLanes] = {}, m2[kLanes] = {}, low[kLanes], high[kLanes];
+    std::fill_n(low, kLanes, kInfinity);
+    std::fill_n(high, kLanes, -kInfinity);
+    const auto take = [&](int lane, T v) {
+      const bool ok = valid(v);
       const double x = static_cast<double>(v);
-      s.min = s.count == 0 ? x : std::min(s.min, x);
-      s.max = s.count == 0 ? x : std::max(s.max, x);
-      s.count += 1;
-      sum += x;
+      count[lane] += ok ? 1.0 : 0.0;
+      sum[lane] += ok ? x : 0.0;
+      low[lane] = ok & (x < low[lane]) ? x : low[lane];
+      high[lane] = ok & (x > high[lane]) ? x : high[lane];
+    };
+    for (std::int64_t c = 0; c < whole; c += kLanes)
+      for (int lane = 0; lane < kLanes; ++lane) take(lane, row[c + lane]);
+    for (std::int64_t c = whole; c < n; ++c) take(0, row[c]);
+    BandStats line{.count = 0, .min = kInfinity, .max = -kInfinity, .mean = 0, .m2 = 0};
+    double total = 0;
+    for (int lane = 0; lane < kLanes; ++lane) {
+      line.count += count[lane];
+      total += sum[lane];
+      line.min = std::min(line.min, low[lane]);
+      line.max = std::max(line.max, high[lane]);
     }
-  if (s.count == 0) return s;
-  s.mean = sum / s.count;
-  for (std::int64_t r = tile.rows.begin; r < tile.rows.end; ++r)
-    for (std::int64_t c = tile.cols.begin; c < tile.cols.end; ++c) {
-      const T v = full.at(r, c);
-      if (valid(v)) s.m2 += (static_cast<double>(v) - s.mean) * (static_cast<double>(v) - s.mean);
-    }
+    if (line.count == 0) continue;
+    line.mean = total / line.count;
+    const auto spread = [&](int lane, T v) {
+      const double d = valid(v) ? static_cast<double>(v) - line.mean : 0.0;
+      m2[lane] += d * d;
+    };
+    for (std::int64_t c = 0; c < whole; c += kLanes)
+      for (int lane = 0; lane < kLanes; ++lane) spread(lane, row[c + lane]);
+    for (std::int64_t c = whole; c < n; ++c) spread(0, row[c]);
+    for (int lane = 0; lane < kLanes; ++lane) line.m2 += m2[lane];
+    s.merge(line);
+  }
   return s;
 }
 
@@ -95,12 +134,17 @@ Accumulator average_levels(const Plane<const T>& full, Region tile, const Validi
     const T* above = &full.at(tile.rows.begin + 2 * r, tile.cols.begin);
     const T* below = above + full.cols;
     Accumulator* out = &level[static_cast<std::size_t>(r * cols)];
-    for (std::int64_t c = 0; c < cols; ++c)
-      for (const T v : {above[2 * c], above[2 * c + 1], below[2 * c], below[2 * c + 1]})
-        if (valid(v)) {
-          out[c].sum += static_cast<double>(v);
-          out[c].count += 1;
-        }
+    // Adding 0 for an invalid pixel leaves the sum's bits as skipping it
+    // would (a sum from +0 is never -0), and the loop has no branch.
+    for (std::int64_t c = 0; c < cols; ++c) {
+      double sum = 0, count = 0;
+      for (const T v : {above[2 * c], above[2 * c + 1], below[2 * c], below[2 * c + 1]}) {
+        const bool ok = valid(v);
+        sum += ok ? static_cast<double>(v) : 0.0;
+        count += ok ? 1.0 : 0.0;
+      }
+      out[c] = {.sum = sum, .count = count};
+    }
   }
   for (int k = 1; k <= spec.tile_levels(); ++k) {
     if (k > 1) {
@@ -113,9 +157,12 @@ Accumulator average_levels(const Plane<const T>& full, Region tile, const Validi
     const std::int64_t r0 = tile.rows.begin >> k, c0 = tile.cols.begin >> k;
     const std::int64_t level_rows = std::min(rows, out.row0 + out.rows - r0),
                        level_cols = std::min(cols, out.col0 + out.cols - c0);
-    for (std::int64_t r = 0; r < level_rows; ++r)
-      for (std::int64_t c = 0; c < level_cols; ++c)
-        out.at(r0 + r, c0 + c) = average_pixel<T>(level[static_cast<std::size_t>(r * cols + c)], spec.nodata);
+    const AveragePixel<T> average(spec.nodata);
+    for (std::int64_t r = 0; r < level_rows; ++r) {
+      T* pixels = &out.at(r0 + r, c0);
+      const Accumulator* sums = &level[static_cast<std::size_t>(r * cols)];
+      for (std::int64_t c = 0; c < level_cols; ++c) pixels[c] = average(sums[c]);
+    }
   }
   return rows == 1 && cols == 1 ? level.front() : Accumulator{};
 }
@@ -277,7 +324,7 @@ std::vector<BlockBuffer> apex_levels(const SummarySpec& spec, const std::vector<
         for (std::int64_t r = 0; r < std::min(size.rows, level_rows); ++r)
           for (std::int64_t c = 0; c < std::min(size.cols, level_cols); ++c) {
             const Accumulator& a = below[static_cast<std::size_t>(r * level_cols + c)];
-            plane.at(r, c) = spec.resampling == OverviewResampling::Average ? average_pixel<T>(a, spec.nodata)
+            plane.at(r, c) = spec.resampling == OverviewResampling::Average ? AveragePixel<T>(spec.nodata)(a)
                                                                            : static_cast<T>(a.sum);
           }
       });

@@ -158,3 +158,39 @@ TEST_CASE("every level equals its windows over the full resolution, and no block
     }
   }
 }
+
+TEST_CASE("an average that would read as nodata takes GDAL's replacement value", "[io]") {
+  // Four 2x2 windows of a 2x8 raster, one level of 1x4 pixels.
+  const auto level_of = [](PixelType type, double nodata, const std::vector<double>& values) {
+    const RasterSize size{.rows = 2, .cols = 8};
+    const SummarySpec spec{.type = type,
+                           .bands = 1,
+                           .size = size,
+                           .tile = 2,
+                           .nodata = nodata,
+                           .levels = overview_sizes(size, 2),
+                           .resampling = OverviewResampling::Average,
+                           .stats = false};
+    BlockBuffer pixels(type, 1, RowBlock{0, size.rows}, size.cols);
+    std::vector<double> level;
+    visit_real(type, [&](auto zero) {
+      using T = decltype(zero);
+      const Plane<T> plane = pixels.band<T>(0);
+      for (std::size_t i = 0; i < values.size(); ++i) plane.data[i] = static_cast<T>(values[i]);
+      std::vector<TileSummary> summaries;
+      std::vector<BlockBuffer> levels = level_buffers(spec, pixels.region());
+      summarize_tiles(pixels, {0, size.rows}, spec, summaries, levels);
+      const Plane<const T> out = std::as_const(levels.front()).band<T>(0);
+      for (std::int64_t c = 0; c < out.cols; ++c) level.push_back(static_cast<double>(out.at(0, c)));
+    });
+    return level;
+  };
+  // Windows (top row pair, bottom row pair): {6, 8, 6, 8} averages to the
+  // nodata value 7 and becomes 8; all nodata stays nodata; 2.5 rounds to 3.
+  const std::vector<double> bytes = level_of(PixelType::Byte, 7, {6, 8, 7, 7, 1, 2, 7, 9,  //
+                                                                  6, 8, 7, 7, 3, 4, 7, 7});
+  CHECK(bytes == std::vector<double>{8, 7, 3, 9});
+  const std::vector<double> floats = level_of(PixelType::Float32, -9999, {-9998, -10000, 1, 2, 0, 0, -9999, 5,  //
+                                                                          -9998, -10000, 3, 4, 0, 0, -9999, 5});
+  CHECK(floats == std::vector<double>{static_cast<float>(-9999 + 1e-7 * -9999), 2.5, 0, 5});
+}
