@@ -38,7 +38,7 @@ class AveragePixel {
       : empty_(nodata_pixel<T>(nodata)), has_nodata_(nodata.has_value()), replacement_(replacement(nodata)) {}
   T operator()(const Accumulator& a) const {
     const T value = to_pixel<T>(a.count > 0 ? a.sum / a.count : 0.0);
-    const T kept = has_nodata_ & (value == empty_) ? replacement_ : value;
+    const T kept = (has_nodata_ & (value == empty_)) ? replacement_ : value;
     return a.count > 0 ? kept : empty_;
   }
 
@@ -79,8 +79,8 @@ BandStats tile_stats(const Plane<const T>& full, Region tile, const Validity<T>&
       const double x = static_cast<double>(v);
       count[lane] += ok ? 1.0 : 0.0;
       sum[lane] += ok ? x : 0.0;
-      low[lane] = ok & (x < low[lane]) ? x : low[lane];
-      high[lane] = ok & (x > high[lane]) ? x : high[lane];
+      low[lane] = (ok & (x < low[lane])) ? x : low[lane];
+      high[lane] = (ok & (x > high[lane])) ? x : high[lane];
     };
     for (std::int64_t c = 0; c < whole; c += kLanes)
       for (int lane = 0; lane < kLanes; ++lane) take(lane, row[c + lane]);
