@@ -133,7 +133,7 @@ Accumulator average_levels(const Plane<const T>& full, Region tile, const Validi
   for (std::int64_t r = 0; r < rows; ++r) {
     const T* above = &full.at(tile.rows.begin + 2 * r, tile.cols.begin);
     const T* below = above + full.cols;
-    Accumulator* out = &level[static_cast<std::size_t>(r * cols)];
+    Accumulator* out = level.data() + r * cols;  // no level pixel where the tile is 1 wide
     // Adding 0 for an invalid pixel leaves the sum's bits as skipping it
     // would (a sum from +0 is never -0), and the loop has no branch.
     for (std::int64_t c = 0; c < cols; ++c) {
@@ -158,11 +158,9 @@ Accumulator average_levels(const Plane<const T>& full, Region tile, const Validi
     const std::int64_t level_rows = std::min(rows, out.row0 + out.rows - r0),
                        level_cols = std::min(cols, out.col0 + out.cols - c0);
     const AveragePixel<T> average(spec.nodata);
-    for (std::int64_t r = 0; r < level_rows; ++r) {
-      T* pixels = &out.at(r0 + r, c0);
-      const Accumulator* sums = &level[static_cast<std::size_t>(r * cols)];
-      for (std::int64_t c = 0; c < level_cols; ++c) pixels[c] = average(sums[c]);
-    }
+    for (std::int64_t r = 0; r < level_rows; ++r)
+      for (std::int64_t c = 0; c < level_cols; ++c)
+        out.at(r0 + r, c0 + c) = average(level[static_cast<std::size_t>(r * cols + c)]);
   }
   return rows == 1 && cols == 1 ? level.front() : Accumulator{};
 }
@@ -228,12 +226,16 @@ int SummarySpec::tile_levels() const {
   return std::min(static_cast<int>(levels.size()), std::countr_zero(static_cast<unsigned>(tile)));
 }
 
+// The rows (or columns) that end the raster make the rest of the level too:
+// its one row where the raster is lower than the level's window.
 RowBlock SummarySpec::level_rows(int level, RowBlock rows) const {
-  return {rows.begin >> level, std::min(rows.end >> level, levels[static_cast<std::size_t>(level - 1)].rows)};
+  const std::int64_t all = levels[static_cast<std::size_t>(level - 1)].rows;
+  return {rows.begin >> level, rows.end == size.rows ? all : std::min(rows.end >> level, all)};
 }
 
 RowBlock SummarySpec::level_cols(int level, RowBlock cols) const {
-  return {cols.begin >> level, std::min(cols.end >> level, levels[static_cast<std::size_t>(level - 1)].cols)};
+  const std::int64_t all = levels[static_cast<std::size_t>(level - 1)].cols;
+  return {cols.begin >> level, cols.end == size.cols ? all : std::min(cols.end >> level, all)};
 }
 
 std::vector<BlockBuffer> level_buffers(const SummarySpec& spec, const Region& region) {

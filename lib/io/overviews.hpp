@@ -73,9 +73,10 @@ struct SummarySpec {
   bool summarizes() const { return stats || wants_apex(); }  // tiles have summaries
   bool keeps_anything() const { return stats || !levels.empty(); }
   // The rows of level `level` (1-based) made from full-resolution `rows`,
-  // which start at a tile row.
+  // which start at a tile row; rows that end the raster end the level.
   RowBlock level_rows(int level, RowBlock rows) const;
-  // The columns of level `level` made from full-resolution `cols`, which start at a tile column.
+  // The columns of level `level` made from full-resolution `cols`, which
+  // start at a tile column; columns that end the raster end the level.
   RowBlock level_cols(int level, RowBlock cols) const;
 };
 

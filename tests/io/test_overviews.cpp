@@ -159,6 +159,25 @@ TEST_CASE("every level equals its windows over the full resolution, and no block
   }
 }
 
+TEST_CASE("a raster one pixel wide or high has overviews of nodata whatever its blocks", "[io]") {
+  // Level pixels whose window leaves the raster: no window fills them (and
+  // a tile one pixel wide has no level pixel of its own to make).
+  for (const RasterSize size : {RasterSize{.rows = 70, .cols = 1}, RasterSize{.rows = 1, .cols = 70}}) {
+    const BlockBuffer pixels = field(size);
+    const SummarySpec spec = spec_of(size, 16, OverviewResampling::Average);
+    REQUIRE(spec.levels.size() == 3);
+    const Made whole = make(pixels, spec, size.rows, size.cols), pieces = make(pixels, spec, 16, 16);
+    for (std::size_t k = 0; k < spec.levels.size(); ++k) {
+      const Plane<const float> level = whole.levels[k].band<float>(0), other = pieces.levels[k].band<float>(0);
+      REQUIRE(level.rows * level.cols == std::max(size.rows, size.cols) >> (k + 1));
+      for (std::int64_t i = 0; i < level.rows * level.cols; ++i) {
+        CHECK(level.data[i] == kNodata);
+        CHECK(other.data[i] == kNodata);
+      }
+    }
+  }
+}
+
 TEST_CASE("an average that would read as nodata takes GDAL's replacement value", "[io]") {
   // Four 2x2 windows of a 2x8 raster, one level of 1x4 pixels.
   const auto level_of = [](PixelType type, double nodata, const std::vector<double>& values) {
