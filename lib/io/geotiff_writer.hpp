@@ -191,7 +191,8 @@ class GeoTiffWriter final : public RowSink {
   // Writes PATH under its lock (held until the writer is gone). Refuses an
   // existing PATH unless options.overwrite, and anything but a regular file
   // there. Continues PATH.partial when its journal is this job's and its
-  // bytes match the journal (and options.resume), else creates it.
+  // bytes match the journal (and options.resume), else creates it once it
+  // is first needed (GDAL makes its header meanwhile, on its own thread).
   GeoTiffWriter(OutputSpec spec, const WriteOptions& options, OutputLock lock);
   GeoTiffWriter(const GeoTiffWriter&) = delete;
   GeoTiffWriter& operator=(const GeoTiffWriter&) = delete;
