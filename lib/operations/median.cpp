@@ -191,6 +191,13 @@ void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, con
       for (std::size_t i = 0; i < count; ++i) o.at(r, c + static_cast<std::int64_t>(i)) = unsigned_zero(median[i]);
     }
   };
+  // Every row: its clean runs by the network (when there is one), the rest by `others`.
+  const auto each_row = [&](const auto& others) {
+    if (network.empty())
+      for (std::int64_t r = o.row0; r < o.row0 + o.rows; ++r) others(r, {o.col0, o.col0 + o.cols});
+    else
+      split_rows(in, g, out.region(), halo, valid, by_network, others);
+  };
   if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
     // 8- and 16-bit values are their own keys.
     constexpr std::int32_t lowest = std::numeric_limits<T>::min();
@@ -206,19 +213,13 @@ void lower_median(const KernelInput& src, const BlockGeometry& g, Halo halo, con
             o.at(r, c) = k == kInvalid ? nodata : static_cast<T>(static_cast<std::int32_t>(k) + lowest);
           });
     };
-    if (network.empty())
-      for (std::int64_t r = o.row0; r < o.row0 + o.rows; ++r) by_histogram(r, {o.col0, o.col0 + o.cols});
-    else
-      split_rows(in, g, out.region(), halo, valid, by_network, by_histogram);
+    each_row(by_histogram);
   } else if (window_size <= kSmallWindow && (!network.empty() || mostly_distinct(in, valid))) {
     // Other types in a small window: select the median of each window with nodata.
     const auto by_selection = [&](std::int64_t r, RowBlock cols) {
       select_medians(in, g, halo, valid, nodata, o, r, cols);
     };
-    if (network.empty())
-      for (std::int64_t r = o.row0; r < o.row0 + o.rows; ++r) by_selection(r, {o.col0, o.col0 + o.cols});
-    else
-      split_rows(in, g, out.region(), halo, valid, by_network, by_selection);
+    each_row(by_selection);
   } else {
     // Other types in larger windows: rank the block's distinct valid values once, then slide over ranks.
     std::vector<T> levels;

@@ -137,20 +137,18 @@ enum class Pipeline { None, Deflate, ShuffleDeflate, Fletcher32 };
 std::string make_chunked_file(const TempDir& dir, Pipeline pipeline) {
   const std::string path = dir / "chunked.h5";
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  const hid_t complex = H5Tcreate(H5T_COMPOUND, 8);
-  H5Tinsert(complex, "r", 0, H5T_IEEE_F32LE);
-  H5Tinsert(complex, "i", 4, H5T_IEEE_F32LE);
+  const Handle complex = complex64_type();
   const hsize_t dims[2] = {37, 53};
   const hsize_t chunk[2] = {8, 16};
   const hid_t space = H5Screate_simple(2, dims, nullptr);
   const hid_t create = H5Pcreate(H5P_DATASET_CREATE);
   H5Pset_chunk(create, 2, chunk);
   const std::complex<float> fill(-1, 2);
-  H5Pset_fill_value(create, complex, &fill);
+  H5Pset_fill_value(create, complex.get(), &fill);
   if (pipeline == Pipeline::ShuffleDeflate || pipeline == Pipeline::Fletcher32) H5Pset_shuffle(create);
   if (pipeline != Pipeline::None) H5Pset_deflate(create, 4);
   if (pipeline == Pipeline::Fletcher32) H5Pset_fletcher32(create);
-  const hid_t dataset = H5Dcreate2(file, "HH", complex, space, H5P_DEFAULT, create, H5P_DEFAULT);
+  const hid_t dataset = H5Dcreate2(file, "HH", complex.get(), space, H5P_DEFAULT, create, H5P_DEFAULT);
   std::vector<std::complex<float>> values;
   for (int r = 0; r < 37; ++r)
     for (int c = 0; c < 53; ++c) values.emplace_back(static_cast<float>(r) + static_cast<float>(c) / 100, -r * c);
@@ -160,7 +158,7 @@ std::string make_chunked_file(const TempDir& dir, Pipeline pipeline) {
     H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, counts, nullptr);
     const hid_t memory = H5Screate_simple(2, dims, nullptr);
     H5Sselect_hyperslab(memory, H5S_SELECT_SET, start, nullptr, counts, nullptr);
-    H5Dwrite(dataset, complex, memory, space, H5P_DEFAULT, values.data());
+    H5Dwrite(dataset, complex.get(), memory, space, H5P_DEFAULT, values.data());
     H5Sclose(memory);
   };
   write_rows(0, 24, 0);
@@ -169,7 +167,6 @@ std::string make_chunked_file(const TempDir& dir, Pipeline pipeline) {
   H5Dclose(dataset);
   H5Pclose(create);
   H5Sclose(space);
-  H5Tclose(complex);
   H5Fclose(file);
   return path;
 }
