@@ -117,14 +117,14 @@ std::unique_ptr<Hdf5Chunks> Hdf5Chunks::open(hid_t dataset, PixelType pixel, std
 }
 
 Hdf5Chunks::Hdf5Chunks(Layout layout, std::int64_t keep_rows, std::string path)
-    : layout_(std::move(layout)), pixel_bytes_(size_of(layout_.pixel)), keep_rows_(keep_rows), path_(std::move(path)),
-      inflater_(libdeflate_alloc_decompressor()) {
+    : layout_(std::move(layout)), assembly_(layout_.chunk_rows, layout_.chunk_cols, layout_.pixel, keep_rows),
+      path_(std::move(path)), inflater_(libdeflate_alloc_decompressor()) {
   if (!inflater_) throw Error(path_ + ": out of memory for a DEFLATE decompressor");
 }
 
 Hdf5Chunks::~Hdf5Chunks() { libdeflate_free_decompressor(inflater_); }
 
-std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col) {
+bool Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels) {
   const hsize_t offset[2] = {static_cast<hsize_t>(chunk_row * layout_.chunk_rows),
                              static_cast<hsize_t>(chunk_col * layout_.chunk_cols)};
   const auto elements = static_cast<std::size_t>(layout_.chunk_rows * layout_.chunk_cols);
@@ -139,7 +139,7 @@ std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int
     unsigned mask = 0;
     haddr_t address = HADDR_UNDEF;
     hdf5_check(H5Dget_chunk_info_by_coord(dataset, offset, &mask, &address, &stored), "reading " + what());
-    if (address == HADDR_UNDEF) return std::nullopt;
+    if (address == HADDR_UNDEF) return false;
     // DEFLATE grows incompressible bytes by far less than an eighth.
     if (stored > chunk_bytes + chunk_bytes / 8 + 1024)
       throw Error(what() + " is stored in " + std::to_string(stored) + " bytes, more than its " +
@@ -150,8 +150,6 @@ std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int
   std::vector<ChunkFilter> undo;  // the filters applied to this chunk, last first
   for (std::size_t i = layout_.filters.size(); i-- > 0;)
     if (!(skipped >> i & 1U)) undo.push_back(layout_.filters[i]);
-  std::vector<std::byte> pixels = spare_.empty() ? std::vector<std::byte>(decoded_bytes()) : std::move(spare_.back());
-  if (!spare_.empty()) spare_.pop_back();
   scratch_.resize(std::max(scratch_.size(), chunk_bytes));
   // Each step from the last one's bytes into the other buffer; the last
   // straight into the pixels unless float16 is widened after.
@@ -180,62 +178,14 @@ std::optional<std::vector<std::byte>> Hdf5Chunks::decode(hid_t dataset, std::int
     widen_halves(from, pixels.data(), chunk_bytes / 2);
   else if (from != pixels.data())
     std::memcpy(pixels.data(), from, chunk_bytes);
-  return pixels;
+  return true;
 }
 
 bool Hdf5Chunks::read(hid_t dataset, BlockBuffer& into) {
   if (into.type() != layout_.pixel) return false;
-  const Region region = into.region();
-  const auto chunks_of = [](RowBlock span, std::int64_t edge) {
-    return std::pair{span.begin / edge, (span.end - 1) / edge + 1};
-  };
-  const auto [first_row, end_row] = chunks_of(region.rows, layout_.chunk_rows);
-  const auto [first_col, end_col] = chunks_of(region.cols, layout_.chunk_cols);
-  const std::int64_t keep_from = region.rows.end - keep_rows_;
-  std::vector<Decoded> kept = std::exchange(kept_, {});
-  for (std::int64_t chunk_row = first_row; chunk_row < end_row; ++chunk_row) {
-    const RowBlock chunk_rows{chunk_row * layout_.chunk_rows, (chunk_row + 1) * layout_.chunk_rows};
-    const RowBlock wanted{std::max(region.rows.begin, chunk_rows.begin), std::min(region.rows.end, chunk_rows.end)};
-    for (std::int64_t chunk_col = first_col; chunk_col < end_col; ++chunk_col) {
-      const auto found = std::find_if(kept.begin(), kept.end(), [&](const Decoded& d) {
-        return d.chunk_row == chunk_row && d.chunk_col == chunk_col && d.first_row <= wanted.begin;
-      });
-      Decoded chunk{.chunk_row = chunk_row, .chunk_col = chunk_col, .first_row = chunk_rows.begin};
-      if (found != kept.end()) {
-        chunk = std::move(*found);
-      } else {
-        auto decoded = decode(dataset, chunk_row, chunk_col);
-        if (!decoded) return false;
-        chunk.pixels = std::move(*decoded);
-      }
-      const Region held{.rows = {chunk.first_row, chunk_rows.end},
-                        .cols = {chunk_col * layout_.chunk_cols, (chunk_col + 1) * layout_.chunk_cols}};
-      const auto at = [&](const Region& in, std::int64_t row, std::int64_t col) {
-        return static_cast<std::size_t>((row - in.rows.begin) * in.cols.rows() + col - in.cols.begin) * pixel_bytes_;
-      };
-      const std::int64_t col0 = std::max(region.cols.begin, held.cols.begin);
-      const std::int64_t col1 = std::min(region.cols.end, held.cols.end);
-      for (std::int64_t row = wanted.begin; row < wanted.end; ++row)
-        std::memcpy(into.band_data(0) + at(region, row, col0), chunk.pixels.data() + at(held, row, col0),
-                    static_cast<std::size_t>(col1 - col0) * pixel_bytes_);
-      // The next read takes the read's last keep_rows rows again, and the
-      // rest of a chunk this read stopped inside: keep those rows.
-      const std::int64_t next_first = std::max(keep_from, held.rows.begin);
-      if (keep_rows_ > 0 && next_first < held.rows.end) {
-        if (next_first > chunk.first_row) {
-          std::vector<std::byte> rest(chunk.pixels.begin() + static_cast<std::ptrdiff_t>(at(held, next_first, held.cols.begin)),
-                                      chunk.pixels.begin() + static_cast<std::ptrdiff_t>(at(held, held.rows.end, held.cols.begin)));
-          std::swap(rest, chunk.pixels);
-          chunk.first_row = next_first;
-          if (spare_.size() < 2 && rest.size() == decoded_bytes()) spare_.push_back(std::move(rest));
-        }
-        kept_.push_back(std::move(chunk));
-      } else if (spare_.size() < 2 && chunk.pixels.size() == decoded_bytes()) {
-        spare_.push_back(std::move(chunk.pixels));
-      }
-    }
-  }
-  return true;
+  return assembly_.read(into, [&](std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels) {
+    return decode(dataset, chunk_row, chunk_col, pixels);
+  });
 }
 
 }  // namespace geostrip

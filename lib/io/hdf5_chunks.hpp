@@ -9,11 +9,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/block_buffer.hpp"
+#include "io/chunk_assembly.hpp"
 
 struct libdeflate_decompressor;
 
@@ -42,14 +42,6 @@ class Hdf5Chunks {
   bool read(hid_t dataset, BlockBuffer& into);
 
  private:
-  // A decoded chunk's rows from first_row (absolute) to its end.
-  struct Decoded {
-    std::int64_t chunk_row;  // in chunks
-    std::int64_t chunk_col;
-    std::int64_t first_row;
-    std::vector<std::byte> pixels;
-  };
-
   // What a chunk is made of.
   struct Layout {
     std::vector<ChunkFilter> filters;
@@ -61,19 +53,16 @@ class Hdf5Chunks {
   };
 
   Hdf5Chunks(Layout layout, std::int64_t keep_rows, std::string path);
-  std::size_t decoded_bytes() const { return static_cast<std::size_t>(layout_.chunk_rows * layout_.chunk_cols) * pixel_bytes_; }
-  std::optional<std::vector<std::byte>> decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col);
+  // Decodes a chunk into `pixels`; false when it is not stored.
+  bool decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels);
 
   Layout layout_;
-  std::size_t pixel_bytes_;
-  std::int64_t keep_rows_;
+  ChunkAssembly assembly_;
   std::string path_;
   libdeflate_decompressor* inflater_;
-  std::vector<Decoded> kept_;  // from the last read, for the next one's halo rows
   // Reused, so that a run does not allocate a chunk's bytes for every chunk.
   std::vector<std::byte> stored_;
   std::vector<std::byte> scratch_;
-  std::vector<std::vector<std::byte>> spare_;
 };
 
 }  // namespace geostrip

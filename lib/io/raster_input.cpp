@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "io/hdf5_input.hpp"
+#include "io/tiff_tiles.hpp"
 
 namespace geostrip {
 
@@ -94,6 +95,7 @@ InputInfo describe_gdal(const FileSpec& spec, const std::string& input) {
   const double nodata = band->GetNoDataValue(&has_nodata);
   if (has_nodata) info.nodata = nodata;
   info.categorical = band->GetColorTable() != nullptr || band->GetCategoryNames() != nullptr;
+  info.gtiff = std::string_view(dataset->GetDriver()->GetDescription()) == "GTiff";
   int block_cols = 0, block_rows = 0;
   band->GetBlockSize(&block_cols, &block_rows);
   // GDAL decodes a whole internal block at a time, of every band when they
@@ -155,32 +157,62 @@ std::optional<std::string> grid_difference(const InputInfo& first, const InputIn
   return std::nullopt;
 }
 
+namespace {
+
+// Reads through GDAL, or straight from a GeoTIFF's tiles where TiffTiles
+// decodes them; GDAL then only reads what TiffTiles cannot, and its dataset
+// is opened on the first such read. With a halo, reads overlap and GDAL's
+// block cache keeps the tiles they share: TiffTiles would decode those
+// again, or keep as many tiles as a thread's columns hold (peak memory
+// growing with the raster's width, docs/perf/floors.md).
+class GdalRowReader final : public RowReader {
+ public:
+  GdalRowReader(const InputInfo& info, std::int64_t keep_rows)
+      : info_(info), tiles_(keep_rows == 0 ? TiffTiles::open(info) : nullptr), keep_tiles_(keep_rows > 0) {
+    if (!tiles_) open_dataset();
+  }
+
+  void read(BlockBuffer& into) override {
+    if (tiles_ && tiles_->read(into)) return;
+    if (!dataset_) open_dataset();
+    CPLErrorReset();
+    const RowBlock rows = into.rows();
+    const int cols = static_cast<int>(into.cols());
+    // GDAL converts a Byte band as unsigned: signed bytes are read as they are
+    // and converted here.
+    const bool convert = signed_bytes_ && into.type() != PixelType::Int8;
+    BlockBuffer bytes = convert ? BlockBuffer(PixelType::Int8, 1, into.region()) : BlockBuffer();
+    BlockBuffer& target = convert ? bytes : into;
+    CPLErr status = band_->RasterIO(GF_Read, static_cast<int>(into.first_col()), static_cast<int>(rows.begin), cols,
+                                    static_cast<int>(rows.rows()), target.band_data(0), cols,
+                                    static_cast<int>(rows.rows()), to_gdal(target.type()), 0, 0, nullptr);
+    if (status == CE_None && convert) convert_pixels(bytes, into);
+    if (status == CE_None && !keep_tiles_) status = band_->FlushCache(false);
+    if (status != CE_None)
+      throw Error(info_.file.path + ": reading rows " + std::to_string(rows.begin) + "-" +
+                  std::to_string(rows.end - 1) + " failed: " + gdal_error_or("I/O error"));
+  }
+
+ private:
+  void open_dataset() {
+    dataset_ = open_raster(info_.file.path);
+    band_ = band_of(*dataset_, info_.file, info_.input);
+    signed_bytes_ = signed_bytes(band_);
+  }
+
+  InputInfo info_;
+  std::unique_ptr<TiffTiles> tiles_;
+  GdalDataset dataset_;
+  GDALRasterBand* band_ = nullptr;
+  bool signed_bytes_ = false;  // a Byte band with PIXELTYPE=SIGNEDBYTE
+  bool keep_tiles_;
+};
+
+}  // namespace
+
 std::unique_ptr<RowReader> open_reader(const InputInfo& info, std::int64_t keep_rows) {
   if (info.file.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.file.hdf5, keep_rows);
-  return std::make_unique<GdalRowReader>(info, keep_rows > 0);
-}
-
-GdalRowReader::GdalRowReader(const InputInfo& info, bool keep_tiles)
-    : path_(info.file.path), dataset_(open_raster(info.file.path)), band_(band_of(*dataset_, info.file, info.input)),
-      signed_bytes_(signed_bytes(band_)), keep_tiles_(keep_tiles) {}
-
-void GdalRowReader::read(BlockBuffer& into) {
-  CPLErrorReset();
-  const RowBlock rows = into.rows();
-  const int cols = static_cast<int>(into.cols());
-  // GDAL converts a Byte band as unsigned: signed bytes are read as they are
-  // and converted here.
-  const bool convert = signed_bytes_ && into.type() != PixelType::Int8;
-  BlockBuffer bytes = convert ? BlockBuffer(PixelType::Int8, 1, into.region()) : BlockBuffer();
-  BlockBuffer& target = convert ? bytes : into;
-  CPLErr status = band_->RasterIO(GF_Read, static_cast<int>(into.first_col()), static_cast<int>(rows.begin), cols,
-                                  static_cast<int>(rows.rows()), target.band_data(0), cols,
-                                  static_cast<int>(rows.rows()), to_gdal(target.type()), 0, 0, nullptr);
-  if (status == CE_None && convert) convert_pixels(bytes, into);
-  if (status == CE_None && !keep_tiles_) status = band_->FlushCache(false);
-  if (status != CE_None)
-    throw Error(path_ + ": reading rows " + std::to_string(rows.begin) + "-" + std::to_string(rows.end - 1) +
-                " failed: " + gdal_error_or("I/O error"));
+  return std::make_unique<GdalRowReader>(info, keep_rows);
 }
 
 }  // namespace geostrip

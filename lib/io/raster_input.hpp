@@ -24,6 +24,7 @@ struct InputInfo {
   std::int64_t tile_rows = 1;    // rows of the file's internal blocks
   std::int64_t tile_cols = 1;    // and their columns
   bool categorical = false;      // classes, not measurements: a colour table or category names
+  bool gtiff = false;            // GDAL reads it with its GTiff driver
 };
 
 // Opens one file of input `input` once and checks that its band (or HDF5
@@ -44,24 +45,12 @@ class RowReader {
   virtual void read(BlockBuffer& into) = 0;
 };
 
-// A GDAL reader, or an HDF5 one for FILE.h5:/dataset inputs. `keep_rows`:
+// A GDAL reader (that reads a GeoTIFF's tiles itself where io/tiff_tiles
+// can), or an HDF5 one for FILE.h5:/dataset inputs. `keep_rows`:
 // rows at the bottom of a read that the next read takes again (twice the
 // operation's halo). The tiles or chunks holding them stay decoded for it;
 // with none, tiles are dropped once read, so the cache does not fill with
 // tiles nothing reads again.
 std::unique_ptr<RowReader> open_reader(const InputInfo& info, std::int64_t keep_rows);
-
-class GdalRowReader final : public RowReader {
- public:
-  GdalRowReader(const InputInfo& info, bool keep_tiles);
-  void read(BlockBuffer& into) override;
-
- private:
-  std::string path_;
-  GdalDataset dataset_;
-  GDALRasterBand* band_ = nullptr;
-  bool signed_bytes_;  // a Byte band with PIXELTYPE=SIGNEDBYTE
-  bool keep_tiles_;
-};
 
 }  // namespace geostrip

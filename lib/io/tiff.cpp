@@ -100,6 +100,16 @@ Tiff Tiff::create_in_memory() {
   return Tiff(tiff, std::move(state));
 }
 
+std::optional<Tiff> Tiff::open_read(const std::string& path) {
+  auto state = std::make_unique<State>();
+  const Options options(state.get());
+  // Not mapped: read through the handle, so that tiles read do not stay in
+  // the process's resident memory for the whole run.
+  TIFF* tiff = TIFFOpenExt(path.c_str(), "rm", options.options);
+  if (!tiff) return std::nullopt;
+  return Tiff(tiff, std::move(state));
+}
+
 const std::vector<std::byte>& Tiff::bytes() const { return state_->bytes; }
 
 std::string Tiff::error_or(const std::string& fallback) const {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ class Tiff {
  public:
   // A new TIFF written into memory: bytes() holds the file so far.
   static Tiff create_in_memory();
+  // The TIFF file at `path`, read-only; nullopt when libtiff cannot open it.
+  static std::optional<Tiff> open_read(const std::string& path);
 
   Tiff(Tiff&&) noexcept;
   Tiff& operator=(Tiff&&) noexcept;
