@@ -340,7 +340,8 @@ void open_readers(const Prepared& prepared, ThreadWork& work) {
   if (!work.readers.empty()) return;
   for (const BoundInput& input : prepared.bound.inputs) {
     std::unique_ptr<RowReader> reader = input.mosaic ? open_mosaic_reader(*input.mosaic, work.open_files)
-                                                     : open_reader(input.files.front(), 2 * prepared.plan.halo.rows);
+                                                     : open_reader(input.files.front(), {.rows = 2 * prepared.plan.halo.rows,
+                                                                                         .cols = 2 * prepared.plan.halo.cols});
     const auto& cutline = prepared.bound.cutline;
     work.readers.push_back(cutline ? cut_reader(std::move(reader), *cutline, input.nodata) : std::move(reader));
   }

@@ -10,9 +10,9 @@
 
 namespace geostrip {
 
-ChunkAssembly::ChunkAssembly(std::int64_t chunk_rows, std::int64_t chunk_cols, PixelType stored, std::int64_t keep_rows)
+ChunkAssembly::ChunkAssembly(std::int64_t chunk_rows, std::int64_t chunk_cols, PixelType stored, Halo overlap)
     : chunk_rows_(chunk_rows), chunk_cols_(chunk_cols), stored_(stored), pixel_bytes_(size_of(stored)),
-      keep_rows_(keep_rows) {}
+      overlap_(overlap) {}
 
 std::vector<std::byte> ChunkAssembly::buffer() {
   if (spare_.empty()) return std::vector<std::byte>(chunk_bytes());
@@ -34,19 +34,27 @@ bool ChunkAssembly::read(BlockBuffer& into, const Decode& decode) {
   };
   const auto [first_row, end_row] = chunks_of(region.rows, chunk_rows_);
   const auto [first_col, end_col] = chunks_of(region.cols, chunk_cols_);
-  const std::int64_t keep_from = region.rows.end - keep_rows_;
+  const std::int64_t keep_from = region.rows.end - overlap_.rows;
+  const std::int64_t keep_cols_from = region.cols.end - overlap_.cols;
+  // What earlier reads kept, but not what lies above this read: the reads
+  // after it lie lower still.
   std::vector<Decoded> kept = std::exchange(kept_, {});
+  std::erase_if(kept, [&](const Decoded& d) { return (d.chunk_row + 1) * chunk_rows_ <= region.rows.begin; });
   for (std::int64_t chunk_row = first_row; chunk_row < end_row; ++chunk_row) {
     const RowBlock chunk_rows{chunk_row * chunk_rows_, (chunk_row + 1) * chunk_rows_};
     const RowBlock wanted{std::max(region.rows.begin, chunk_rows.begin), std::min(region.rows.end, chunk_rows.end)};
     for (std::int64_t chunk_col = first_col; chunk_col < end_col; ++chunk_col) {
       const auto found = std::find_if(kept.begin(), kept.end(), [&](const Decoded& d) {
-        return d.chunk_row == chunk_row && d.chunk_col == chunk_col && d.first_row <= wanted.begin;
+        return d.chunk_row == chunk_row && d.chunk_col == chunk_col;
       });
       Decoded chunk{.chunk_row = chunk_row, .chunk_col = chunk_col, .first_row = chunk_rows.begin};
-      if (found != kept.end()) {
-        chunk = std::move(*found);
-      } else {
+      // Taken (and so not kept again as it was), even when it holds too few rows.
+      if (found != kept.end()) std::swap(chunk, *found);
+      if (chunk.first_row > wanted.begin) {
+        recycle(std::move(chunk.pixels));
+        chunk = {.chunk_row = chunk_row, .chunk_col = chunk_col, .first_row = chunk_rows.begin};
+      }
+      if (chunk.pixels.empty()) {
         chunk.pixels = buffer();
         if (!decode(chunk_row, chunk_col, chunk.pixels)) {
           recycle(std::move(chunk.pixels));
@@ -69,10 +77,14 @@ bool ChunkAssembly::read(BlockBuffer& into, const Decode& decode) {
         else
           std::memcpy(to, from, static_cast<std::size_t>(col1 - col0) * pixel_bytes_);
       }
-      // The next read takes the read's last keep_rows rows again, and the
-      // rest of a chunk this read stopped inside: keep those rows.
+      // The next column chunk takes this read's last overlap columns and the
+      // rest of the chunks it stopped inside: keep those chunks whole. The
+      // read below takes its last overlap rows and the rest of a chunk it
+      // stopped inside: keep those rows.
       const std::int64_t next_first = std::max(keep_from, held.rows.begin);
-      if (keep_rows_ > 0 && next_first < held.rows.end) {
+      if (overlap_.cols > 0 && held.cols.end > keep_cols_from) {
+        kept_.push_back(std::move(chunk));
+      } else if (overlap_.rows > 0 && next_first < held.rows.end) {
         if (next_first > chunk.first_row) {
           std::vector<std::byte> rest(
               chunk.pixels.begin() + static_cast<std::ptrdiff_t>(at(held, next_first, held.cols.begin, pixel_bytes_)),
@@ -87,6 +99,9 @@ bool ChunkAssembly::read(BlockBuffer& into, const Decode& decode) {
       }
     }
   }
+  // What this read did not take stays for the reads it was kept for.
+  for (Decoded& d : kept)
+    if (!d.pixels.empty()) kept_.push_back(std::move(d));
   return true;
 }
 

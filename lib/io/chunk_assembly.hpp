@@ -1,14 +1,21 @@
 #pragma once
 // A raster stored in chunks that are decoded whole (HDF5 chunks, TIFF tiles
 // or strips), read region by region: each read copies the region out of the
-// chunks it meets, and keeps decoded the rows of them that the next read
-// takes again (its halo), so that no chunk is decoded twice for them.
+// chunks it meets. With a halo, a thread's reads overlap: it reads its
+// column strip of each block in column chunks, left to right, and the
+// block below after (engine/decomposition.hpp). So a read keeps decoded the
+// chunks its right-hand neighbour takes again (those meeting its last
+// columns, whole), and the rows the read below takes again (its last rows,
+// and the rest of a chunk it stopped inside), until a read passes below
+// them: no chunk is decoded twice, and what is kept is about one row of
+// chunks across the strip.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <vector>
 
 #include "core/block_buffer.hpp"
+#include "geometry/row_block.hpp"
 
 namespace geostrip {
 
@@ -18,9 +25,10 @@ class ChunkAssembly {
   // `pixels`, sized for a whole chunk; false when it cannot (not stored).
   using Decode = std::function<bool(std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels)>;
 
-  // Chunks of `chunk_rows` x `chunk_cols` pixels of `stored`; `keep_rows`:
-  // rows at the bottom of a read that the next read takes again (twice the halo).
-  ChunkAssembly(std::int64_t chunk_rows, std::int64_t chunk_cols, PixelType stored, std::int64_t keep_rows);
+  // Chunks of `chunk_rows` x `chunk_cols` pixels of `stored`; `overlap`:
+  // the rows at the bottom and the columns at the right of a read that the
+  // next reads take again (twice the operation's halo).
+  ChunkAssembly(std::int64_t chunk_rows, std::int64_t chunk_cols, PixelType stored, Halo overlap);
 
   // Copies the region `into` holds from the chunks it meets, converted to
   // its pixel type as GDAL converts (GDALCopyWords); false as soon as
@@ -44,8 +52,8 @@ class ChunkAssembly {
   std::int64_t chunk_cols_;
   PixelType stored_;
   std::size_t pixel_bytes_;
-  std::int64_t keep_rows_;
-  std::vector<Decoded> kept_;  // from the last read, for the next one's halo rows
+  Halo overlap_;
+  std::vector<Decoded> kept_;  // for the next reads' halos
   // Reused, so that a run does not allocate a chunk's bytes for every chunk.
   std::vector<std::vector<std::byte>> spare_;
 };

@@ -93,7 +93,7 @@ std::optional<std::vector<ChunkFilter>> own_filters(hid_t create, std::size_t el
 
 }  // namespace
 
-std::unique_ptr<Hdf5Chunks> Hdf5Chunks::open(hid_t dataset, PixelType pixel, std::int64_t keep_rows, std::string path) {
+std::unique_ptr<Hdf5Chunks> Hdf5Chunks::open(hid_t dataset, PixelType pixel, Halo overlap, std::string path) {
   const Handle create(H5Dget_create_plist(dataset), H5Pclose);
   hsize_t chunk[2] = {0, 0};
   if (!create.valid() || H5Pget_layout(create.get()) != H5D_CHUNKED || H5Pget_chunk(create.get(), 2, chunk) != 2 ||
@@ -113,11 +113,11 @@ std::unique_ptr<Hdf5Chunks> Hdf5Chunks::open(hid_t dataset, PixelType pixel, std
   return std::unique_ptr<Hdf5Chunks>(new Hdf5Chunks(
       {.filters = std::move(*filters), .chunk_rows = static_cast<std::int64_t>(chunk[0]),
        .chunk_cols = static_cast<std::int64_t>(chunk[1]), .pixel = pixel, .stored_bytes = stored_bytes, .widen = widen},
-      keep_rows, std::move(path)));
+      overlap, std::move(path)));
 }
 
-Hdf5Chunks::Hdf5Chunks(Layout layout, std::int64_t keep_rows, std::string path)
-    : layout_(std::move(layout)), assembly_(layout_.chunk_rows, layout_.chunk_cols, layout_.pixel, keep_rows),
+Hdf5Chunks::Hdf5Chunks(Layout layout, Halo overlap, std::string path)
+    : layout_(std::move(layout)), assembly_(layout_.chunk_rows, layout_.chunk_cols, layout_.pixel, overlap),
       path_(std::move(path)), inflater_(libdeflate_alloc_decompressor()) {
   if (!inflater_) throw Error(path_ + ": out of memory for a DEFLATE decompressor");
 }

@@ -28,9 +28,8 @@ class Hdf5Chunks {
   // HDF5's own pipeline must read it: not chunked, another filter (fletcher32,
   // szip, plugins), or pixels that need converting (big-endian, integers
   // into floats); float16 is widened here, as HDF5 converts it.
-  // `keep_rows`: rows at the bottom of a read that the next read takes again
-  // (twice the halo); the chunks holding them stay decoded. Call holding Hdf5Lock.
-  static std::unique_ptr<Hdf5Chunks> open(hid_t dataset, PixelType pixel, std::int64_t keep_rows, std::string path);
+  // `overlap`: as ChunkAssembly. Call holding Hdf5Lock.
+  static std::unique_ptr<Hdf5Chunks> open(hid_t dataset, PixelType pixel, Halo overlap, std::string path);
   ~Hdf5Chunks();
   Hdf5Chunks(const Hdf5Chunks&) = delete;
   Hdf5Chunks& operator=(const Hdf5Chunks&) = delete;
@@ -52,7 +51,7 @@ class Hdf5Chunks {
     bool widen;                // stored as float16, read as float32
   };
 
-  Hdf5Chunks(Layout layout, std::int64_t keep_rows, std::string path);
+  Hdf5Chunks(Layout layout, Halo overlap, std::string path);
   // Decodes a chunk into `pixels`; false when it is not stored.
   bool decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels);
 

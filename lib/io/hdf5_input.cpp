@@ -201,11 +201,11 @@ InputInfo describe_in_process(const FileSpec& spec, const Hdf5Path& path) {
 
 }  // namespace
 
-Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path, std::int64_t keep_rows)
+Hdf5RowReader::Hdf5RowReader(const InputInfo& info, const Hdf5Path& path, Halo overlap)
     : path_(info.file.path) {
   const Hdf5Lock lock;
   auto [file, dataset] = open_dataset(path);
-  chunks_ = Hdf5Chunks::open(dataset.get(), info.type, keep_rows, path_);
+  chunks_ = Hdf5Chunks::open(dataset.get(), info.type, overlap, path_);
   file_ = file.release();
   dataset_ = dataset.release();
 }

@@ -20,8 +20,8 @@ InputInfo describe_hdf5(const FileSpec& spec, const Hdf5Path& path);
 
 class Hdf5RowReader final : public RowReader {
  public:
-  // `keep_rows`: as Hdf5Chunks::open.
-  Hdf5RowReader(const InputInfo& info, const Hdf5Path& path, std::int64_t keep_rows);
+  // `overlap`: as ChunkAssembly.
+  Hdf5RowReader(const InputInfo& info, const Hdf5Path& path, Halo overlap);
   ~Hdf5RowReader() override;
   void read(BlockBuffer& into) override;
 

@@ -159,16 +159,13 @@ std::optional<std::string> grid_difference(const InputInfo& first, const InputIn
 
 namespace {
 
-// Reads through GDAL, or straight from a GeoTIFF's tiles where TiffTiles
-// decodes them; GDAL then only reads what TiffTiles cannot, and its dataset
-// is opened on the first such read. With a halo, reads overlap and GDAL's
-// block cache keeps the tiles they share: TiffTiles would decode those
-// again, or keep as many tiles as a thread's columns hold (peak memory
-// growing with the raster's width, docs/perf/floors.md).
+// Reads straight from a GeoTIFF's tiles where TiffTiles decodes them, else
+// through GDAL: GDAL then only reads what TiffTiles cannot, and its dataset
+// is opened on the first such read.
 class GdalRowReader final : public RowReader {
  public:
-  GdalRowReader(const InputInfo& info, std::int64_t keep_rows)
-      : info_(info), tiles_(keep_rows == 0 ? TiffTiles::open(info) : nullptr), keep_tiles_(keep_rows > 0) {
+  GdalRowReader(const InputInfo& info, Halo overlap)
+      : info_(info), tiles_(TiffTiles::open(info, overlap)), keep_tiles_(overlap != Halo{}) {
     if (!tiles_) open_dataset();
   }
 
@@ -210,9 +207,9 @@ class GdalRowReader final : public RowReader {
 
 }  // namespace
 
-std::unique_ptr<RowReader> open_reader(const InputInfo& info, std::int64_t keep_rows) {
-  if (info.file.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.file.hdf5, keep_rows);
-  return std::make_unique<GdalRowReader>(info, keep_rows);
+std::unique_ptr<RowReader> open_reader(const InputInfo& info, Halo overlap) {
+  if (info.file.hdf5) return std::make_unique<Hdf5RowReader>(info, *info.file.hdf5, overlap);
+  return std::make_unique<GdalRowReader>(info, overlap);
 }
 
 }  // namespace geostrip

@@ -45,12 +45,12 @@ class RowReader {
   virtual void read(BlockBuffer& into) = 0;
 };
 
-// A GDAL reader (that reads a GeoTIFF's tiles itself where io/tiff_tiles
-// can), or an HDF5 one for FILE.h5:/dataset inputs. `keep_rows`:
-// rows at the bottom of a read that the next read takes again (twice the
-// operation's halo). The tiles or chunks holding them stay decoded for it;
-// with none, tiles are dropped once read, so the cache does not fill with
-// tiles nothing reads again.
-std::unique_ptr<RowReader> open_reader(const InputInfo& info, std::int64_t keep_rows);
+// A reader of a GeoTIFF's tiles (io/tiff_tiles) where it can, else GDAL's,
+// or an HDF5 one for FILE.h5:/dataset inputs. `overlap`: the rows at the
+// bottom and columns at the right of a read that the next reads take again
+// (twice the operation's halo; io/chunk_assembly.hpp). The tiles or chunks
+// holding them stay decoded for those; with none, tiles are dropped once
+// read, so no cache fills with tiles nothing reads again.
+std::unique_ptr<RowReader> open_reader(const InputInfo& info, Halo overlap);
 
 }  // namespace geostrip

@@ -87,7 +87,7 @@ void undo_predictor(int predictor, std::byte* row, std::size_t count, std::size_
   }
 }
 
-std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info) {
+std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info, Halo overlap) {
   if (!info.gtiff || info.file.hdf5) return nullptr;
   std::optional<Tiff> opened = Tiff::open_read(info.file.path);
   if (!opened) return nullptr;
@@ -152,11 +152,11 @@ std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info) {
   layout.first_chunk = static_cast<std::uint32_t>(plane * chunks_down * layout.chunks_across);
   const std::int64_t chunks = layout.tiled ? TIFFNumberOfTiles(tiff) : TIFFNumberOfStrips(tiff);
   if (layout.first_chunk + chunks_down * layout.chunks_across > chunks) return nullptr;
-  return std::unique_ptr<TiffTiles>(new TiffTiles(std::move(*opened), layout, *stored));
+  return std::unique_ptr<TiffTiles>(new TiffTiles(std::move(*opened), layout, *stored, overlap));
 }
 
-TiffTiles::TiffTiles(Tiff tiff, TiffLayout layout, PixelType stored)
-    : tiff_(std::move(tiff)), layout_(layout), assembly_(layout.chunk_rows, layout.chunk_cols, stored, 0) {
+TiffTiles::TiffTiles(Tiff tiff, TiffLayout layout, PixelType stored, Halo overlap)
+    : tiff_(std::move(tiff)), layout_(layout), assembly_(layout.chunk_rows, layout.chunk_cols, stored, overlap) {
   if (layout_.compression == COMPRESSION_ZSTD)
     zstd_ = ZSTD_createDCtx();
   else if (layout_.compression != COMPRESSION_NONE)

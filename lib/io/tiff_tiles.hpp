@@ -6,9 +6,7 @@
 // chains a sample long), and then copies each tile out of its block cache
 // (docs/perf/floors.md). Only for layouts decoded here exactly as libtiff
 // decodes them; anything else, and any tile that does not decode to its
-// size, is GDAL's to read, errors and all. Each tile is decoded for the
-// read that meets it and then dropped: reads that do not overlap (no halo)
-// meet each tile once.
+// size, is GDAL's to read, errors and all.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -51,8 +49,8 @@ class TiffTiles {
  public:
   // The reader of `info`'s band from its tiles, or nullptr when GDAL must
   // read it: not a plain TIFF file, another codec, byte order or sample
-  // layout, or a type GDAL converts.
-  static std::unique_ptr<TiffTiles> open(const InputInfo& info);
+  // layout, or a type GDAL converts. `overlap`: as ChunkAssembly.
+  static std::unique_ptr<TiffTiles> open(const InputInfo& info, Halo overlap);
   ~TiffTiles();
   TiffTiles(const TiffTiles&) = delete;
   TiffTiles& operator=(const TiffTiles&) = delete;
@@ -62,7 +60,7 @@ class TiffTiles {
   bool read(BlockBuffer& into);
 
  private:
-  TiffTiles(Tiff tiff, TiffLayout layout, PixelType stored);
+  TiffTiles(Tiff tiff, TiffLayout layout, PixelType stored, Halo overlap);
   bool decode(std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels);
 
   Tiff tiff_;

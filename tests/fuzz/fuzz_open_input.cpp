@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const InputInfo info = describe_input("src", FileSpec(path));
     if (info.size.rows * info.size.cols > kMaxPixels) return 0;
-    const auto reader = open_reader(info, 0);
+    const auto reader = open_reader(info, {});
     for (std::int64_t row = 0; row < info.size.rows; row += kBlockRows) {
       const RowBlock rows{row, std::min(info.size.rows, row + kBlockRows)};
       BlockBuffer pixels(info.type, 1, rows, info.size.cols);

@@ -48,7 +48,7 @@ TEST_CASE("a complex grid reads as complex with its coordinates and projection",
   srs.importFromWkt(info.georef.crs_wkt.c_str());
   CHECK(std::string(srs.GetAuthorityCode(nullptr)) == "32611");
 
-  Hdf5RowReader reader(info, *split_hdf5_path(file + ":/grid/HH"), 0);
+  Hdf5RowReader reader(info, *split_hdf5_path(file + ":/grid/HH"), Halo{});
   BlockBuffer rows(PixelType::CFloat32, 1, {1, 3}, 3);
   reader.read(rows);
   CHECK(rows.band<std::complex<float>>(0).data[0] == std::complex<float>(3, -3));
@@ -211,12 +211,12 @@ TEST_CASE("chunks decoded outside HDF5's lock read as H5Dread reads them, fill v
   const std::string path = make_chunked_file(dir, pipeline);
   const InputInfo info = describe(path + ":/HH");
   REQUIRE(info.type == PixelType::CFloat32);
-  for (const std::int64_t keep_rows : {0, 4}) {
-    Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), keep_rows);
+  for (const Halo overlap : {Halo{}, Halo{.rows = 4, .cols = 4}}) {
+    Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), overlap);
     for (const Region& region : strip_reads()) {
       BlockBuffer read(PixelType::CFloat32, 1, region);
       reader.read(read);
-      CAPTURE(static_cast<int>(pipeline), keep_rows, region.rows.begin, region.cols.begin);
+      CAPTURE(static_cast<int>(pipeline), overlap.rows, region.rows.begin, region.cols.begin);
       CHECK(pixels_of(read) == h5dread(path, region));
     }
   }
@@ -231,7 +231,7 @@ TEST_CASE("threads reading one HDF5 file at once each read its own pixels", "[io
   std::vector<std::thread> threads;
   for (std::size_t thread = 0; thread < 2; ++thread)
     threads.emplace_back([&, thread] {
-      Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), 4);
+      Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), Halo{.rows = 4, .cols = 4});
       for (int repeat = 0; repeat < 50; ++repeat)
         for (std::size_t i = thread; i < reads.size(); i += 2) {
           BlockBuffer read(PixelType::CFloat32, 1, reads[i]);
@@ -256,7 +256,7 @@ TEST_CASE("a chunk that does not inflate is an error naming the file and the chu
     H5Fclose(file);
   }
   const InputInfo info = describe(path + ":/HH");
-  Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), 0);
+  Hdf5RowReader reader(info, *split_hdf5_path(path + ":/HH"), Halo{});
   BlockBuffer first(PixelType::CFloat32, 1, Region{.rows = {0, 8}, .cols = {0, 53}});
   reader.read(first);
   CHECK(pixels_of(first) == h5dread(path, first.region()));
@@ -309,7 +309,7 @@ TEST_CASE("float16 pixels, alone or as {r, i}, widen to the very bits HDF5's con
        {std::tuple{"half", PixelType::Float32, H5T_NATIVE_FLOAT}, std::tuple{"pair", PixelType::CFloat32, complex.get()}}) {
     const InputInfo info = describe(path + ":/" + name);
     REQUIRE(info.type == pixel);
-    Hdf5RowReader reader(info, *split_hdf5_path(path + ":/" + name), 4);
+    Hdf5RowReader reader(info, *split_hdf5_path(path + ":/" + name), Halo{.rows = 4, .cols = 4});
     BlockBuffer read(pixel, 1, RowBlock{0, info.size.rows}, info.size.cols);
     reader.read(read);
     const std::vector<std::byte> expected = through_hdf5(name, memory, read.band_bytes());

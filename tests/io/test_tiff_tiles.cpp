@@ -89,13 +89,13 @@ bool same_bytes(const BlockBuffer& a, const BlockBuffer& b) {
 // type and as Float64: whole and in windows; every read equal to GDAL's.
 void check_against_gdal(const std::string& path, int band) {
   const InputInfo info = describe_input("src", FileSpec(path, band));
-  REQUIRE(TiffTiles::open(info));
+  REQUIRE(TiffTiles::open(info, {}));
   for (const PixelType type : {info.type, PixelType::Float64}) {
     const std::vector<Region> windows = {
         {.rows = {0, kRows}, .cols = {0, kCols}},   {.rows = {5, 6}, .cols = {0, kCols}},
         {.rows = {63, 130}, .cols = {17, 150}},     {.rows = {200, 203}, .cols = {160, 171}},
         {.rows = {0, 64}, .cols = {64, 128}}};
-    const auto tiles = TiffTiles::open(info);
+    const auto tiles = TiffTiles::open(info, {});
     for (const Region& window : windows) {
       INFO(path << " band " << band << " as " << name_of(type) << " rows " << window.rows.begin << "-"
                 << window.rows.end << " cols " << window.cols.begin << "-" << window.cols.end);
@@ -170,11 +170,11 @@ TEST_CASE("layouts geostrip does not decode itself are read by GDAL", "[io]") {
     const std::string path = make_tiff(dir, "other" + std::to_string(i) + ".tif", others[i].first, 1, others[i].second);
     INFO(path);
     const InputInfo info = describe_input("src", FileSpec(path));
-    CHECK_FALSE(TiffTiles::open(info));
+    CHECK_FALSE(TiffTiles::open(info, {}));
     // And open_reader still reads it, through GDAL.
     const Region whole{.rows = {0, kRows}, .cols = {0, kCols}};
     BlockBuffer mine(info.type, 1, whole);
-    open_reader(info, 0)->read(mine);
+    open_reader(info, {})->read(mine);
     if (info.type != PixelType::Int8) CHECK(same_bytes(mine, gdal_read(path, 1, info.type, whole)));
   }
 }
@@ -195,10 +195,10 @@ TEST_CASE("a tile not written reads as GDAL fills it and a damaged tile fails na
     GDALClose(file);
   }
   const InputInfo info = describe_input("src", FileSpec(sparse));
-  REQUIRE(TiffTiles::open(info));
+  REQUIRE(TiffTiles::open(info, {}));
   const Region whole{.rows = {0, 90}, .cols = {0, 100}};
   BlockBuffer mine(PixelType::Int16, 1, whole);
-  open_reader(info, 0)->read(mine);
+  open_reader(info, {})->read(mine);
   CHECK(same_bytes(mine, gdal_read(sparse, 1, PixelType::Int16, whole)));
   CHECK(mine.band<std::int16_t>(0).data[0] == -7);
   CHECK(mine.band<std::int16_t>(0).data[40 * 100 + 40] == 42);
@@ -213,6 +213,6 @@ TEST_CASE("a tile not written reads as GDAL fills it and a damaged tile fails na
   for (std::size_t k = 2; k < written->size(); ++k) bytes[at + k] = static_cast<char>(0xA5 ^ k);
   std::ofstream(sparse, std::ios::binary | std::ios::trunc) << bytes;
   BlockBuffer damaged(PixelType::Int16, 1, whole);
-  CHECK_THROWS_WITH(open_reader(describe_input("src", FileSpec(sparse)), 0)->read(damaged),
+  CHECK_THROWS_WITH(open_reader(describe_input("src", FileSpec(sparse)), {})->read(damaged),
                     Catch::Contains(sparse) && Catch::Contains("rows 0-89"));
 }
