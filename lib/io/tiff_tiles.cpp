@@ -121,7 +121,7 @@ std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info, Halo overlap) 
       (planar != PLANARCONFIG_CONTIG && planar != PLANARCONFIG_SEPARATE))
     return nullptr;
 
-  TiffLayout layout{.image_rows = rows,
+  Layout layout{.image_rows = rows,
                     .tiled = TIFFIsTiled(tiff) != 0,
                     .compression = compression,
                     .predictor = predictor,
@@ -155,7 +155,7 @@ std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info, Halo overlap) 
   return std::unique_ptr<TiffTiles>(new TiffTiles(std::move(*opened), layout, *stored, overlap));
 }
 
-TiffTiles::TiffTiles(Tiff tiff, TiffLayout layout, PixelType stored, Halo overlap)
+TiffTiles::TiffTiles(Tiff tiff, Layout layout, PixelType stored, Halo overlap)
     : tiff_(std::move(tiff)), layout_(layout), assembly_(layout.chunk_rows, layout.chunk_cols, stored, overlap) {
   if (layout_.compression == COMPRESSION_ZSTD)
     zstd_ = ZSTD_createDCtx();

@@ -22,21 +22,6 @@ struct ZSTD_DCtx_s;
 
 namespace geostrip {
 
-// How a TIFF's strips or tiles store one band: what decoding them takes.
-struct TiffLayout {
-  std::int64_t chunk_rows = 0;  // a tile's, or a strip's
-  std::int64_t chunk_cols = 0;  // a tile's, or the image's columns for strips
-  std::int64_t image_rows = 0;  // a strip at the image's end holds fewer rows
-  bool tiled = true;
-  int compression = 1;  // COMPRESSION_NONE, _ADOBE_DEFLATE, _DEFLATE or _ZSTD
-  int predictor = 1;    // 1 none, 2 horizontal differencing, 3 floating point
-  int samples = 1;      // interleaved in each chunk (1 when planar)
-  int sample = 0;       // the band's, among them
-  std::size_t sample_bytes = 1;
-  std::uint32_t first_chunk = 0;  // of the band's plane
-  std::int64_t chunks_across = 1;
-};
-
 // Undoes TIFF's predictor 2 (horizontal differencing, stride `samples`) or
 // 3 (floating point: bytes differenced, then stored most significant
 // first) over one row of `count` samples of `sample_bytes`, in place, as
@@ -60,11 +45,26 @@ class TiffTiles {
   bool read(BlockBuffer& into);
 
  private:
-  TiffTiles(Tiff tiff, TiffLayout layout, PixelType stored, Halo overlap);
+  // How the file's strips or tiles store the band: what decoding them takes.
+  struct Layout {
+    std::int64_t chunk_rows = 0;  // a tile's, or a strip's
+    std::int64_t chunk_cols = 0;  // a tile's, or the image's columns for strips
+    std::int64_t image_rows = 0;  // a strip at the image's end holds fewer rows
+    bool tiled = true;
+    int compression = 1;  // COMPRESSION_NONE, _ADOBE_DEFLATE, _DEFLATE or _ZSTD
+    int predictor = 1;    // 1 none, 2 horizontal differencing, 3 floating point
+    int samples = 1;      // interleaved in each chunk (1 when planar)
+    int sample = 0;       // the band's, among them
+    std::size_t sample_bytes = 1;
+    std::uint32_t first_chunk = 0;  // of the band's plane
+    std::int64_t chunks_across = 1;
+  };
+
+  TiffTiles(Tiff tiff, Layout layout, PixelType stored, Halo overlap);
   bool decode(std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels);
 
   Tiff tiff_;
-  TiffLayout layout_;
+  Layout layout_;
   ChunkAssembly assembly_;
   libdeflate_decompressor* inflater_ = nullptr;
   ZSTD_DCtx_s* zstd_ = nullptr;
