@@ -81,12 +81,14 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
               : plan.blocks_are_tile_rows() ? " (auto: whole output tile rows, from the halo, the threads and --memory)"
                                             : " (auto: less than a tile row, all that --memory holds; rank 0 "
                                               "assembles the tile rows)");
+  const int threads = topology.max_threads();
   std::int64_t widest = 0;
-  for (const ColumnChunk& chunk : plan.columns(plan.blocks_per_rank)) widest = std::max(widest, chunk.cols.rows());
+  for (const ColumnChunk& chunk : plan.columns(threads)) widest = std::max(widest, chunk.cols.rows());
   console.out("  chunks: a thread computes {} rows of {} at once{}\n", plan.chunk_rows,
               widest >= plan.size.cols ? std::string("the whole width") : fmt::format("{} columns", widest),
-              plan.in_strips() && plan.blocks_per_rank > 1 ? ", each thread in its own column strip of every block" : "");
-  console.out("  rounds: {} of {} rank(s) x {} blocks; {}\n", plan.rounds, plan.ranks, plan.blocks_per_rank,
+              plan.in_strips() && threads > 1 ? ", each thread in its own column strip of every block" : "");
+  console.out("  rounds: {} of {} rank(s) x {} block{}; {}\n", plan.rounds, plan.ranks, plan.blocks_per_rank,
+              plan.blocks_per_rank == 1 ? "" : "s",
               request.engine.write_direct ? "every rank writes its own tiles (--write direct)"
                                           : "rank 0 gathers the tiles and writes them");
   for (const RankFacts& r : topology.ranks) {

@@ -222,6 +222,9 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
                .input_tile_rows = first_tile[0],
                .ranks = team.comm.size(),
                .blocks_per_rank = driver_options(team).blocks_per_rank};
+  // In strips every thread makes its strip of each block: one block a
+  // round keeps them all busy, and half as many encoded blocks in memory.
+  if (plan.in_strips()) plan.blocks_per_rank = 1;
   const bool painted = std::any_of(bound.inputs.begin(), bound.inputs.end(),
                                    [](const BoundInput& input) { return input.mosaic.has_value(); });
   // A painted input is made in doubles: what is painted, a file's part, and
@@ -538,6 +541,7 @@ RunSummary run(const RunRequest& request, const Team& team) {
           }};
   // --write direct: every rank writes its own tiles into the partial file rank 0 made.
   DriverOptions driving = driver_options(team);
+  driving.blocks_per_rank = plan.blocks_per_rank;
   std::optional<DirectTiles> own_tiles;
   DirectWrite direct;
   if (request.engine.write_direct) {

@@ -74,7 +74,7 @@ struct RunPlan {
   std::int64_t chunk_unit = 0;  // the columns whole chunks are made of (column_unit()): threads' strips are too
   std::size_t blocks = 0;  // the whole output's
   int ranks = 1;
-  int blocks_per_rank = 1;  // in each round
+  int blocks_per_rank = 1;  // in each round: one a thread, or in strips one (all threads make it)
   std::size_t rounds = 0;
   std::vector<std::uint64_t> pixel_memory;  // estimated, by rank (rank 0 also holds gathered rounds)
   std::string format = "GTiff";  // GTiff, COG, or the GDAL driver the GeoTIFF is converted into

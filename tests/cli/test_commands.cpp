@@ -53,7 +53,7 @@ TEST_CASE("plan shows the decomposition the run then uses, and writes nothing", 
   REQUIRE(plan.exit_code == 0);
   CHECK_THAT(plan.output, Catch::Contains("nothing is written") && Catch::Contains("halo: 4 rows, 4 columns") &&
                               Catch::Contains("blocks: 7 of 100 rows") &&
-                              Catch::Contains("rounds: 4 of 1 rank(s) x 2 blocks") &&
+                              Catch::Contains("rounds: 7 of 1 rank(s) x 1 block;") &&
                               Catch::Contains("chunks: a thread computes 100 rows of the whole width at once, "
                                               "each thread in its own column strip of every block") &&
                               Catch::Contains("pixel buffers about"));
@@ -66,7 +66,7 @@ TEST_CASE("plan shows the decomposition the run then uses, and writes nothing", 
   REQUIRE(run.exit_code == 0);
   const json report = json::parse(file_text(scene.dir / "r.json"));
   CHECK(report["decomposition"]["blocks"] == 7);
-  CHECK(report["decomposition"]["rounds"] == 4);
+  CHECK(report["decomposition"]["rounds"] == 7);
   CHECK(report["decomposition"]["chunk_rows"] == 100);
   CHECK(report["decomposition"]["chunk_cols"] == 300);
 }
