@@ -17,7 +17,11 @@ class MultilookKernel final : public Kernel {
  public:
   explicit MultilookKernel(const KernelArgs& args) : power_(args.flag("power")) {
     spec_.inputs = args.inputs();
-    spec_.input_type = real_or_complex_input(args.type_of(spec_.inputs.front()));
+    const PixelType source = args.type_of(spec_.inputs.front());
+    // Pixels of at most 16 bits and floats are read as they are (a quarter
+    // or half of the bytes of doubles to convert and go through); the sums
+    // are in doubles either way.
+    spec_.input_type = size_of(source) <= 2 || source == PixelType::Float32 ? source : real_or_complex_input(source);
     spec_.output_type = is_complex(spec_.input_type) && !power_ ? PixelType::CFloat32 : PixelType::Float32;
     spec_.stride = args.stride();
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
@@ -49,14 +53,16 @@ class MultilookKernel final : public Kernel {
         });
       }
     } else {
-      const auto v = src.pixels.band<double>(0);
-      const auto sample = [&](std::int64_t y, std::int64_t x) {
-        const double value = v.at(y, x);
-        return std::pair{power_ ? value * value : value, !src.is_nodata(value)};
-      };
-      const auto o = out.band<float>(0);
-      cell_sums(cells, looks, sample, [&](std::int64_t r, std::int64_t c, double sum, int n) {
-        o.at(r, c) = n ? static_cast<float>(sum / n) : kNaN;
+      visit_real(spec_.input_type, [&](auto zero) {
+        const auto v = src.pixels.band<decltype(zero)>(0);
+        const auto sample = [&](std::int64_t y, std::int64_t x) {
+          const auto value = static_cast<double>(v.at(y, x));
+          return std::pair{power_ ? value * value : value, !src.is_nodata(value)};
+        };
+        const auto o = out.band<float>(0);
+        cell_sums(cells, looks, sample, [&](std::int64_t r, std::int64_t c, double sum, int n) {
+          o.at(r, c) = n ? static_cast<float>(sum / n) : kNaN;
+        });
       });
     }
   }
