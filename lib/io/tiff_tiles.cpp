@@ -122,12 +122,12 @@ std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info, Halo overlap) 
     return nullptr;
 
   Layout layout{.image_rows = rows,
-                    .tiled = TIFFIsTiled(tiff) != 0,
-                    .compression = compression,
-                    .predictor = predictor,
-                    .samples = planar == PLANARCONFIG_CONTIG ? samples : 1,
-                    .sample = planar == PLANARCONFIG_CONTIG ? info.file.band - 1 : 0,
-                    .sample_bytes = size_of(*stored)};
+                .tiled = TIFFIsTiled(tiff) != 0,
+                .compression = compression,
+                .predictor = predictor,
+                .samples = planar == PLANARCONFIG_CONTIG ? samples : 1,
+                .sample = planar == PLANARCONFIG_CONTIG ? info.file.band - 1 : 0,
+                .sample_bytes = size_of(*stored)};
   if (layout.tiled) {
     std::uint32_t tile_cols = 0, tile_rows = 0;
     // TIFF allows tiles of 2^32 - 1 a side; GDAL's are at most 65536.
