@@ -24,7 +24,7 @@ std::uint64_t pixel_memory(const BlockRowsRequest& r, std::int64_t block_rows) {
   std::uint64_t bytes = times(2 * threads, plus(plus(times(input_rows, r.input_bytes_per_row),
                                                      times(rows, r.output_bytes_per_row)),
                                                 r.halo_bytes));
-  bytes = plus(bytes, times(threads, r.thread_bytes));
+  bytes = plus(bytes, plus(times(threads, r.thread_bytes), r.rank_bytes));
   if (r.gathers) bytes = plus(bytes, times(times(8 * ranks, threads), times(rows, r.output_bytes_per_row)));
   return bytes;
 }

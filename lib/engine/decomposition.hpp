@@ -20,6 +20,7 @@ struct BlockRowsRequest {
   std::uint64_t halo_bytes = 0;  // the halo rows one block reads beyond its own, all inputs
   std::int64_t halo_rows = 0;    // on each side
   std::uint64_t thread_bytes = 0;  // held by each thread whatever the rows (a mosaic's transformed rows)
+  std::uint64_t rank_bytes = 0;    // held by the rank's threads together whatever the rows (tiles kept for a halo)
 };
 
 // The rows blocks align to: the output's tile height, so every rank encodes
@@ -29,8 +30,8 @@ std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_t
 
 // The pixel buffers a rank holds at once with blocks of `block_rows`: two
 // blocks a thread computing (a chunk of inputs with halo, and the block's
-// outputs); on rank 0 also the round of every rank packed, unpacked and
-// twice queued for the writer.
+// outputs), and what the threads hold whatever the rows; on rank 0 also the
+// round of every rank packed, unpacked and twice queued for the writer.
 std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_rows);
 
 // Output columns a thread computes at once: chunks of whole output tiles

@@ -237,6 +237,16 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   const std::uint64_t input_row_bytes =
       static_cast<std::uint64_t>(chunk_input_cols) *
       (size_of(spec.input_type) * bound.inputs.size() + (painted ? kPaintingBytesPerPixel : 0));
+  // With a halo, the threads keep decoded the tiles of each input the next
+  // reads take again: about a row of them across the raster (io/chunk_assembly.hpp).
+  std::uint64_t kept_tiles = 0;
+  if (plan.in_strips())
+    for (const BoundInput& input : bound.inputs)
+      if (!input.mosaic) {
+        const InputInfo& file = input.files.front();
+        kept_tiles += static_cast<std::uint64_t>(std::min(file.tile_rows, grid.rows)) *
+                      static_cast<std::uint64_t>(grid.cols + 2 * file.tile_cols) * size_of(file.type);
+      }
   plan.format = engine.write.cog ? "COG" : engine.convert_to.empty() ? "GTiff" : engine.convert_to;
   plan.summary = summary_spec({.path = {},
                                .size = plan.size,
@@ -262,7 +272,8 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
       .chunk_rows = tile_rows,
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
-      .thread_bytes = painted ? kTransformCacheBytes : 0};
+      .thread_bytes = painted ? kTransformCacheBytes : 0,
+      .rank_bytes = kept_tiles};
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);
   plan.chunk_rows = std::min(plan.block_rows, shape.chunk_rows);

@@ -6,6 +6,7 @@ using namespace geostrip;
 
 namespace {
 constexpr std::uint64_t GiB = std::uint64_t{1} << 30;
+constexpr std::uint64_t MiB = std::uint64_t{1} << 20;
 constexpr std::uint64_t kIn = 10980 * 2 * 8;  // two Float64 inputs per output row
 constexpr std::uint64_t kOut = 10980 * 4;     // one Float32 output
 
@@ -62,6 +63,17 @@ TEST_CASE("a thread holds the inputs of one chunk of rows, whatever the block's 
   chunked.chunk_rows = 512;
   CHECK(pixel_memory(chunked, 512) == pixel_memory(whole, 512));
   CHECK(pixel_memory(whole, 2048) - pixel_memory(chunked, 2048) == 2 * (2048 - 512) * 1000);  // two blocks a thread
+}
+
+TEST_CASE("tiles kept for a halo count once a rank and leave the budget fewer rows", "[engine]") {
+  BlockRowsRequest kept = request(10980, 4, 1, false, GiB);
+  kept.input_bytes_per_row = 1'000'000;
+  kept.rank_bytes = 300 * MiB;
+  BlockRowsRequest none = kept;
+  none.rank_bytes = 0;
+  CHECK(pixel_memory(kept, 512) - pixel_memory(none, 512) == 300 * MiB);
+  CHECK(auto_block_rows(kept) < auto_block_rows(none));
+  CHECK(pixel_memory(kept, auto_block_rows(kept)) <= GiB);
 }
 
 TEST_CASE("blocks align to the output's tiles, and to the input's when they line up", "[engine]") {
