@@ -73,6 +73,13 @@ void no_unmap(thandle_t, void*, toff_t) {}
 
 }  // namespace
 
+int sample_format(PixelType type) {
+  if (is_complex(type)) return SAMPLEFORMAT_COMPLEXIEEEFP;
+  if (type == PixelType::Float32 || type == PixelType::Float64) return SAMPLEFORMAT_IEEEFP;
+  if (type == PixelType::Int8 || type == PixelType::Int16 || type == PixelType::Int32) return SAMPLEFORMAT_INT;
+  return SAMPLEFORMAT_UINT;
+}
+
 Tiff::Tiff(TIFF* tiff, std::unique_ptr<State> state) : tiff_(tiff), state_(std::move(state)) {}
 
 Tiff::Tiff(Tiff&& other) noexcept

@@ -10,7 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "core/pixel_type.hpp"
+
 namespace geostrip {
+
+// TIFF's SampleFormat of pixels of `type` (bits per sample: its size).
+int sample_format(PixelType type);
 
 class Tiff {
  public:

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "io/tiff_predictors.hpp"
 
 namespace geostrip {
 
@@ -18,74 +19,17 @@ namespace {
 // image in one strip) is left to GDAL, which reads such strips in parts.
 constexpr std::size_t kMaxChunkBytes = std::size_t{64} << 20;
 
-// The pixel type GDAL gives samples of `bits` and TIFF sample `format`;
-// nullopt for those geostrip leaves to GDAL (signed bytes, complex, odd widths).
+// The pixel type GDAL gives samples of `bits` and TIFF sample `format`,
+// as geostrip writes them; nullopt for those geostrip leaves to GDAL
+// (signed bytes, complex, odd widths).
 std::optional<PixelType> stored_type(int bits, int format) {
-  if (format == SAMPLEFORMAT_UINT) {
-    if (bits == 8) return PixelType::Byte;
-    if (bits == 16) return PixelType::UInt16;
-    if (bits == 32) return PixelType::UInt32;
-  } else if (format == SAMPLEFORMAT_INT) {
-    if (bits == 16) return PixelType::Int16;
-    if (bits == 32) return PixelType::Int32;
-  } else if (format == SAMPLEFORMAT_IEEEFP) {
-    if (bits == 32) return PixelType::Float32;
-    if (bits == 64) return PixelType::Float64;
-  }
+  for (const PixelType type : {PixelType::Byte, PixelType::UInt16, PixelType::Int16, PixelType::UInt32,
+                               PixelType::Int32, PixelType::Float32, PixelType::Float64})
+    if (bits == static_cast<int>(8 * size_of(type)) && format == sample_format(type)) return type;
   return std::nullopt;
 }
 
-template <class T>
-void accumulate(std::byte* row, std::size_t count, int stride) {
-  T* values = reinterpret_cast<T*>(row);
-  if (stride == 1) {
-    // The running sum stays in a register: libtiff's loop reloads each sum
-    // it has just stored.
-    T sum = count > 0 ? values[0] : T{0};
-    for (std::size_t i = 1; i < count; ++i) values[i] = sum = static_cast<T>(sum + values[i]);
-    return;
-  }
-  for (auto i = static_cast<std::size_t>(stride); i < count; ++i)
-    values[i] = static_cast<T>(values[i] + values[i - static_cast<std::size_t>(stride)]);
-}
-
-// Predictor 3's bytes, most significant first in `planes` (one plane of
-// `count` bytes each), back into little-endian samples.
-void interleave(const std::byte* planes, std::byte* row, std::size_t count, std::size_t sample_bytes) {
-  const auto* plane = reinterpret_cast<const std::uint8_t*>(planes);
-  if (sample_bytes == 4) {
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::uint32_t value = std::uint32_t{plane[i]} << 24 | std::uint32_t{plane[count + i]} << 16 |
-                                  std::uint32_t{plane[2 * count + i]} << 8 | plane[3 * count + i];
-      std::memcpy(row + 4 * i, &value, 4);
-    }
-    return;
-  }
-  for (std::size_t byte = 0; byte < sample_bytes; ++byte) {
-    const std::uint8_t* from = plane + (sample_bytes - 1 - byte) * count;
-    for (std::size_t i = 0; i < count; ++i) row[i * sample_bytes + byte] = std::byte{from[i]};
-  }
-}
-
 }  // namespace
-
-void undo_predictor(int predictor, std::byte* row, std::size_t count, std::size_t sample_bytes, int samples,
-                    std::vector<std::byte>& scratch) {
-  if (predictor == PREDICTOR_HORIZONTAL) {
-    switch (sample_bytes) {
-      case 1: accumulate<std::uint8_t>(row, count, samples); break;
-      case 2: accumulate<std::uint16_t>(row, count, samples); break;
-      case 4: accumulate<std::uint32_t>(row, count, samples); break;
-      default: accumulate<std::uint64_t>(row, count, samples); break;
-    }
-  } else if (predictor == PREDICTOR_FLOATINGPOINT) {
-    const std::size_t bytes = count * sample_bytes;
-    accumulate<std::uint8_t>(row, bytes, samples);
-    scratch.resize(std::max(scratch.size(), bytes));
-    std::memcpy(scratch.data(), row, bytes);
-    interleave(scratch.data(), row, count, sample_bytes);
-  }
-}
 
 std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info, Halo overlap) {
   if (!info.gtiff || info.file.hdf5) return nullptr;
@@ -211,7 +155,7 @@ bool TiffTiles::decode(std::int64_t chunk_row, std::int64_t chunk_col, std::vect
   if (layout_.predictor != PREDICTOR_NONE)
     for (std::int64_t row = 0; row < rows; ++row)
       undo_predictor(layout_.predictor, samples + static_cast<std::size_t>(row) * row_samples * layout_.sample_bytes,
-                     row_samples, layout_.sample_bytes, layout_.samples, row_);
+                     row_samples, layout_.sample_bytes, static_cast<std::size_t>(layout_.samples), row_);
   if (layout_.samples > 1) {
     const std::size_t pixel_count = static_cast<std::size_t>(rows * layout_.chunk_cols);
     const std::size_t width = layout_.sample_bytes;

@@ -22,14 +22,6 @@ struct ZSTD_DCtx_s;
 
 namespace geostrip {
 
-// Undoes TIFF's predictor 2 (horizontal differencing, stride `samples`) or
-// 3 (floating point: bytes differenced, then stored most significant
-// first) over one row of `count` samples of `sample_bytes`, in place, as
-// libtiff's horAcc*/fpAcc do on a little-endian machine. `scratch` holds a
-// row for predictor 3.
-void undo_predictor(int predictor, std::byte* row, std::size_t count, std::size_t sample_bytes, int samples,
-                    std::vector<std::byte>& scratch);
-
 class TiffTiles {
  public:
   // The reader of `info`'s band from its tiles, or nullptr when GDAL must

@@ -1,13 +1,13 @@
 #include "io/tile_encoder.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <string>
 
 #include "core/error.hpp"
 #include "io/checksum.hpp"
 #include "io/tiff.hpp"
+#include "io/tiff_predictors.hpp"
 
 namespace geostrip {
 
@@ -24,13 +24,6 @@ constexpr int kDeflateOverviewLevel = 4;
 constexpr int kZstdOverviewLevel = 3;
 // A tile is encoded whole in memory: 4096 x 4096 x 8 bytes x 4 bands is 512 MiB already.
 constexpr int kMaxTile = 4096;
-
-int sample_format(PixelType type) {
-  if (is_complex(type)) return SAMPLEFORMAT_COMPLEXIEEEFP;
-  if (type == PixelType::Float32 || type == PixelType::Float64) return SAMPLEFORMAT_IEEEFP;
-  if (type == PixelType::Int8 || type == PixelType::Int16 || type == PixelType::Int32) return SAMPLEFORMAT_INT;
-  return SAMPLEFORMAT_UINT;
-}
 
 void set_tags(TIFF* tiff, const TileFormat& format, std::int64_t rows) {
   TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(format.cols));
@@ -54,7 +47,7 @@ void set_tags(TIFF* tiff, const TileFormat& format, std::int64_t rows) {
     case Codec::Lzw: TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_LZW); break;
     case Codec::None: TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_NONE); break;
   }
-  // No TIFFTAG_PREDICTOR: apply_predictor() has done it (the file declares it).
+  // No TIFFTAG_PREDICTOR: predict_tile() has done it (the file declares it).
 }
 
 // Copies tile (row r0, col c0) of `block` into `tile`, bands interleaved by
@@ -82,56 +75,14 @@ void fill_tile(const BlockBuffer& block, std::int64_t r0, std::int64_t c0, int e
   }
 }
 
-// The file is little-endian TIFF ("II", as GDAL writes it here), and the
-// predictors below difference samples in memory order.
-static_assert(std::endian::native == std::endian::little, "the predictors assume a little-endian host");
-
-// TIFF predictor 2 on one row of `n` samples of an unsigned type T, `stride`
-// samples to a pixel: each sample minus the one a pixel before it, wrapping.
-template <class T>
-void difference_samples(std::byte* row, std::size_t n, std::size_t stride, std::vector<std::byte>& scratch) {
-  scratch.assign(row, row + n * sizeof(T));
-  const auto* in = reinterpret_cast<const T*>(scratch.data());
-  auto* out = reinterpret_cast<T*>(row);
-  for (std::size_t i = stride; i < n; ++i) out[i] = static_cast<T>(in[i] - in[i - stride]);
-}
-
-// TIFF predictor 3 on one row of `n` samples of `width` bytes: the bytes
-// regrouped into planes, most significant first, then each byte minus the
-// one a pixel (`stride` samples) before it across the whole row, as libtiff
-// decodes it (tif_predict.c fpAcc).
-template <std::size_t kWidth>
-void difference_float_bytes(std::byte* row, std::size_t n, std::size_t stride, std::vector<std::byte>& scratch) {
-  scratch.resize(n * kWidth);
-  const auto* in = reinterpret_cast<const std::uint8_t*>(row);
-  auto* planes = reinterpret_cast<std::uint8_t*>(scratch.data());
-  for (std::size_t plane = 0; plane < kWidth; ++plane)
-    for (std::size_t i = 0; i < n; ++i) planes[plane * n + i] = in[i * kWidth + (kWidth - 1 - plane)];
-  auto* out = reinterpret_cast<std::uint8_t*>(row);
-  std::copy_n(planes, stride, out);
-  for (std::size_t i = stride; i < n * kWidth; ++i) out[i] = static_cast<std::uint8_t>(planes[i] - planes[i - stride]);
-}
-
-// libtiff's own predictors work a byte at a time, and cost more than all of
-// encoding but the codec; these loops vectorize.
-void apply_predictor(std::byte* tile, const TileFormat& format, std::vector<std::byte>& scratch) {
+// Predictor 2 or 3 on every row of a tile, bands interleaved.
+void predict_tile(std::byte* tile, const TileFormat& format, std::vector<std::byte>& scratch) {
   const int predictor = format.predictor();
-  if (predictor == 1) return;
+  if (predictor == PREDICTOR_NONE) return;
   const std::size_t width = size_of(format.type), stride = static_cast<std::size_t>(format.bands);
   const std::size_t n = stride * static_cast<std::size_t>(format.tile);  // samples in a tile row
-  for (int r = 0; r < format.tile; ++r) {
-    std::byte* row = tile + static_cast<std::size_t>(r) * n * width;
-    if (predictor == 3 && width == 4)
-      difference_float_bytes<4>(row, n, stride, scratch);
-    else if (predictor == 3)
-      difference_float_bytes<8>(row, n, stride, scratch);
-    else if (width == 1)
-      difference_samples<std::uint8_t>(row, n, stride, scratch);
-    else if (width == 2)
-      difference_samples<std::uint16_t>(row, n, stride, scratch);
-    else
-      difference_samples<std::uint32_t>(row, n, stride, scratch);
-  }
+  for (int r = 0; r < format.tile; ++r)
+    apply_predictor(predictor, tile + static_cast<std::size_t>(r) * n * width, n, width, stride, scratch);
 }
 
 void fill_tile(const BlockBuffer& block, std::int64_t r0, std::int64_t c0, int edge, std::byte* tile) {
@@ -215,7 +166,7 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRow
   const std::int64_t down = (rows + format.tile - 1) / format.tile, across = part.tiles_across();
   for (std::int64_t t = 0; t < down * across; ++t) {
     fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
-    apply_predictor(tile.data(), format, scratch);
+    predict_tile(tile.data(), format, scratch);
     if (TIFFWriteEncodedTile(tiff.get(), static_cast<std::uint32_t>(t), tile.data(), tile_bytes) < 0)
       throw Error("encoding tiles of rows " + std::to_string(block.rows().begin) + "-" +
                   std::to_string(block.rows().end - 1) + " failed: " + tiff.error_or("unknown error"));

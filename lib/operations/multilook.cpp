@@ -18,10 +18,12 @@ class MultilookKernel final : public Kernel {
   explicit MultilookKernel(const KernelArgs& args) : power_(args.flag("power")) {
     spec_.inputs = args.inputs();
     const PixelType source = args.type_of(spec_.inputs.front());
-    // Pixels of at most 16 bits and floats are read as they are (a quarter
+    // Real pixels that Float32 holds exactly are read as they are (a quarter
     // or half of the bytes of doubles to convert and go through); the sums
     // are in doubles either way.
-    spec_.input_type = size_of(source) <= 2 || source == PixelType::Float32 ? source : real_or_complex_input(source);
+    spec_.input_type = !is_complex(source) && exact_real_type({source}) == PixelType::Float32
+                           ? source
+                           : real_or_complex_input(source);
     spec_.output_type = is_complex(spec_.input_type) && !power_ ? PixelType::CFloat32 : PixelType::Float32;
     spec_.stride = args.stride();
     spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
