@@ -21,11 +21,11 @@ std::uint64_t pixel_memory(const BlockRowsRequest& r, std::int64_t block_rows) {
   const auto ranks = static_cast<std::uint64_t>(std::max(1, r.ranks));
   const auto rows = static_cast<std::uint64_t>(std::max<std::int64_t>(0, block_rows));
   const auto input_rows = r.chunk_rows > 0 ? std::min(rows, static_cast<std::uint64_t>(r.chunk_rows)) : rows;
-  std::uint64_t bytes = times(2 * threads, plus(plus(times(input_rows, r.input_bytes_per_row),
-                                                     times(rows, r.output_bytes_per_row)),
-                                                r.halo_bytes));
+  const std::uint64_t blocks = r.strips ? 1 : threads;  // a rank's blocks in a round
+  std::uint64_t bytes = plus(times(2 * threads, plus(times(input_rows, r.input_bytes_per_row), r.halo_bytes)),
+                             times(2 * blocks, times(rows, r.output_bytes_per_row)));
   bytes = plus(bytes, plus(times(threads, r.thread_bytes), r.rank_bytes));
-  if (r.gathers) bytes = plus(bytes, times(times(8 * ranks, threads), times(rows, r.output_bytes_per_row)));
+  if (r.gathers) bytes = plus(bytes, times(times(8 * ranks, blocks), times(rows, r.output_bytes_per_row)));
   return bytes;
 }
 

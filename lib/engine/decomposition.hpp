@@ -21,6 +21,7 @@ struct BlockRowsRequest {
   std::int64_t halo_rows = 0;    // on each side
   std::uint64_t thread_bytes = 0;  // held by each thread whatever the rows (a mosaic's transformed rows)
   std::uint64_t rank_bytes = 0;    // held by the rank's threads together whatever the rows (tiles kept for a halo)
+  bool strips = false;  // the threads make one block together (RunPlan::in_strips()), not one each
 };
 
 // The rows blocks align to: the output's tile height, so every rank encodes
@@ -29,9 +30,10 @@ struct BlockRowsRequest {
 std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_tile_rows);
 
 // The pixel buffers a rank holds at once with blocks of `block_rows`: two
-// blocks a thread computing (a chunk of inputs with halo, and the block's
-// outputs), and what the threads hold whatever the rows; on rank 0 also the
-// round of every rank packed, unpacked and twice queued for the writer.
+// chunks of inputs with halo a thread, the outputs of two blocks a thread
+// (in strips two a rank) and what the threads hold whatever the rows; on
+// rank 0 also the round of every rank packed, unpacked and twice queued for
+// the writer.
 std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_rows);
 
 // Output columns a thread computes at once: chunks of whole output tiles

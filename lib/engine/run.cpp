@@ -187,11 +187,13 @@ OverviewResampling overview_default(const BoundRun& bound) {
 }
 
 // Blocks of 2^j tile rows make the first j overview levels' tile rows whole,
-// so the ranks encode them: j as large as still gives every thread two blocks.
+// so the ranks encode them, and rank 0 only the levels below (a 48th of the
+// pixels with j = 2, whose blocks of 1024 rows of 512-pixel tiles a rank's
+// threads make together): j as large as still gives every rank two blocks.
 std::int64_t overview_alignment(const SummarySpec& summary, std::int64_t rows, const Team& team) {
-  const std::int64_t threads = static_cast<std::int64_t>(team.topology.max_threads()) * team.comm.size();
-  for (int j = std::min(summary.tile_levels(), 3); j > 0; --j)
-    if (rows / (std::int64_t{summary.tile} << j) >= 2 * threads) return std::int64_t{1} << j;
+  constexpr int kMaxAlignedLevels = 2;  // 4 tile rows a block: more would hold more rows than it saves rank 0
+  for (int j = std::min(summary.tile_levels(), kMaxAlignedLevels); j > 0; --j)
+    if (rows / (std::int64_t{summary.tile} << j) >= 2 * std::int64_t{team.comm.size()}) return std::int64_t{1} << j;
   return 1;
 }
 
@@ -222,6 +224,19 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
                .input_tile_rows = first_tile[0],
                .ranks = team.comm.size(),
                .blocks_per_rank = driver_options(team).blocks_per_rank};
+  plan.format = engine.write.cog ? "COG" : engine.convert_to.empty() ? "GTiff" : engine.convert_to;
+  plan.summary = summary_spec({.path = {},
+                               .size = plan.size,
+                               .georef = {},
+                               .type = spec.output_type,
+                               .bands = spec.output_bands,
+                               .color = spec.color,
+                               .nodata = spec.output_nodata,
+                               .band_names = {},
+                               .fingerprint = {},
+                               .overview_default = overview_default(bound)},
+                              engine.write);
+  plan.strips = plan.halo != Halo{} || !plan.summary.levels.empty();
   // In strips every thread makes its strip of each block: one block a
   // round keeps them all busy, and half as many encoded blocks in memory.
   if (plan.in_strips()) plan.blocks_per_rank = 1;
@@ -247,18 +262,6 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
         kept_tiles += static_cast<std::uint64_t>(std::min(file.tile_rows, grid.rows)) *
                       static_cast<std::uint64_t>(grid.cols + 2 * file.tile_cols) * size_of(file.type);
       }
-  plan.format = engine.write.cog ? "COG" : engine.convert_to.empty() ? "GTiff" : engine.convert_to;
-  plan.summary = summary_spec({.path = {},
-                               .size = plan.size,
-                               .georef = {},
-                               .type = spec.output_type,
-                               .bands = spec.output_bands,
-                               .color = spec.color,
-                               .nodata = spec.output_nodata,
-                               .band_names = {},
-                               .fingerprint = {},
-                               .overview_default = overview_default(bound)},
-                              engine.write);
   plan.overview_level = overview_level(engine.write.codec, engine.write.level, engine.write.overview_level);
   // Whole output tile rows that are whole input tile rows too: a thread's rows at once.
   const std::int64_t tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows);
@@ -273,7 +276,8 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
       .thread_bytes = painted ? kTransformCacheBytes : 0,
-      .rank_bytes = kept_tiles};
+      .rank_bytes = kept_tiles,
+      .strips = plan.in_strips()};
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);
   plan.chunk_rows = std::min(plan.block_rows, shape.chunk_rows);
@@ -390,6 +394,13 @@ std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& m
 }
 
 }  // namespace
+
+int RunPlan::levels_encoded_by_ranks() const {
+  if (block_rows >= size.rows) return summary.tile_levels();
+  int levels = 0;
+  while (levels < summary.tile_levels() && block_rows % (std::int64_t{summary.tile} << (levels + 1)) == 0) ++levels;
+  return levels;
+}
 
 StageSeconds& StageSeconds::operator+=(const StageSeconds& other) {
   read += other.read;

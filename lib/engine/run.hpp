@@ -75,6 +75,7 @@ struct RunPlan {
   std::size_t blocks = 0;  // the whole output's
   int ranks = 1;
   int blocks_per_rank = 1;  // in each round: one a thread, or in strips one (all threads make it)
+  bool strips = false;      // in_strips()
   std::size_t rounds = 0;
   std::vector<std::uint64_t> pixel_memory;  // estimated, by rank (rank 0 also holds gathered rounds)
   std::string format = "GTiff";  // GTiff, COG, or the GDAL driver the GeoTIFF is converted into
@@ -84,11 +85,17 @@ struct RunPlan {
   // Every block is whole output tile rows (summary.tile), so the ranks
   // encode their tiles; else rank 0 assembles tile rows from raw rows.
   bool blocks_are_tile_rows() const { return block_rows % summary.tile == 0 || block_rows >= size.rows; }
-  // With a halo, each of a rank's threads makes its own column strip of
-  // every block, so the halo it reads lies in tiles it decoded itself
-  // (hillshade of 77 Mpixel at 2 threads: read 2.89 -> 1.44 CPU-s); without
-  // one, a thread makes whole blocks (ndi: 1.87 s in strips, 1.72 s in blocks).
-  bool in_strips() const { return halo != Halo{}; }
+  // In strips each of a rank's threads makes its own column strip of every
+  // block, one block a rank at a time; else a thread makes whole blocks
+  // (ndi: 1.87 s in strips, 1.72 s in blocks). In strips with a halo, so
+  // that the halo a thread reads lies in tiles it decoded itself (hillshade
+  // of 77 Mpixel at 2 threads: read 2.89 -> 1.44 CPU-s); with overviews, so
+  // that a block of the 2^j tile rows that make its overview tile rows whole
+  // is one a rank, whatever its threads (overview_alignment()).
+  bool in_strips() const { return strips; }
+  // The overview levels 1..n whose tile rows every block makes whole, so
+  // that the rank computing a block encodes them; rank 0 encodes the rest.
+  int levels_encoded_by_ranks() const;
   // A block's column chunks for a rank of `threads` threads (column_chunks()).
   std::vector<ColumnChunk> columns(int threads) const {
     return column_chunks(size.cols, chunk_cols, chunk_unit, in_strips() ? threads : 1);

@@ -81,6 +81,7 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                 {"overviews", overview_sizes},
                 {"overview_resampling", plan.summary.levels.empty() ? json() : json(name_of(plan.summary.resampling))},
                 {"overview_level", plan.summary.levels.empty() || !plan.overview_level ? json() : json(*plan.overview_level)},
+                {"overview_levels_encoded_by_ranks", plan.levels_encoded_by_ranks()},
                 {"statistics", plan.summary.stats},
                 {"finish_seconds", summary.finish_seconds}}},
               {"seconds", summary.seconds},

@@ -76,6 +76,18 @@ TEST_CASE("tiles kept for a halo count once a rank and leave the budget fewer ro
   CHECK(pixel_memory(kept, auto_block_rows(kept)) <= GiB);
 }
 
+TEST_CASE("in strips a rank's threads hold one block's outputs together and their own input chunks", "[engine]") {
+  BlockRowsRequest blocks = request(10980, 8, 3, true, GiB);
+  BlockRowsRequest strips = blocks;
+  strips.strips = true;
+  // Outputs: two blocks a thread, or two a rank; rank 0's gathered rounds: 8 x ranks x blocks a rank.
+  const auto outputs = [](std::uint64_t blocks_a_rank) { return (2 + 8 * 3) * blocks_a_rank * 512 * kOut; };
+  CHECK(pixel_memory(blocks, 512) - pixel_memory(strips, 512) == outputs(8) - outputs(1));
+  strips.input_bytes_per_row = blocks.input_bytes_per_row = 2 * kIn;  // inputs are each thread's, in either
+  CHECK(pixel_memory(blocks, 512) - pixel_memory(strips, 512) == outputs(8) - outputs(1));
+  CHECK(auto_block_rows(strips) >= auto_block_rows(blocks));
+}
+
 TEST_CASE("blocks align to the output's tiles, and to the input's when they line up", "[engine]") {
   CHECK(block_alignment(512, 512) == 512);
   CHECK(block_alignment(512, 256) == 512);

@@ -223,6 +223,31 @@ TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is
   CHECK_FALSE(fs::exists(scene.dir / "x.abc"));
 }
 
+TEST_CASE("a COG's overview tile rows are encoded by the ranks whatever their threads", "[cli]") {
+  // Blocks of 4 tile rows, one a rank at a time made by all its threads,
+  // make levels 1 and 2 whole: with one block a thread, 16 threads once
+  // left every level to rank 0's writer thread.
+  Scene scene("4100x1000");
+  const std::string planned = scene.ndi(scene.dir / "planned.tif") + " --format COG --oversubscription-check off";
+  for (const std::string threads : {"1", "16"}) {
+    const auto plan = run_geostrip("plan" + planned.substr(3) + " --threads " + threads);
+    INFO(plan.output);
+    REQUIRE(plan.exit_code == 0);
+    CHECK_THAT(plan.output, Catch::Contains("levels 1-2 encoded by the rank that computes them, the rest by rank 0"));
+    CHECK_THAT(plan.output, Catch::Contains("blocks: 3 of 2048 rows"));
+  }
+  const std::string one = scene.dir / "one.tif", four = scene.dir / "four.tif", report = scene.dir / "report.json";
+  for (const auto& [out, options] : {std::pair{one, std::string(" --threads 1")},
+                                     std::pair{four, " --threads 4 --oversubscription-check off --report " + report}}) {
+    const auto result = run_geostrip(scene.ndi(out) + " --format COG" + options);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+  }
+  CHECK(json::parse(file_text(report))["output_format"]["overview_levels_encoded_by_ranks"] == 2);
+  CHECK(file_text(four) == file_text(one));
+  check_cog(four, "average", 1e-6);
+}
+
 TEST_CASE("a COG is the same file where the filesystem inserts room for its overviews and where it is copied",
           "[cli]") {
   // ext4 and XFS insert room (FALLOC_FL_INSERT_RANGE); tmpfs does not, so there the file is copied.
