@@ -317,9 +317,12 @@ void GeoTiffEncoder::finish_part(EncodedRows& into, std::size_t part) const {
       continue;
     }
     const std::int64_t first = level.rows.begin + static_cast<std::int64_t>(part) * format.tile;
-    BlockBuffer pixels(format.type, format.bands, {first, std::min(first + format.tile, level.rows.end)}, format.cols);
-    for (int b = 0; b < format.bands; ++b)
-      std::memcpy(pixels.band_data(b), level_raw_[k].row_data(level, b, first), pixels.band_bytes());
+    TileSource pixels{.type = format.type,
+                      .rows = {first, std::min(first + format.tile, level.rows.end)},
+                      .first_col = 0,
+                      .cols = format.cols,
+                      .band_rows = {}};
+    for (int b = 0; b < format.bands; ++b) pixels.band_rows.push_back(level_raw_[k].row_data(level, b, first));
     encode_tiles(pixels, format, level.overviews.front());
     return;
   }

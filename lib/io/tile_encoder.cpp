@@ -53,17 +53,18 @@ void set_tags(TIFF* tiff, const TileFormat& format, std::int64_t rows) {
 // Copies tile (row r0, col c0) of `block` into `tile`, bands interleaved by
 // pixel, zeros beyond the block's rows or the raster's columns.
 template <std::size_t kSampleBytes>
-void fill_tile(const BlockBuffer& block, std::int64_t r0, std::int64_t c0, int edge, std::byte* tile) {
+void fill_tile(const TileSource& block, std::int64_t r0, std::int64_t c0, int edge, std::byte* tile) {
   const int bands = block.bands();
   const std::size_t pixel = kSampleBytes * static_cast<std::size_t>(bands);
-  const std::int64_t rows = std::min<std::int64_t>(edge, block.rows().rows() - r0);
-  const std::int64_t cols = std::min<std::int64_t>(edge, block.cols() - c0);
+  const std::int64_t rows = std::min<std::int64_t>(edge, block.rows.rows() - r0);
+  const std::int64_t cols = std::min<std::int64_t>(edge, block.cols - c0);
   const std::size_t tile_row = pixel * static_cast<std::size_t>(edge);
   std::memset(tile, 0, tile_row * static_cast<std::size_t>(edge));
   for (std::int64_t r = 0; r < rows; ++r) {
     std::byte* out = tile + static_cast<std::size_t>(r) * tile_row;
     for (int b = 0; b < bands; ++b) {
-      const std::byte* in = block.band_data(b) + static_cast<std::size_t>((r0 + r) * block.cols() + c0) * kSampleBytes;
+      const std::byte* in = block.band_rows[static_cast<std::size_t>(b)] +
+                            static_cast<std::size_t>((r0 + r) * block.cols + c0) * kSampleBytes;
       if (bands == 1) {
         std::memcpy(out, in, static_cast<std::size_t>(cols) * kSampleBytes);
         continue;
@@ -85,8 +86,8 @@ void predict_tile(std::byte* tile, const TileFormat& format, std::vector<std::by
     apply_predictor(predictor, tile + static_cast<std::size_t>(r) * n * width, n, width, stride, scratch);
 }
 
-void fill_tile(const BlockBuffer& block, std::int64_t r0, std::int64_t c0, int edge, std::byte* tile) {
-  switch (size_of(block.type())) {
+void fill_tile(const TileSource& block, std::int64_t r0, std::int64_t c0, int edge, std::byte* tile) {
+  switch (size_of(block.type)) {
     case 1: return fill_tile<1>(block, r0, c0, edge, tile);
     case 2: return fill_tile<2>(block, r0, c0, edge, tile);
     case 4: return fill_tile<4>(block, r0, c0, edge, tile);
@@ -156,9 +157,16 @@ void size_tiles(const TileFormat& format, EncodedRows& into) {
 }
 
 void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into) {
-  const std::int64_t rows = block.rows().rows();
+  TileSource pixels{.type = block.type(), .rows = block.rows(), .first_col = block.first_col(), .cols = block.cols(),
+                    .band_rows = {}};
+  for (int b = 0; b < block.bands(); ++b) pixels.band_rows.push_back(block.band_data(b));
+  encode_tiles(pixels, format, into);
+}
+
+void encode_tiles(const TileSource& block, const TileFormat& format, EncodedRows& into) {
+  const std::int64_t rows = block.rows.rows();
   TileFormat part = format;
-  part.cols = block.cols();
+  part.cols = block.cols;
   Tiff tiff = Tiff::create_in_memory();
   set_tags(tiff.get(), part, rows);
   const auto tile_bytes = static_cast<tmsize_t>(size_of(format.type)) * format.bands * format.tile * format.tile;
@@ -168,20 +176,20 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRow
     fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
     predict_tile(tile.data(), format, scratch);
     if (TIFFWriteEncodedTile(tiff.get(), static_cast<std::uint32_t>(t), tile.data(), tile_bytes) < 0)
-      throw Error("encoding tiles of rows " + std::to_string(block.rows().begin) + "-" +
-                  std::to_string(block.rows().end - 1) + " failed: " + tiff.error_or("unknown error"));
+      throw Error("encoding tiles of rows " + std::to_string(block.rows.begin) + "-" +
+                  std::to_string(block.rows.end - 1) + " failed: " + tiff.error_or("unknown error"));
   }
   std::uint64_t* offsets = nullptr;
   std::uint64_t* counts = nullptr;
   TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets);
   TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
   // The block `into` may have more tile rows than these pixels, which start on one of them.
-  const std::int64_t first_tile_row = (block.rows().begin - into.rows.begin) / format.tile;
+  const std::int64_t first_tile_row = (block.rows.begin - into.rows.begin) / format.tile;
   size_tiles(format, into);
   const std::byte* file = tiff.bytes().data();
   for (std::int64_t t = 0; t < down * across; ++t) {
     const auto place = static_cast<std::size_t>((first_tile_row + t / across) * format.tiles_across() +
-                                                block.first_col() / format.tile + t % across);
+                                                block.first_col / format.tile + t % across);
     into.pieces[place].assign(file + offsets[t], file + offsets[t] + counts[t]);
     into.crcs[place] = crc32_of(into.pieces[place]);
   }

@@ -62,6 +62,19 @@ EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format);
 // raster's end): their tiles go to their places in `into`, whose rows are
 // the block's.
 void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into);
+
+// Pixels encoded where they lie: rows `rows` of columns [first_col,
+// first_col + cols), each band's rows one after another from its pointer
+// (a BlockBuffer's bands, or the rows of raw rows that make a tile row).
+struct TileSource {
+  PixelType type = PixelType::Byte;
+  RowBlock rows;
+  std::int64_t first_col = 0;
+  std::int64_t cols = 0;
+  std::vector<const std::byte*> band_rows;
+  int bands() const { return static_cast<int>(band_rows.size()); }
+};
+void encode_tiles(const TileSource& pixels, const TileFormat& format, EncodedRows& into);
 // Gives `into`, whose rows are whole tile rows, room for all their tiles (as
 // encode_tiles() does), so that parts of it may be encoded at once on several threads.
 void size_tiles(const TileFormat& format, EncodedRows& into);
