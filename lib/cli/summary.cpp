@@ -68,10 +68,11 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
   std::vector<std::string> levels;
   for (const RasterSize& level : plan.summary.levels) levels.push_back(fmt::format("{}x{}", level.rows, level.cols));
   const int by_ranks = plan.levels_encoded_by_ranks();
-  const std::string encoded_where = by_ranks == static_cast<int>(levels.size()) ? "every level encoded by the rank that computes it"
-                                    : by_ranks == 0 ? "every level encoded by rank 0"
-                                    : by_ranks == 1 ? "level 1 encoded by the rank that computes it, the rest by rank 0"
-                                    : fmt::format("levels 1-{} encoded by the rank that computes them, the rest by rank 0", by_ranks);
+  const std::string encoded_where =
+      by_ranks == static_cast<int>(levels.size()) ? "every level encoded by the rank that computes it"
+      : by_ranks == 0                             ? "every level encoded by rank 0"
+      : by_ranks == 1 ? "level 1 encoded by the rank that computes it, the rest by rank 0"
+                      : fmt::format("levels 1-{} encoded by the rank that computes them, the rest by rank 0", by_ranks);
   console.out("  output: {}{}{}\n", plan.format,
               levels.empty() ? std::string(", no overviews")
                              : fmt::format(", {} overview levels ({}) by {}{}, made from each tile as it is computed, {}; "

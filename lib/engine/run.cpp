@@ -187,11 +187,12 @@ OverviewResampling overview_default(const BoundRun& bound) {
 }
 
 // Blocks of 2^j tile rows make the first j overview levels' tile rows whole,
-// so the ranks encode them, and rank 0 only the levels below (a 48th of the
-// pixels with j = 2, whose blocks of 1024 rows of 512-pixel tiles a rank's
-// threads make together): j as large as still gives every rank two blocks.
+// so the ranks encode them and rank 0 only the levels below (with j = 2 a
+// 16th of the overview pixels): j as large as still gives every rank two
+// blocks. A rank's threads make such a block together (RunPlan::in_strips()).
 std::int64_t overview_alignment(const SummarySpec& summary, std::int64_t rows, const Team& team) {
-  constexpr int kMaxAlignedLevels = 2;  // 4 tile rows a block: more would hold more rows than it saves rank 0
+  // 8 tile rows a block would hold twice the rows to leave rank 0 a 64th.
+  constexpr int kMaxAlignedLevels = 2;
   for (int j = std::min(summary.tile_levels(), kMaxAlignedLevels); j > 0; --j)
     if (rows / (std::int64_t{summary.tile} << j) >= 2 * std::int64_t{team.comm.size()}) return std::int64_t{1} << j;
   return 1;
