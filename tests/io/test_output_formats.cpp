@@ -235,6 +235,7 @@ TEST_CASE("a COG's overview tile rows are encoded by the ranks whatever their th
     REQUIRE(plan.exit_code == 0);
     CHECK_THAT(plan.output, Catch::Contains("levels 1-2 encoded by the rank that computes them, the rest by rank 0"));
     CHECK_THAT(plan.output, Catch::Contains("blocks: 3 of 2048 rows"));
+    CHECK_THAT(plan.output, Catch::Contains("rank(s) x 1 block;"));  // one a rank, whatever the threads
   }
   const std::string one = scene.dir / "one.tif", four = scene.dir / "four.tif", report = scene.dir / "report.json";
   for (const auto& [out, options] : {std::pair{one, std::string(" --threads 1")},
