@@ -187,14 +187,20 @@ OverviewResampling overview_default(const BoundRun& bound) {
 }
 
 // Blocks of 2^j tile rows make the first j overview levels' tile rows whole,
-// so the ranks encode them and rank 0 only the levels below (with j = 2 a
-// 16th of the overview pixels): j as large as still gives every rank two
-// blocks. A rank's threads make such a block together (RunPlan::in_strips()).
-std::int64_t overview_alignment(const SummarySpec& summary, std::int64_t rows, const Team& team) {
-  // 8 tile rows a block would hold twice the rows to leave rank 0 a 64th.
-  constexpr int kMaxAlignedLevels = 2;
-  for (int j = std::min(summary.tile_levels(), kMaxAlignedLevels); j > 0; --j)
-    if (rows / (std::int64_t{summary.tile} << j) >= 2 * std::int64_t{team.comm.size()}) return std::int64_t{1} << j;
+// so the ranks encode them; rank 0 encodes the levels below on its writer
+// thread, 4^-j / 3 of the full resolution's pixels, which keeps pace with
+// 3 x 4^j threads in all: j = 2 up to 48 threads, else 3 (twice the rows a
+// block). Smaller where the raster gives a rank fewer than two such blocks or
+// a rank's memory budget cannot hold them (`shape`, of blocks of `tile_rows`).
+// A rank's threads make such a block together (RunPlan::in_strips()).
+std::int64_t overview_alignment(const SummarySpec& summary, const BlockRowsRequest& shape, const Team& team) {
+  const std::int64_t ranks = team.comm.size(), threads = std::int64_t{team.topology.max_threads()} * ranks;
+  for (int j = std::min(summary.tile_levels(), threads > 48 ? 3 : 2); j > 0; --j) {
+    BlockRowsRequest aligned = shape;
+    aligned.tile_rows = shape.tile_rows << j;
+    if (shape.output_rows / aligned.tile_rows >= 2 * ranks && agreed_block_rows(team, aligned) >= aligned.tile_rows)
+      return std::int64_t{1} << j;
+  }
   return 1;
 }
 
@@ -266,19 +272,20 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   plan.overview_level = overview_level(engine.write.codec, engine.write.level, engine.write.overview_level);
   // Whole output tile rows that are whole input tile rows too: a thread's rows at once.
   const std::int64_t tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows);
-  const BlockRowsRequest shape{
+  BlockRowsRequest shape{
       .output_rows = plan.size.rows,
       .input_bytes_per_row = input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
       // A block's overview rows are a third of its own, at most (1/4 + 1/16 + ...).
       .output_bytes_per_row = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
                               static_cast<std::uint64_t>(spec.output_bands) * (plan.summary.levels.empty() ? 3 : 4) / 3,
-      .tile_rows = tile_rows * overview_alignment(plan.summary, plan.size.rows, team),
+      .tile_rows = tile_rows,
       .chunk_rows = tile_rows,
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
       .thread_bytes = painted ? kTransformCacheBytes : 0,
       .rank_bytes = kept_tiles,
       .strips = plan.in_strips()};
+  if (!plan.summary.levels.empty()) shape.tile_rows *= overview_alignment(plan.summary, shape, team);
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);
   plan.chunk_rows = std::min(plan.block_rows, shape.chunk_rows);

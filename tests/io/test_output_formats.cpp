@@ -225,17 +225,23 @@ TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is
 
 TEST_CASE("a COG's overview tile rows are encoded by the ranks whatever their threads", "[cli]") {
   // Blocks of 4 tile rows, one a rank at a time made by all its threads,
-  // make levels 1 and 2 whole: with one block a thread, 16 threads once
-  // left every level to rank 0's writer thread.
-  Scene scene("4100x1000");
-  const std::string planned = scene.ndi(scene.dir / "planned.tif") + " --format COG --oversubscription-check off";
-  for (const std::string threads : {"1", "16"}) {
-    const auto plan = run_geostrip("plan" + planned.substr(3) + " --threads " + threads);
-    INFO(plan.output);
-    REQUIRE(plan.exit_code == 0);
-    CHECK_THAT(plan.output, Catch::Contains("levels 1-2 encoded by the rank that computes them, the rest by rank 0"));
-    CHECK_THAT(plan.output, Catch::Contains("blocks: 3 of 2048 rows"));
-    CHECK_THAT(plan.output, Catch::Contains("rank(s) x 1 block;"));  // one a rank, whatever the threads
+  // make levels 1 and 2 whole (with one block a thread, 16 threads once left
+  // every level to rank 0's writer thread); past 48 threads 8 tile rows make
+  // level 3 whole too, and a budget that holds fewer rows gets fewer levels.
+  Scene scene("8200x300");
+  const std::string plan = "plan" + scene.ndi(scene.dir / "planned.tif").substr(3) +
+                           " --format COG --oversubscription-check off";
+  for (const auto& [options, levels, blocks] :
+       {std::tuple{" --threads 1", "levels 1-2 encoded by the rank that computes them", "blocks: 5 of 2048 rows"},
+        std::tuple{" --threads 16", "levels 1-2 encoded by the rank that computes them", "blocks: 5 of 2048 rows"},
+        std::tuple{" --threads 64", "levels 1-3 encoded by the rank that computes them", "blocks: 3 of 4096 rows"},
+        std::tuple{" --threads 1 --memory 30MiB", "level 1 encoded by the rank that computes it", "blocks: 9 of 1024 rows"}}) {
+    const auto planned = run_geostrip(plan + options);
+    INFO(planned.output);
+    REQUIRE(planned.exit_code == 0);
+    CHECK_THAT(planned.output, Catch::Contains(std::string(levels) + ", the rest by rank 0"));
+    CHECK_THAT(planned.output, Catch::Contains(blocks));
+    CHECK_THAT(planned.output, Catch::Contains("rank(s) x 1 block;"));  // one a rank, whatever the threads
   }
   const std::string one = scene.dir / "one.tif", four = scene.dir / "four.tif", report = scene.dir / "report.json";
   for (const auto& [out, options] : {std::pair{one, std::string(" --threads 1")},
