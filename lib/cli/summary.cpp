@@ -103,7 +103,7 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
     const std::size_t blocks = plan.blocks / ranks + (rank < plan.blocks % ranks ? 1 : 0);
     console.out("  rank {} on {}: {} blocks on {} threads, pixel buffers about {}{}\n", r.rank, r.host, blocks,
                 r.threads, format_bytes(plan.pixel_memory[rank]),
-                r.rank == 0 ? " (with the gathered rounds it writes)" : "");
+                r.rank == 0 && !request.engine.write_direct ? " (with the gathered rounds it writes)" : "");
   }
 }
 

@@ -25,7 +25,9 @@ std::uint64_t pixel_memory(const BlockRowsRequest& r, std::int64_t block_rows) {
   std::uint64_t bytes = plus(times(2 * threads, plus(times(input_rows, r.input_bytes_per_row), r.halo_bytes)),
                              times(2 * blocks, times(rows, r.output_bytes_per_row)));
   bytes = plus(bytes, plus(times(threads, r.thread_bytes), r.rank_bytes));
-  if (r.gathers) bytes = plus(bytes, times(times(8 * ranks, blocks), times(rows, r.output_bytes_per_row)));
+  if (r.gathers)
+    bytes = plus(bytes, times(times(8 * ranks, blocks),
+                              times(rows, r.gathered_bytes_per_row.value_or(r.output_bytes_per_row))));
   return bytes;
 }
 

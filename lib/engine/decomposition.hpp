@@ -1,6 +1,7 @@
 #pragma once
 // How a run splits its output rows into blocks.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "geometry/row_block.hpp"
@@ -22,6 +23,9 @@ struct BlockRowsRequest {
   std::uint64_t thread_bytes = 0;  // held by each thread whatever the rows (a mosaic's transformed rows)
   std::uint64_t rank_bytes = 0;    // held by the rank's threads together whatever the rows (tiles kept for a halo)
   bool strips = false;  // the threads make one block together (RunPlan::in_strips()), not one each
+  // Of an output row, what every rank's blocks bring to rank 0: all of it
+  // (gather mode, the default), or with --write direct only overview rows.
+  std::optional<std::uint64_t> gathered_bytes_per_row;
 };
 
 // The rows blocks align to: the output's tile height, so every rank encodes

@@ -272,19 +272,23 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   plan.overview_level = overview_level(engine.write.codec, engine.write.level, engine.write.overview_level);
   // Whole output tile rows that are whole input tile rows too: a thread's rows at once.
   const std::int64_t tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows);
+  const std::uint64_t row_bytes = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
+                                  static_cast<std::uint64_t>(spec.output_bands);
+  // A block's overview rows are a third of its own, at most (1/4 + 1/16 + ...).
+  const std::uint64_t overview_row_bytes = plan.summary.levels.empty() ? 0 : row_bytes / 3;
   BlockRowsRequest shape{
       .output_rows = plan.size.rows,
       .input_bytes_per_row = input_row_bytes * static_cast<std::uint64_t>(spec.stride.rows),
-      // A block's overview rows are a third of its own, at most (1/4 + 1/16 + ...).
-      .output_bytes_per_row = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *
-                              static_cast<std::uint64_t>(spec.output_bands) * (plan.summary.levels.empty() ? 3 : 4) / 3,
+      .output_bytes_per_row = row_bytes + overview_row_bytes,
       .tile_rows = tile_rows,
       .chunk_rows = tile_rows,
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
       .thread_bytes = painted ? kTransformCacheBytes : 0,
       .rank_bytes = kept_tiles,
-      .strips = plan.in_strips()};
+      .strips = plan.in_strips(),
+      // --write direct: the ranks write their own tiles; rank 0 receives their overview rows only.
+      .gathered_bytes_per_row = engine.write_direct ? std::optional(overview_row_bytes) : std::nullopt};
   if (!plan.summary.levels.empty()) shape.tile_rows *= overview_alignment(plan.summary, shape, team);
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);

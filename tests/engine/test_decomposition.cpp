@@ -88,6 +88,17 @@ TEST_CASE("in strips a rank's threads hold one block's outputs together and thei
   CHECK(auto_block_rows(strips) >= auto_block_rows(blocks));
 }
 
+TEST_CASE("with --write direct rank 0 counts only what travels to it, and keeps whole tile rows at scale", "[engine]") {
+  // 100 ranks: in gather mode rank 0 holds every rank's round, in direct mode their overview rows at most.
+  BlockRowsRequest gather = request(10980, 2, 100, true, 16 * GiB);
+  BlockRowsRequest direct = gather;
+  direct.gathered_bytes_per_row = 0;
+  CHECK(pixel_memory(gather, 512) - pixel_memory(direct, 512) == 8 * 100 * 2 * 512 * kOut);
+  CHECK(pixel_memory(direct, 512) == pixel_memory(request(10980, 2, 100, false, 16 * GiB), 512));  // a worker's
+  CHECK(auto_block_rows(gather) < 512);
+  CHECK(auto_block_rows(direct) == 512);
+}
+
 TEST_CASE("blocks align to the output's tiles, and to the input's when they line up", "[engine]") {
   CHECK(block_alignment(512, 512) == 512);
   CHECK(block_alignment(512, 256) == 512);
