@@ -25,9 +25,13 @@ std::uint64_t pixel_memory(const BlockRowsRequest& r, std::int64_t block_rows) {
   std::uint64_t bytes = plus(times(2 * threads, plus(times(input_rows, r.input_bytes_per_row), r.halo_bytes)),
                              times(2 * blocks, times(rows, r.output_bytes_per_row)));
   bytes = plus(bytes, plus(times(threads, r.thread_bytes), r.rank_bytes));
-  if (r.gathers)
-    bytes = plus(bytes, times(times(8 * ranks, blocks),
-                              times(rows, r.gathered_bytes_per_row.value_or(r.output_bytes_per_row))));
+  if (r.gathers) {
+    // A round is every rank's blocks, but never more rows than the raster has.
+    const std::uint64_t round_rows = times(times(ranks, blocks), rows);
+    const std::uint64_t held = r.output_rows > 0 ? std::min(round_rows, static_cast<std::uint64_t>(r.output_rows))
+                                                 : round_rows;
+    bytes = plus(bytes, times(8 * held, r.gathered_bytes_per_row.value_or(r.output_bytes_per_row)));
+  }
   return bytes;
 }
 
@@ -63,6 +67,23 @@ std::vector<ColumnChunk> column_chunks(std::int64_t output_cols, std::int64_t ch
   return chunks;
 }
 
+namespace {
+
+// The most rows, up to the raster's, whose pixel_memory() fits the budget
+// (it grows with the rows, but not in proportion: inputs are held a chunk of
+// rows at a time, and gathered rounds never pass the raster's rows).
+std::int64_t rows_within_budget(const BlockRowsRequest& r) {
+  std::int64_t fits = 0, too_many = std::max<std::int64_t>(1, r.output_rows);
+  if (pixel_memory(r, too_many) <= r.memory_budget) return too_many;
+  while (too_many - fits > 1) {
+    const std::int64_t rows = fits + (too_many - fits) / 2;
+    (pixel_memory(r, rows) <= r.memory_budget ? fits : too_many) = rows;
+  }
+  return fits;
+}
+
+}  // namespace
+
 std::int64_t auto_block_rows(const BlockRowsRequest& r) {
   constexpr std::uint64_t kMaxBlockBytes = std::uint64_t{256} << 20;
   constexpr std::int64_t kBlocksPerThread = 4;
@@ -75,10 +96,7 @@ std::int64_t auto_block_rows(const BlockRowsRequest& r) {
   const std::int64_t by_balance = whole_units((r.output_rows + blocks_wanted - 1) / blocks_wanted);
   std::int64_t rows = std::min(whole_units(std::max<std::int64_t>(1, 2 * r.halo_rows)), by_balance);
 
-  // pixel_memory() is fixed (halo) plus linear in the rows.
-  const std::uint64_t fixed = pixel_memory(r, 0);
-  const std::uint64_t per_row = std::max<std::uint64_t>(1, pixel_memory(r, 1) - fixed);
-  const auto by_memory = static_cast<std::int64_t>(r.memory_budget > fixed ? (r.memory_budget - fixed) / per_row : 0);
+  const std::int64_t by_memory = rows_within_budget(r);
   const std::uint64_t block_row = std::max<std::uint64_t>(1, r.input_bytes_per_row + r.output_bytes_per_row);
   // The size cap never cuts a tile row (an input's tiles would be decoded
   // once a piece) while the budget holds a whole one: many inputs make wide rows.

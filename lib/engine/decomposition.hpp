@@ -36,8 +36,8 @@ std::int64_t block_alignment(std::int64_t output_tile_rows, std::int64_t input_t
 // The pixel buffers a rank holds at once with blocks of `block_rows`: two
 // chunks of inputs with halo a thread, the outputs of two blocks a thread
 // (in strips two a rank) and what the threads hold whatever the rows; on
-// rank 0 also the round of every rank packed, unpacked and twice queued for
-// the writer.
+// rank 0 also the round of every rank (never more rows than the raster's)
+// packed, unpacked and twice queued for the writer.
 std::uint64_t pixel_memory(const BlockRowsRequest& request, std::int64_t block_rows);
 
 // Output columns a thread computes at once: chunks of whole output tiles

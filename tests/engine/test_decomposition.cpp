@@ -77,7 +77,7 @@ TEST_CASE("tiles kept for a halo count once a rank and leave the budget fewer ro
 }
 
 TEST_CASE("in strips a rank's threads hold one block's outputs together and their own input chunks", "[engine]") {
-  BlockRowsRequest blocks = request(10980, 8, 3, true, GiB);
+  BlockRowsRequest blocks = request(100000, 8, 3, true, GiB);  // rows enough for whole rounds
   BlockRowsRequest strips = blocks;
   strips.strips = true;
   // Outputs: two blocks a thread, or two a rank; rank 0's gathered rounds: 8 x ranks x blocks a rank.
@@ -90,13 +90,32 @@ TEST_CASE("in strips a rank's threads hold one block's outputs together and thei
 
 TEST_CASE("with --write direct rank 0 counts only what travels to it, and keeps whole tile rows at scale", "[engine]") {
   // 100 ranks: in gather mode rank 0 holds every rank's round, in direct mode their overview rows at most.
-  BlockRowsRequest gather = request(10980, 2, 100, true, 16 * GiB);
+  BlockRowsRequest gather = request(1000000, 2, 100, true, 16 * GiB);
   BlockRowsRequest direct = gather;
   direct.gathered_bytes_per_row = 0;
   CHECK(pixel_memory(gather, 512) - pixel_memory(direct, 512) == 8 * 100 * 2 * 512 * kOut);
-  CHECK(pixel_memory(direct, 512) == pixel_memory(request(10980, 2, 100, false, 16 * GiB), 512));  // a worker's
+  CHECK(pixel_memory(direct, 512) == pixel_memory(request(1000000, 2, 100, false, 16 * GiB), 512));  // a worker's
   CHECK(auto_block_rows(gather) < 512);
   CHECK(auto_block_rows(direct) == 512);
+}
+
+TEST_CASE("rank 0's gathered rounds never hold more rows than the raster: 100 ranks of 64 threads keep tile rows",
+          "[engine]") {
+  // A round of 6400 blocks covers a Sentinel-2 tile's 10980 rows many times over: rank 0 holds the raster once.
+  const BlockRowsRequest many = request(10980, 64, 100, true, 64 * GiB);
+  const BlockRowsRequest worker = request(10980, 64, 100, false, 64 * GiB);
+  CHECK(pixel_memory(many, 512) - pixel_memory(worker, 512) == 8 * 10980 * kOut);
+  CHECK(auto_block_rows(many) == 512);
+}
+
+TEST_CASE("a budget that holds a block by pixel_memory() gets it, inputs held a chunk of rows at a time", "[engine]") {
+  BlockRowsRequest median = request(10980, 2, 1, false, 0);
+  median.halo_rows = 450;  // a 901x901 window wants blocks of 1024 rows
+  median.chunk_rows = 512;
+  median.memory_budget = pixel_memory(median, 1024);
+  CHECK(auto_block_rows(median) == 1024);
+  median.memory_budget -= 1;
+  CHECK(auto_block_rows(median) == 512);
 }
 
 TEST_CASE("blocks align to the output's tiles, and to the input's when they line up", "[engine]") {
