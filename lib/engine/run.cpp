@@ -262,7 +262,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   // With a halo, the threads keep decoded the tiles of each input the next
   // reads take again: about a row of them across the raster (io/chunk_assembly.hpp).
   std::uint64_t kept_tiles = 0;
-  if (plan.in_strips())
+  if (plan.halo != Halo{})
     for (const BoundInput& input : bound.inputs)
       if (!input.mosaic) {
         const InputInfo& file = input.files.front();
