@@ -408,9 +408,8 @@ std::vector<RankStats> gather_stats(const Communicator& comm, const RankStats& m
 }  // namespace
 
 int RunPlan::levels_encoded_by_ranks() const {
-  if (block_rows >= size.rows) return summary.tile_levels();
   int levels = 0;
-  while (levels < summary.tile_levels() && block_rows % (std::int64_t{summary.tile} << (levels + 1)) == 0) ++levels;
+  while (levels < summary.tile_levels() && blocks_make_tile_rows(levels + 1)) ++levels;
   return levels;
 }
 

@@ -82,9 +82,13 @@ struct RunPlan {
   SummarySpec summary;           // the output's overview levels, their resampling, and statistics
   std::optional<int> overview_level;  // the codec level of overview tiles (none: the codec has no levels)
 
-  // Every block is whole output tile rows (summary.tile), so the ranks
-  // encode their tiles; else rank 0 assembles tile rows from raw rows.
-  bool blocks_are_tile_rows() const { return block_rows % summary.tile == 0 || block_rows >= size.rows; }
+  // Every block makes whole tile rows (summary.tile) of overview level
+  // `level`, 0 the full resolution, so the ranks encode them; else rank 0
+  // assembles those tile rows from raw rows.
+  bool blocks_make_tile_rows(int level) const {
+    return block_rows % (std::int64_t{summary.tile} << level) == 0 || block_rows >= size.rows;
+  }
+  bool blocks_are_tile_rows() const { return blocks_make_tile_rows(0); }
   // In strips each of a rank's threads makes its own column strip of every
   // block, one block a rank at a time; else a thread makes whole blocks
   // (ndi: 1.87 s in strips, 1.72 s in blocks). In strips with a halo, so
@@ -93,8 +97,8 @@ struct RunPlan {
   // that a block of the 2^j tile rows that make its overview tile rows whole
   // is one a rank, whatever its threads (overview_alignment()).
   bool in_strips() const { return strips; }
-  // The overview levels 1..n whose tile rows every block makes whole, so
-  // that the rank computing a block encodes them; rank 0 encodes the rest.
+  // The overview levels 1..n whose tile rows every block makes whole
+  // (blocks_make_tile_rows()); rank 0 encodes the rest.
   int levels_encoded_by_ranks() const;
   // A block's column chunks for a rank of `threads` threads (column_chunks()).
   std::vector<ColumnChunk> columns(int threads) const {
