@@ -189,13 +189,18 @@ OverviewResampling overview_default(const BoundRun& bound) {
 // Blocks of 2^j tile rows make the first j overview levels' tile rows whole,
 // so the ranks encode them; rank 0 encodes the levels below on its writer
 // thread, 4^-j / 3 of the full resolution's pixels, which keeps pace with
-// 3 x 4^j threads in all: j = 2 up to 48 threads, else 3 (twice the rows a
-// block). Smaller where the raster gives a rank fewer than two such blocks or
-// a rank's memory budget cannot hold them (`shape`, of blocks of `tile_rows`).
-// A rank's threads make such a block together (RunPlan::in_strips()).
+// 3 x 4^j threads in all. j is the smallest that keeps that pace (0 up to 3
+// threads, 1 up to 12, 2 up to 48, else 3), as every doubling of the rows
+// doubles a block's memory, and at least 1 with several ranks, so that every
+// rank encodes its own overview tiles. Smaller where the raster gives a rank
+// fewer than two such blocks or a rank's memory budget cannot hold them
+// (`shape`, of blocks of `tile_rows`). A rank's threads make such a block
+// together (RunPlan::in_strips()).
 std::int64_t overview_alignment(const SummarySpec& summary, const BlockRowsRequest& shape, const Team& team) {
   const std::int64_t ranks = team.comm.size(), threads = std::int64_t{team.topology.max_threads()} * ranks;
-  for (int j = std::min(summary.tile_levels(), threads > 48 ? 3 : 2); j > 0; --j) {
+  int paced = ranks > 1 ? 1 : 0;
+  while (paced < 3 && threads > (std::int64_t{3} << (2 * paced))) ++paced;
+  for (int j = std::min(summary.tile_levels(), paced); j > 0; --j) {
     BlockRowsRequest aligned = shape;
     aligned.tile_rows = shape.tile_rows << j;
     if (shape.output_rows / aligned.tile_rows >= 2 * ranks && agreed_block_rows(team, aligned) >= aligned.tile_rows)

@@ -223,36 +223,46 @@ TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is
   CHECK_FALSE(fs::exists(scene.dir / "x.abc"));
 }
 
-TEST_CASE("a COG's overview tile rows are encoded by the ranks whatever their threads", "[cli]") {
-  // Blocks of 4 tile rows, one a rank at a time made by all its threads,
-  // make levels 1 and 2 whole (with one block a thread, 16 threads once left
-  // every level to rank 0's writer thread); past 48 threads 8 tile rows make
-  // level 3 whole too, and a budget that holds fewer rows gets fewer levels.
+TEST_CASE("a COG's overview tile rows are encoded by the ranks as threads grow", "[cli]") {
+  // Blocks of 2^j tile rows, one a rank at a time made by all its threads,
+  // make levels 1..j whole; rank 0's writer encodes the rest, which keeps
+  // pace with 3 x 4^j threads: j is 0 up to 3 threads, 1 up to 12, 2 up to
+  // 48, 3 beyond (with one block a thread, 16 threads once left every level
+  // to rank 0's writer thread), and a budget that holds fewer rows gets
+  // fewer levels.
   Scene scene("8200x300");
   const std::string plan = "plan" + scene.ndi(scene.dir / "planned.tif").substr(3) +
                            " --format COG --oversubscription-check off";
+  const std::string rest = ", the rest by rank 0";
   for (const auto& [options, levels, blocks] :
-       {std::tuple{" --threads 1", "levels 1-2 encoded by the rank that computes them", "blocks: 5 of 2048 rows"},
-        std::tuple{" --threads 16", "levels 1-2 encoded by the rank that computes them", "blocks: 5 of 2048 rows"},
-        std::tuple{" --threads 64", "levels 1-3 encoded by the rank that computes them", "blocks: 3 of 4096 rows"},
-        std::tuple{" --threads 1 --memory 30MiB", "level 1 encoded by the rank that computes it", "blocks: 9 of 1024 rows"}}) {
+       {std::tuple{" --threads 1", std::string("every level encoded by rank 0"), "blocks: 17 of 512 rows"},
+        std::tuple{" --threads 4", "level 1 encoded by the rank that computes it" + rest, "blocks: 9 of 1024 rows"},
+        std::tuple{" --threads 16", "levels 1-2 encoded by the rank that computes them" + rest, "blocks: 5 of 2048 rows"},
+        std::tuple{" --threads 64", "levels 1-3 encoded by the rank that computes them" + rest, "blocks: 3 of 4096 rows"},
+        std::tuple{" --threads 16 --memory 60MiB", "level 1 encoded by the rank that computes it" + rest,
+                   "blocks: 9 of 1024 rows"}}) {
     const auto planned = run_geostrip(plan + options);
     INFO(planned.output);
     REQUIRE(planned.exit_code == 0);
-    CHECK_THAT(planned.output, Catch::Contains(std::string(levels) + ", the rest by rank 0"));
+    CHECK_THAT(planned.output, Catch::Contains(levels));
     CHECK_THAT(planned.output, Catch::Contains(blocks));
     CHECK_THAT(planned.output, Catch::Contains("rank(s) x 1 block;"));  // one a rank, whatever the threads
   }
-  const std::string one = scene.dir / "one.tif", four = scene.dir / "four.tif", report = scene.dir / "report.json";
-  for (const auto& [out, options] : {std::pair{one, std::string(" --threads 1")},
-                                     std::pair{four, " --threads 4 --oversubscription-check off --report " + report}}) {
-    const auto result = run_geostrip(scene.ndi(out) + " --format COG" + options);
+  const std::string one = scene.dir / "one.tif";
+  const auto single = run_geostrip(scene.ndi(one) + " --format COG --threads 1");
+  INFO(single.output);
+  REQUIRE(single.exit_code == 0);
+  check_cog(one, "average", 1e-6);
+  for (const auto& [threads, by_ranks] : {std::pair{4, 1}, std::pair{16, 2}}) {
+    const std::string count = std::to_string(threads);
+    const std::string out = scene.dir / ("threads" + count + ".tif"), report = scene.dir / "report.json";
+    const auto result = run_geostrip(scene.ndi(out) + " --format COG --threads " + count +
+                                     " --oversubscription-check off --report " + report);
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
+    CHECK(json::parse(file_text(report))["output_format"]["overview_levels_encoded_by_ranks"] == by_ranks);
+    CHECK(file_text(out) == file_text(one));
   }
-  CHECK(json::parse(file_text(report))["output_format"]["overview_levels_encoded_by_ranks"] == 2);
-  CHECK(file_text(four) == file_text(one));
-  check_cog(four, "average", 1e-6);
 }
 
 TEST_CASE("a COG is the same file where the filesystem inserts room for its overviews and where it is copied",
