@@ -165,32 +165,34 @@ void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRow
 
 void encode_tiles(const TileSource& block, const TileFormat& format, EncodedRows& into) {
   const std::int64_t rows = block.rows.rows();
+  // Each tile is the one tile of a TIFF in memory, whose bytes are then that
+  // tile's with a header: a block's tiles in one TIFF would grow its buffer
+  // by doubling to all of them, then copy them out, twice the memory.
+  TileFormat one_tile = format;
+  one_tile.cols = format.tile;
   TileFormat part = format;
   part.cols = block.cols;
-  Tiff tiff = Tiff::create_in_memory();
-  set_tags(tiff.get(), part, rows);
   const auto tile_bytes = static_cast<tmsize_t>(size_of(format.type)) * format.bands * format.tile * format.tile;
   std::vector<std::byte> tile(static_cast<std::size_t>(tile_bytes)), scratch;
   const std::int64_t down = (rows + format.tile - 1) / format.tile, across = part.tiles_across();
-  for (std::int64_t t = 0; t < down * across; ++t) {
-    fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
-    predict_tile(tile.data(), format, scratch);
-    if (TIFFWriteEncodedTile(tiff.get(), static_cast<std::uint32_t>(t), tile.data(), tile_bytes) < 0)
-      throw Error("encoding tiles of rows " + std::to_string(block.rows.begin) + "-" +
-                  std::to_string(block.rows.end - 1) + " failed: " + tiff.error_or("unknown error"));
-  }
-  std::uint64_t* offsets = nullptr;
-  std::uint64_t* counts = nullptr;
-  TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets);
-  TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts);
   // The block `into` may have more tile rows than these pixels, which start on one of them.
   const std::int64_t first_tile_row = (block.rows.begin - into.rows.begin) / format.tile;
   size_tiles(format, into);
-  const std::byte* file = tiff.bytes().data();
   for (std::int64_t t = 0; t < down * across; ++t) {
+    fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
+    predict_tile(tile.data(), format, scratch);
+    Tiff tiff = Tiff::create_in_memory();
+    set_tags(tiff.get(), one_tile, format.tile);
+    std::uint64_t* offsets = nullptr;
+    std::uint64_t* counts = nullptr;
+    if (TIFFWriteEncodedTile(tiff.get(), 0, tile.data(), tile_bytes) < 0 ||
+        !TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets) || !TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts))
+      throw Error("encoding tiles of rows " + std::to_string(block.rows.begin) + "-" +
+                  std::to_string(block.rows.end - 1) + " failed: " + tiff.error_or("unknown error"));
+    const std::byte* file = tiff.bytes().data();
     const auto place = static_cast<std::size_t>((first_tile_row + t / across) * format.tiles_across() +
                                                 block.first_col / format.tile + t % across);
-    into.pieces[place].assign(file + offsets[t], file + offsets[t] + counts[t]);
+    into.pieces[place].assign(file + offsets[0], file + offsets[0] + counts[0]);
     into.crcs[place] = crc32_of(into.pieces[place]);
   }
 }
