@@ -386,6 +386,7 @@ void TileRowAssembler::add(EncodedRows arrived, const RawRowsEncoder& raw,
     for (std::int64_t row = rows.begin; row < rows.end;) {
       if (tile_row_.rows().empty() || row == tile_row_.rows().end) {
         const std::int64_t begin = row / tile_ * tile_;
+        tile_row_ = BlockBuffer();  // the tile row before is encoded: its memory goes before the next's comes
         tile_row_ = BlockBuffer(type_, bands_, {begin, std::min(begin + tile_, size_.rows)}, size_.cols);
       }
       const std::int64_t end = std::min(rows.end, tile_row_.rows().end);
