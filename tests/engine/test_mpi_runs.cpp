@@ -161,6 +161,20 @@ TEST_CASE("ndi --format COG of 4392x4392 is the same file, every overview level 
   }
 }
 
+TEST_CASE("a COG on 3 virtual nodes of one thread has every rank encode its own level-1 tiles", "[identical]") {
+  // Three threads in all would leave every level to rank 0's writer on one
+  // node; on several, blocks of two tile rows let each rank encode level 1.
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 6200x200").exit_code == 0);
+  const auto planned = run_command(geostrip_under(
+      virtual_nodes(3), "plan ndi -i a=" + dir / "s/B08.tif" + " -i b=" + dir / "s/B04.tif" + " -o " + dir / "out.tif" +
+                            " --format COG --threads 1"));
+  INFO(planned.output);
+  REQUIRE(planned.exit_code == 0);
+  CHECK_THAT(planned.output, Catch::Contains("blocks: 7 of 1024 rows"));
+  CHECK_THAT(planned.output, Catch::Contains("level 1 encoded by the rank that computes it, the rest by rank 0"));
+}
+
 TEST_CASE("gathers split into small messages give the same pixels", "[identical]") {
   Scene scene;
   const std::string single = scene.dir / "single.tif", split = scene.dir / "split.tif";
