@@ -264,16 +264,24 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   const std::uint64_t input_row_bytes =
       static_cast<std::uint64_t>(chunk_input_cols) *
       (size_of(spec.input_type) * bound.inputs.size() + (painted ? kPaintingBytesPerPixel : 0));
-  // With a halo, the threads keep decoded the tiles of each input the next
-  // reads take again: about a row of them across the raster (io/chunk_assembly.hpp).
-  std::uint64_t kept_tiles = 0;
-  if (plan.halo != Halo{})
-    for (const BoundInput& input : bound.inputs)
-      if (!input.mosaic) {
-        const InputInfo& file = input.files.front();
-        kept_tiles += static_cast<std::uint64_t>(std::min(file.tile_rows, grid.rows)) *
-                      static_cast<std::uint64_t>(grid.cols + 2 * file.tile_cols) * size_of(file.type);
-      }
+  // With a halo, the threads keep decoded what the next reads take again
+  // (io/chunk_assembly.hpp): the tiles of a column chunk's last columns,
+  // and across the raster the overlap rows, or the rest of the tiles a read
+  // stopped inside (about a row of them) where blocks are not whole tile
+  // rows of a GeoTIFF (HDF5 chunks are decoded whole).
+  const auto kept_tiles = [&](std::int64_t block_rows) {
+    std::uint64_t bytes = 0;
+    if (plan.halo != Halo{})
+      for (const BoundInput& input : bound.inputs)
+        if (!input.mosaic) {
+          const InputInfo& file = input.files.front();
+          const bool overlap_only = !file.file.hdf5 && block_rows % file.tile_rows == 0;
+          const std::int64_t rows = std::min(overlap_only ? 2 * plan.halo.rows : file.tile_rows, grid.rows);
+          bytes += static_cast<std::uint64_t>(rows * grid.cols + file.tile_rows * 2 * file.tile_cols) *
+                   size_of(file.type);
+        }
+    return bytes;
+  };
   plan.overview_level = overview_level(engine.write.codec, engine.write.level, engine.write.overview_level);
   // Whole output tile rows that are whole input tile rows too: a thread's rows at once.
   const std::int64_t tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows);
@@ -290,7 +298,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
       .halo_bytes = input_row_bytes * static_cast<std::uint64_t>(2 * plan.halo.rows),
       .halo_rows = plan.halo.rows,
       .thread_bytes = painted ? kTransformCacheBytes : 0,
-      .rank_bytes = kept_tiles,
+      .rank_bytes = kept_tiles(tile_rows),
       .strips = plan.in_strips(),
       // --write direct: the ranks write their own tiles; rank 0 receives their overview rows only.
       .gathered_bytes_per_row = engine.write_direct ? std::optional(overview_row_bytes) : std::nullopt};
@@ -298,6 +306,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   plan.block_rows = plan.block_rows_auto ? agreed_block_rows(team, shape)
                                          : std::min(*engine.block_rows, plan.size.rows);
   plan.chunk_rows = std::min(plan.block_rows, shape.chunk_rows);
+  shape.rank_bytes = kept_tiles(plan.block_rows);
   plan.blocks = split_rows(plan.size.rows, plan.block_rows).size();
   const std::size_t round = static_cast<std::size_t>(plan.ranks) * static_cast<std::size_t>(plan.blocks_per_rank);
   plan.rounds = (plan.blocks + round - 1) / round;

@@ -43,25 +43,35 @@ bool ChunkAssembly::read(BlockBuffer& into, const Decode& decode) {
   for (std::int64_t chunk_row = first_row; chunk_row < end_row; ++chunk_row) {
     const RowBlock chunk_rows{chunk_row * chunk_rows_, (chunk_row + 1) * chunk_rows_};
     const RowBlock wanted{std::max(region.rows.begin, chunk_rows.begin), std::min(region.rows.end, chunk_rows.end)};
+    // A read that stops inside a chunk decodes the rows above its end only,
+    // when the read below takes none of the rest or would take the rest
+    // for a few rows of it: keeping a chunk's rest costs a row of chunks
+    // across the strip, decoding those rows again a few rows' time.
+    const std::int64_t top_rows = wanted.end - chunk_rows.begin;
+    const bool in_part = wanted.end < chunk_rows.end && (overlap_.rows == 0 || top_rows <= overlap_.rows);
     for (std::int64_t chunk_col = first_col; chunk_col < end_col; ++chunk_col) {
       const auto found = std::find_if(kept.begin(), kept.end(), [&](const Decoded& d) {
         return d.chunk_row == chunk_row && d.chunk_col == chunk_col;
       });
-      Decoded chunk{.chunk_row = chunk_row, .chunk_col = chunk_col, .first_row = chunk_rows.begin};
+      const Decoded unread{.chunk_row = chunk_row, .chunk_col = chunk_col, .first_row = chunk_rows.begin,
+                           .end_row = chunk_rows.begin, .pixels = {}};
+      Decoded chunk = unread;
       // Taken (and so not kept again as it was), even when it holds too few rows.
       if (found != kept.end()) std::swap(chunk, *found);
-      if (chunk.first_row > wanted.begin) {
+      if (chunk.first_row > wanted.begin || chunk.end_row < wanted.end) {
         recycle(std::move(chunk.pixels));
-        chunk = {.chunk_row = chunk_row, .chunk_col = chunk_col, .first_row = chunk_rows.begin};
+        chunk = unread;
       }
       if (chunk.pixels.empty()) {
         chunk.pixels = buffer();
-        if (!decode(chunk_row, chunk_col, chunk.pixels)) {
+        const std::int64_t rows = decode(chunk_row, chunk_col, in_part ? top_rows : chunk_rows_, chunk.pixels);
+        if (rows < top_rows) {
           recycle(std::move(chunk.pixels));
           return false;
         }
+        chunk.end_row = chunk_rows.begin + rows;
       }
-      const Region held{.rows = {chunk.first_row, chunk_rows.end},
+      const Region held{.rows = {chunk.first_row, chunk.end_row},
                         .cols = {chunk_col * chunk_cols_, (chunk_col + 1) * chunk_cols_}};
       const auto at = [](const Region& in, std::int64_t row, std::int64_t col, std::size_t bytes) {
         return static_cast<std::size_t>((row - in.rows.begin) * in.cols.rows() + col - in.cols.begin) * bytes;
@@ -78,13 +88,13 @@ bool ChunkAssembly::read(BlockBuffer& into, const Decode& decode) {
           std::memcpy(to, from, static_cast<std::size_t>(col1 - col0) * pixel_bytes_);
       }
       // The next column chunk takes this read's last overlap columns and the
-      // rest of the chunks it stopped inside: keep those chunks whole. The
-      // read below takes its last overlap rows and the rest of a chunk it
-      // stopped inside: keep those rows.
+      // rest of the chunks it stopped inside: keep those chunks as decoded.
+      // The read below takes its last overlap rows and the rest of a chunk
+      // it stopped inside: keep those rows, of a chunk decoded to its end.
       const std::int64_t next_first = std::max(keep_from, held.rows.begin);
       if (overlap_.cols > 0 && held.cols.end > keep_cols_from) {
         kept_.push_back(std::move(chunk));
-      } else if (overlap_.rows > 0 && next_first < held.rows.end) {
+      } else if (overlap_.rows > 0 && next_first < held.rows.end && held.rows.end == chunk_rows.end) {
         if (next_first > chunk.first_row) {
           std::vector<std::byte> rest(
               chunk.pixels.begin() + static_cast<std::ptrdiff_t>(at(held, next_first, held.cols.begin, pixel_bytes_)),

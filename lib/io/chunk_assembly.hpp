@@ -7,8 +7,11 @@
 // chunks its right-hand neighbour takes again (those meeting its last
 // columns, whole), and the rows the read below takes again (its last rows,
 // and the rest of a chunk it stopped inside), until a read passes below
-// them: no chunk is decoded twice, and what is kept is about one row of
-// chunks across the strip.
+// them. A read that takes only the top rows of a chunk, no more than the
+// reads below take again, decodes only those rows (where the decoder can)
+// and keeps none of them for below: the read below decodes that chunk
+// whole. So a chunk is decoded twice only in its first rows, and what is
+// kept is the overlap rows across the strip, not a row of chunks.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -22,8 +25,10 @@ namespace geostrip {
 class ChunkAssembly {
  public:
   // Decodes the chunk at (chunk_row, chunk_col), counted in chunks, into
-  // `pixels`, sized for a whole chunk; false when it cannot (not stored).
-  using Decode = std::function<bool(std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels)>;
+  // `pixels`, sized for a whole chunk: at least its first `rows` rows, or
+  // all of them. Returns the rows it decoded, 0 when it cannot (not stored).
+  using Decode = std::function<std::int64_t(std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t rows,
+                                            std::vector<std::byte>& pixels)>;
 
   // Chunks of `chunk_rows` x `chunk_cols` pixels of `stored`; `overlap`:
   // the rows at the bottom and the columns at the right of a read that the
@@ -36,11 +41,12 @@ class ChunkAssembly {
   bool read(BlockBuffer& into, const Decode& decode);
 
  private:
-  // A decoded chunk's rows from first_row (absolute) to its end.
+  // A decoded chunk's rows from first_row to end_row (absolute).
   struct Decoded {
     std::int64_t chunk_row;
     std::int64_t chunk_col;
     std::int64_t first_row;
+    std::int64_t end_row;
     std::vector<std::byte> pixels;
   };
   std::size_t chunk_bytes() const { return static_cast<std::size_t>(chunk_rows_ * chunk_cols_) * pixel_bytes_; }

@@ -183,8 +183,10 @@ bool Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chun
 
 bool Hdf5Chunks::read(hid_t dataset, BlockBuffer& into) {
   if (into.type() != layout_.pixel) return false;
-  return assembly_.read(into, [&](std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels) {
-    return decode(dataset, chunk_row, chunk_col, pixels);
+  // Filters (shuffle) span a whole chunk: always decoded whole.
+  return assembly_.read(into, [&](std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t,
+                                  std::vector<std::byte>& pixels) {
+    return decode(dataset, chunk_row, chunk_col, pixels) ? layout_.chunk_rows : 0;
   });
 }
 

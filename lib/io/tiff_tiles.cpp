@@ -1,6 +1,7 @@
 #include "io/tiff_tiles.hpp"
 
 #include <libdeflate.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -27,6 +28,32 @@ std::optional<PixelType> stored_type(int bits, int format) {
                                PixelType::Int32, PixelType::Float32, PixelType::Float64})
     if (bits == static_cast<int>(8 * size_of(type)) && format == sample_format(type)) return type;
   return std::nullopt;
+}
+
+// The first `size` bytes of what a zlib stream inflates to. zlib stops
+// where asked; libdeflate inflates whole streams only.
+bool inflate_top(z_stream& stream, const std::byte* from, std::size_t length, std::byte* to, std::size_t size) {
+  if (inflateReset(&stream) != Z_OK) return false;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(from));
+  stream.avail_in = static_cast<uInt>(length);
+  stream.next_out = reinterpret_cast<Bytef*>(to);
+  stream.avail_out = static_cast<uInt>(size);
+  while (stream.avail_out > 0)
+    if (const int status = inflate(&stream, Z_NO_FLUSH); status != Z_OK) return status == Z_STREAM_END && stream.avail_out == 0;
+  return true;
+}
+
+// The first `size` bytes of what a ZSTD frame decompresses to.
+bool zstd_top(ZSTD_DCtx* context, const std::byte* from, std::size_t length, std::byte* to, std::size_t size) {
+  if (ZSTD_isError(ZSTD_DCtx_reset(context, ZSTD_reset_session_only))) return false;
+  ZSTD_inBuffer in{.src = from, .size = length, .pos = 0};
+  ZSTD_outBuffer out{.dst = to, .size = size, .pos = 0};
+  while (out.pos < out.size) {
+    const std::size_t made = out.pos;
+    const std::size_t status = ZSTD_decompressStream(context, &out, &in);
+    if (ZSTD_isError(status) || status == 0 || (out.pos == made && in.pos == in.size)) break;
+  }
+  return out.pos == out.size;
 }
 
 }  // namespace
@@ -101,61 +128,74 @@ std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info, Halo overlap) 
 
 TiffTiles::TiffTiles(Tiff tiff, Layout layout, PixelType stored, Halo overlap)
     : tiff_(std::move(tiff)), layout_(layout), assembly_(layout.chunk_rows, layout.chunk_cols, stored, overlap) {
-  if (layout_.compression == COMPRESSION_ZSTD)
+  if (layout_.compression == COMPRESSION_ZSTD) {
     zstd_ = ZSTD_createDCtx();
-  else if (layout_.compression != COMPRESSION_NONE)
+  } else if (layout_.compression != COMPRESSION_NONE) {
     inflater_ = libdeflate_alloc_decompressor();
-  if (!zstd_ && !inflater_ && layout_.compression != COMPRESSION_NONE)
+    stream_ = std::make_unique<z_stream>();
+    if (stream_ && inflateInit(stream_.get()) != Z_OK) stream_.reset();
+  }
+  if (!zstd_ && (!inflater_ || !stream_) && layout_.compression != COMPRESSION_NONE)
     throw Error("out of memory for a decompressor");
 }
 
 TiffTiles::~TiffTiles() {
   libdeflate_free_decompressor(inflater_);
+  if (stream_) inflateEnd(stream_.get());
   ZSTD_freeDCtx(zstd_);
 }
 
 bool TiffTiles::read(BlockBuffer& into) {
-  return assembly_.read(into, [this](std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels) {
-    return decode(chunk_row, chunk_col, pixels);
-  });
+  return assembly_.read(into, [this](std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t rows,
+                                     std::vector<std::byte>& pixels) { return decode(chunk_row, chunk_col, rows, pixels); });
 }
 
-bool TiffTiles::decode(std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels) {
+std::int64_t TiffTiles::decode(std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t wanted_rows,
+                               std::vector<std::byte>& pixels) {
   const auto index =
       static_cast<std::uint32_t>(layout_.first_chunk + chunk_row * layout_.chunks_across + chunk_col);
   // A strip at the image's end holds only the image's rows; a tile is whole.
-  const std::int64_t rows =
+  const std::int64_t chunk_rows =
       layout_.tiled ? layout_.chunk_rows : std::min(layout_.chunk_rows, layout_.image_rows - chunk_row * layout_.chunk_rows);
   const std::size_t row_samples = static_cast<std::size_t>(layout_.chunk_cols) * static_cast<std::size_t>(layout_.samples);
-  const std::size_t decoded = static_cast<std::size_t>(rows) * row_samples * layout_.sample_bytes;
+  const std::size_t row_bytes = row_samples * layout_.sample_bytes;
+  const std::size_t whole = static_cast<std::size_t>(chunk_rows) * row_bytes;
+  // Its first rows only, when asked for fewer; they are checked when the chunk is decoded whole.
+  const std::int64_t rows = std::min(chunk_rows, wanted_rows);
+  const std::size_t decoded = static_cast<std::size_t>(rows) * row_bytes;
+  const bool in_part = rows < chunk_rows;
   const std::uint64_t bytes = TIFFGetStrileByteCount(tiff_.get(), index);
   // DEFLATE and ZSTD grow what they cannot compress by far less than this.
-  if (bytes == 0 || bytes > decoded + decoded / 8 + 4096) return false;
+  if (bytes == 0 || bytes > whole + whole / 8 + 4096) return 0;
   stored_.resize(std::max<std::size_t>(stored_.size(), bytes));
   const auto size = static_cast<tmsize_t>(bytes);
   if ((layout_.tiled ? TIFFReadRawTile(tiff_.get(), index, stored_.data(), size)
                      : TIFFReadRawStrip(tiff_.get(), index, stored_.data(), size)) != size)
-    return false;
+    return 0;
   std::byte* samples = pixels.data();
   if (layout_.samples > 1) {
     samples_.resize(std::max(samples_.size(), decoded));
     samples = samples_.data();
   }
   if (layout_.compression == COMPRESSION_NONE) {
-    if (bytes < decoded) return false;
+    if (bytes < whole) return 0;
     std::memcpy(samples, stored_.data(), decoded);
   } else if (layout_.compression == COMPRESSION_ZSTD) {
-    if (ZSTD_decompressDCtx(zstd_, samples, decoded, stored_.data(), bytes) != decoded) return false;
+    if (in_part ? !zstd_top(zstd_, stored_.data(), bytes, samples, decoded)
+                : ZSTD_decompressDCtx(zstd_, samples, decoded, stored_.data(), bytes) != decoded)
+      return 0;
+  } else if (in_part) {
+    if (!inflate_top(*stream_, stored_.data(), bytes, samples, decoded)) return 0;
   } else {
     std::size_t made = 0;
     if (libdeflate_zlib_decompress(inflater_, stored_.data(), bytes, samples, decoded, &made) != LIBDEFLATE_SUCCESS ||
         made != decoded)
-      return false;
+      return 0;
   }
   if (layout_.predictor != PREDICTOR_NONE)
     for (std::int64_t row = 0; row < rows; ++row)
-      undo_predictor(layout_.predictor, samples + static_cast<std::size_t>(row) * row_samples * layout_.sample_bytes,
-                     row_samples, layout_.sample_bytes, static_cast<std::size_t>(layout_.samples), row_);
+      undo_predictor(layout_.predictor, samples + static_cast<std::size_t>(row) * row_bytes, row_samples,
+                     layout_.sample_bytes, static_cast<std::size_t>(layout_.samples), row_);
   if (layout_.samples > 1) {
     const std::size_t pixel_count = static_cast<std::size_t>(rows * layout_.chunk_cols);
     const std::size_t width = layout_.sample_bytes;
@@ -163,7 +203,7 @@ bool TiffTiles::decode(std::int64_t chunk_row, std::int64_t chunk_col, std::vect
     for (std::size_t i = 0; i < pixel_count; ++i)
       std::memcpy(pixels.data() + i * width, from + i * static_cast<std::size_t>(layout_.samples) * width, width);
   }
-  return true;
+  return rows;
 }
 
 }  // namespace geostrip

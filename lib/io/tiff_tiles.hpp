@@ -1,7 +1,8 @@
 #pragma once
 // A GeoTIFF band's tiles (or strips) fetched with libtiff and decoded here:
-// DEFLATE by libdeflate, ZSTD by libzstd, then TIFF's predictor undone a row
-// at a time. GDAL reads the same bytes through libtiff, whose undoing of
+// DEFLATE by libdeflate (by zlib, which can stop there, when only a tile's
+// first rows are wanted), ZSTD by libzstd, then TIFF's predictor undone a
+// row at a time. GDAL reads the same bytes through libtiff, whose undoing of
 // horizontal differencing is a quarter of its decoding time (store-to-load
 // chains a sample long), and then copies each tile out of its block cache
 // (docs/perf/floors.md). Only for layouts decoded here exactly as libtiff
@@ -18,6 +19,7 @@
 #include "io/tiff.hpp"
 
 struct libdeflate_decompressor;
+struct z_stream_s;
 struct ZSTD_DCtx_s;
 
 namespace geostrip {
@@ -53,12 +55,14 @@ class TiffTiles {
   };
 
   TiffTiles(Tiff tiff, Layout layout, PixelType stored, Halo overlap);
-  bool decode(std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels);
+  // As ChunkAssembly::Decode.
+  std::int64_t decode(std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t rows, std::vector<std::byte>& pixels);
 
   Tiff tiff_;
   Layout layout_;
   ChunkAssembly assembly_;
   libdeflate_decompressor* inflater_ = nullptr;
+  std::unique_ptr<z_stream_s> stream_;  // for a tile's first rows
   ZSTD_DCtx_s* zstd_ = nullptr;
   // Reused, so that a run does not allocate a tile's bytes for every tile.
   std::vector<std::byte> stored_;

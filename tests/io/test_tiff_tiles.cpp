@@ -1,6 +1,6 @@
 // GeoTIFF tiles decoded by geostrip (io/tiff_tiles) against GDAL reading
 // the same files: every layout it takes, whole and in windows, as the file's
-// type and converted; the layouts it leaves to GDAL; tiles not written and
+// type and converted, and in a thread's reads with a halo; the layouts it leaves to GDAL; tiles not written and
 // tiles damaged.
 #include <catch2/catch.hpp>
 #include <gdal_priv.h>
@@ -104,6 +104,20 @@ void check_against_gdal(const std::string& path, int band) {
       CHECK(same_bytes(mine, gdal_read(path, band, type, window)));
     }
   }
+  // A thread's reads with a halo of 2 (blocks of 63 rows, column chunks of
+  // 64): the rows kept between them, and the tiles' first rows decoded alone.
+  constexpr int kHalo = 2;
+  const auto tiles = TiffTiles::open(info, Halo{.rows = 2 * kHalo, .cols = 2 * kHalo});
+  for (int row = 0; row < kRows; row += 63)
+    for (int col = 0; col < kCols; col += 64) {
+      const Region window{.rows = {std::max(0, row - kHalo), std::min(kRows, row + 63 + kHalo)},
+                          .cols = {std::max(0, col - kHalo), std::min(kCols, col + 64 + kHalo)}};
+      INFO(path << " band " << band << " with a halo, rows " << window.rows.begin << "-" << window.rows.end
+                << " cols " << window.cols.begin << "-" << window.cols.end);
+      BlockBuffer mine(info.type, 1, window);
+      REQUIRE(tiles->read(mine));
+      CHECK(same_bytes(mine, gdal_read(path, band, info.type, window)));
+    }
 }
 
 }  // namespace
