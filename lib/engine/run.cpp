@@ -268,7 +268,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
   // (io/chunk_assembly.hpp): the tiles of a column chunk's last columns,
   // and across the raster the overlap rows, or the rest of the tiles a read
   // stopped inside (about a row of them) where blocks are not whole tile
-  // rows of a GeoTIFF (HDF5 chunks are decoded whole).
+  // rows of a GeoTIFF, or for HDF5 chunks (those shuffled are decoded whole).
   const auto kept_tiles = [&](std::int64_t block_rows) {
     std::uint64_t bytes = 0;
     if (plan.halo != Halo{})

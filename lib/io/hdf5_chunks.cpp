@@ -124,7 +124,8 @@ Hdf5Chunks::Hdf5Chunks(Layout layout, Halo overlap, std::string path)
 
 Hdf5Chunks::~Hdf5Chunks() { libdeflate_free_decompressor(inflater_); }
 
-bool Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels) {
+std::int64_t Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t rows,
+                                std::vector<std::byte>& pixels) {
   const hsize_t offset[2] = {static_cast<hsize_t>(chunk_row * layout_.chunk_rows),
                              static_cast<hsize_t>(chunk_col * layout_.chunk_cols)};
   const auto elements = static_cast<std::size_t>(layout_.chunk_rows * layout_.chunk_cols);
@@ -139,7 +140,7 @@ bool Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chun
     unsigned mask = 0;
     haddr_t address = HADDR_UNDEF;
     hdf5_check(H5Dget_chunk_info_by_coord(dataset, offset, &mask, &address, &stored), "reading " + what());
-    if (address == HADDR_UNDEF) return false;
+    if (address == HADDR_UNDEF) return 0;
     // DEFLATE grows incompressible bytes by far less than an eighth.
     if (stored > chunk_bytes + chunk_bytes / 8 + 1024)
       throw Error(what() + " is stored in " + std::to_string(stored) + " bytes, more than its " +
@@ -150,6 +151,10 @@ bool Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chun
   std::vector<ChunkFilter> undo;  // the filters applied to this chunk, last first
   for (std::size_t i = layout_.filters.size(); i-- > 0;)
     if (!(skipped >> i & 1U)) undo.push_back(layout_.filters[i]);
+  // Its first rows only, when asked for fewer and no shuffle spans the chunk.
+  const bool shuffled = std::find(undo.begin(), undo.end(), ChunkFilter::Shuffle) != undo.end();
+  if (rows >= layout_.chunk_rows || shuffled) rows = layout_.chunk_rows;
+  const std::size_t wanted = static_cast<std::size_t>(rows * layout_.chunk_cols) * layout_.stored_bytes;
   scratch_.resize(std::max(scratch_.size(), chunk_bytes));
   // Each step from the last one's bytes into the other buffer; the last
   // straight into the pixels unless float16 is widened after.
@@ -161,8 +166,10 @@ bool Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chun
                                                                : scratch_.data();
     std::size_t made = 0;
     if (undo[step] == ChunkFilter::Deflate &&
-        (libdeflate_zlib_decompress(inflater_, from, length, to, chunk_bytes, &made) != LIBDEFLATE_SUCCESS ||
-         made != chunk_bytes))
+        (wanted < chunk_bytes
+             ? !partial_.inflate_first(from, length, to, wanted)
+             : libdeflate_zlib_decompress(inflater_, from, length, to, chunk_bytes, &made) != LIBDEFLATE_SUCCESS ||
+                   made != chunk_bytes))
       throw Error(what() + " does not inflate to its " + std::to_string(chunk_bytes) + " bytes (corrupt HDF5)");
     if (undo[step] == ChunkFilter::Shuffle) {
       if (length != chunk_bytes) break;
@@ -175,18 +182,17 @@ bool Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chun
     throw Error(what() + " holds " + std::to_string(length) + " bytes where it has " + std::to_string(chunk_bytes) +
                 " (corrupt HDF5)");
   if (layout_.widen)
-    widen_halves(from, pixels.data(), chunk_bytes / 2);
+    widen_halves(from, pixels.data(), wanted / 2);
   else if (from != pixels.data())
-    std::memcpy(pixels.data(), from, chunk_bytes);
-  return true;
+    std::memcpy(pixels.data(), from, wanted);
+  return rows;
 }
 
 bool Hdf5Chunks::read(hid_t dataset, BlockBuffer& into) {
   if (into.type() != layout_.pixel) return false;
-  // Filters (shuffle) span a whole chunk: always decoded whole.
-  return assembly_.read(into, [&](std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t,
+  return assembly_.read(into, [&](std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t rows,
                                   std::vector<std::byte>& pixels) {
-    return decode(dataset, chunk_row, chunk_col, pixels) ? layout_.chunk_rows : 0;
+    return decode(dataset, chunk_row, chunk_col, rows, pixels);
   });
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/block_buffer.hpp"
 #include "io/chunk_assembly.hpp"
+#include "io/partial_inflate.hpp"
 
 struct libdeflate_decompressor;
 
@@ -52,13 +53,16 @@ class Hdf5Chunks {
   };
 
   Hdf5Chunks(Layout layout, Halo overlap, std::string path);
-  // Decodes a chunk into `pixels`; false when it is not stored.
-  bool decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col, std::vector<std::byte>& pixels);
+  // As ChunkAssembly::Decode: a chunk's first `rows` rows, or all of them
+  // when it is shuffled (the filter spans the chunk); 0 when it is not stored.
+  std::int64_t decode(hid_t dataset, std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t rows,
+                      std::vector<std::byte>& pixels);
 
   Layout layout_;
   ChunkAssembly assembly_;
   std::string path_;
   libdeflate_decompressor* inflater_;
+  PartialInflater partial_;  // for a chunk's first rows
   // Reused, so that a run does not allocate a chunk's bytes for every chunk.
   std::vector<std::byte> stored_;
   std::vector<std::byte> scratch_;

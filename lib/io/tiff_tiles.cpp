@@ -1,7 +1,6 @@
 #include "io/tiff_tiles.hpp"
 
 #include <libdeflate.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -30,21 +29,8 @@ std::optional<PixelType> stored_type(int bits, int format) {
   return std::nullopt;
 }
 
-// The first `size` bytes of what a zlib stream inflates to. zlib stops
-// where asked; libdeflate inflates whole streams only.
-bool inflate_top(z_stream& stream, const std::byte* from, std::size_t length, std::byte* to, std::size_t size) {
-  if (inflateReset(&stream) != Z_OK) return false;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(from));
-  stream.avail_in = static_cast<uInt>(length);
-  stream.next_out = reinterpret_cast<Bytef*>(to);
-  stream.avail_out = static_cast<uInt>(size);
-  while (stream.avail_out > 0)
-    if (const int status = inflate(&stream, Z_NO_FLUSH); status != Z_OK) return status == Z_STREAM_END && stream.avail_out == 0;
-  return true;
-}
-
 // The first `size` bytes of what a ZSTD frame decompresses to.
-bool zstd_top(ZSTD_DCtx* context, const std::byte* from, std::size_t length, std::byte* to, std::size_t size) {
+bool zstd_first(ZSTD_DCtx* context, const std::byte* from, std::size_t length, std::byte* to, std::size_t size) {
   if (ZSTD_isError(ZSTD_DCtx_reset(context, ZSTD_reset_session_only))) return false;
   ZSTD_inBuffer in{.src = from, .size = length, .pos = 0};
   ZSTD_outBuffer out{.dst = to, .size = size, .pos = 0};
@@ -128,26 +114,24 @@ std::unique_ptr<TiffTiles> TiffTiles::open(const InputInfo& info, Halo overlap) 
 
 TiffTiles::TiffTiles(Tiff tiff, Layout layout, PixelType stored, Halo overlap)
     : tiff_(std::move(tiff)), layout_(layout), assembly_(layout.chunk_rows, layout.chunk_cols, stored, overlap) {
-  if (layout_.compression == COMPRESSION_ZSTD) {
+  if (layout_.compression == COMPRESSION_ZSTD)
     zstd_ = ZSTD_createDCtx();
-  } else if (layout_.compression != COMPRESSION_NONE) {
+  else if (layout_.compression != COMPRESSION_NONE)
     inflater_ = libdeflate_alloc_decompressor();
-    stream_ = std::make_unique<z_stream>();
-    if (stream_ && inflateInit(stream_.get()) != Z_OK) stream_.reset();
-  }
-  if (!zstd_ && (!inflater_ || !stream_) && layout_.compression != COMPRESSION_NONE)
+  if (!zstd_ && !inflater_ && layout_.compression != COMPRESSION_NONE)
     throw Error("out of memory for a decompressor");
 }
 
 TiffTiles::~TiffTiles() {
   libdeflate_free_decompressor(inflater_);
-  if (stream_) inflateEnd(stream_.get());
   ZSTD_freeDCtx(zstd_);
 }
 
 bool TiffTiles::read(BlockBuffer& into) {
   return assembly_.read(into, [this](std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t rows,
-                                     std::vector<std::byte>& pixels) { return decode(chunk_row, chunk_col, rows, pixels); });
+                                     std::vector<std::byte>& pixels) {
+    return decode(chunk_row, chunk_col, rows, pixels);
+  });
 }
 
 std::int64_t TiffTiles::decode(std::int64_t chunk_row, std::int64_t chunk_col, std::int64_t wanted_rows,
@@ -181,11 +165,11 @@ std::int64_t TiffTiles::decode(std::int64_t chunk_row, std::int64_t chunk_col, s
     if (bytes < whole) return 0;
     std::memcpy(samples, stored_.data(), decoded);
   } else if (layout_.compression == COMPRESSION_ZSTD) {
-    if (in_part ? !zstd_top(zstd_, stored_.data(), bytes, samples, decoded)
+    if (in_part ? !zstd_first(zstd_, stored_.data(), bytes, samples, decoded)
                 : ZSTD_decompressDCtx(zstd_, samples, decoded, stored_.data(), bytes) != decoded)
       return 0;
   } else if (in_part) {
-    if (!inflate_top(*stream_, stored_.data(), bytes, samples, decoded)) return 0;
+    if (!partial_.inflate_first(stored_.data(), bytes, samples, decoded)) return 0;
   } else {
     std::size_t made = 0;
     if (libdeflate_zlib_decompress(inflater_, stored_.data(), bytes, samples, decoded, &made) != LIBDEFLATE_SUCCESS ||

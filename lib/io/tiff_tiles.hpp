@@ -1,8 +1,8 @@
 #pragma once
 // A GeoTIFF band's tiles (or strips) fetched with libtiff and decoded here:
-// DEFLATE by libdeflate (by zlib, which can stop there, when only a tile's
-// first rows are wanted), ZSTD by libzstd, then TIFF's predictor undone a
-// row at a time. GDAL reads the same bytes through libtiff, whose undoing of
+// DEFLATE by libdeflate (or by zlib, which can stop early, when only a
+// tile's first rows are wanted), ZSTD by libzstd, then TIFF's predictor
+// undone a row at a time. GDAL reads the same bytes through libtiff, whose undoing of
 // horizontal differencing is a quarter of its decoding time (store-to-load
 // chains a sample long), and then copies each tile out of its block cache
 // (docs/perf/floors.md). Only for layouts decoded here exactly as libtiff
@@ -15,11 +15,11 @@
 
 #include "core/block_buffer.hpp"
 #include "io/chunk_assembly.hpp"
+#include "io/partial_inflate.hpp"
 #include "io/raster_input.hpp"
 #include "io/tiff.hpp"
 
 struct libdeflate_decompressor;
-struct z_stream_s;
 struct ZSTD_DCtx_s;
 
 namespace geostrip {
@@ -62,7 +62,7 @@ class TiffTiles {
   Layout layout_;
   ChunkAssembly assembly_;
   libdeflate_decompressor* inflater_ = nullptr;
-  std::unique_ptr<z_stream_s> stream_;  // for a tile's first rows
+  PartialInflater partial_;  // for a tile's first rows
   ZSTD_DCtx_s* zstd_ = nullptr;
   // Reused, so that a run does not allocate a tile's bytes for every tile.
   std::vector<std::byte> stored_;
