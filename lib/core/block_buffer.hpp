@@ -31,6 +31,10 @@ struct Plane {
   Plane<U> over(U* pixels) const {
     return {.data = pixels, .rows = rows, .cols = cols, .row0 = row0, .col0 = col0};
   }
+  // Raster rows [begin, end) of this plane, which holds them.
+  Plane rows_between(std::int64_t begin, std::int64_t end) const {
+    return {.data = data + (begin - row0) * cols, .rows = end - begin, .cols = cols, .row0 = begin, .col0 = col0};
+  }
 };
 
 class BlockBuffer {

@@ -10,6 +10,7 @@
 // are absolute positions, so every window's sum is the same expression
 // whatever region the block holds. Rows are summed first along each row, then
 // those sums down the columns.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -98,6 +99,21 @@ void window_sums(Plane<const T> in, RasterSize raster, Halo halo, Plane<T> out) 
     const T* p = down_prefix.data() + (b - in.row0) * out.cols;
     T* o = out.row(r - out.row0);
     for (std::int64_t c = 0; c < out.cols; ++c) o[c] = window_sum(down, a, b, s[c], p[c]);
+  }
+}
+
+// Calls `strip(out_rows, in_rows)` for the rows `out` of a block a few at a
+// time, with the rows of `in` their windows reach: window sums over strips
+// are the sums over the whole block (segments are anchored at the raster's
+// first row), and a strip's planes of sums are a few rows, not a block's.
+// The rows two strips' windows share, at most an eighth of a strip's, are
+// summed along twice.
+template <class Strip>
+void for_row_strips(RowBlock out, RowBlock in, Halo halo, const Strip& strip) {
+  const std::int64_t rows = std::max<std::int64_t>(32, 16 * halo.rows);
+  for (std::int64_t first = out.begin; first < out.end; first += rows) {
+    const RowBlock part{first, std::min(first + rows, out.end)};
+    strip(part, RowBlock{std::max(in.begin, part.begin - halo.rows), std::min(in.end, part.end + halo.rows)});
   }
 }
 

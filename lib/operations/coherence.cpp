@@ -32,29 +32,52 @@ class CoherenceKernel final : public Kernel {
   void compute(std::span<const KernelInput> in, const BlockGeometry& g, BlockBuffer& out) const override {
     const auto r = in[0].pixels.band<std::complex<float>>(0);
     const auto s = in[1].pixels.band<std::complex<float>>(0);
-    const auto n = static_cast<std::size_t>(r.rows * r.cols);
-    std::vector<std::complex<double>> cross(n);
-    std::vector<double> power_r(n), power_s(n);
-    std::vector<unsigned char> valid(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      valid[i] = in[0].has_signal(r.data[i]) && in[1].has_signal(s.data[i]);
-      const std::complex<double> a = valid[i] ? std::complex<double>(r.data[i]) : 0.0;
-      const std::complex<double> b = valid[i] ? std::complex<double>(s.data[i]) : 0.0;
-      cross[i] = a * std::conj(b);
-      power_r[i] = std::norm(a);
-      power_s[i] = std::norm(b);
-    }
     const auto magnitude = out.band<float>(0), phase = out.band<float>(1);
+    // A strip of rows at a time: its planes of sums take 100 bytes a pixel.
+    Planes planes;
+    for_row_strips({magnitude.row0, magnitude.row0 + magnitude.rows}, {r.row0, r.row0 + r.rows}, spec_.window.halo(),
+                   [&](RowBlock rows, RowBlock reach) {
+                     compute_strip(in, g.raster, r.rows_between(reach.begin, reach.end),
+                                   s.rows_between(reach.begin, reach.end), magnitude.rows_between(rows.begin, rows.end),
+                                   phase.rows_between(rows.begin, rows.end), planes);
+                   });
+  }
+
+ private:
+  // A strip's planes, kept from strip to strip.
+  struct Planes {
+    std::vector<std::complex<double>> cross, S;
+    std::vector<double> power_r, power_s, Pr, Ps;
+    std::vector<unsigned char> valid;
+  };
+
+  void compute_strip(std::span<const KernelInput> in, RasterSize raster, Plane<const std::complex<float>> r,
+                     Plane<const std::complex<float>> s, Plane<float> magnitude, Plane<float> phase,
+                     Planes& p) const {
+    const auto n = static_cast<std::size_t>(r.rows * r.cols);
+    p.cross.resize(n);
+    p.power_r.resize(n);
+    p.power_s.resize(n);
+    p.valid.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      p.valid[i] = in[0].has_signal(r.data[i]) && in[1].has_signal(s.data[i]);
+      const std::complex<double> a = p.valid[i] ? std::complex<double>(r.data[i]) : 0.0;
+      const std::complex<double> b = p.valid[i] ? std::complex<double>(s.data[i]) : 0.0;
+      p.cross[i] = a * std::conj(b);
+      p.power_r[i] = std::norm(a);
+      p.power_s[i] = std::norm(b);
+    }
     const auto m = static_cast<std::size_t>(magnitude.rows * magnitude.cols);
-    std::vector<std::complex<double>> S_pixels(m);
-    std::vector<double> Pr_pixels(m), Ps_pixels(m);
-    const Plane<std::complex<double>> S = magnitude.over(S_pixels.data());
-    const Plane<double> Pr = magnitude.over(Pr_pixels.data()), Ps = magnitude.over(Ps_pixels.data());
-    const Plane<const unsigned char> centre_valid = r.over<const unsigned char>(valid.data());
+    p.S.resize(m);
+    p.Pr.resize(m);
+    p.Ps.resize(m);
+    const Plane<std::complex<double>> S = magnitude.over(p.S.data());
+    const Plane<double> Pr = magnitude.over(p.Pr.data()), Ps = magnitude.over(p.Ps.data());
+    const Plane<const unsigned char> centre_valid = r.over<const unsigned char>(p.valid.data());
     const Halo halo = spec_.window.halo();
-    window_sums<std::complex<double>>(r.over<const std::complex<double>>(cross.data()), g.raster, halo, S);
-    window_sums<double>(r.over<const double>(power_r.data()), g.raster, halo, Pr);
-    window_sums<double>(r.over<const double>(power_s.data()), g.raster, halo, Ps);
+    window_sums<std::complex<double>>(r.over<const std::complex<double>>(p.cross.data()), raster, halo, S);
+    window_sums<double>(r.over<const double>(p.power_r.data()), raster, halo, Pr);
+    window_sums<double>(r.over<const double>(p.power_s.data()), raster, halo, Ps);
     for (std::int64_t y = magnitude.row0; y < magnitude.row0 + magnitude.rows; ++y)
       for (std::int64_t x = magnitude.col0; x < magnitude.col0 + magnitude.cols; ++x) {
         const double denominator = std::sqrt(Pr.at(y, x) * Ps.at(y, x));
@@ -67,7 +90,6 @@ class CoherenceKernel final : public Kernel {
       }
   }
 
- private:
   KernelSpec spec_;
 };
 

@@ -112,24 +112,33 @@ void MeanKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g
     }
   }
   const auto v = src.pixels.band<double>(0);
-  // Valid values and valid counts, summed over every window.
-  std::vector<double> values(static_cast<std::size_t>(v.rows * v.cols)), counts(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const bool valid = !src.is_nodata(v.data[i]);
-    values[i] = valid ? v.data[i] : 0.0;
-    counts[i] = valid ? 1.0 : 0.0;
-  }
   const auto result = out.band<float>(0);
-  std::vector<double> sum_pixels(static_cast<std::size_t>(result.rows * result.cols)), total_pixels(sum_pixels.size());
-  const Plane<double> sums = result.over(sum_pixels.data()), totals = result.over(total_pixels.data());
   const Halo halo = spec_.window.halo();
-  window_sums<double>(v.over<const double>(values.data()), g.raster, halo, sums);
-  window_sums<double>(v.over<const double>(counts.data()), g.raster, halo, totals);
-  const Plane<const double> valid = v.over<const double>(counts.data());
-  for (std::int64_t r = result.row0; r < result.row0 + result.rows; ++r)
-    for (std::int64_t c = result.col0; c < result.col0 + result.cols; ++c)
-      result.at(r, c) = valid.at(r, c) == 0 ? std::numeric_limits<float>::quiet_NaN()
-                                            : static_cast<float>(sums.at(r, c) / totals.at(r, c));
+  // A strip of rows at a time: its planes of sums take 64 bytes a pixel.
+  std::vector<double> values, counts, sum_pixels, total_pixels;
+  for_row_strips({result.row0, result.row0 + result.rows}, {v.row0, v.row0 + v.rows}, halo,
+                 [&](RowBlock rows, RowBlock reach) {
+    const Plane<const double> pixels = v.rows_between(reach.begin, reach.end);
+    const Plane<float> means = result.rows_between(rows.begin, rows.end);
+    // Valid values and valid counts, summed over every window.
+    values.resize(static_cast<std::size_t>(pixels.rows * pixels.cols));
+    counts.resize(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const bool valid = !src.is_nodata(pixels.data[i]);
+      values[i] = valid ? pixels.data[i] : 0.0;
+      counts[i] = valid ? 1.0 : 0.0;
+    }
+    sum_pixels.resize(static_cast<std::size_t>(means.rows * means.cols));
+    total_pixels.resize(sum_pixels.size());
+    const Plane<double> sums = means.over(sum_pixels.data()), totals = means.over(total_pixels.data());
+    window_sums<double>(pixels.over<const double>(values.data()), g.raster, halo, sums);
+    window_sums<double>(pixels.over<const double>(counts.data()), g.raster, halo, totals);
+    const Plane<const double> valid = pixels.over<const double>(counts.data());
+    for (std::int64_t r = means.row0; r < means.row0 + means.rows; ++r)
+      for (std::int64_t c = means.col0; c < means.col0 + means.cols; ++c)
+        means.at(r, c) = valid.at(r, c) == 0 ? std::numeric_limits<float>::quiet_NaN()
+                                             : static_cast<float>(sums.at(r, c) / totals.at(r, c));
+  });
 }
 
 const OperationRegistration mean{{
