@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <complex>
+#include <functional>
 #include <limits>
 
 #include "core/error.hpp"
@@ -122,6 +123,10 @@ class CompositeKernel final : public Kernel {
       // invalid values, made +infinity, last picks what nth_element does.
       network_ = sorting_network(static_cast<int>(spec_.inputs.size()));
       by_network_ = true;
+      // Dates of one type are sorted as they are stored: not converted to
+      // floats as they are read, and more lanes to a vector.
+      if (std::adjacent_find(types.begin(), types.end(), std::not_equal_to<>()) == types.end())
+        spec_.input_type = types.front();
     } else {
       spec_.output_type = PixelType::Float32;
       spec_.output_nodata = std::numeric_limits<double>::quiet_NaN();
@@ -133,11 +138,10 @@ class CompositeKernel final : public Kernel {
   void compute(std::span<const KernelInput> in, const BlockGeometry&, BlockBuffer& out) const override {
     const auto n = static_cast<std::size_t>(out.rows().rows() * out.cols());
     std::vector<double> results(n);
-    switch (spec_.input_type) {
-      case PixelType::CFloat32: reduce_pixels<std::complex<float>>(in, results); break;
-      case PixelType::Float32: reduce_pixels<float>(in, results); break;
-      default: reduce_pixels<double>(in, results); break;
-    }
+    if (spec_.input_type == PixelType::CFloat32)
+      reduce_pixels<std::complex<float>>(in, results);
+    else
+      visit_real(spec_.input_type, [&](auto zero) { reduce_pixels<decltype(zero)>(in, results); });
     visit_real(spec_.output_type, [&](auto zero) {
       using T = decltype(zero);
       T* o = out.band<T>(0).data;
@@ -149,7 +153,7 @@ class CompositeKernel final : public Kernel {
  private:
   template <class T>
   void reduce_pixels(std::span<const KernelInput> in, std::vector<double>& results) const {
-    if constexpr (std::is_floating_point_v<T>)
+    if constexpr (!std::is_same_v<T, std::complex<float>>)
       if (by_network_) return pick_by_network<T>(in, results);
     std::vector<double> values;
     values.reserve(in.size());
@@ -161,11 +165,14 @@ class CompositeKernel final : public Kernel {
     }
   }
 
-  // Each pixel's pick among its valid dates (integers read as floats): the
-  // dates of kLanes pixels sorted at once by the network, the invalid ones
-  // made +infinity so that they sort last.
+  // Each pixel's pick among its valid dates (integers, as stored or read as
+  // floats): the dates of kLanes pixels sorted at once by the network, the
+  // invalid ones made +infinity (or the type's largest value, which the
+  // valid ones can only equal) so that they sort last.
   template <class T>
   void pick_by_network(std::span<const KernelInput> in, std::vector<double>& results) const {
+    constexpr T kLast = std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity()
+                                                             : std::numeric_limits<T>::max();
     std::vector<T> lanes(in.size() * kLanes);
     std::array<std::uint32_t, kLanes> valid;
     for (std::size_t first = 0; first < results.size(); first += kLanes) {
@@ -177,7 +184,7 @@ class CompositeKernel final : public Kernel {
         T* lane = lanes.data() + k * kLanes;
         for (std::size_t j = 0; j < count; ++j) {  // without branches, so it vectorizes
           const bool invalid = (v[j] != v[j]) | (static_cast<double>(v[j]) == nodata);
-          lane[j] = invalid ? std::numeric_limits<T>::infinity() : v[j];
+          lane[j] = invalid ? kLast : v[j];
           valid[j] += !invalid;
         }
       }

@@ -39,11 +39,14 @@ Composite composite(const std::string& reduce, PixelType input_type = PixelType:
   for (const auto& date : kDates) {
     // As the engine hands them over: in the kernel's input type.
     BlockBuffer& b = buffers.emplace_back(spec.input_type, 1, RowBlock{0, 1}, 4);
-    for (std::size_t i = 0; i < date.size(); ++i)
-      if (spec.input_type == PixelType::Float32)
-        b.band<float>(0).data[i] = static_cast<float>(date[i]);
-      else
-        b.band<double>(0).data[i] = date[i];
+    visit_real(spec.input_type, [&](auto zero) {
+      using T = decltype(zero);
+      for (std::size_t i = 0; i < date.size(); ++i)
+        if constexpr (std::is_floating_point_v<T>)
+          b.band<T>(0).data[i] = static_cast<T>(date[i]);
+        else  // integers hold no NaN: the nodata value instead
+          b.band<T>(0).data[i] = std::isnan(date[i]) ? nodata_pixel<T>(kNodata) : to_pixel<T>(date[i]);
+    });
   }
   for (const BlockBuffer& b : buffers) inputs.push_back({b, kNodata});
   BlockBuffer out(spec.output_type, 1, {0, 1}, 4);
@@ -134,14 +137,16 @@ TEST_CASE("composite refuses an unknown reduction and integer inputs with differ
 }
 
 TEST_CASE("picks of integer dates equal the sorted valid values, with every date valid or some not", "[kernels]") {
-  // 300 pixels of 7 UInt16 dates: runs of pixels with every date valid (a
-  // selection network picks them) beside pixels with nodata (picked one by one).
+  // 300 pixels of 7 UInt16 dates: runs of pixels with every date valid
+  // beside pixels with nodata, and valid values of 65535, the largest
+  // (which the invalid ones become to sort last).
   constexpr std::size_t kPixels = 300, kDateCount = 7;
   std::mt19937 random(5);
   std::vector<std::vector<double>> dates(kDateCount, std::vector<double>(kPixels));
   for (auto& date : dates)
     for (std::size_t i = 0; i < kPixels; ++i) date[i] = static_cast<double>(random() % 40);  // ties are common
   for (std::size_t i = 0; i < kPixels; i += 37) dates[i % kDateCount][i] = 0;  // nodata
+  for (std::size_t i = 0; i < kPixels; i += 5) dates[(i + 3) % kDateCount][i] = 65535;
   std::vector<std::string> names;
   for (std::size_t d = 0; d < kDateCount; ++d) names.push_back(fmt::format("d{}", d));
   for (const char* reduce : {"median", "min", "max", "p10", "p90"}) {
@@ -155,7 +160,8 @@ TEST_CASE("picks of integer dates equal the sorted valid values, with every date
     std::vector<KernelInput> inputs;
     for (const auto& date : dates) {
       BlockBuffer& b = buffers.emplace_back(spec.input_type, 1, RowBlock{0, 1}, static_cast<std::int64_t>(kPixels));
-      std::copy(date.begin(), date.end(), b.band<float>(0).data);
+      REQUIRE(spec.input_type == PixelType::UInt16);  // as stored: no conversion on reading
+      std::copy(date.begin(), date.end(), b.band<std::uint16_t>(0).data);
     }
     for (const BlockBuffer& b : buffers) inputs.push_back({b, 0.0});
     BlockBuffer out(spec.output_type, 1, {0, 1}, static_cast<std::int64_t>(kPixels));
