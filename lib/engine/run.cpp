@@ -155,6 +155,7 @@ BoundRun bind_run(const RunRequest& request, const Team& team) {
                                      [&](const BoundInput& b) { return b.name == input.name; });
       args.input_types.push_back(in.files.front().type);
       args.input_nodata.push_back(in.nodata);
+      args.input_painted.push_back(in.mosaic.has_value());
     }
     args.transform = bound.grid.georef.transform;
     bound.kernel = make_kernel(args);

@@ -142,6 +142,12 @@ std::optional<double> KernelArgs::nodata_of(const std::string& name) const {
   return std::nullopt;
 }
 
+bool KernelArgs::painted(const std::string& name) const {
+  for (std::size_t i = 0; i < input_names.size() && i < input_painted.size(); ++i)
+    if (input_names[i] == name) return input_painted[i];
+  return false;
+}
+
 void check_args(const KernelArgs& args) {
   const Operation& op = args.declaration();
   if (op.inputs.empty() ? args.input_names.empty() : [&] {

@@ -22,6 +22,7 @@ struct KernelArgs {
   std::vector<std::string> input_names;                    // the -i NAMEs, in order given
   std::vector<PixelType> input_types;                      // their pixel types, in the same order
   std::vector<std::optional<double>> input_nodata;         // their nodata values, in the same order
+  std::vector<bool> input_painted;                         // whether each is painted onto the grid (grid/mosaic)
   std::optional<GeoTransform> transform;                   // the inputs' common geotransform
   std::map<std::string, std::vector<std::string>> values;  // option name (no dashes) -> values as typed
 
@@ -42,6 +43,7 @@ struct KernelArgs {
   std::vector<std::string> inputs() const;
   PixelType type_of(const std::string& name) const;
   std::optional<double> nodata_of(const std::string& name) const;
+  bool painted(const std::string& name) const;
 };
 
 // Throws UsageError unless the inputs are the declared ones (in any order) and

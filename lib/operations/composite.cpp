@@ -124,8 +124,13 @@ class CompositeKernel final : public Kernel {
       network_ = sorting_network(static_cast<int>(spec_.inputs.size()));
       by_network_ = true;
       // Dates of one type are sorted as they are stored: not converted to
-      // floats as they are read, and more lanes to a vector.
-      if (std::adjacent_find(types.begin(), types.end(), std::not_equal_to<>()) == types.end())
+      // floats as they are read, and more lanes to a vector. Not painted
+      // ones: the warper's values, stored in the kernel's type, would be
+      // rounded before the pick (a value rounding to nodata lost) rather
+      // than the pick rounded once.
+      const bool painted = std::any_of(spec_.inputs.begin(), spec_.inputs.end(),
+                                       [&](const std::string& name) { return args.painted(name); });
+      if (!painted && std::adjacent_find(types.begin(), types.end(), std::not_equal_to<>()) == types.end())
         spec_.input_type = types.front();
     } else {
       spec_.output_type = PixelType::Float32;

@@ -103,6 +103,16 @@ TEST_CASE("composite counts valid dates as UInt16 with nodata 0, and picks of in
   CHECK(composite("max", PixelType::Int16).nodata == kNodata);
   CHECK(composite("mean", PixelType::Int16).type == PixelType::Float32);
   CHECK(composite("median", PixelType::Float32).type == PixelType::Float32);
+  // Picks read dates of one integer type as stored; of several types, or
+  // painted onto the grid (the warper's values), as Float32.
+  KernelArgs args = test::kernel_args("composite", {"d0", "d1"}, {{"reduce", {"median"}}});
+  args.input_types.assign(2, PixelType::UInt16);
+  CHECK(make_kernel(args)->spec().input_type == PixelType::UInt16);
+  args.input_types = {PixelType::UInt16, PixelType::Byte};
+  CHECK(make_kernel(args)->spec().input_type == PixelType::Float32);
+  args.input_types.assign(2, PixelType::UInt16);
+  args.input_painted = {false, true};
+  CHECK(make_kernel(args)->spec().input_type == PixelType::Float32);
   CHECK(common_integer_type({PixelType::UInt16, PixelType::Int16}) == PixelType::Int32);
   CHECK(common_integer_type({PixelType::Byte, PixelType::UInt16}) == PixelType::UInt16);
   CHECK(common_integer_type({PixelType::Int8, PixelType::Byte}) == PixelType::Int16);
