@@ -31,10 +31,12 @@ struct Plane {
   Plane<U> over(U* pixels) const {
     return {.data = pixels, .rows = rows, .cols = cols, .row0 = row0, .col0 = col0};
   }
-  // Raster rows [begin, end) of this plane, which holds them.
-  Plane rows_between(std::int64_t begin, std::int64_t end) const {
-    return {.data = data + (begin - row0) * cols, .rows = end - begin, .cols = cols, .row0 = begin, .col0 = col0};
+  // The raster rows `held` of this plane, which holds them.
+  Plane rows_of(RowBlock held) const {
+    return {.data = data + (held.begin - row0) * cols, .rows = held.rows(), .cols = cols, .row0 = held.begin,
+            .col0 = col0};
   }
+  RowBlock held_rows() const { return {row0, row0 + rows}; }
 };
 
 class BlockBuffer {

@@ -35,12 +35,10 @@ class CoherenceKernel final : public Kernel {
     const auto magnitude = out.band<float>(0), phase = out.band<float>(1);
     // A strip of rows at a time: its planes of sums take 100 bytes a pixel.
     Planes planes;
-    for_row_strips({magnitude.row0, magnitude.row0 + magnitude.rows}, {r.row0, r.row0 + r.rows}, spec_.window.halo(),
-                   [&](RowBlock rows, RowBlock reach) {
-                     compute_strip(in, g.raster, r.rows_between(reach.begin, reach.end),
-                                   s.rows_between(reach.begin, reach.end), magnitude.rows_between(rows.begin, rows.end),
-                                   phase.rows_between(rows.begin, rows.end), planes);
-                   });
+    for_row_strips(magnitude.held_rows(), r.held_rows(), spec_.window.halo(), [&](RowBlock rows, RowBlock reach) {
+      compute_strip(in, g.raster, r.rows_of(reach), s.rows_of(reach), magnitude.rows_of(rows), phase.rows_of(rows),
+                    planes);
+    });
   }
 
  private:

@@ -116,10 +116,9 @@ void MeanKernel::compute(std::span<const KernelInput> in, const BlockGeometry& g
   const Halo halo = spec_.window.halo();
   // A strip of rows at a time: its planes of sums take 64 bytes a pixel.
   std::vector<double> values, counts, sum_pixels, total_pixels;
-  for_row_strips({result.row0, result.row0 + result.rows}, {v.row0, v.row0 + v.rows}, halo,
-                 [&](RowBlock rows, RowBlock reach) {
-    const Plane<const double> pixels = v.rows_between(reach.begin, reach.end);
-    const Plane<float> means = result.rows_between(rows.begin, rows.end);
+  for_row_strips(result.held_rows(), v.held_rows(), halo, [&](RowBlock rows, RowBlock reach) {
+    const Plane<const double> pixels = v.rows_of(reach);
+    const Plane<float> means = result.rows_of(rows);
     // Valid values and valid counts, summed over every window.
     values.resize(static_cast<std::size_t>(pixels.rows * pixels.cols));
     counts.resize(values.size());
