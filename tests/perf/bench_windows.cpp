@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "core/malloc_policy.hpp"
 #include "kernels/registry.hpp"
 #include "synth/s2_scene.hpp"
 
@@ -52,6 +53,7 @@ std::unique_ptr<Kernel> window_kernel(const std::string& operation, int window, 
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_block_buffers_in_heap();  // as geostrip runs its kernels
   const RasterSize size{argc > 2 ? std::atoll(argv[1]) : 1024, argc > 2 ? std::atoll(argv[2]) : 1024};
   const double mpixels = static_cast<double>(size.pixels()) / 1e6;
   const BlockBuffer as_double = s2_block<double>(size);
