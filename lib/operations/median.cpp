@@ -43,7 +43,7 @@ class SlidingHistogram {
     const std::int64_t bottom = std::min(raster.rows - 1, r + halo.rows);
     // The counts in locals: as members, every store into the bins might
     // change them, and they would be read again from memory after each
-    // (9x9 of UInt16 took twice the time).
+    // (9x9 of UInt16 took 1.7 times as long).
     std::uint32_t* const fine = fine_.data();
     std::uint32_t* const coarse = coarse_.data();
     std::uint32_t count = count_, median_bin = median_bin_, below = below_;
