@@ -1,7 +1,7 @@
 #pragma once
 // A raster stored in chunks that are decoded whole or in their first rows
-// (HDF5 chunks, TIFF tiles or strips), read region by region: each read copies the region out of the
-// chunks it meets. With a halo, a thread's reads overlap: it reads its
+// (HDF5 chunks, TIFF tiles or strips), read region by region: each read
+// copies the region out of the chunks it meets. With a halo, a thread's reads overlap: it reads its
 // column strip of each block in column chunks, left to right, and the
 // block below after (engine/decomposition.hpp). So a read keeps decoded the
 // chunks its right-hand neighbour takes again (those meeting its last

@@ -64,6 +64,15 @@ void check_value(const KernelArgs& args, const OptionDecl& decl) {
   }
 }
 
+// The value of input `name` in `values` (in the order of `names`), or
+// `fallback` where it has none.
+template <class T>
+T of_input(const std::vector<std::string>& names, const std::vector<T>& values, const std::string& name, T fallback) {
+  for (std::size_t i = 0; i < names.size() && i < values.size(); ++i)
+    if (names[i] == name) return values[i];
+  return fallback;
+}
+
 }  // namespace
 
 double parse_number(std::string_view option, std::string_view text) {
@@ -131,22 +140,14 @@ std::vector<std::string> KernelArgs::inputs() const {
 }
 
 PixelType KernelArgs::type_of(const std::string& name) const {
-  for (std::size_t i = 0; i < input_names.size() && i < input_types.size(); ++i)
-    if (input_names[i] == name) return input_types[i];
-  return PixelType::Float64;
+  return of_input(input_names, input_types, name, PixelType::Float64);
 }
 
 std::optional<double> KernelArgs::nodata_of(const std::string& name) const {
-  for (std::size_t i = 0; i < input_names.size() && i < input_nodata.size(); ++i)
-    if (input_names[i] == name) return input_nodata[i];
-  return std::nullopt;
+  return of_input(input_names, input_nodata, name, std::optional<double>{});
 }
 
-bool KernelArgs::painted(const std::string& name) const {
-  for (std::size_t i = 0; i < input_names.size() && i < input_painted.size(); ++i)
-    if (input_names[i] == name) return input_painted[i];
-  return false;
-}
+bool KernelArgs::painted(const std::string& name) const { return of_input(input_names, input_painted, name, false); }
 
 void check_args(const KernelArgs& args) {
   const Operation& op = args.declaration();
