@@ -547,6 +547,7 @@ RunSummary run(const RunRequest& request, const Team& team) {
     if (!root) return;
     WriteOptions write = request.engine.write;
     write.overwrite = write.overwrite || converts;  // the converted GeoTIFF is this run's own
+    write.encode_threads = me.threads;  // idle while the writer encodes the last rows
     writer.emplace(output, write, std::move(*lock));
   });
   if (writer && !writer->discarded().empty()) fmt::print(stderr, "geostrip: warning: {}\n", writer->discarded());

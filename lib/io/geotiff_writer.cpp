@@ -11,6 +11,7 @@
 #include <bit>
 #include <span>
 #include <atomic>
+#include <chrono>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -72,6 +73,9 @@ std::optional<std::pair<std::uint64_t, std::uint32_t>> parse_tiles_record(const 
 // until commit fills it in: as wide as any value, unique in the metadata.
 constexpr std::array<const char*, 5> kStatistics{"MINIMUM", "MAXIMUM", "MEAN", "STDDEV", "VALID_PERCENT"};
 constexpr std::size_t kStatisticWidth = 24;  // "-1.2345678901234567e-308"
+// Blocks that may wait for GDAL's header (a block of one tile row of 8780
+// Float32 columns with overviews: about 15 MB).
+constexpr std::size_t kBlocksAwaitingHeader = 4;
 std::string statistic_placeholder(int band, const char* item) {
   return fmt::format("{:?<{}}", fmt::format("@{}{}", band, item), kStatisticWidth);
 }
@@ -429,7 +433,8 @@ std::optional<std::string> output_damage(const std::string& path, bool reread) {
 
 GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, OutputLock lock)
     : lock_(std::move(lock)), spec_(std::move(spec)), partial_(partial_path(spec_.path)),
-      encoder_(spec_, options), overwrite_(options.overwrite), cog_(cog_layout(options, encoder_.summary())) {
+      encoder_(spec_, options), overwrite_(options.overwrite), cog_(cog_layout(options, encoder_.summary())),
+      encode_threads_(options.encode_threads) {
   check_tile_format(encoder_.format());
   check_writable_target(spec_.path, overwrite_, "output");
   init_gdal();
@@ -461,6 +466,10 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
   stats_.resize(static_cast<std::size_t>(spec_.bands));
   if (summary.wants_apex()) apexes_.resize(tile_crcs_.size() * static_cast<std::size_t>(spec_.bands));
   if (resumed) replay_resumed_rows();
+}
+
+bool GeoTiffWriter::header_pending() const {
+  return header_.valid() && header_.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
 }
 
 void GeoTiffWriter::take_header() {
@@ -585,7 +594,6 @@ GeoTiffWriter::~GeoTiffWriter() {
 }
 
 void GeoTiffWriter::place(EncodedRows rows) {
-  take_header();
   if (encoder_.as_tiles(rows.rows)) {
     place_tiles(std::move(rows));
     return;
@@ -602,6 +610,14 @@ void GeoTiffWriter::place(EncodedRows rows) {
 void GeoTiffWriter::place_tiles(EncodedRows arrived) {
   const std::int64_t first = arrived.rows.begin;
   encoded_.emplace(first, std::move(arrived));
+  // While GDAL makes the header, a few blocks wait for it here rather than
+  // in the queue, where they would stop the threads computing the next.
+  if (header_pending() && encoded_.size() <= kBlocksAwaitingHeader) return;
+  place_waiting();
+}
+
+void GeoTiffWriter::place_waiting() {
+  take_header();
   while (auto next = take(encoded_, rows_on_disk_)) {
     const RowBlock rows = next->rows;
     const TileFormat& format = encoder_.format();
@@ -688,7 +704,7 @@ void GeoTiffWriter::fold(EncodedRows& rows) {
       overview.pieces.clear();  // the assembler only moves past them
     }
     level_assemblers_[k].add(std::move(overview), encoder_.level_raw(level), [&](const BlockBuffer& tile_row) {
-      place_level_tiles(level, encode_tiles(tile_row, encoder_.level_format(level)));
+      place_level_tiles(level, encode_tiles(tile_row, encoder_.level_format(level), encode_threads_));
     });
   }
 }
@@ -727,7 +743,7 @@ void GeoTiffWriter::close_and_sync() {
 }
 
 void GeoTiffWriter::commit() {
-  take_header();
+  place_waiting();
   bool waiting = !assembler_->empty() || !encoded_.empty();
   for (const TileRowAssembler& level : level_assemblers_) waiting = waiting || !level.empty();
   if (rows_on_disk_ != spec_.size.rows || waiting)
@@ -738,7 +754,7 @@ void GeoTiffWriter::commit() {
     const std::vector<BlockBuffer> levels = apex_levels(summary, apexes_);
     for (std::size_t i = 0; i < levels.size(); ++i) {
       const int level = summary.tile_levels() + 1 + static_cast<int>(i);
-      place_level_tiles(level, encode_tiles(levels[i], encoder_.level_format(level)));
+      place_level_tiles(level, encode_tiles(levels[i], encoder_.level_format(level), encode_threads_));
     }
   }
   std::string written = partial_;
@@ -801,7 +817,7 @@ void GeoTiffWriter::place_sidecar() {
 }
 
 std::int64_t GeoTiffWriter::suspend() {
-  take_header();
+  place_waiting();
   close_and_sync();
   drop_overview_store();  // a resumed run makes the overviews again
   kept_ = true;

@@ -49,6 +49,7 @@ struct WriteOptions {
   std::optional<bool> overviews;  // default: with cog
   std::optional<OverviewResampling> overview_resampling;  // default: overview_default()
   std::optional<bool> stats;  // default: with cog
+  int encode_threads = 1;  // threads the writer encodes overview tile rows on (a rank's)
 };
 
 // The metadata item that carries the job's fingerprint.
@@ -232,6 +233,8 @@ class GeoTiffWriter final : public RowSink {
 
  private:
   void place_tiles(EncodedRows arrived);
+  // Takes the header, then writes the blocks waiting whose rows come next.
+  void place_waiting();
   void place_level_tiles(int level, const EncodedRows& tiles);
   // Folds a full-resolution tile row's summaries and overview rows, in row order.
   void fold(EncodedRows& rows);
@@ -241,6 +244,8 @@ class GeoTiffWriter final : public RowSink {
   // The resumed rows' summaries and overviews, from their pixels in PATH.partial.
   void replay_resumed_rows();
   void create(std::vector<std::byte> header);
+  // Whether GDAL is still making the header.
+  bool header_pending() const;
   // Waits for GDAL's header: keeps its sidecar and, unless resumed, creates PATH.partial with it.
   void take_header();
   void close_and_sync();
@@ -254,6 +259,7 @@ class GeoTiffWriter final : public RowSink {
   GeoTiffEncoder encoder_;
   bool overwrite_ = false;
   bool cog_ = false;
+  int encode_threads_ = 1;
   std::optional<std::string> sidecar_;  // PAM metadata GDAL kept beside the header (a CRS GeoTIFF keys cannot hold)
   std::optional<Journal> journal_;
   std::int64_t resumed_rows_ = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <future>
 #include <string>
 
 #include "core/error.hpp"
@@ -95,6 +96,51 @@ void fill_tile(const TileSource& block, std::int64_t r0, std::int64_t c0, int ed
   }
 }
 
+// Tiles [first, end) of `block`, numbered row by row, into their places in `into`, sized already.
+void encode_tile_range(const TileSource& block, const TileFormat& format, EncodedRows& into, std::int64_t first,
+                       std::int64_t end) {
+  // Each tile is the one tile of a TIFF in memory, whose bytes are then that
+  // tile's with a header: a block's tiles in one TIFF would grow its buffer
+  // by doubling to all of them, then copy them out, twice the memory.
+  TileFormat one_tile = format;
+  one_tile.cols = format.tile;
+  TileFormat part = format;
+  part.cols = block.cols;
+  const auto tile_bytes = static_cast<tmsize_t>(size_of(format.type)) * format.bands * format.tile * format.tile;
+  std::vector<std::byte> tile(static_cast<std::size_t>(tile_bytes)), scratch;
+  const std::int64_t across = part.tiles_across();
+  // The block `into` may have more tile rows than these pixels, which start on one of them.
+  const std::int64_t first_tile_row = (block.rows.begin - into.rows.begin) / format.tile;
+  for (std::int64_t t = first; t < end; ++t) {
+    fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
+    predict_tile(tile.data(), format, scratch);
+    Tiff tiff = Tiff::create_in_memory();
+    set_tags(tiff.get(), one_tile, format.tile);
+    std::uint64_t* offsets = nullptr;
+    std::uint64_t* counts = nullptr;
+    if (TIFFWriteEncodedTile(tiff.get(), 0, tile.data(), tile_bytes) < 0 ||
+        !TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets) || !TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts))
+      throw Error("encoding tiles of rows " + std::to_string(block.rows.begin) + "-" +
+                  std::to_string(block.rows.end - 1) + " failed: " + tiff.error_or("unknown error"));
+    const std::byte* file = tiff.bytes().data();
+    const auto place = static_cast<std::size_t>((first_tile_row + t / across) * format.tiles_across() +
+                                                block.first_col / format.tile + t % across);
+    into.pieces[place].assign(file + offsets[0], file + offsets[0] + counts[0]);
+    into.crcs[place] = crc32_of(into.pieces[place]);
+  }
+}
+
+std::int64_t tiles_of(const TileSource& block, const TileFormat& format) {
+  return (block.rows.rows() + format.tile - 1) / format.tile * ((block.cols + format.tile - 1) / format.tile);
+}
+
+TileSource source_of(const BlockBuffer& block) {
+  TileSource pixels{.type = block.type(), .rows = block.rows(), .first_col = block.first_col(), .cols = block.cols(),
+                    .band_rows = {}};
+  for (int b = 0; b < block.bands(); ++b) pixels.band_rows.push_back(block.band_data(b));
+  return pixels;
+}
+
 }  // namespace
 
 Codec parse_codec(std::string_view name) {
@@ -156,50 +202,26 @@ void size_tiles(const TileFormat& format, EncodedRows& into) {
   into.crcs.resize(into.pieces.size());
 }
 
-void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into) {
-  TileSource pixels{.type = block.type(), .rows = block.rows(), .first_col = block.first_col(), .cols = block.cols(),
-                    .band_rows = {}};
-  for (int b = 0; b < block.bands(); ++b) pixels.band_rows.push_back(block.band_data(b));
-  encode_tiles(pixels, format, into);
-}
-
 void encode_tiles(const TileSource& block, const TileFormat& format, EncodedRows& into) {
-  const std::int64_t rows = block.rows.rows();
-  // Each tile is the one tile of a TIFF in memory, whose bytes are then that
-  // tile's with a header: a block's tiles in one TIFF would grow its buffer
-  // by doubling to all of them, then copy them out, twice the memory.
-  TileFormat one_tile = format;
-  one_tile.cols = format.tile;
-  TileFormat part = format;
-  part.cols = block.cols;
-  const auto tile_bytes = static_cast<tmsize_t>(size_of(format.type)) * format.bands * format.tile * format.tile;
-  std::vector<std::byte> tile(static_cast<std::size_t>(tile_bytes)), scratch;
-  const std::int64_t down = (rows + format.tile - 1) / format.tile, across = part.tiles_across();
-  // The block `into` may have more tile rows than these pixels, which start on one of them.
-  const std::int64_t first_tile_row = (block.rows.begin - into.rows.begin) / format.tile;
   size_tiles(format, into);
-  for (std::int64_t t = 0; t < down * across; ++t) {
-    fill_tile(block, t / across * format.tile, t % across * format.tile, format.tile, tile.data());
-    predict_tile(tile.data(), format, scratch);
-    Tiff tiff = Tiff::create_in_memory();
-    set_tags(tiff.get(), one_tile, format.tile);
-    std::uint64_t* offsets = nullptr;
-    std::uint64_t* counts = nullptr;
-    if (TIFFWriteEncodedTile(tiff.get(), 0, tile.data(), tile_bytes) < 0 ||
-        !TIFFGetField(tiff.get(), TIFFTAG_TILEOFFSETS, &offsets) || !TIFFGetField(tiff.get(), TIFFTAG_TILEBYTECOUNTS, &counts))
-      throw Error("encoding tiles of rows " + std::to_string(block.rows.begin) + "-" +
-                  std::to_string(block.rows.end - 1) + " failed: " + tiff.error_or("unknown error"));
-    const std::byte* file = tiff.bytes().data();
-    const auto place = static_cast<std::size_t>((first_tile_row + t / across) * format.tiles_across() +
-                                                block.first_col / format.tile + t % across);
-    into.pieces[place].assign(file + offsets[0], file + offsets[0] + counts[0]);
-    into.crcs[place] = crc32_of(into.pieces[place]);
-  }
+  encode_tile_range(block, format, into, 0, tiles_of(block, format));
 }
 
-EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format) {
+void encode_tiles(const BlockBuffer& block, const TileFormat& format, EncodedRows& into) {
+  encode_tiles(source_of(block), format, into);
+}
+
+EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format, int threads) {
   EncodedRows encoded{.rows = block.rows(), .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}};
-  encode_tiles(block, format, encoded);
+  size_tiles(format, encoded);
+  const TileSource pixels = source_of(block);
+  const std::int64_t tiles = tiles_of(pixels, format);
+  const std::int64_t parts = std::clamp<std::int64_t>(threads, 1, tiles);
+  const auto part = [&](std::int64_t p) { encode_tile_range(pixels, format, encoded, tiles * p / parts, tiles * (p + 1) / parts); };
+  std::vector<std::future<void>> others;
+  for (std::int64_t p = 1; p < parts; ++p) others.push_back(std::async(std::launch::async, part, p));
+  part(0);
+  for (std::future<void>& other : others) other.get();  // rethrows a part's error
   return encoded;
 }
 

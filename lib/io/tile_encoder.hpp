@@ -54,8 +54,10 @@ std::optional<int> overview_level(Codec codec, std::optional<int> level, std::op
 // padded with zeros, as every TIFF tile is whole.
 
 // `block` holds whole tile rows (its first row a multiple of format.tile) of
-// every band, every column. Throws Error with libtiff's message.
-EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format);
+// every band, every column. Its tiles are split among `threads` threads, the
+// caller's one of them: for a writer's tiles that others would wait for.
+// Throws Error with libtiff's message.
+EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format, int threads);
 
 // The same for some of a block's tile rows and columns only (its first row
 // and column multiples of format.tile, its last at a tile edge or the

@@ -222,7 +222,7 @@ TEST_CASE("tiles encoded apart and placed as they are read back as the same pixe
         for (int b = 0; b < c.bands; ++b)
           std::memcpy(part.band_data(b), whole.band_data(b) + static_cast<std::size_t>(rows.begin) * row_bytes,
                       part.band_bytes());
-        writer.place(encode_tiles(part, tile_format(spec, options)));
+        writer.place(encode_tiles(part, tile_format(spec, options), 1));
       }
       writer.commit();
     }
@@ -236,7 +236,7 @@ TEST_CASE("tiles encoded apart and placed as they are read back as the same pixe
   }
 }
 
-TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec", "[io]") {
+TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec, on one thread or several", "[io]") {
   struct Case {
     PixelType type;
     int bands;
@@ -256,7 +256,8 @@ TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec
     for (std::size_t i = 0; i < block.band_bytes() * static_cast<std::size_t>(c.bands); ++i)
       block.band_data(0)[i] = static_cast<std::byte>(random() % 16);
     const TileFormat format{c.type, c.bands, size.cols, 32, c.codec, {}};
-    const EncodedRows ours = encode_tiles(block, format);
+    const EncodedRows ours = encode_tiles(block, format, 1);
+    const EncodedRows on_four = encode_tiles(block, format, 4);  // 6 tiles: 1 or 2 a thread
 
     const std::string path = dir / fmt::format("gdal-{}x{}.tif", name_of(c.type), c.bands);
     CPLStringList options;
@@ -276,6 +277,8 @@ TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec
                              to_gdal(c.type), c.bands, nullptr, 0, 0, 0, nullptr) == CE_None);
     }
     CHECK(test::raw_tiles(path) == ours.pieces);
+    CHECK(on_four.pieces == ours.pieces);
+    CHECK(on_four.crcs == ours.crcs);
   }
 }
 

@@ -56,7 +56,7 @@ BlockBuffer field(RasterSize size) {
 // Encodes `block` and places its tile rows in a shuffled order, one call each.
 EncodedRows place_shuffled(const std::string& path, const BlockBuffer& block, int tile) {
   const TileFormat format{PixelType::Float32, 1, block.cols(), tile, Codec::Deflate, {}};
-  const EncodedRows encoded = encode_tiles(block, format);
+  const EncodedRows encoded = encode_tiles(block, format, 1);
   const auto across = static_cast<std::size_t>(format.tiles_across());
   std::vector<std::size_t> tile_rows(encoded.pieces.size() / across);
   std::iota(tile_rows.begin(), tile_rows.end(), 0);
@@ -201,7 +201,7 @@ TEST_CASE("the tile index reads back as written, the header's checksum ignores i
   const auto created_crc = static_cast<std::uint32_t>(
       crc32(0, reinterpret_cast<const Bytef*>(created.data()), static_cast<uInt>(created.size())));
   const TileFormat format{PixelType::Float32, 1, size.cols, 32, Codec::Deflate, {}};
-  const EncodedRows encoded = encode_tiles(field(size), format);
+  const EncodedRows encoded = encode_tiles(field(size), format, 1);
   TileFile file(path);
   CHECK(file.header_checksum(created.size()) == created_crc);
   const auto placed = file.write(0, encoded.pieces, "writing rows 0-99");
