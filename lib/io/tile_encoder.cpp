@@ -217,7 +217,9 @@ EncodedRows encode_tiles(const BlockBuffer& block, const TileFormat& format, int
   const TileSource pixels = source_of(block);
   const std::int64_t tiles = tiles_of(pixels, format);
   const std::int64_t parts = std::clamp<std::int64_t>(threads, 1, tiles);
-  const auto part = [&](std::int64_t p) { encode_tile_range(pixels, format, encoded, tiles * p / parts, tiles * (p + 1) / parts); };
+  const auto part = [&](std::int64_t p) {
+    encode_tile_range(pixels, format, encoded, tiles * p / parts, tiles * (p + 1) / parts);
+  };
   std::vector<std::future<void>> others;
   for (std::int64_t p = 1; p < parts; ++p) others.push_back(std::async(std::launch::async, part, p));
   part(0);
