@@ -85,8 +85,13 @@ void OutputArgs::add_to(CLI::App& command) {
       ->group(group);
   command.add_option("--level", level, "codec level (deflate 1-12, zstd 1-22)")->group(group);
   command
+      .add_option("--overview-compress", overview_compress,
+                  "codec of overview tiles: deflate, zstd, lzw or none (GDAL's OVERVIEW_COMPRESS); default: --compress")
+      ->group(group);
+  command
       .add_option("--overview-level", overview_level,
-                  "codec level of overview tiles; default: --level, at most 4 for deflate and 3 for zstd")
+                  "codec level of overview tiles; default: --level for the same codec, at most 4 for deflate and 3 "
+                  "for zstd")
       ->group(group);
   command.add_option("--tile", tile, "output tile edge, a multiple of 16")->capture_default_str()->group(group);
   command
@@ -120,7 +125,9 @@ EngineOptions OutputArgs::engine() const {
   options.block_rows = parse_count_or_auto("--block-rows", block_rows);
   options.write.codec = parse_codec(compress);
   options.write.level = level;
-  check_level(options.write.codec, overview_level, "--overview-level");
+  if (!overview_compress.empty()) options.write.overview_codec = parse_codec(overview_compress, "--overview-compress");
+  check_level(options.write.overview_codec.value_or(options.write.codec), overview_level, "--overview-level",
+              options.write.overview_codec ? "--overview-compress" : "--compress");
   options.write.overview_level = overview_level;
   check_tile_edge(tile);
   options.write.tile = tile;

@@ -31,6 +31,7 @@ struct OutputArgs {
   std::string block_rows = "auto";
   std::string compress = "deflate";
   std::optional<int> level;
+  std::string overview_compress;
   std::optional<int> overview_level;
   int tile = 512;
   std::string format;

@@ -20,6 +20,13 @@ int most_threads(const RunSummary& s) {
   return threads;
 }
 
+// ", encoded with zstd at level 3", or without the level for codecs that have none.
+std::string encoded_as(const OverviewCoding& coding) {
+  if (coding.codec == Codec::None) return ", uncompressed";
+  return fmt::format(", encoded with {}{}", codec_name(coding.codec),
+                     coding.level ? fmt::format(" at level {}", *coding.level) : std::string());
+}
+
 }  // namespace
 
 void print_summary(const Console& console, const std::string& output, const RunSummary& s) {
@@ -78,8 +85,7 @@ void print_plan(const Console& console, const RunRequest& request, const RunPlan
                              : fmt::format(", {} overview levels ({}) by {}{}, made from each tile as it is computed, {}; "
                                            "at the end room made for them after the header (or the file copied)",
                                            levels.size(), fmt::join(levels, ", "), name_of(plan.summary.resampling),
-                                           plan.overview_level ? fmt::format(", encoded at level {}", *plan.overview_level)
-                                                               : std::string(),
+                                           encoded_as(plan.overview_coding),
                                            encoded_where),
               plan.summary.stats ? ", statistics of every band" : "");
   console.out("  halo: {} rows, {} columns read beyond each block\n", plan.halo.rows, plan.halo.cols);

@@ -85,14 +85,15 @@ std::string job_fingerprint(const RunRequest& request, const std::vector<InputFi
                           {"level", write.level ? json(*write.level) : json(nullptr)},
                           {"tile", write.tile}}}};
   // Only what is not the default is described, so earlier outputs still match.
-  if (write.cog || write.overviews || write.overview_resampling || write.overview_level || write.stats ||
-      !request.engine.convert_to.empty())
+  if (write.cog || write.overviews || write.overview_resampling || write.overview_codec || write.overview_level ||
+      write.stats || !request.engine.convert_to.empty())
     fingerprint["output"]["format"] = {
         {"cog", write.cog},
         {"overviews", write.overviews ? json(*write.overviews) : json(nullptr)},
         {"overview_resampling", write.overview_resampling ? json(name_of(*write.overview_resampling)) : json(nullptr)},
         {"stats", write.stats ? json(*write.stats) : json(nullptr)},
         {"convert_to", request.engine.convert_to}};
+  if (write.overview_codec) fingerprint["output"]["format"]["overview_compress"] = codec_name(*write.overview_codec);
   if (write.overview_level) fingerprint["output"]["format"]["overview_level"] = *write.overview_level;
   if (const GridRequest& grid = request.grid; grid != GridRequest{}) {
     fingerprint["grid"] = {{"grid", grid.grid_file},

@@ -80,7 +80,7 @@ struct RunPlan {
   std::vector<std::uint64_t> pixel_memory;  // estimated, by rank (rank 0 also holds gathered rounds)
   std::string format = "GTiff";  // GTiff, COG, or the GDAL driver the GeoTIFF is converted into
   SummarySpec summary;           // the output's overview levels, their resampling, and statistics
-  std::optional<int> overview_level;  // the codec level of overview tiles (none: the codec has no levels)
+  OverviewCoding overview_coding;  // of overview tiles (level none: the codec has no levels)
 
   // Every block makes whole tile rows (summary.tile) of overview level
   // `level`, 0 the full resolution, so the ranks encode them; else rank 0

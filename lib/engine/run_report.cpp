@@ -80,7 +80,11 @@ std::string run_report(const RunSummary& summary, const Topology& topology, cons
                {{"format", plan.format},
                 {"overviews", overview_sizes},
                 {"overview_resampling", plan.summary.levels.empty() ? json() : json(name_of(plan.summary.resampling))},
-                {"overview_level", plan.summary.levels.empty() || !plan.overview_level ? json() : json(*plan.overview_level)},
+                {"overview_compress",
+                 plan.summary.levels.empty() ? json() : json(codec_name(plan.overview_coding.codec))},
+                {"overview_level", plan.summary.levels.empty() || !plan.overview_coding.level
+                                       ? json()
+                                       : json(*plan.overview_coding.level)},
                 {"overview_levels_encoded_by_ranks", plan.levels_encoded_by_ranks()},
                 {"statistics", plan.summary.stats},
                 {"finish_seconds", summary.finish_seconds}}},

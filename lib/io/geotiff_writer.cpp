@@ -32,6 +32,13 @@ std::string writing_rows(std::int64_t first_row, std::int64_t tile, std::int64_t
   return fmt::format("writing rows {}-{}", first_row, std::min(first_row + tile, rows_end) - 1);
 }
 
+// The name GDAL's COMPRESS takes for `codec`: "DEFLATE".
+std::string gdal_codec_name(Codec codec) {
+  std::string name(codec_name(codec));
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return name;
+}
+
 CPLStringList creation_options(const OutputSpec& spec, const TileFormat& format) {
   CPLStringList list;
   list.SetNameValue("TILED", "YES");
@@ -40,9 +47,7 @@ CPLStringList creation_options(const OutputSpec& spec, const TileFormat& format)
   list.SetNameValue("BIGTIFF", "IF_SAFER");
   list.SetNameValue("SPARSE_OK", "TRUE");  // no tiles until they are placed
   list.SetNameValue("INTERLEAVE", "PIXEL");  // as encode_tiles() lays them out
-  std::string codec(codec_name(format.codec));
-  std::transform(codec.begin(), codec.end(), codec.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  list.SetNameValue("COMPRESS", codec.c_str());
+  list.SetNameValue("COMPRESS", gdal_codec_name(format.codec).c_str());
   if (format.predictor() != 1) list.SetNameValue("PREDICTOR", std::to_string(format.predictor()).c_str());
 #if GDAL_VERSION_NUM < GDAL_COMPUTE_VERSION(3, 7, 0)
   if (spec.type == PixelType::Int8) list.SetNameValue("PIXELTYPE", "SIGNEDBYTE");
@@ -162,9 +167,10 @@ std::string memory_name(std::string_view what) {
 // The file GDAL makes for `spec`, without tiles: made in memory, so that the
 // file on disk is one geostrip creates itself. In COG's layout, GDAL copies
 // it from a VRT without sources whose overviews have the levels' sizes:
-// every directory first (overviews' included), then nothing (sparse).
+// every directory first (overviews' included, in `overview_format`'s
+// codec), then nothing (sparse).
 GdalHeader sparse_geotiff(const OutputSpec& spec, const TileFormat& format, const SummarySpec& summary, bool cog,
-                      const std::string& partial) {
+                          const TileFormat& overview_format, const std::string& partial) {
   const std::string name = memory_name("header") + ".tif";
   GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
   CPLStringList options = creation_options(spec, format);
@@ -208,6 +214,10 @@ GdalHeader sparse_geotiff(const OutputSpec& spec, const TileFormat& format, cons
   const GdalDataset source(static_cast<GDALDataset*>(GDALOpen(xml.c_str(), GA_ReadOnly)));
   if (!source) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
   options.SetNameValue("COPY_SRC_OVERVIEWS", "YES");
+  // As GDAL's COG driver passes its OVERVIEW_COMPRESS to GTiff (this thread's only).
+  const CPLConfigOptionSetter codec("COMPRESS_OVERVIEW", gdal_codec_name(overview_format.codec).c_str(), false);
+  const CPLConfigOptionSetter predictor("PREDICTOR_OVERVIEW", std::to_string(overview_format.predictor()).c_str(),
+                                        false);
   GdalDataset copy(gtiff->CreateCopy(name.c_str(), source.get(), FALSE, options.List(), nullptr, nullptr));
   if (!copy) throw Error(partial + ": cannot create: " + gdal_error_or("unknown error"));
   CPLErrorReset();
@@ -279,6 +289,12 @@ SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options) {
   return summary;
 }
 
+OverviewCoding overview_coding(const WriteOptions& options) {
+  const Codec codec = options.overview_codec.value_or(options.codec);
+  return {.codec = codec,
+          .level = overview_level(codec, codec == options.codec ? options.level : std::nullopt, options.overview_level)};
+}
+
 bool cog_layout(const WriteOptions& options, const SummarySpec& summary) { return options.cog || !summary.levels.empty(); }
 
 GeoTiffEncoder::GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& options)
@@ -286,10 +302,12 @@ GeoTiffEncoder::GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& optio
       summary_(summary_spec(spec, options)) {
   for (int k = 1; k <= summary_.tile_levels(); ++k)
     level_raw_.emplace_back(spec.type, spec.bands, summary_.levels[static_cast<std::size_t>(k - 1)].cols);
+  const OverviewCoding coding = overview_coding(options);
   for (const RasterSize& level : summary_.levels) {
     level_formats_.push_back(format_);
     level_formats_.back().cols = level.cols;
-    level_formats_.back().level = overview_level(options.codec, options.level, options.overview_level);
+    level_formats_.back().codec = coding.codec;
+    level_formats_.back().level = coding.level;
   }
 }
 
@@ -442,7 +460,11 @@ GeoTiffWriter::GeoTiffWriter(OutputSpec spec, const WriteOptions& options, Outpu
   // that grows with its pixels: on a thread of its own while the first
   // blocks are computed, taken when the writer first needs it.
   header_ = std::async(std::launch::async,
-                       [this] { return sparse_geotiff(spec_, encoder_.format(), encoder_.summary(), cog_, partial_); });
+                       [this] {
+                         const TileFormat& overviews =
+                             encoder_.summary().levels.empty() ? encoder_.format() : encoder_.level_format(1);
+                         return sparse_geotiff(spec_, encoder_.format(), encoder_.summary(), cog_, overviews, partial_);
+                       });
   const std::int64_t tiles_down = (spec_.size.rows + encoder_.format().tile - 1) / encoder_.format().tile;
   tile_crcs_.resize(static_cast<std::size_t>(tiles_down * encoder_.format().tiles_across()));
   reserved_.resize(tile_crcs_.size());

@@ -41,6 +41,7 @@ namespace geostrip {
 struct WriteOptions {
   Codec codec = Codec::Deflate;
   std::optional<int> level;  // codec default when unset
+  std::optional<Codec> overview_codec;  // overview tiles' codec (GDAL's OVERVIEW_COMPRESS); default: codec
   std::optional<int> overview_level;  // overview tiles' level; default: overview_level()
   int tile = 512;            // tile edge, a multiple of 16
   bool overwrite = false;
@@ -79,6 +80,15 @@ struct OutputSpec {
 // decide: overview levels, their resampling, statistics. Throws UsageError
 // for overviews the output cannot have.
 SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options);
+
+// How overview tiles are encoded: options.overview_codec, else the full
+// resolution's codec, at options.overview_level, else at overview_level() of
+// the full resolution's level where the codecs are the same (of none where not).
+struct OverviewCoding {
+  Codec codec = Codec::Deflate;
+  std::optional<int> level;
+};
+OverviewCoding overview_coding(const WriteOptions& options);
 
 // Whether the file is written in COG's layout (every header before any
 // tile, overviews before the full resolution), which commit makes.

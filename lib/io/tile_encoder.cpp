@@ -143,12 +143,12 @@ TileSource source_of(const BlockBuffer& block) {
 
 }  // namespace
 
-Codec parse_codec(std::string_view name) {
+Codec parse_codec(std::string_view name, std::string_view option) {
   if (name == "deflate") return Codec::Deflate;
   if (name == "zstd") return Codec::Zstd;
   if (name == "lzw") return Codec::Lzw;
   if (name == "none") return Codec::None;
-  throw UsageError("--compress " + std::string(name) + ": expected deflate, zstd, lzw or none");
+  throw UsageError(std::string(option) + " " + std::string(name) + ": expected deflate, zstd, lzw or none");
 }
 
 std::string_view codec_name(Codec codec) {
@@ -172,13 +172,14 @@ void check_tile_edge(int tile) {
                      std::to_string(kMaxTile));
 }
 
-void check_level(Codec codec, std::optional<int> level, std::string_view option) {
+void check_level(Codec codec, std::optional<int> level, std::string_view option, std::string_view codec_option) {
   if (!level) return;
   const std::string given = std::string(option) + " " + std::to_string(*level);
   if (codec == Codec::Deflate && (*level < 1 || *level > 12)) throw UsageError(given + ": deflate takes 1-12");
   if (codec == Codec::Zstd && (*level < 1 || *level > 22)) throw UsageError(given + ": zstd takes 1-22");
   if (codec == Codec::Lzw || codec == Codec::None)
-    throw UsageError(std::string(option) + " does not apply to --compress " + std::string(codec_name(codec)));
+    throw UsageError(std::string(option) + " does not apply to " + std::string(codec_option) + " " +
+                     std::string(codec_name(codec)));
 }
 
 void check_tile_format(const TileFormat& format) {

@@ -16,7 +16,7 @@
 namespace geostrip {
 
 enum class Codec { Deflate, Zstd, Lzw, None };
-Codec parse_codec(std::string_view name);  // throws UsageError
+Codec parse_codec(std::string_view name, std::string_view option = "--compress");  // throws UsageError naming `option`
 std::string_view codec_name(Codec codec);
 
 // The output's tiling and compression: the same on every rank.
@@ -42,8 +42,10 @@ struct TileFormat {
 // 4096, and, for the format, also for a level the codec does not take.
 void check_tile_edge(int tile);
 void check_tile_format(const TileFormat& format);
-// Throws UsageError for a level `codec` does not take, naming `option`.
-void check_level(Codec codec, std::optional<int> level, std::string_view option);
+// Throws UsageError for a level `codec` does not take, naming `option` and
+// the option that chose the codec.
+void check_level(Codec codec, std::optional<int> level, std::string_view option,
+                 std::string_view codec_option = "--compress");
 
 // The level of overview tiles: `chosen`, or by default the full resolution's
 // `level` capped at the fast end of the codec (deflate 4, zstd 3).

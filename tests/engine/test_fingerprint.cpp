@@ -45,6 +45,9 @@ TEST_CASE("a job's fingerprint changes with what decides its output, not with ho
   RunRequest other_codec = request;
   other_codec.engine.write.codec = Codec::Zstd;
   CHECK(job_fingerprint(other_codec) != fingerprint);
+  RunRequest other_overview_codec = request;
+  other_overview_codec.engine.write.overview_codec = Codec::Zstd;
+  CHECK(job_fingerprint(other_overview_codec) != fingerprint);
   RunRequest other_nodata = request;
   other_nodata.nodata["b"] = 0;
   CHECK(job_fingerprint(other_nodata) != fingerprint);

@@ -168,6 +168,48 @@ TEST_CASE("overview tiles take --overview-level alone, and their pixels stay the
   }
 }
 
+TEST_CASE("overview tiles take their own codec with --overview-compress, and their pixels stay the same", "[cli]") {
+  Scene scene("1100x1200");
+  const std::string zstd = scene.dir / "zstd.tif", deflate = scene.dir / "deflate.tif";
+  const std::string bare = scene.dir / "bare.tif", report = scene.dir / "report.json";
+  for (const auto& [out, options] : {std::pair{zstd, " --overview-compress zstd --report " + report},
+                                     std::pair{deflate, std::string()},
+                                     std::pair{bare, std::string(" --compress none --overview-compress deflate")}}) {
+    const auto result = run_geostrip(scene.ndi(out) + " --format COG" + options);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+  }
+  const json ours = gdal_view(zstd, "average"), reference = gdal_view(deflate, "average");
+  const json uncompressed = gdal_view(bare, "average");  // the predictor is the overviews' own
+  CHECK(uncompressed["validator"]["errors"].empty());
+  CHECK(uncompressed["compression"] == nullptr);
+  CHECK(ours["validator"]["errors"].empty());
+  CHECK(ours["validator"]["warnings"].empty());
+  CHECK(ours["compression"] == "DEFLATE");
+  CHECK(ours["tile_bytes"] == reference["tile_bytes"]);  // the same full resolution
+  REQUIRE(ours["levels"].size() == reference["levels"].size());
+  for (std::size_t i = 0; i < ours["levels"].size(); ++i) {
+    CHECK(ours["levels"][i]["compression"] == "ZSTD");
+    CHECK(reference["levels"][i]["compression"] == "DEFLATE");
+    CHECK(ours["levels"][i]["pixels_md5"] == reference["levels"][i]["pixels_md5"]);
+    CHECK(uncompressed["levels"][i]["compression"] == "DEFLATE");
+    CHECK(uncompressed["levels"][i]["pixels_md5"] == reference["levels"][i]["pixels_md5"]);
+  }
+  // The level is ZSTD's fast end, not --level's (a deflate level).
+  const json format = json::parse(file_text(report))["output_format"];
+  CHECK(format["overview_compress"] == "zstd");
+  CHECK(format["overview_level"] == 3);
+  for (const auto& [options, message] :
+       {std::pair{" --overview-compress jpeg", "--overview-compress jpeg: expected deflate, zstd, lzw or none"},
+        std::pair{" --overview-compress lzw --overview-level 3", "--overview-level does not apply to --overview-compress lzw"},
+        std::pair{" --overview-compress zstd --overview-level 23", "--overview-level 23: zstd takes 1-22"}}) {
+    const auto refused = run_geostrip(scene.ndi(scene.dir / "refused.tif") + " --format COG" + options);
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.output, Catch::Contains(message));
+    CHECK_FALSE(fs::exists(scene.dir / "refused.tif"));
+  }
+}
+
 TEST_CASE("classes are never averaged: overviews of a colour-tabled input default to nearest", "[cli]") {
   TempDir dir;
   const std::string classes = dir / "classes.tif";

@@ -12,6 +12,9 @@ predictor 3, 512-pixel tiles. Compared, at 2 threads:
                               DEFLATE level 4, geostrip's default)
   ... --overview-level 6      overview tiles at the full resolution's level,
                               as GDAL's COG driver makes them
+  ... --overview-compress zstd
+                              overview tiles in ZSTD (level 3), the full
+                              resolution in DEFLATE (GDAL's OVERVIEW_COMPRESS)
   geostrip, plain GeoTIFF     the same NDVI without overviews or statistics:
                               what COG costs geostrip itself
   gdal_calc.py + gdal_translate -of COG
@@ -20,7 +23,7 @@ predictor 3, 512-pixel tiles. Compared, at 2 threads:
   geostrip plain + gdaladdo   geostrip's GeoTIFF, then gdaladdo -r average
                               (internal overviews, GDAL_NUM_THREADS=2)
 
-and the same three geostrip runs for an RGB composite (rgb of B04, B03,
+and the same geostrip runs for an RGB composite (rgb of B04, B03,
 B02: Byte, nearest overviews), where the overview level matters most.
 
 Median wall seconds and peak RSS of --repeats runs go to docs/perf/cog.md.
@@ -83,6 +86,8 @@ def main():
                                                                  f"{name}-cog.json"]], "cog.tif")
         add(f"{name} cog 6", f"geostrip {name} --format COG --overview-level 6",
             [job + ["-o", "cog6.tif", "--format", "COG", "--overview-level", "6"]], "cog6.tif")
+        add(f"{name} cog zstd", f"geostrip {name} --format COG --overview-compress zstd",
+            [job + ["-o", "cogz.tif", "--format", "COG", "--overview-compress", "zstd"]], "cogz.tif")
         add(f"{name} plain", f"geostrip {name}, plain GeoTIFF",
             [job + ["-o", f"{name}-plain.tif", "--report", f"{name}-plain.json"]], f"{name}-plain.tif")
         if name == "ndi":
@@ -136,6 +141,7 @@ def write_docs(docs, args, reports, results):
                      f"{r['seconds'] / base['seconds']:.2f}x |")
     for name in ("ndi", "rgb"):
         cog, cog6, plain = results[f"{name} cog"], results[f"{name} cog 6"], results[f"{name} plain"]
+        zstd = results[f"{name} cog zstd"]
         report, plain_report = reports[f"{name}-cog"], reports[f"{name}-plain"]
         floor, extra = equal_level_floor(plain_report, report)
         stages, plain_stages = report["stage_seconds"], plain_report["stage_seconds"]
@@ -144,7 +150,9 @@ def write_docs(docs, args, reports, results):
             f"**{name}**: COG costs geostrip {cog['seconds'] / plain['seconds']:.2f}x its plain GeoTIFF; with the "
             f"overview tiles at the full resolution's level (`--overview-level 6`) "
             f"{cog6['seconds'] / plain['seconds']:.2f}x, for {100 * (cog['overview_bytes'] / cog6['overview_bytes'] - 1):+.1f}% "
-            f"overview bytes ({100 * (cog['bytes'] / cog6['bytes'] - 1):+.1f}% of the file). The overviews are "
+            f"overview bytes ({100 * (cog['bytes'] / cog6['bytes'] - 1):+.1f}% of the file); with ZSTD overview "
+            f"tiles (`--overview-compress zstd`) {zstd['seconds'] / plain['seconds']:.2f}x, for "
+            f"{100 * (zstd['overview_bytes'] / cog['overview_bytes'] - 1):+.1f}% overview bytes. The overviews are "
             f"{100 * extra:.0f}% more tiles than the full resolution: at the full resolution's level, with no other "
             f"cost at all, the plain run's stages would make COG {floor:.2f}x. Stages (summed over threads; write "
             "is rank 0's writer thread):",

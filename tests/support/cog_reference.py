@@ -7,7 +7,8 @@ Prints one JSON object:
   validator: GDAL's validate_cloud_optimized_geotiff (full check) errors and warnings
   cog_sizes: the overview sizes gdal_translate -of COG gives the full resolution
   tile_bytes: the compressed bytes of the full resolution's tiles (TIFF metadata)
-  levels:    per overview level, its size, its tiles' compressed bytes, an
+  compression: the full resolution's codec, as GDAL names it (DEFLATE)
+  levels:    per overview level, its size, its codec, its tiles' compressed bytes, an
              md5 of its pixels, whether it divides the full size
              exactly, and for such a level the largest difference from GDAL's
              own resampling of the full resolution to that size (gdal_translate
@@ -71,7 +72,9 @@ for i in range(first.GetOverviewCount()):
     pixels = hashlib.md5()
     for b in range(1, full.RasterCount + 1):
         pixels.update(with_overviews.GetRasterBand(b).GetOverview(i).ReadAsArray().tobytes())
-    level = {"size": [w, h], "tile_bytes": tile_bytes(first.GetOverview(i)), "pixels_md5": pixels.hexdigest(),
+    codec = first.GetOverview(i).GetDataset().GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE")
+    level = {"size": [w, h], "compression": codec, "tile_bytes": tile_bytes(first.GetOverview(i)),
+             "pixels_md5": pixels.hexdigest(),
              "divides": width % w == 0 and height % h == 0 and width // w == height // h}
     if level["divides"]:
         reference = gdal.Translate("", full, format="MEM", width=w, height=h, resampleAlg=method)
@@ -117,4 +120,6 @@ for b in range(1, full.RasterCount + 1):
                    "valid_percent": valid_percent}})
 
 print(json.dumps({"validator": {"errors": errors, "warnings": warnings}, "cog_sizes": cog_sizes,
-                  "tile_bytes": tile_bytes(full.GetRasterBand(1)), "levels": levels, "bands": bands}))
+                  "tile_bytes": tile_bytes(full.GetRasterBand(1)),
+                  "compression": full.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"), "levels": levels,
+                  "bands": bands}))
