@@ -632,9 +632,10 @@ void GeoTiffWriter::place(EncodedRows rows) {
 void GeoTiffWriter::place_tiles(EncodedRows arrived) {
   const std::int64_t first = arrived.rows.begin;
   encoded_.emplace(first, std::move(arrived));
-  // While GDAL makes the header, a few blocks wait for it here rather than
-  // in the queue, where they would stop the threads computing the next.
-  if (header_pending() && encoded_.size() <= kBlocksAwaitingHeader) return;
+  // While GDAL makes a COG's header (reading the whole raster), a few blocks
+  // wait for it here rather than in the queue, where they would stop the
+  // threads computing the next.
+  if (cog_ && header_pending() && encoded_.size() <= kBlocksAwaitingHeader) return;
   place_waiting();
 }
 

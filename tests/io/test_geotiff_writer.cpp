@@ -73,6 +73,37 @@ TEST_CASE("blocks written in any order give a tiled, compressed, georeferenced G
   CHECK(ds->GetRasterBand(1)->GetNoDataValue() == -9999.0);
 }
 
+TEST_CASE("a COG's blocks placed while GDAL still makes its header are all in the file at commit", "[io]") {
+  TempDir dir;
+  const std::string path = dir / "out.tif";
+  const RasterSize size{1000, 1100};
+  const OutputSpec spec{.path = path, .size = size, .georef = kUtm, .type = PixelType::Float32, .bands = 1,
+                        .color = ColorModel::Gray, .nodata = -9999.0, .band_names = {}, .fingerprint = {},
+                        .overview_default = OverviewResampling::Average};
+  WriteOptions options;
+  options.tile = 64;
+  options.cog = true;
+  // Encoded beforehand, the 4 blocks reach the writer in microseconds: before
+  // GDAL, which reads the whole raster, has made the header.
+  const GeoTiffEncoder encoder(spec, options);
+  std::vector<EncodedRows> blocks;
+  for (const RowBlock rows : split_rows(size.rows, 256)) {
+    EncodedRows& block =
+        blocks.emplace_back(EncodedRows{.rows = rows, .pieces = {}, .crcs = {}, .summaries = {}, .overviews = {}});
+    encoder.encode(block_of(rows, size.cols), block);
+  }
+  {
+    GeoTiffWriter writer(spec, options, OutputLock(path));
+    for (EncodedRows& block : blocks) writer.place(std::move(block));
+    writer.commit();
+  }
+  const auto pixels = test::read_band<float>(path);
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      REQUIRE(pixels[static_cast<std::size_t>(r * size.cols + c)] == value_at(r, c));
+  CHECK(test::metadata(path, "LAYOUT", "IMAGE_STRUCTURE") == "COG");
+}
+
 TEST_CASE("codecs get the predictor for their pixel type", "[io]") {
   TempDir dir;
   const auto write = [&](Codec codec, PixelType type, const std::string& name) {
