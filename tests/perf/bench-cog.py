@@ -26,7 +26,8 @@ predictor 3, 512-pixel tiles. Compared, at 2 threads:
 and the same geostrip runs for an RGB composite (rgb of B04, B03,
 B02: Byte, nearest overviews), where the overview level matters most.
 
-Median wall seconds and peak RSS of --repeats runs go to docs/perf/cog.md.
+Median wall seconds and peak RSS of --repeats runs go to docs/perf/cog.md;
+geostrip's runs of one operation take turns.
 Not part of ctest: speed is measured, not asserted.
 """
 import json
@@ -34,7 +35,7 @@ import os
 import shutil
 import subprocess
 
-from bench_support import median, setup
+from bench_support import interleaved, median, setup
 from peers import gdal_calc_ndi, gdal_translate_cog
 
 
@@ -69,27 +70,35 @@ def main():
 
     results = {}
 
-    def add(key, tool, commands, output, env=None, outputs=None):
-        s, rss, parts = median(commands, args.repeats, outputs or [output], env=env)
+    def record(key, tool, output, measured):
+        s, rss, parts = measured
         results[key] = {"tool": tool, "seconds": s, "rss": rss, "parts": parts, "bytes": os.path.getsize(output),
                         "overview_bytes": overview_bytes(output), "valid_cog": validate(output)}
         r = results[key]
         print(f"  {tool:60} {s:7.2f} s  {rss / 2**20:6.0f} MiB  ({' + '.join(f'{p:.2f}' for p in parts)})"
               f"  {r['bytes'] / 2**20:.0f} MiB, COG: {r['valid_cog']}")
 
+    def add(key, tool, commands, output, env=None, outputs=None):
+        record(key, tool, output, median(commands, args.repeats, outputs or [output], env=env))
+
     common = ["--threads", "2", "--progress", "none"]
     ndi = [geostrip, "run", "ndi", "-i", "a=scene/B08.tif", "-i", "b=scene/B04.tif"] + common
     rgb = [geostrip, "run", "rgb", "-i", "red=scene/B04.tif", "-i", "green=scene/B03.tif", "-i", "blue=scene/B02.tif",
            "--clamp", "3000"] + common
     for name, job in (("ndi", ndi), ("rgb", rgb)):
-        add(f"{name} cog", f"geostrip {name} --format COG", [job + ["-o", "cog.tif", "--format", "COG", "--report",
-                                                                 f"{name}-cog.json"]], "cog.tif")
-        add(f"{name} cog 6", f"geostrip {name} --format COG --overview-level 6",
-            [job + ["-o", "cog6.tif", "--format", "COG", "--overview-level", "6"]], "cog6.tif")
-        add(f"{name} cog zstd", f"geostrip {name} --format COG --overview-compress zstd",
-            [job + ["-o", "cogz.tif", "--format", "COG", "--overview-compress", "zstd"]], "cogz.tif")
-        add(f"{name} plain", f"geostrip {name}, plain GeoTIFF",
-            [job + ["-o", f"{name}-plain.tif", "--report", f"{name}-plain.json"]], f"{name}-plain.tif")
+        # geostrip's runs take turns, so that their ratios hold on a machine whose speed drifts.
+        runs = [(f"{name} cog", f"geostrip {name} --format COG", "cog.tif", ["--format", "COG", "--report",
+                                                                           f"{name}-cog.json"]),
+                (f"{name} cog 6", f"geostrip {name} --format COG --overview-level 6", "cog6.tif",
+                 ["--format", "COG", "--overview-level", "6"]),
+                (f"{name} cog zstd", f"geostrip {name} --format COG --overview-compress zstd", "cogz.tif",
+                 ["--format", "COG", "--overview-compress", "zstd"]),
+                (f"{name} plain", f"geostrip {name}, plain GeoTIFF", f"{name}-plain.tif",
+                 ["--report", f"{name}-plain.json"])]
+        measured = interleaved([([job + ["-o", output] + options], [output]) for _, _, output, options in runs],
+                               args.repeats)
+        for (key, tool, output, _), result in zip(runs, measured):
+            record(key, tool, output, result)
         if name == "ndi":
             calc = gdal_calc_ndi("scene/B08.tif", "scene/B04.tif", "calc.tif")
             add("calc", "gdal_calc.py, then gdal_translate -of COG",
@@ -125,7 +134,8 @@ def write_docs(docs, args, reports, results):
         "",
         "Produced by `tests/perf/bench-cog.py"
         + (f" --size {args.size}" if args.size != "8780x8780" else "")
-        + f"` (median of {args.repeats} runs, 2 threads, {os.cpu_count()} cores). NDVI of B08 and B04 of a "
+        + f"` (median of {args.repeats} runs, 2 threads, {os.cpu_count()} cores; geostrip's runs of one operation "
+        "take turns). NDVI of B08 and B04 of a "
         f"{args.size} `geostrip synth s2` scene, DEFLATE with predictor 3, 512-pixel tiles; overviews by average. "
         "Then an RGB composite of B04, B03, B02 (Byte, nearest overviews).",
         "",

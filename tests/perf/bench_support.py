@@ -39,17 +39,27 @@ def median(commands, repeats, outputs, env=None):
     """Median over `repeats` of the summed wall seconds of `commands` run in
     turn (each time without `outputs`), the largest peak RSS among them, and
     the steps of the median run."""
-    totals, peaks, parts = [], [], []
+    return interleaved([(commands, outputs)], repeats, env)[0]
+
+
+def interleaved(jobs, repeats, env=None):
+    """median() of each job (commands, outputs), the jobs taking turns in
+    every repeat, so that a machine whose speed drifts slows them alike."""
+    totals, peaks, parts = ([[] for _ in jobs] for _ in range(3))
     for _ in range(repeats):
-        for path in outputs:
-            if os.path.exists(path):
-                os.remove(path)
-        runs = [timed(c, env) for c in commands]
-        totals.append(sum(s for s, _ in runs))
-        peaks.append(max(r for _, r in runs))
-        parts.append([s for s, _ in runs])
-    best = sorted(range(repeats), key=lambda i: totals[i])[repeats // 2]
-    return statistics.median(totals), statistics.median(peaks), parts[best]
+        for j, (commands, outputs) in enumerate(jobs):
+            for path in outputs:
+                if os.path.exists(path):
+                    os.remove(path)
+            runs = [timed(c, env) for c in commands]
+            totals[j].append(sum(s for s, _ in runs))
+            peaks[j].append(max(r for _, r in runs))
+            parts[j].append([s for s, _ in runs])
+    results = []
+    for j in range(len(jobs)):
+        best = sorted(range(repeats), key=lambda i: totals[j][i])[repeats // 2]
+        results.append((statistics.median(totals[j]), statistics.median(peaks[j]), parts[j][best]))
+    return results
 
 
 def setup(description, prefix):
