@@ -180,7 +180,7 @@ TEST_CASE("overview tiles take their own codec with --overview-compress, and the
     REQUIRE(result.exit_code == 0);
   }
   const json ours = gdal_view(zstd, "average"), reference = gdal_view(deflate, "average");
-  const json uncompressed = gdal_view(bare, "average");  // the predictor is the overviews' own
+  const json uncompressed = gdal_view(bare, "average");  // predictor 3 in the overviews alone
   CHECK(uncompressed["validator"]["errors"].empty());
   CHECK(uncompressed["compression"] == nullptr);
   CHECK(ours["validator"]["errors"].empty());
