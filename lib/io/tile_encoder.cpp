@@ -130,8 +130,11 @@ void encode_tile_range(const TileSource& block, const TileFormat& format, Encode
   }
 }
 
+// The tiles `block` covers: its columns' tiles in each of its tile rows.
 std::int64_t tiles_of(const TileSource& block, const TileFormat& format) {
-  return (block.rows.rows() + format.tile - 1) / format.tile * ((block.cols + format.tile - 1) / format.tile);
+  TileFormat part = format;
+  part.cols = block.cols;
+  return static_cast<std::int64_t>(part.tiles_in(block.rows));
 }
 
 TileSource source_of(const BlockBuffer& block) {
