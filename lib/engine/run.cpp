@@ -499,6 +499,7 @@ std::vector<RoleOfFile> files_of_run(const RunRequest& request) {
     files.push_back({"the GeoTIFF converted into the output", source});
     files.push_back({"its partial file", partial_path(source)});
     files.push_back({"its journal", Journal::path_for(source)});
+    files.push_back({"the directory the output is converted in", conversion_directory(request.output)});
   }
   files.push_back({"the output's journal", Journal::path_for(request.output)});
   files.push_back({"the output's lock", OutputLock::path_for(request.output)});

@@ -21,11 +21,15 @@ void check_output_extension(const std::string& output, const std::string& format
 // Where the GeoTIFF that is converted into OUTPUT is written.
 std::string conversion_source_path(const std::string& output);
 
+// Where the conversion is made: OUTPUT.partial.d, a directory beside OUTPUT.
+std::string conversion_directory(const std::string& output);
+
 // Rank 0, at the end: converts the finished GeoTIFF `source` into OUTPUT with
-// GDAL's `driver`, written as OUTPUT.partial and renamed together with any
-// sidecar the driver made for it (OUTPUT.partial.aux.xml becomes
-// OUTPUT.aux.xml), then removes `source`. Throws Error, leaving neither
-// OUTPUT.partial nor `source` behind.
+// GDAL's `driver`, under OUTPUT's name in conversion_directory(), so that
+// every file the driver makes is named as gdal_translate names it (ENVI's
+// x.hdr beside x.envi, a Zarr directory); syncs them all and renames them
+// into OUTPUT's directory, OUTPUT last, then removes `source`. Throws Error,
+// leaving neither the directory nor `source` behind.
 void convert_output(const std::string& source, const std::string& output, const std::string& driver, bool overwrite);
 
 }  // namespace geostrip

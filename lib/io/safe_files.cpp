@@ -124,6 +124,25 @@ void remove_leftover(const std::string& path) {
     throw Error(path + ": cannot remove the file an earlier run left: " + std::strerror(errno));
 }
 
+void remove_leftover_directory(const std::string& path) {
+  const auto there = what_is_at(path);
+  if (!there) return;
+  if (*there != "a directory")
+    throw Error(path + ": is " + (there->empty() ? "a regular file" : *there) +
+                ", where geostrip makes a directory of its own; move it away");
+  std::error_code error;
+  std::filesystem::remove_all(path, error);  // removes links inside, never what they point to
+  if (error) throw Error(path + ": cannot remove the directory an earlier run left: " + error.message());
+}
+
+void sync_tree(const std::string& path) {
+  if (std::filesystem::is_directory(std::filesystem::symlink_status(path)))
+    for (const std::filesystem::directory_entry& entry : std::filesystem::directory_iterator(path))
+      if (!entry.is_symlink()) sync_tree(entry.path().string());
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd || ::fsync(fd.get()) != 0) throw Error(path + ": cannot sync to disk: " + std::strerror(errno));
+}
+
 int lock_whole_file(int fd, short type, bool wait) {
   struct flock whole {};
   whole.l_type = type;

@@ -70,6 +70,14 @@ int write_all(int fd, std::span<const std::byte> bytes);
 // fine. Refuses (Error) a symbolic link or anything else geostrip did not make.
 void remove_leftover(const std::string& path);
 
+// Removes a directory an earlier run left at `path` (and what it holds, no
+// link followed); nothing there is fine. Refuses (Error) a symbolic link or
+// anything else that is not a directory.
+void remove_leftover_directory(const std::string& path);
+
+// Syncs `path` to disk: a file, or a directory with everything it holds.
+void sync_tree(const std::string& path);
+
 // Renames `from` (a file this process made) to `to`: only when nothing is at
 // `to`, or, with `may_replace`, a regular file. Atomic where the filesystem
 // has RENAME_NOREPLACE (else link + unlink, which fails just the same when

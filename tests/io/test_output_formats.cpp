@@ -72,6 +72,14 @@ struct Scene {
   }
 };
 
+// The names of the files in `folder`, sorted.
+std::vector<std::string> names_in(const fs::path& folder) {
+  std::vector<std::string> names;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace
 
 TEST_CASE("ndi --format COG of 4392x4392: valid COG, overviews and statistics equal GDAL's", "[cli]") {
@@ -263,6 +271,40 @@ TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.output, Catch::Contains("NoSuchDriver") && Catch::Contains("COG"));
   CHECK_FALSE(fs::exists(scene.dir / "x.abc"));
+}
+
+TEST_CASE("formats of several files are named as gdal_translate names them, and a file in the way stops the run",
+          "[cli]") {
+  Scene scene("300x260");
+  const std::string tif = scene.dir / "ndvi.tif";
+  REQUIRE(run_geostrip(scene.ndi(tif)).exit_code == 0);
+  // ENVI and EHdr name their headers after the data file (x.hdr for x.envi;
+  // EHdr also y.prj, which holds the CRS); Zarr writes a directory.
+  for (const auto& [driver, name] : {std::pair{"ENVI", "x.envi"}, std::pair{"EHdr", "y.bil"}, std::pair{"Zarr", "z.zarr"}}) {
+    INFO(driver);
+    const fs::path ours = scene.dir.path() / (std::string(driver) + "-geostrip"),
+                   gdal = scene.dir.path() / (std::string(driver) + "-gdal");
+    fs::create_directory(ours);
+    fs::create_directory(gdal);
+    const auto result = run_geostrip(scene.ndi((ours / name).string()) + " --format " + driver);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    REQUIRE(run_command("gdal_translate -q -of " + std::string(driver) + " " + tif + " " + (gdal / name).string())
+                .exit_code == 0);
+    CHECK(names_in(ours) == names_in(gdal));  // nothing else: no partial file or directory stays behind
+    CHECK(read_raw(ours / name) == read_raw(tif));
+    const Dataset reference(gdal / name);
+    REQUIRE(reference->GetSpatialRef());
+    CHECK(Dataset(ours / name)->GetSpatialRef()->IsSame(reference->GetSpatialRef()));
+  }
+  // A file the conversion would need to replace is left as it was, and so is the folder.
+  const fs::path folder = scene.dir.path() / "taken";
+  fs::create_directory(folder);
+  write_file(folder / "q.hdr", "a header of another dataset");
+  check_one_line_error(run_geostrip(scene.ndi((folder / "q.envi").string()) + " --format ENVI"),
+                       {"q.hdr", "exists", "--overwrite"});
+  CHECK(names_in(folder) == std::vector<std::string>{"q.hdr"});
+  CHECK(file_text(folder / "q.hdr") == "a header of another dataset");
 }
 
 TEST_CASE("a COG's overview tile rows are encoded by the ranks as threads grow", "[cli]") {
