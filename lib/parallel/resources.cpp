@@ -182,7 +182,8 @@ std::vector<int> parse_cpu_list(std::string_view text) {
 std::string format_bytes(std::uint64_t bytes) {
   const double gib = static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
   if (gib >= 1) return fmt::format("{:.1f} GiB", gib);
-  return fmt::format("{:.0f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  if (bytes >= (1 << 20)) return fmt::format("{:.0f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return fmt::format("{} KiB", (bytes + 1023) / 1024);  // not "0 MiB" for a small budget
 }
 
 std::uint64_t peak_rss_bytes() {

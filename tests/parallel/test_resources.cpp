@@ -51,3 +51,11 @@ TEST_CASE("ranks sharing CPUs split them, cgroup and Slurm cap the cores", "[par
   CHECK(usable_cores(cpu, 4.0) == 1);
   CHECK(usable_cores(CpuLimits{}, 0.5) == 1);  // never less than one
 }
+
+TEST_CASE("sizes print in the unit that keeps their digits: GiB, MiB, or KiB below 1 MiB", "[parallel]") {
+  CHECK(format_bytes(1024) == "1 KiB");
+  CHECK(format_bytes(1000) == "1 KiB");  // rounded up: a need is never shown smaller than it is
+  CHECK(format_bytes(512 * 1024) == "512 KiB");
+  CHECK(format_bytes(3 << 20) == "3 MiB");
+  CHECK(format_bytes(std::uint64_t{3} << 30) == "3.0 GiB");
+}
