@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "engine/fingerprint.hpp"
 #include "io/geotiff_writer.hpp"
+#include "io/output_formats.hpp"
 #include "io/safe_files.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/interrupt.hpp"
@@ -94,17 +95,23 @@ Plan plan_jobs(const std::string& manifest_path, const RunParser& parse, const R
 
 // True when the output exists, this very job made it and it is still whole
 // (with `verify`, its tiles' checksum too). Another job's output, or one no
-// longer as written, is an error unless --overwrite.
+// longer as written, is an error unless --overwrite. A GeoTIFF holds its
+// fingerprint and tile record; an output converted into another format (a
+// Zarr directory, say) has its receipt.
 bool already_done(const RunRequest& request, bool verify) {
-  if (what_is_at(request.output) != "") return false;  // nothing there, or what run() refuses
+  const bool converted = !request.engine.convert_to.empty();
+  const auto there = what_is_at(request.output);
+  if (!there || (!converted && !there->empty())) return false;  // nothing there, or what run() refuses
   const bool overwrite = request.engine.write.overwrite;
-  if (stored_fingerprint(request.output) != job_fingerprint(request)) {
+  const auto stored = converted ? receipt_fingerprint(request.output) : stored_fingerprint(request.output);
+  if (stored != job_fingerprint(request)) {
     if (overwrite) return false;
     throw Error(request.output +
                 ": exists and was made by another job (operation, options or inputs differ); pass --overwrite to "
                 "replace it");
   }
-  const auto damage = output_damage(request.output, verify);
+  const auto damage =
+      converted ? receipt_damage(request.output, verify) : output_damage(request.output, verify);
   if (!damage) return true;
   if (overwrite) return false;
   throw Error(request.output + ": exists but is no longer as this job wrote it (" + *damage +

@@ -500,6 +500,7 @@ std::vector<RoleOfFile> files_of_run(const RunRequest& request) {
     files.push_back({"its partial file", partial_path(source)});
     files.push_back({"its journal", Journal::path_for(source)});
     files.push_back({"the directory the output is converted in", conversion_directory(request.output)});
+    files.push_back({"the output's receipt", receipt_path(request.output)});
   }
   files.push_back({"the output's journal", Journal::path_for(request.output)});
   files.push_back({"the output's lock", OutputLock::path_for(request.output)});
@@ -633,7 +634,8 @@ RunSummary run(const RunRequest& request, const Team& team) {
     if (const auto changed = changed_input(files)) throw Error(*changed + "; " + request.output + " not written");
     writer->commit();
     if (converts)
-      convert_output(output.path, request.output, request.engine.convert_to, request.engine.write.overwrite);
+      convert_output(output.path, request.output, request.engine.convert_to, output.fingerprint,
+                     request.engine.write.overwrite);
   });
 
   RankStats mine{.rank = team.comm.rank(), .host = me.host, .threads = me.threads};

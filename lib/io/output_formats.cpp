@@ -1,5 +1,6 @@
 #include "io/output_formats.hpp"
 
+#include <fcntl.h>
 #include <gdal_utils.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,12 +9,15 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <span>
 #include <vector>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "io/checksum.hpp"
 #include "io/gdal.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/safe_files.hpp"
@@ -21,11 +25,92 @@
 namespace geostrip {
 
 namespace fs = std::filesystem;
+using json = nlohmann::json;
 
 namespace {
 
 constexpr const char* kFormats =
     "GTiff (.tif, .tiff), COG, or any GDAL driver that can create rasters (netCDF, Zarr, ENVI, HFA, ...)";
+
+// What `fd` holds from its position on; `crc` gets its CRC-32.
+std::string read_through(int fd, const std::string& path, std::uint32_t* crc = nullptr) {
+  std::string text;
+  std::vector<std::byte> buffer(1 << 20);
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(path + ": cannot read: " + std::strerror(errno));
+    if (n == 0) return text;
+    const std::span<const std::byte> read(buffer.data(), static_cast<std::size_t>(n));
+    if (crc) *crc = crc32_of(read, *crc);
+    else text.append(reinterpret_cast<const char*>(read.data()), read.size());
+  }
+}
+
+// OUTPUT's receipt, parsed; a discarded value when it is missing or not JSON.
+json read_receipt(const std::string& output) {
+  const std::string path = receipt_path(output);
+  const auto fd = open_regular_file(path, O_RDONLY);
+  return fd ? json::parse(read_through(fd->get(), path), nullptr, false) : json(json::value_t::discarded);
+}
+
+// GDAL's `driver` makes `made` from the GeoTIFF `source`. Throws Error.
+void translate(const std::string& source, const fs::path& made, const std::string& driver) {
+  const std::vector<std::string> arguments{"-of", driver};
+  std::vector<char*> argv;
+  for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+  GDALTranslateOptions* options = GDALTranslateOptionsNew(argv.data(), nullptr);
+  GdalDataset from = open_raster(source);
+  CPLErrorReset();
+  GdalDataset converted(
+      GDALDataset::FromHandle(GDALTranslate(made.c_str(), GDALDataset::ToHandle(from.get()), options, nullptr)));
+  GDALTranslateOptionsFree(options);
+  if (!converted) throw Error(gdal_error_or("GDAL failed"));
+  // A driver that cannot hold the pixels' type converts them with a warning: never silently.
+  const GDALDataType type = from->GetRasterBand(1)->GetRasterDataType(),
+                     written = converted->GetRasterBand(1)->GetRasterDataType();
+  if (written != type)
+    throw Error(fmt::format("{} holds no {} pixels (GDAL would write {})", driver, GDALGetDataTypeName(type),
+                            GDALGetDataTypeName(written)));
+  converted.reset();  // closing writes the files
+  if (CPLGetLastErrorType() >= CE_Failure) throw Error(gdal_error_or("GDAL failed"));
+}
+
+// OUTPUT's receipt in `stage`, synced: `fingerprint`, and every file there
+// with its size and CRC-32, named from `stage` as from OUTPUT's directory.
+void write_receipt(const fs::path& stage, const std::string& output, const std::string& fingerprint) {
+  json receipt{{"fingerprint", fingerprint}, {"files", json::array()}};
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(stage)) {
+    if (!fs::is_regular_file(entry.symlink_status())) continue;
+    const auto fd = open_regular_file(entry.path(), O_RDONLY);
+    if (!fd) throw Error(entry.path().string() + ": removed while it was recorded");
+    std::uint32_t crc = 0;
+    read_through(fd->get(), entry.path(), &crc);
+    receipt["files"].push_back(
+        {{"path", entry.path().lexically_relative(stage).string()}, {"bytes", entry.file_size()}, {"crc32", crc}});
+  }
+  const std::string path = (stage / fs::path(receipt_path(output)).filename()).string();
+  const UniqueFd fd = create_new_file(path);
+  const std::string text = receipt.dump(1) + "\n";
+  if (const int error = write_all(fd.get(), std::as_bytes(std::span(text))))
+    throw Error(path + ": cannot write: " + std::strerror(error));
+  if (::fsync(fd.get()) != 0) throw Error(path + ": cannot sync to disk: " + std::strerror(errno));
+}
+
+// Renames everything in `stage` into OUTPUT's directory, OUTPUT itself last:
+// once it is there, so is every file that goes with it. Nothing moves when
+// one of their names is taken (unless `overwrite`).
+void move_beside(const fs::path& stage, const std::string& output, bool overwrite) {
+  const fs::path folder = fs::path(output).parent_path(), name = fs::path(output).filename();
+  std::vector<fs::path> names;
+  for (const fs::directory_entry& entry : fs::directory_iterator(stage)) {
+    names.push_back(entry.path().filename());
+    check_writable_target((folder / names.back()).string(), overwrite, "output");
+  }
+  std::ranges::stable_partition(names, [&](const fs::path& each) { return each != name; });
+  for (const fs::path& each : names) rename_into_place(stage / each, folder / each, overwrite);
+}
 
 }  // namespace
 
@@ -52,63 +137,66 @@ std::string conversion_source_path(const std::string& output) { return output + 
 
 std::string conversion_directory(const std::string& output) { return partial_path(output) + ".d"; }
 
-void convert_output(const std::string& source, const std::string& output, const std::string& driver, bool overwrite) {
+void convert_output(const std::string& source, const std::string& output, const std::string& driver,
+                    const std::string& fingerprint, bool overwrite) {
   // GDAL names a format's other files after the one it is given (ENVI's x.hdr
-  // for x.envi): converted under OUTPUT's own name in a directory beside it,
-  // every file is named as gdal_translate names it and none is at its final
-  // name before the whole is synced.
+  // for x.envi): made under OUTPUT's own name in a directory beside it, each
+  // is named as gdal_translate names it, and none is at its final name
+  // before all are synced.
   const std::string stage = conversion_directory(output);
-  const fs::path made = fs::path(stage) / fs::path(output).filename();
   remove_leftover_directory(stage);
   if (::mkdir(stage.c_str(), 0777) != 0) throw Error(stage + ": cannot create: " + std::strerror(errno));
-  const auto fail = [&](const std::string& why) {
+  try {
+    translate(source, fs::path(stage) / fs::path(output).filename(), driver);
+    sync_tree(stage);
+    write_receipt(stage, output, fingerprint);
+    move_beside(stage, output, overwrite);
+  } catch (const std::exception& error) {
     std::error_code ignored;
     fs::remove_all(stage, ignored);
     for (const std::string& file : {source, sidecar_path(source)}) ::unlink(file.c_str());
-    throw Error(output + ": converting to " + driver + " failed: " + why);
-  };
-  {
-    const std::vector<std::string> arguments{"-of", driver};
-    std::vector<char*> argv;
-    for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
-    argv.push_back(nullptr);
-    GDALTranslateOptions* options = GDALTranslateOptionsNew(argv.data(), nullptr);
-    GdalDataset from = open_raster(source);
-    CPLErrorReset();
-    GdalDataset converted(GDALDataset::FromHandle(
-        GDALTranslate(made.c_str(), GDALDataset::ToHandle(from.get()), options, nullptr)));
-    GDALTranslateOptionsFree(options);
-    if (!converted) fail(gdal_error_or("GDAL failed"));
-    // A driver that cannot hold the pixels' type converts them with a warning: never silently.
-    const GDALDataType type = from->GetRasterBand(1)->GetRasterDataType(),
-                       written = converted->GetRasterBand(1)->GetRasterDataType();
-    if (written != type) {
-      converted.reset();  // a closing driver may still write a sidecar
-      fail(fmt::format("{} holds no {} pixels (GDAL would write {})", driver, GDALGetDataTypeName(type),
-                       GDALGetDataTypeName(written)));
-    }
-    converted.reset();  // closing writes the files
-  }
-  if (CPLGetLastErrorType() >= CE_Failure) fail(gdal_error_or("GDAL failed"));
-  std::vector<std::string> names;
-  try {
-    sync_tree(stage);
-    for (const fs::directory_entry& entry : fs::directory_iterator(stage)) {
-      const std::string name = entry.path().filename().string();
-      check_writable_target((fs::path(output).parent_path() / name).string(), overwrite, "output");
-      names.push_back(name);
-    }
-    // OUTPUT itself last: once it is there, so is every file that goes with it.
-    std::ranges::stable_partition(names, [&](const std::string& name) { return name != made.filename(); });
-    for (const std::string& name : names)
-      rename_into_place((fs::path(stage) / name).string(), (fs::path(output).parent_path() / name).string(),
-                        overwrite);
-  } catch (const std::exception& error) {
-    fail(error.what());
+    throw Error(output + ": converting to " + driver + " failed: " + error.what());
   }
   ::rmdir(stage.c_str());
   ::unlink(source.c_str());
   ::unlink(sidecar_path(source).c_str());
+}
+
+std::string receipt_path(const std::string& output) { return output + ".geostrip.json"; }
+
+std::optional<std::string> receipt_fingerprint(const std::string& output) {
+  const json receipt = read_receipt(output);
+  if (!receipt.is_object() || !receipt.contains("fingerprint") || !receipt["fingerprint"].is_string())
+    return std::nullopt;
+  return receipt["fingerprint"].get<std::string>();
+}
+
+std::optional<std::string> receipt_damage(const std::string& output, bool reread) {
+  const json receipt = read_receipt(output);
+  if (!receipt.is_object() || !receipt.contains("files") || !receipt["files"].is_array())
+    return receipt_path(output) + " is not a receipt geostrip wrote";
+  const fs::path folder = fs::path(output).parent_path();
+  try {
+    for (const json& file : receipt["files"]) {
+      const std::string path = (folder / file.at("path").get<std::string>()).string();
+      const auto fd = open_regular_file(path, O_RDONLY);
+      if (!fd) return path + " is missing";
+      struct stat status {};
+      if (::fstat(fd->get(), &status) != 0) return path + " cannot be read";
+      const auto bytes = file.at("bytes").get<std::uint64_t>();
+      if (static_cast<std::uint64_t>(status.st_size) != bytes)
+        return fmt::format("{} has {} bytes, not the {} it was written with", path, status.st_size, bytes);
+      if (!reread) continue;
+      std::uint32_t crc = 0;
+      read_through(fd->get(), path, &crc);
+      if (crc != file.at("crc32").get<std::uint32_t>()) return path + "'s bytes are not the ones it was written with";
+    }
+  } catch (const json::exception&) {
+    return receipt_path(output) + " is not a receipt geostrip wrote";
+  } catch (const Error& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
 }
 
 }  // namespace geostrip

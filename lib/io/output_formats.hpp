@@ -1,6 +1,7 @@
 #pragma once
 // Which format an output is written in, and the conversion of a finished
 // GeoTIFF into any other format GDAL can create (PRODUCT.md section 6).
+#include <optional>
 #include <string>
 
 namespace geostrip {
@@ -27,9 +28,24 @@ std::string conversion_directory(const std::string& output);
 // Rank 0, at the end: converts the finished GeoTIFF `source` into OUTPUT with
 // GDAL's `driver`, under OUTPUT's name in conversion_directory(), so that
 // every file the driver makes is named as gdal_translate names it (ENVI's
-// x.hdr beside x.envi, a Zarr directory); syncs them all and renames them
-// into OUTPUT's directory, OUTPUT last, then removes `source`. Throws Error,
+// x.hdr beside x.envi, a Zarr directory); records them with the job's
+// `fingerprint` in OUTPUT's receipt; syncs them all and renames them into
+// OUTPUT's directory, OUTPUT last, then removes `source`. Throws Error,
 // leaving neither the directory nor `source` behind.
-void convert_output(const std::string& source, const std::string& output, const std::string& driver, bool overwrite);
+void convert_output(const std::string& source, const std::string& output, const std::string& driver,
+                    const std::string& fingerprint, bool overwrite);
+
+// A converted OUTPUT's receipt, OUTPUT.geostrip.json, renamed with it: the
+// job's fingerprint, which a format's own metadata may not keep (netCDF
+// drops its quotes, ISIS3 all of it), and every file the conversion made,
+// with its size and CRC-32.
+std::string receipt_path(const std::string& output);
+
+// The job fingerprint OUTPUT's receipt holds; nullopt without a receipt.
+std::optional<std::string> receipt_fingerprint(const std::string& output);
+
+// Why a converted OUTPUT is no longer as its receipt says (a file missing or
+// of another size, or, with `reread`, other bytes); nullopt when whole.
+std::optional<std::string> receipt_damage(const std::string& output, bool reread);
 
 }  // namespace geostrip

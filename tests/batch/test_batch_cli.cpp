@@ -222,6 +222,43 @@ TEST_CASE("a done output no longer whole is not skipped: truncated, or (with --v
   CHECK_THAT(read_status(dir / "status.jsonl")[1].error, Catch::Contains("checksum does not match"));
 }
 
+TEST_CASE("outputs converted into other formats are skipped when rerun, and found damaged as a GeoTIFF is", "[batch]") {
+  // netCDF keeps no quotes in its metadata (so not the job's fingerprint),
+  // ENVI's header is a file of its own, Zarr writes a directory: each output's
+  // receipt holds the fingerprint and every file with its size and checksum.
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 300x200").exit_code == 0);
+  const std::string job = "ndi -i a=s/B08.tif -i b=s/B04.tif -o ";
+  write_file(dir / "jobs.txt", job + "x.envi --format ENVI\n" + job + "y.nc --format netCDF\n" + job +
+                                   "z.zarr --format Zarr\n");
+  const std::string batch = in(dir, std::string(GEOSTRIP_BINARY) + " batch jobs.txt --status status.jsonl");
+  const auto first = run_command(batch);
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  const auto rerun = run_command(batch);
+  INFO(rerun.output);
+  CHECK(rerun.exit_code == 0);
+  CHECK_THAT(rerun.output, Catch::Contains("0 done, 3 skipped, 0 failed"));
+
+  fs::resize_file(dir / "x.envi", 1000);  // a copy cut short
+  fs::remove(dir / "z.zarr/.zgroup");     // a file of the directory lost
+  {  // one changed byte in the netCDF: its size stays
+    std::fstream file(dir / "y.nc", std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(fs::file_size(dir / "y.nc") / 2));
+    file.put('\x5a');
+  }
+  const auto damaged = run_command(batch);
+  CHECK(damaged.exit_code == 3);
+  auto records = read_status(dir / "status.jsonl");
+  CHECK_THAT(records[1].error, Catch::Contains("x.envi: exists but is no longer as this job wrote it") &&
+                                   Catch::Contains("1000 bytes, not the"));
+  CHECK(records[2].status == JobStatus::Skipped);  // without --verify a file of the right size passes
+  CHECK_THAT(records[3].error, Catch::Contains("z.zarr/.zgroup is missing"));
+  const auto verified = run_command(batch + " --verify");
+  CHECK(verified.exit_code == 3);
+  CHECK_THAT(read_status(dir / "status.jsonl")[2].error, Catch::Contains("y.nc's bytes are not the ones it was written with"));
+}
+
 TEST_CASE("batches sharing one --status file append whole records, and a rerun adds to the record", "[batch]") {
   TempDir dir;
   REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 32x32").exit_code == 0);
