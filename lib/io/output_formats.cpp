@@ -78,11 +78,13 @@ void translate(const std::string& source, const fs::path& made, const std::strin
 }
 
 // OUTPUT's receipt in `stage`, synced: `fingerprint`, and every file there
-// with its size and CRC-32, named from `stage` as from OUTPUT's directory.
+// with its size and CRC-32, named from `stage` as from OUTPUT's directory;
+// not GDAL's .aux.xml, which its readers rewrite (gdalinfo -stats adds
+// statistics).
 void write_receipt(const fs::path& stage, const std::string& output, const std::string& fingerprint) {
   json receipt{{"fingerprint", fingerprint}, {"files", json::array()}};
   for (const fs::directory_entry& entry : fs::recursive_directory_iterator(stage)) {
-    if (!fs::is_regular_file(entry.symlink_status())) continue;
+    if (!fs::is_regular_file(entry.symlink_status()) || entry.path().string().ends_with(".aux.xml")) continue;
     const auto fd = open_regular_file(entry.path(), O_RDONLY);
     if (!fd) throw Error(entry.path().string() + ": removed while it was recorded");
     std::uint32_t crc = 0;

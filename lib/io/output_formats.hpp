@@ -37,8 +37,8 @@ void convert_output(const std::string& source, const std::string& output, const 
 
 // A converted OUTPUT's receipt, OUTPUT.geostrip.json, renamed with it: the
 // job's fingerprint, which a format's own metadata may not keep (netCDF
-// drops its quotes, ISIS3 all of it), and every file the conversion made,
-// with its size and CRC-32.
+// drops its quotes, ISIS3 all of it), and every file the conversion made
+// but GDAL's .aux.xml, with its size and CRC-32.
 std::string receipt_path(const std::string& output);
 
 // The job fingerprint OUTPUT's receipt holds; nullopt without a receipt.
