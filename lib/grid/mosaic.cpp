@@ -225,9 +225,9 @@ Mosaic make_mosaic(const std::string& input, std::vector<InputInfo> files, const
     painted.push_back(std::move(file));
   }
   if (std::all_of(footprints.begin(), footprints.end(), [](const Region& r) { return empty(r); }))
-    throw Error(fmt::format("input {}: {} meets the output grid ({}x{} pixels in {})", input,
-                            painted.size() == 1 ? painted.front().info.file.path
-                                                : fmt::format("none of its {} files", painted.size()),
+    throw Error(fmt::format("input {}: {} the output grid ({}x{} pixels in {})", input,
+                            painted.size() == 1 ? painted.front().info.file.path + " does not meet"
+                                                : fmt::format("none of its {} files meets", painted.size()),
                             grid.size.rows, grid.size.cols, crs_name(grid.georef.crs_wkt)));
   return {.input = input,
           .grid = grid,

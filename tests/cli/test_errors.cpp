@@ -72,7 +72,8 @@ TEST_CASE("inputs on grids that cannot be resampled are refused, naming the file
   // An input that does not meet the output grid is named.
   const std::string far = f.dir / "far.tif";
   REQUIRE(run_command("gdal_translate -q -a_ullr 900000 5300040 900480 5299400 " + f.b04 + " " + far).exit_code == 0);
-  check_one_line_error(f.ndi(f.b08, far, "--extent 399960,5299400,400440,5300040"), {"input b", far, "meets the output grid"});
+  check_one_line_error(f.ndi(f.b08, far, "--extent 399960,5299400,400440,5300040"),
+                       {"input b", far + " does not meet the output grid"});
   CHECK(f.nothing_at_output());
 }
 
