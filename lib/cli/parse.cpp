@@ -55,11 +55,17 @@ std::chrono::duration<double> parse_duration(std::string_view option, std::strin
 }
 
 RasterSize parse_raster_size(std::string_view option, std::string_view text) {
+  const auto bad = [&] {
+    return UsageError(std::string(option) + " " + std::string(text) +
+                      ": expected ROWSxCOLS with positive numbers, e.g. 2000x3000");
+  };
   const auto x = text.find('x');
-  if (x == std::string_view::npos)
-    throw UsageError(std::string(option) + " " + std::string(text) + ": expected ROWSxCOLS, e.g. 2000x3000");
-  return {positive_integer(option, text.substr(0, x), "ROWSxCOLS with positive numbers"),
-          positive_integer(option, text.substr(x + 1), "ROWSxCOLS with positive numbers")};
+  if (x == std::string_view::npos) throw bad();
+  try {
+    return {positive_integer(option, text.substr(0, x), ""), positive_integer(option, text.substr(x + 1), "")};
+  } catch (const UsageError&) {
+    throw bad();  // naming the whole size, not the half that is wrong
+  }
 }
 
 std::optional<std::int64_t> parse_count_or_auto(std::string_view option, std::string_view text, std::int64_t most) {

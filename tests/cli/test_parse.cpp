@@ -21,6 +21,8 @@ TEST_CASE("raster sizes are ROWSxCOLS", "[cli]") {
   CHECK_THROWS_AS(parse_raster_size("--size", "2000"), UsageError);
   CHECK_THROWS_AS(parse_raster_size("--size", "0x10"), UsageError);
   CHECK_THROWS_AS(parse_raster_size("--size", "10x"), UsageError);
+  // The message names the whole size, not the half that is wrong.
+  CHECK_THROWS_WITH(parse_raster_size("--size", "0x5"), Catch::StartsWith("--size 0x5: expected ROWSxCOLS"));
 }
 
 TEST_CASE("counts are positive integers or auto", "[cli]") {
