@@ -621,7 +621,7 @@ RunSummary run(const RunRequest& request, const Team& team) {
   if (result.signal != 0) {
     const std::int64_t rows = writer ? writer->suspend() : 0;
     const std::string kept = rows > 0 ? fmt::format("rows 0-{} of {} are in {}", rows - 1, plan.size.rows,
-                                                    partial_path(request.output))
+                                                    partial_path(output.path))
                                       : "no rows were written yet";
     throw Interrupted(fmt::format("interrupted by {}: {}; run the same command again to resume",
                                   signal_name(result.signal), kept),

@@ -44,6 +44,32 @@ TEST_CASE("SIGTERM at half-time gives exit 75, the same command resumes to the u
   CHECK_FALSE(fs::exists(Journal::path_for(output)));
 }
 
+TEST_CASE("an output in another format is interrupted and resumed as a GeoTIFF is, and the message names its partial file",
+          "[cli]") {
+  MedianJob job;
+  const std::string output = job.dir / "out.nc";
+  // Converted at the end: until then rank 0 writes a GeoTIFF beside it.
+  const std::string geotiff = output + ".partial.tif", arguments = job.arguments(output) + " --format netCDF";
+  const pid_t pid = spawn(std::string(GEOSTRIP_BINARY) + " " + arguments, output + ".log");
+  REQUIRE(wait_until(
+      [&] { return file_text(Journal::path_for(geotiff)).find("\nrows 1536 ") != std::string::npos; }));
+  kill(pid, SIGTERM);
+  const CommandResult interrupted{wait_exit(pid), file_text(output + ".log")};
+  INFO(interrupted.output);
+  CHECK(interrupted.exit_code == 75);
+  CHECK_THAT(interrupted.output, Catch::Contains(" are in " + geotiff + ".partial;"));
+  CHECK(fs::exists(geotiff + ".partial"));
+  CHECK_FALSE(fs::exists(output));
+
+  const auto resumed = run_geostrip(arguments);
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.output, Catch::Contains("rows 0-"));
+  CHECK(read_raw(output) == read_raw(job.reference));
+  for (const fs::directory_entry& entry : fs::directory_iterator(job.dir.path()))
+    CHECK_THAT(entry.path().string(), !Catch::Contains(".partial"));
+}
+
 TEST_CASE("SIGUSR1 and SIGINT interrupt too, --no-resume starts over", "[cli]") {
   MedianJob job;
   const std::string output = job.dir / "out.tif";
