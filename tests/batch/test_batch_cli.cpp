@@ -259,7 +259,8 @@ TEST_CASE("outputs converted into other formats are skipped when rerun, and foun
   CHECK_THAT(records[3].error, Catch::Contains("z.zarr/.zgroup is missing"));
   const auto verified = run_command(batch + " --verify");
   CHECK(verified.exit_code == 3);
-  CHECK_THAT(read_status(dir / "status.jsonl")[2].error, Catch::Contains("y.nc's bytes are not the ones it was written with"));
+  CHECK_THAT(read_status(dir / "status.jsonl")[2].error,
+             Catch::Contains("y.nc's bytes are not the ones it was written with"));
 }
 
 TEST_CASE("batches sharing one --status file append whole records, and a rerun adds to the record", "[batch]") {

@@ -44,7 +44,7 @@ TEST_CASE("SIGTERM at half-time gives exit 75, the same command resumes to the u
   CHECK_FALSE(fs::exists(Journal::path_for(output)));
 }
 
-TEST_CASE("an output in another format is interrupted and resumed as a GeoTIFF is, and the message names its partial file",
+TEST_CASE("an output in another format is interrupted and resumed as a GeoTIFF is, its partial file named",
           "[cli]") {
   MedianJob job;
   const std::string output = job.dir / "out.nc";

@@ -280,7 +280,8 @@ TEST_CASE("formats of several files are named as gdal_translate names them, and 
   REQUIRE(run_geostrip(scene.ndi(tif)).exit_code == 0);
   // ENVI and EHdr name their headers after the data file (x.hdr for x.envi;
   // EHdr also y.prj, which holds the CRS); Zarr writes a directory.
-  for (const auto& [driver, name] : {std::pair{"ENVI", "x.envi"}, std::pair{"EHdr", "y.bil"}, std::pair{"Zarr", "z.zarr"}}) {
+  for (const auto& [driver, name] :
+       {std::pair{"ENVI", "x.envi"}, std::pair{"EHdr", "y.bil"}, std::pair{"Zarr", "z.zarr"}}) {
     INFO(driver);
     const fs::path ours = scene.dir.path() / (std::string(driver) + "-geostrip"),
                    gdal = scene.dir.path() / (std::string(driver) + "-gdal");
