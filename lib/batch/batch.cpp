@@ -40,12 +40,7 @@ std::string read_manifest(const std::string& path) {
   if (!fd || ::fstat(fd.get(), &status) != 0) throw cannot(errno);
   if (S_ISDIR(status.st_mode)) throw cannot(EISDIR);
   std::string text;
-  char buffer[65536];
-  for (ssize_t n; (n = ::read(fd.get(), buffer, sizeof buffer)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw cannot(errno);
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
+  if (const int error = read_all(fd.get(), text)) throw cannot(error);
   return text;
 }
 

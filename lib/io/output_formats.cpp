@@ -32,26 +32,26 @@ namespace {
 constexpr const char* kFormats =
     "GTiff (.tif, .tiff), COG, or any GDAL driver that can create rasters (netCDF, Zarr, ENVI, HFA, ...)";
 
-// What `fd` holds from its position on; `crc` gets its CRC-32.
-std::string read_through(int fd, const std::string& path, std::uint32_t* crc = nullptr) {
-  std::string text;
+// The CRC-32 of what `fd` holds from its position on, read through in parts.
+std::uint32_t crc32_of_file(int fd, const std::string& path) {
   std::vector<std::byte> buffer(1 << 20);
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+  std::uint32_t crc = 0;
+  for (ssize_t n; (n = ::read(fd, buffer.data(), buffer.size())) != 0;) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw Error(path + ": cannot read: " + std::strerror(errno));
-    if (n == 0) return text;
-    const std::span<const std::byte> read(buffer.data(), static_cast<std::size_t>(n));
-    if (crc) *crc = crc32_of(read, *crc);
-    else text.append(reinterpret_cast<const char*>(read.data()), read.size());
+    crc = crc32_of(std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(n)), crc);
   }
+  return crc;
 }
 
 // OUTPUT's receipt, parsed; a discarded value when it is missing or not JSON.
 json read_receipt(const std::string& output) {
   const std::string path = receipt_path(output);
   const auto fd = open_regular_file(path, O_RDONLY);
-  return fd ? json::parse(read_through(fd->get(), path), nullptr, false) : json(json::value_t::discarded);
+  if (!fd) return json(json::value_t::discarded);
+  std::string text;
+  if (const int error = read_all(fd->get(), text)) throw Error(path + ": cannot read: " + std::strerror(error));
+  return json::parse(text, nullptr, false);
 }
 
 // GDAL's `driver` makes `made` from the GeoTIFF `source`. Throws Error.
@@ -87,17 +87,12 @@ void write_receipt(const fs::path& stage, const std::string& output, const std::
     if (!fs::is_regular_file(entry.symlink_status()) || entry.path().string().ends_with(".aux.xml")) continue;
     const auto fd = open_regular_file(entry.path(), O_RDONLY);
     if (!fd) throw Error(entry.path().string() + ": removed while it was recorded");
-    std::uint32_t crc = 0;
-    read_through(fd->get(), entry.path(), &crc);
+    const std::uint32_t crc = crc32_of_file(fd->get(), entry.path());
     receipt["files"].push_back(
         {{"path", entry.path().lexically_relative(stage).string()}, {"bytes", entry.file_size()}, {"crc32", crc}});
   }
-  const std::string path = (stage / fs::path(receipt_path(output)).filename()).string();
-  const UniqueFd fd = create_new_file(path);
   const std::string text = receipt.dump(1) + "\n";
-  if (const int error = write_all(fd.get(), std::as_bytes(std::span(text))))
-    throw Error(path + ": cannot write: " + std::strerror(error));
-  if (::fsync(fd.get()) != 0) throw Error(path + ": cannot sync to disk: " + std::strerror(errno));
+  replace_file_content((stage / fs::path(receipt_path(output)).filename()).string(), text, "receipt");
 }
 
 // Renames everything in `stage` into OUTPUT's directory, OUTPUT itself last:
@@ -188,10 +183,8 @@ std::optional<std::string> receipt_damage(const std::string& output, bool reread
       const auto bytes = file.at("bytes").get<std::uint64_t>();
       if (static_cast<std::uint64_t>(status.st_size) != bytes)
         return fmt::format("{} has {} bytes, not the {} it was written with", path, status.st_size, bytes);
-      if (!reread) continue;
-      std::uint32_t crc = 0;
-      read_through(fd->get(), path, &crc);
-      if (crc != file.at("crc32").get<std::uint32_t>()) return path + "'s bytes are not the ones it was written with";
+      if (reread && crc32_of_file(fd->get(), path) != file.at("crc32").get<std::uint32_t>())
+        return path + "'s bytes are not the ones it was written with";
     }
   } catch (const json::exception&) {
     return receipt_path(output) + " is not a receipt geostrip wrote";

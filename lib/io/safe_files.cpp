@@ -116,6 +116,16 @@ int write_all(int fd, std::span<const std::byte> bytes) {
   return 0;
 }
 
+int read_all(int fd, std::string& into) {
+  char buffer[65536];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    into.append(buffer, static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+
 void remove_leftover(const std::string& path) {
   const auto there = what_is_at(path);
   if (!there) return;

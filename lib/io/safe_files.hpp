@@ -66,6 +66,10 @@ std::optional<UniqueFd> open_regular_file(const std::string& path, int flags);
 // that failed (ENOSPC for one that wrote nothing).
 int write_all(int fd, std::span<const std::byte> bytes);
 
+// Appends all that `fd` holds from its position on to `into`: 0, or the
+// errno of the read that failed.
+int read_all(int fd, std::string& into);
+
 // Removes a regular file left at `path` by an earlier run; nothing there is
 // fine. Refuses (Error) a symbolic link or anything else geostrip did not make.
 void remove_leftover(const std::string& path);
