@@ -283,7 +283,7 @@ RunPlan plan_blocks(const BoundRun& bound, const EngineOptions& engine, const Te
         }
     return bytes;
   };
-  plan.overview_coding = overview_coding(engine.write);
+  plan.overview_coding = overview_coding(engine.write, spec.output_type);
   // Whole output tile rows that are whole input tile rows too: a thread's rows at once.
   const std::int64_t tile_rows = block_alignment(engine.write.tile, plan.input_tile_rows);
   const std::uint64_t row_bytes = static_cast<std::uint64_t>(plan.size.cols) * size_of(spec.output_type) *

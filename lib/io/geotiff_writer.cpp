@@ -289,10 +289,11 @@ SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options) {
   return summary;
 }
 
-OverviewCoding overview_coding(const WriteOptions& options) {
+OverviewCoding overview_coding(const WriteOptions& options, PixelType type) {
   const Codec codec = options.overview_codec.value_or(options.codec);
   return {.codec = codec,
-          .level = overview_level(codec, codec == options.codec ? options.level : std::nullopt, options.overview_level)};
+          .level = overview_level(codec, type, codec == options.codec ? options.level : std::nullopt,
+                                  options.overview_level)};
 }
 
 bool cog_layout(const WriteOptions& options, const SummarySpec& summary) { return options.cog || !summary.levels.empty(); }
@@ -302,7 +303,7 @@ GeoTiffEncoder::GeoTiffEncoder(const OutputSpec& spec, const WriteOptions& optio
       summary_(summary_spec(spec, options)) {
   for (int k = 1; k <= summary_.tile_levels(); ++k)
     level_raw_.emplace_back(spec.type, spec.bands, summary_.levels[static_cast<std::size_t>(k - 1)].cols);
-  const OverviewCoding coding = overview_coding(options);
+  const OverviewCoding coding = overview_coding(options, spec.type);
   for (const RasterSize& level : summary_.levels) {
     level_formats_.push_back(format_);
     level_formats_.back().cols = level.cols;

@@ -82,13 +82,14 @@ struct OutputSpec {
 SummarySpec summary_spec(const OutputSpec& spec, const WriteOptions& options);
 
 // How overview tiles are encoded: options.overview_codec, else the full
-// resolution's codec, at options.overview_level, else at overview_level() of
-// the full resolution's level where the codecs are the same (of none where not).
+// resolution's codec, at options.overview_level, else at overview_level() for
+// samples of `type` and the full resolution's level where the codecs are the
+// same (of none where not).
 struct OverviewCoding {
   Codec codec = Codec::Deflate;
   std::optional<int> level;
 };
-OverviewCoding overview_coding(const WriteOptions& options);
+OverviewCoding overview_coding(const WriteOptions& options, PixelType type);
 
 // Whether the file is written in COG's layout (every header before any
 // tile, overviews before the full resolution), which commit makes.

@@ -47,9 +47,10 @@ void check_tile_format(const TileFormat& format);
 void check_level(Codec codec, std::optional<int> level, std::string_view option,
                  std::string_view codec_option = "--compress");
 
-// The level of overview tiles: `chosen`, or by default the full resolution's
-// `level` capped at the fast end of the codec (deflate 4, zstd 3).
-std::optional<int> overview_level(Codec codec, std::optional<int> level, std::optional<int> chosen);
+// The level of overview tiles of `type`: `chosen`, or by default the full
+// resolution's `level` capped at the fast end of the codec (deflate 4, or 1
+// for samples wider than a byte; zstd 3).
+std::optional<int> overview_level(Codec codec, PixelType type, std::optional<int> level, std::optional<int> chosen);
 
 // Whole tile rows, encoded: tiles row by row, left to right, as TIFF numbers
 // them. The last tile row may be cut at the raster's end; its tiles are

@@ -137,7 +137,7 @@ TEST_CASE("a GeoTIFF takes --overviews, --overview-resampling and --stats, and w
   }
 }
 
-TEST_CASE("overview tiles take --overview-level alone, and their pixels stay the same", "[cli]") {
+TEST_CASE("overview tiles take --overview-level alone, by default 1 for wide samples and 4 for bytes", "[cli]") {
   Scene scene("1100x1200");
   const std::string fast = scene.dir / "fast.tif", small = scene.dir / "small.tif", plain = scene.dir / "plain.tif";
   const std::string report = scene.dir / "report.json";
@@ -153,19 +153,32 @@ TEST_CASE("overview tiles take --overview-level alone, and their pixels stay the
   CHECK(b["validator"]["errors"].empty());
   CHECK(a["tile_bytes"] == b["tile_bytes"]);  // the full resolution keeps --level's default
   REQUIRE(a["levels"].size() == b["levels"].size());
-  long fast_bytes = 0, small_bytes = 0;
+  REQUIRE(a["levels"].size() == c["levels"].size());
+  long fast_bytes = 0, small_bytes = 0, default_bytes = 0;
   for (std::size_t i = 0; i < a["levels"].size(); ++i) {
     CHECK(a["levels"][i]["pixels_md5"] == b["levels"][i]["pixels_md5"]);
     fast_bytes += a["levels"][i]["tile_bytes"].get<long>();
     small_bytes += b["levels"][i]["tile_bytes"].get<long>();
+    default_bytes += c["levels"][i]["tile_bytes"].get<long>();
   }
   CHECK(small_bytes < fast_bytes);
-  // The default (at most deflate 4) lies between the two, as the report says.
-  CHECK(json::parse(file_text(report))["output_format"]["overview_level"] == 4);
-  long default_bytes = 0;
-  for (const json& level : c["levels"]) default_bytes += level["tile_bytes"].get<long>();
-  CHECK(default_bytes > small_bytes);
-  CHECK(default_bytes < fast_bytes);
+  // Float32: level 1 by default, as the report says.
+  CHECK(json::parse(file_text(report))["output_format"]["overview_level"] == 1);
+  CHECK(default_bytes == fast_bytes);
+
+  // Byte: level 4 by default, fewer bytes than level 1.
+  const std::string rgb = "run rgb -i red=" + scene.band("B04") + " -i green=" + scene.band("B03") +
+                          " -i blue=" + scene.band("B02") + " --format COG --progress none -o ";
+  const std::string rgb_default = scene.dir / "rgb.tif", rgb_fast = scene.dir / "rgb1.tif";
+  const std::string rgb_report = scene.dir / "rgb.json";
+  REQUIRE(run_geostrip(rgb + rgb_default + " --report " + rgb_report).exit_code == 0);
+  REQUIRE(run_geostrip(rgb + rgb_fast + " --overview-level 1").exit_code == 0);
+  CHECK(json::parse(file_text(rgb_report))["output_format"]["overview_level"] == 4);
+  const json d = gdal_view(rgb_default, "nearest"), e = gdal_view(rgb_fast, "nearest");
+  long rgb_default_bytes = 0, rgb_fast_bytes = 0;
+  for (const json& level : d["levels"]) rgb_default_bytes += level["tile_bytes"].get<long>();
+  for (const json& level : e["levels"]) rgb_fast_bytes += level["tile_bytes"].get<long>();
+  CHECK(rgb_default_bytes < rgb_fast_bytes);
   for (const auto& [options, message] :
        {std::pair{" --overview-level 13", "--overview-level 13: deflate takes 1-12"},
         std::pair{" --compress lzw --overview-level 3", "--overview-level does not apply to --compress lzw"}}) {

@@ -9,7 +9,8 @@ default) as a COG with overviews (average) and statistics, DEFLATE with
 predictor 3, 512-pixel tiles. Compared, at 2 threads:
 
   geostrip --format COG       the whole job in one run (overview tiles at
-                              DEFLATE level 4, geostrip's default)
+                              DEFLATE level 1 for NDVI, 4 for RGB: geostrip's
+                              defaults)
   ... --overview-level 6      overview tiles at the full resolution's level,
                               as GDAL's COG driver makes them
   ... --overview-compress zstd
@@ -183,8 +184,9 @@ def write_docs(docs, args, reports, results):
         "the file is not a COG.",
         "",
         "Most of COG's extra cost is DEFLATE: the overviews' tiles, of averaged pixels that compress worse than the "
-        "full resolution's. geostrip encodes them at level 4 by default (`--overview-level`), libdeflate's most "
-        "thorough greedy parsing (5-7 parse lazily), which for Byte and UInt16 pixels costs a fraction of level 6's time. gdal_translate -of COG "
+        "full resolution's. geostrip encodes them at level 1 by default for samples wider than a byte, whose low "
+        "bytes of noise no level compresses, and at level 4 for bytes (`--overview-level`; the user guide's "
+        "\"Overview level\" has the table). gdal_translate -of COG "
         "reads the intermediate GeoTIFF again, computes every level and statistics in further passes and writes the "
         "file once more; gdaladdo reads geostrip's file again and appends overviews after its full resolution "
         "(not a COG layout).",
