@@ -23,7 +23,7 @@ constexpr int kZstdLevel = 9;
 // defaults above, for 0-8% more bytes (docs/user-guide.md, "Overview level").
 // Samples wider than a byte have low bytes of noise, which DEFLATE stores as
 // literals at any level: level 1 costs them 0-2% more bytes, not the 7% it
-// costs 8-bit samples, for 20-25% less time.
+// costs 8-bit samples, for 10-20% less time.
 constexpr int kDeflateOverviewLevel = 4;
 constexpr int kDeflateWideOverviewLevel = 1;
 constexpr int kZstdOverviewLevel = 3;
