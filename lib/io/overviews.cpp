@@ -1,9 +1,11 @@
 #include "io/overviews.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <numeric>
 
 #include "core/error.hpp"
 
@@ -165,6 +167,78 @@ Accumulator average_levels(const Plane<const T>& full, Region tile, const Validi
   return rows == 1 && cols == 1 ? level.front() : Accumulator{};
 }
 
+// The mode of `values` (a window's valid values in row-major order) as GDAL
+// picks it: the value whose count first exceeds every count before it, that
+// is, of the most frequent the one whose last occurrence comes first.
+template <class T>
+std::optional<T> mode_of(const std::vector<T>& values) {
+  // Categorical windows hold few values, which a short list counts; a window
+  // of many (a continuous band) is sorted instead.
+  constexpr std::size_t kFew = 16;
+  thread_local std::vector<std::pair<T, std::size_t>> counts;
+  counts.clear();
+  T best{};
+  std::size_t best_count = 0;
+  bool few = true;
+  for (const T v : values) {
+    auto counted = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == v; });
+    if (counted == counts.end()) {
+      if (!(few = counts.size() < kFew)) break;
+      counted = counts.insert(counts.end(), {v, 0});
+    }
+    if (++counted->second > best_count) {
+      best_count = counted->second;
+      best = v;
+    }
+  }
+  if (few) return best_count > 0 ? std::optional<T>(best) : std::nullopt;
+  thread_local std::vector<std::size_t> order;
+  order.resize(values.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  std::size_t best_last = values.size();
+  best_count = 0;
+  for (std::size_t i = 0, j = 0; i < order.size(); i = j) {
+    while (j < order.size() && values[order[j]] == values[order[i]]) ++j;
+    const std::size_t count = j - i, last = order[j - 1];
+    if (count > best_count || (count == best_count && last < best_last)) {
+      best_count = count;
+      best_last = last;
+      best = values[order[i]];
+    }
+  }
+  return best;
+}
+
+// One tile, one band: its mode levels, each window from the full resolution
+// (a mode is not made of its quarters' modes); returns its apex.
+template <class T>
+Accumulator mode_levels(const Plane<const T>& full, Region tile, const Validity<T>& valid, const SummarySpec& spec,
+                        std::vector<BlockBuffer>& levels, int band) {
+  thread_local std::vector<T> window;
+  Accumulator apex;
+  for (int k = 1; k <= spec.tile_levels(); ++k) {
+    const Plane<T> out = levels[static_cast<std::size_t>(k - 1)].band<T>(band);
+    const std::int64_t r0 = tile.rows.begin >> k, r1 = std::min(tile.rows.end >> k, out.row0 + out.rows);
+    const std::int64_t c0 = tile.cols.begin >> k, c1 = std::min(tile.cols.end >> k, out.col0 + out.cols);
+    const std::int64_t n = std::int64_t{1} << k;
+    for (std::int64_t r = r0; r < r1; ++r)
+      for (std::int64_t c = c0; c < c1; ++c) {
+        window.clear();
+        for (std::int64_t i = r * n; i < (r + 1) * n; ++i) {
+          const T* row = &full.at(i, c * n);
+          for (std::int64_t j = 0; j < n; ++j)
+            if (valid(row[j])) window.push_back(row[j]);
+        }
+        const std::optional<T> mode = mode_of(window);
+        out.at(r, c) = mode.value_or(nodata_pixel<T>(spec.nodata));
+        // A whole tile's one pixel of its last tile level.
+        if (k == spec.tile_levels()) apex = {.sum = static_cast<double>(mode.value_or(T{})), .count = mode ? 1.0 : 0.0};
+      }
+  }
+  return apex;
+}
+
 // One tile, one band: its nearest levels, pixel by pixel from the full resolution.
 void nearest_levels(const BlockBuffer& pixels, Region tile, std::vector<BlockBuffer>& levels, int band) {
   const std::size_t pixel = size_of(pixels.type());
@@ -190,11 +264,17 @@ void nearest_levels(const BlockBuffer& pixels, Region tile, std::vector<BlockBuf
 OverviewResampling parse_overview_resampling(std::string_view name) {
   if (name == "nearest" || name == "near") return OverviewResampling::Nearest;
   if (name == "average") return OverviewResampling::Average;
-  throw UsageError("--overview-resampling " + std::string(name) + ": geostrip's overviews are nearest or average");
+  if (name == "mode") return OverviewResampling::Mode;
+  throw UsageError("--overview-resampling " + std::string(name) + ": geostrip's overviews are nearest, average or mode");
 }
 
 std::string_view name_of(OverviewResampling resampling) {
-  return resampling == OverviewResampling::Nearest ? "nearest" : "average";
+  switch (resampling) {
+    case OverviewResampling::Nearest: return "nearest";
+    case OverviewResampling::Average: return "average";
+    case OverviewResampling::Mode: return "mode";
+  }
+  return "average";
 }
 
 std::vector<RasterSize> overview_sizes(RasterSize full, int tile) {
@@ -280,6 +360,8 @@ void summarize_tiles(const BlockBuffer& pixels, RowBlock block, const SummarySpe
           Accumulator apex{.sum = static_cast<double>(full.at(r, c)), .count = 1};  // nearest's
           if (spec.resampling == OverviewResampling::Average && !levels.empty())
             apex = average_levels(full, region, valid, spec, levels, b);
+          if (spec.resampling == OverviewResampling::Mode && !levels.empty())
+            apex = mode_levels(full, region, valid, spec, levels, b);
           if (!spec.summarizes()) return;
           TileSummary& summary = summaries[at + static_cast<std::size_t>(b)];
           if (spec.stats) summary.stats = tile_stats(full, region, valid);
@@ -307,6 +389,21 @@ std::vector<BlockBuffer> apex_levels(const SummarySpec& spec, const std::vector<
       const int below_tiles = k - spec.tile_levels();  // levels below the apexes
       if (spec.resampling == OverviewResampling::Average) {
         halve(level, level_rows, level_cols, below);
+      } else if (spec.resampling == OverviewResampling::Mode) {
+        // The mode of the window's tiles' modes, row by row.
+        const std::int64_t n = std::int64_t{1} << below_tiles;
+        std::vector<double> window;
+        below.clear();
+        for (std::int64_t r = 0; r < rows >> below_tiles; ++r)
+          for (std::int64_t c = 0; c < cols >> below_tiles; ++c) {
+            window.clear();
+            for (std::int64_t i = r * n; i < (r + 1) * n; ++i)
+              for (std::int64_t j = c * n; j < (c + 1) * n; ++j)
+                if (const Accumulator& apex = level[static_cast<std::size_t>(i * cols + j)]; apex.count > 0)
+                  window.push_back(apex.sum);
+            const std::optional<double> mode = mode_of(window);
+            below.push_back({.sum = mode.value_or(0), .count = mode ? 1.0 : 0.0});
+          }
       } else {
         // The centre of the window: the first pixel of the tile at its centre.
         const std::int64_t centre = std::int64_t{1} << (below_tiles - 1);
@@ -326,11 +423,15 @@ std::vector<BlockBuffer> apex_levels(const SummarySpec& spec, const std::vector<
         for (std::int64_t r = 0; r < std::min(size.rows, level_rows); ++r)
           for (std::int64_t c = 0; c < std::min(size.cols, level_cols); ++c) {
             const Accumulator& a = below[static_cast<std::size_t>(r * level_cols + c)];
-            plane.at(r, c) = spec.resampling == OverviewResampling::Average ? AveragePixel<T>(spec.nodata)(a)
-                                                                           : static_cast<T>(a.sum);
+            if (spec.resampling == OverviewResampling::Average)
+              plane.at(r, c) = AveragePixel<T>(spec.nodata)(a);
+            else if (spec.resampling == OverviewResampling::Mode && a.count == 0)
+              plane.at(r, c) = nodata_pixel<T>(spec.nodata);
+            else
+              plane.at(r, c) = static_cast<T>(a.sum);
           }
       });
-      // Average halves the level just made; nearest always picks from the apexes.
+      // Average halves the level just made; nearest and mode always take the apexes.
       if (spec.resampling == OverviewResampling::Average) level.swap(below);
     }
   }

@@ -11,7 +11,8 @@
 // tile edge of 2^m, windows of levels up to m lie inside one output tile, so
 // every tile makes its own part of those levels wherever it was computed;
 // deeper levels come from one value per tile (its "apex": the tile's level-m
-// accumulator, or for nearest its first pixel) once every tile is done.
+// accumulator, for nearest its first pixel, for mode its level-m pixel)
+// once every tile is done.
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -26,8 +27,11 @@ namespace geostrip {
 // As GDAL resamples the full resolution to the level's size (gdal_translate
 // -outsize, gdalwarp -ts): nearest takes the window's centre pixel (row and
 // column r * 2^k + 2^(k-1)); average the mean of the window's valid pixels,
-// nodata where none is.
-enum class OverviewResampling { Nearest, Average };
+// nodata where none is; mode the most frequent valid value, of several the
+// one that reaches that count first in row-major order (GDAL's rule), nodata
+// where none is valid. Mode's levels below the tile levels are the modes of
+// the tiles' own (cascaded, as gdaladdo makes every level).
+enum class OverviewResampling { Nearest, Average, Mode };
 OverviewResampling parse_overview_resampling(std::string_view name);  // throws UsageError
 std::string_view name_of(OverviewResampling resampling);
 
@@ -54,7 +58,9 @@ struct Accumulator {
 // pixels: its statistics and its apex.
 struct TileSummary {
   BandStats stats;
-  Accumulator apex;  // average: its whole window's; nearest: `sum` holds its first pixel, `count` 1
+  // average: its whole window's; nearest: `sum` holds its first pixel, `count`
+  // 1; mode: `sum` holds its mode, `count` 1, or 0 where none is valid.
+  Accumulator apex;
 };
 
 struct SummarySpec {

@@ -137,6 +137,25 @@ TEST_CASE("a GeoTIFF takes --overviews, --overview-resampling and --stats, and w
   }
 }
 
+TEST_CASE("mode overviews of a class map equal GDAL's mode, whatever the threads and blocks", "[cli]") {
+  Scene scene("1100x1200");
+  const std::string classes = "run expr -i a=" + scene.band("B08") + " -i b=" + scene.band("B04") +
+                              " --expr \"a > b * 2 ? 1 : (a > b ? 2 : 3)\" --type Byte --format COG"
+                              " --overview-resampling mode --progress none -o ";
+  const std::string two = scene.dir / "two.tif", one = scene.dir / "one.tif";
+  for (const auto& [out, engine] : {std::pair{two, " --threads 2"}, std::pair{one, " --threads 1 --block-rows 37"}}) {
+    const auto result = run_geostrip(classes + out + engine);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+  }
+  const json a = check_cog(two, "mode", 0), b = gdal_view(one, "mode");
+  REQUIRE(a["levels"].size() == b["levels"].size());
+  for (std::size_t i = 0; i < a["levels"].size(); ++i) CHECK(a["levels"][i]["pixels_md5"] == b["levels"][i]["pixels_md5"]);
+  const auto refused = run_geostrip(scene.ndi(scene.dir / "x.tif") + " --format COG --overview-resampling cubic");
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.output, Catch::Contains("nearest, average or mode"));
+}
+
 TEST_CASE("overview tiles take --overview-level alone, by default 1 for wide samples and 4 for bytes", "[cli]") {
   Scene scene("1100x1200");
   const std::string fast = scene.dir / "fast.tif", small = scene.dir / "small.tif", plain = scene.dir / "plain.tif";

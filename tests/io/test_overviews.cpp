@@ -3,6 +3,7 @@
 // pixel, and two-pass statistics of every valid pixel.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -154,6 +155,59 @@ TEST_CASE("every level equals its windows over the full resolution, and no block
           CHECK(std::memcmp(&level.at(r, c), &other.at(r, c), sizeof(float)) == 0);
           const float expected = direct(pixels, static_cast<int>(k) + 1, r, c, resampling);
           if (level.at(r, c) != Approx(expected).epsilon(1e-6)) FAIL_CHECK("level " << k + 1 << " " << r << "," << c);
+        }
+    }
+  }
+}
+
+TEST_CASE("mode levels take each window's most frequent value, by GDAL's tie rule, whatever the blocks", "[io]") {
+  // GDAL's rule: of the most frequent values, the one that reaches that
+  // count first in row-major order, nodata skipped.
+  const auto mode_of = [](const std::vector<float>& window) {
+    std::vector<std::pair<float, int>> counts;
+    float best = kNodata;
+    int best_count = 0;
+    for (const float v : window) {
+      if (v == kNodata) continue;
+      auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == v; });
+      if (it == counts.end()) it = counts.insert(counts.end(), {v, 0});
+      if (++it->second > best_count) {
+        best_count = it->second;
+        best = v;
+      }
+    }
+    return best;
+  };
+  const RasterSize size{.rows = 300, .cols = 270};
+  BlockBuffer classes(PixelType::Float32, 1, RowBlock{0, size.rows}, size.cols);
+  std::mt19937 random(11);
+  std::uniform_int_distribution<int> category(1, 4);
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      classes.band<float>(0).at(r, c) = (r * 5 + c) % 13 == 0 ? kNodata : static_cast<float>(category(random));
+  // Classes: few values a window; the random field: all different.
+  const BlockBuffer continuous = field(size);
+  for (const BlockBuffer* pixels : std::initializer_list<const BlockBuffer*>{&classes, &continuous}) {
+    const BlockBuffer& full = *pixels;
+    const SummarySpec spec = spec_of(size, 16, OverviewResampling::Mode);
+    REQUIRE(spec.tile_levels() == 4);
+    const Made whole = make(full, spec, size.rows, size.cols), pieces = make(full, spec, 48, 32);
+    // Level k <= 4 from its windows of the full resolution; level 5 from level 4's pixels.
+    const auto expected = [&](int k, std::int64_t r, std::int64_t c) {
+      const Plane<const float> source = k <= 4 ? full.band<float>(0) : std::as_const(whole.levels[3]).band<float>(0);
+      const std::int64_t n = std::int64_t{1} << (k <= 4 ? k : 1);
+      std::vector<float> window;
+      for (std::int64_t i = r * n; i < (r + 1) * n; ++i)
+        for (std::int64_t j = c * n; j < (c + 1) * n; ++j) window.push_back(source.at(i, j));
+      return mode_of(window);
+    };
+    for (std::size_t k = 0; k < spec.levels.size(); ++k) {
+      const Plane<const float> level = whole.levels[k].band<float>(0), other = pieces.levels[k].band<float>(0);
+      for (std::int64_t r = 0; r < level.rows; ++r)
+        for (std::int64_t c = 0; c < level.cols; ++c) {
+          CHECK(std::memcmp(&level.at(r, c), &other.at(r, c), sizeof(float)) == 0);
+          if (level.at(r, c) != expected(static_cast<int>(k) + 1, r, c))
+            FAIL_CHECK("level " << k + 1 << " " << r << "," << c << (pixels == &classes ? " of classes" : " of the field"));
         }
     }
   }
