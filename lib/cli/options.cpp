@@ -105,7 +105,7 @@ void OutputArgs::add_to(CLI::App& command) {
       ->group(group);
   command
       .add_option("--overview-resampling", overview_resampling,
-                  "average, nearest or mode; default: nearest for rgb and classes, average otherwise")
+                  "average, nearest, rms or mode; default: nearest for rgb and classes, average otherwise")
       ->type_name("METHOD")
       ->group(group);
   command.add_flag("--stats", stats, "store each band's statistics (on for COG)")->group(group);

@@ -30,17 +30,28 @@ Validity<T> validity(const std::optional<double>& nodata) {
   return {.has_nodata = nodata.has_value(), .nodata = nodata ? to_pixel<T>(*nodata) : T{}};
 }
 
-// The pixel an average becomes, as GDAL's overviews make it: rounded for
-// integers, and never the nodata value by chance (GDAL's replacement value).
-// Without branches, so that a level's loop vectorizes.
+// Whether levels are made of (sum, count) accumulators: of the values, or of their squares.
+bool sums(OverviewResampling resampling) {
+  return resampling == OverviewResampling::Average || resampling == OverviewResampling::Rms;
+}
+
+// The pixel an accumulator becomes, as GDAL's overviews make it: the mean
+// (average) or the square root of the mean of squares (rms), rounded for
+// integers; an average is never the nodata value by chance (GDAL's
+// replacement value), an rms may be (GDAL's rms has none). Without
+// branches, so that a level's loop vectorizes.
 template <class T>
 class AveragePixel {
  public:
-  explicit AveragePixel(const std::optional<double>& nodata)
-      : empty_(nodata_pixel<T>(nodata)), has_nodata_(nodata.has_value()), replacement_(replacement(nodata)) {}
+  AveragePixel(const std::optional<double>& nodata, OverviewResampling resampling)
+      : empty_(nodata_pixel<T>(nodata)),
+        root_(resampling == OverviewResampling::Rms),
+        replaces_(nodata.has_value() && !root_),
+        replacement_(replacement(nodata)) {}
   T operator()(const Accumulator& a) const {
-    const T value = to_pixel<T>(a.count > 0 ? a.sum / a.count : 0.0);
-    const T kept = (has_nodata_ & (value == empty_)) ? replacement_ : value;
+    const double mean = a.count > 0 ? a.sum / a.count : 0.0;
+    const T value = to_pixel<T>(root_ ? std::sqrt(mean) : mean);
+    const T kept = (replaces_ & (value == empty_)) ? replacement_ : value;
     return a.count > 0 ? kept : empty_;
   }
 
@@ -53,7 +64,7 @@ class AveragePixel {
     return value == std::numeric_limits<T>::max() ? static_cast<T>(value - 1) : static_cast<T>(value + 1);
   }
   T empty_;
-  bool has_nodata_;
+  bool root_, replaces_;
   T replacement_;
 };
 
@@ -123,13 +134,14 @@ void halve(const std::vector<Accumulator>& above, std::int64_t rows, std::int64_
     }
 }
 
-// One tile, one band: its average levels (into `levels`) and its apex.
+// One tile, one band: its average or rms levels (into `levels`) and its apex.
 template <class T>
 Accumulator average_levels(const Plane<const T>& full, Region tile, const Validity<T>& valid,
                            const SummarySpec& spec, std::vector<BlockBuffer>& levels, int band) {
   // Level 1 straight from the pixels, in halve()'s order. The levels'
   // accumulators are the thread's own, kept from tile to tile.
   thread_local std::vector<Accumulator> level, next;
+  const bool squares = spec.resampling == OverviewResampling::Rms;
   std::int64_t rows = tile.rows.rows() / 2, cols = tile.cols.rows() / 2;
   level.assign(static_cast<std::size_t>(rows * cols), Accumulator{});
   for (std::int64_t r = 0; r < rows; ++r) {
@@ -142,7 +154,8 @@ Accumulator average_levels(const Plane<const T>& full, Region tile, const Validi
       double sum = 0, count = 0;
       for (const T v : {above[2 * c], above[2 * c + 1], below[2 * c], below[2 * c + 1]}) {
         const bool ok = valid(v);
-        sum += ok ? static_cast<double>(v) : 0.0;
+        const double x = static_cast<double>(v);
+        sum += ok ? (squares ? x * x : x) : 0.0;
         count += ok ? 1.0 : 0.0;
       }
       out[c] = {.sum = sum, .count = count};
@@ -159,7 +172,7 @@ Accumulator average_levels(const Plane<const T>& full, Region tile, const Validi
     const std::int64_t r0 = tile.rows.begin >> k, c0 = tile.cols.begin >> k;
     const std::int64_t level_rows = std::min(rows, out.row0 + out.rows - r0),
                        level_cols = std::min(cols, out.col0 + out.cols - c0);
-    const AveragePixel<T> average(spec.nodata);
+    const AveragePixel<T> average(spec.nodata, spec.resampling);
     for (std::int64_t r = 0; r < level_rows; ++r)
       for (std::int64_t c = 0; c < level_cols; ++c)
         out.at(r0 + r, c0 + c) = average(level[static_cast<std::size_t>(r * cols + c)]);
@@ -265,7 +278,9 @@ OverviewResampling parse_overview_resampling(std::string_view name) {
   if (name == "nearest" || name == "near") return OverviewResampling::Nearest;
   if (name == "average") return OverviewResampling::Average;
   if (name == "mode") return OverviewResampling::Mode;
-  throw UsageError("--overview-resampling " + std::string(name) + ": geostrip's overviews are nearest, average or mode");
+  if (name == "rms") return OverviewResampling::Rms;
+  throw UsageError("--overview-resampling " + std::string(name) +
+                   ": geostrip's overviews are nearest, average, rms or mode");
 }
 
 std::string_view name_of(OverviewResampling resampling) {
@@ -273,6 +288,7 @@ std::string_view name_of(OverviewResampling resampling) {
     case OverviewResampling::Nearest: return "nearest";
     case OverviewResampling::Average: return "average";
     case OverviewResampling::Mode: return "mode";
+    case OverviewResampling::Rms: return "rms";
   }
   return "average";
 }
@@ -358,8 +374,7 @@ void summarize_tiles(const BlockBuffer& pixels, RowBlock block, const SummarySpe
           const Plane<const T> full = pixels.band<T>(b);
           const Validity<T> valid = validity<T>(spec.nodata);
           Accumulator apex{.sum = static_cast<double>(full.at(r, c)), .count = 1};  // nearest's
-          if (spec.resampling == OverviewResampling::Average && !levels.empty())
-            apex = average_levels(full, region, valid, spec, levels, b);
+          if (sums(spec.resampling) && !levels.empty()) apex = average_levels(full, region, valid, spec, levels, b);
           if (spec.resampling == OverviewResampling::Mode && !levels.empty())
             apex = mode_levels(full, region, valid, spec, levels, b);
           if (!spec.summarizes()) return;
@@ -387,7 +402,7 @@ std::vector<BlockBuffer> apex_levels(const SummarySpec& spec, const std::vector<
     std::int64_t level_rows = rows, level_cols = cols;
     for (int k = first; k <= last; ++k) {
       const int below_tiles = k - spec.tile_levels();  // levels below the apexes
-      if (spec.resampling == OverviewResampling::Average) {
+      if (sums(spec.resampling)) {
         halve(level, level_rows, level_cols, below);
       } else if (spec.resampling == OverviewResampling::Mode) {
         // The mode of the window's tiles' modes, row by row.
@@ -423,16 +438,16 @@ std::vector<BlockBuffer> apex_levels(const SummarySpec& spec, const std::vector<
         for (std::int64_t r = 0; r < std::min(size.rows, level_rows); ++r)
           for (std::int64_t c = 0; c < std::min(size.cols, level_cols); ++c) {
             const Accumulator& a = below[static_cast<std::size_t>(r * level_cols + c)];
-            if (spec.resampling == OverviewResampling::Average)
-              plane.at(r, c) = AveragePixel<T>(spec.nodata)(a);
+            if (sums(spec.resampling))
+              plane.at(r, c) = AveragePixel<T>(spec.nodata, spec.resampling)(a);
             else if (spec.resampling == OverviewResampling::Mode && a.count == 0)
               plane.at(r, c) = nodata_pixel<T>(spec.nodata);
             else
               plane.at(r, c) = static_cast<T>(a.sum);
           }
       });
-      // Average halves the level just made; nearest and mode always take the apexes.
-      if (spec.resampling == OverviewResampling::Average) level.swap(below);
+      // Average and rms halve the level just made; nearest and mode always take the apexes.
+      if (sums(spec.resampling)) level.swap(below);
     }
   }
   return out;

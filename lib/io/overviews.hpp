@@ -27,11 +27,13 @@ namespace geostrip {
 // As GDAL resamples the full resolution to the level's size (gdal_translate
 // -outsize, gdalwarp -ts): nearest takes the window's centre pixel (row and
 // column r * 2^k + 2^(k-1)); average the mean of the window's valid pixels,
-// nodata where none is; mode the most frequent valid value, of several the
-// one that reaches that count first in row-major order (GDAL's rule), nodata
-// where none is valid. Mode's levels below the tile levels are the modes of
-// the tiles' own (cascaded, as gdaladdo makes every level).
-enum class OverviewResampling { Nearest, Average, Mode };
+// nodata where none is; rms the square root of the mean of the valid
+// pixels' squares (power, for SAR amplitudes), as average; mode the most
+// frequent valid value, of several the one that reaches that count first in
+// row-major order (GDAL's rule), nodata where none is valid. Mode's levels
+// below the tile levels are the modes of the tiles' own (cascaded, as
+// gdaladdo makes every level).
+enum class OverviewResampling { Nearest, Average, Rms, Mode };
 OverviewResampling parse_overview_resampling(std::string_view name);  // throws UsageError
 std::string_view name_of(OverviewResampling resampling);
 
@@ -48,7 +50,7 @@ struct BandStats {
   double stddev() const;  // population
 };
 
-// A window's average so far: the sum and count of its valid pixels.
+// A window's average so far: the sum (for rms: of squares) and count of its valid pixels.
 struct Accumulator {
   double sum = 0;
   double count = 0;
@@ -58,7 +60,7 @@ struct Accumulator {
 // pixels: its statistics and its apex.
 struct TileSummary {
   BandStats stats;
-  // average: its whole window's; nearest: `sum` holds its first pixel, `count`
+  // average, rms: its whole window's; nearest: `sum` holds its first pixel, `count`
   // 1; mode: `sum` holds its mode, `count` 1, or 0 where none is valid.
   Accumulator apex;
 };

@@ -153,7 +153,20 @@ TEST_CASE("mode overviews of a class map equal GDAL's mode, whatever the threads
   for (std::size_t i = 0; i < a["levels"].size(); ++i) CHECK(a["levels"][i]["pixels_md5"] == b["levels"][i]["pixels_md5"]);
   const auto refused = run_geostrip(scene.ndi(scene.dir / "x.tif") + " --format COG --overview-resampling cubic");
   CHECK(refused.exit_code == 2);
-  CHECK_THAT(refused.output, Catch::Contains("nearest, average or mode"));
+  CHECK_THAT(refused.output, Catch::Contains("nearest, average, rms or mode"));
+}
+
+TEST_CASE("rms overviews of an SLC's amplitude equal GDAL's rms", "[cli]") {
+  TempDir dir;
+  REQUIRE(run_geostrip("synth slc -o " + dir / "slc" + " --size 1024x1024").exit_code == 0);
+  const std::string out = dir / "amplitude.tif";
+  const auto result = run_geostrip("run amplitude -i src=" + dir / "slc/reference.h5" +
+                                   ":/science/LSAR/GSLC/grids/frequencyA/HH --format COG --tile 256"
+                                   " --overview-resampling rms --progress none -o " + out);
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  const json view = check_cog(out, "rms", 1e-6);
+  CHECK(view["levels"].size() == 2);
 }
 
 TEST_CASE("overview tiles take --overview-level alone, by default 1 for wide samples and 4 for bytes", "[cli]") {

@@ -1,6 +1,7 @@
 // Overview levels and statistics, tile by tile, against direct loops over
-// the full resolution: the mean of each level's whole window, its centre
-// pixel, and two-pass statistics of every valid pixel.
+// the full resolution: the mean (or root mean square) of each level's whole
+// window, its centre pixel, its mode, and two-pass statistics of every
+// valid pixel.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -87,14 +88,17 @@ float direct(const BlockBuffer& pixels, int k, std::int64_t r, std::int64_t c, O
   const Plane<const float> full = pixels.band<float>(0);
   const std::int64_t n = std::int64_t{1} << k;
   if (resampling == OverviewResampling::Nearest) return full.at(r * n + n / 2, c * n + n / 2);
+  const bool rms = resampling == OverviewResampling::Rms;
   double sum = 0, count = 0;
   for (std::int64_t i = r * n; i < (r + 1) * n; ++i)
     for (std::int64_t j = c * n; j < (c + 1) * n; ++j)
       if (full.at(i, j) != kNodata) {
-        sum += static_cast<double>(full.at(i, j));
+        const auto v = static_cast<double>(full.at(i, j));
+        sum += rms ? v * v : v;
         count += 1;
       }
-  return count > 0 ? static_cast<float>(sum / count) : kNodata;
+  if (count == 0) return kNodata;
+  return static_cast<float>(rms ? std::sqrt(sum / count) : sum / count);
 }
 
 }  // namespace
@@ -142,7 +146,8 @@ TEST_CASE("every level equals its windows over the full resolution, and no block
   // Tiles of 16 and a raster of 300 rows: 4 tile levels and 1 made from the tiles' apexes.
   const RasterSize size{.rows = 300, .cols = 270};
   const BlockBuffer pixels = field(size);
-  for (const OverviewResampling resampling : {OverviewResampling::Average, OverviewResampling::Nearest}) {
+  for (const OverviewResampling resampling :
+       {OverviewResampling::Average, OverviewResampling::Nearest, OverviewResampling::Rms}) {
     INFO(name_of(resampling));
     const SummarySpec spec = spec_of(size, 16, resampling);
     REQUIRE(spec.levels.size() == 5);
