@@ -161,6 +161,28 @@ TEST_CASE("ndi --format COG of 4392x4392 is the same file, every overview level 
   }
 }
 
+TEST_CASE("mode and rms overviews, their last level from the tiles' own, are the same file on 3 virtual nodes",
+          "[identical]") {
+  // Tiles of 64 and 8200 columns: 6 tile levels, and a 7th from each tile's apex.
+  TempDir dir;
+  REQUIRE(run_geostrip("synth s2 -o " + dir / "s" + " --size 300x8200").exit_code == 0);
+  const std::string inputs = " -i a=" + dir / "s/B08.tif" + " -i b=" + dir / "s/B04.tif" + " --format COG --tile 64";
+  for (const std::string& job : {"run expr" + inputs + " --expr \"a > b * 2 ? 1 : (a > b ? 2 : 3)\" --type Byte"
+                                                        " --overview-resampling mode",
+                                "run ndi" + inputs + " --overview-resampling rms"}) {
+    const std::string single = dir / "single.tif";
+    REQUIRE(run_geostrip(job + " -o " + single + " --threads 1 --overwrite").exit_code == 0);
+    for (const std::string blocks : {"auto", "37"}) {
+      const std::string nodes = dir / ("nodes-" + blocks + ".tif");
+      const auto result = run_command(
+          geostrip_under(virtual_nodes(3), job + " -o " + nodes + " --threads 2 --overwrite --block-rows " + blocks));
+      INFO(result.output);
+      REQUIRE(result.exit_code == 0);
+      CHECK(file_text(nodes) == file_text(single));
+    }
+  }
+}
+
 TEST_CASE("a COG on 3 virtual nodes of one thread has every rank encode its own level-1 tiles", "[identical]") {
   // Three threads in all would leave every level to rank 0's writer on one
   // node; on several, blocks of two tile rows let each rank encode level 1.
