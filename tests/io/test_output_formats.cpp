@@ -150,7 +150,8 @@ TEST_CASE("mode overviews of a class map equal GDAL's mode, whatever the threads
   }
   const json a = check_cog(two, "mode", 0), b = gdal_view(one, "mode");
   REQUIRE(a["levels"].size() == b["levels"].size());
-  for (std::size_t i = 0; i < a["levels"].size(); ++i) CHECK(a["levels"][i]["pixels_md5"] == b["levels"][i]["pixels_md5"]);
+  for (std::size_t i = 0; i < a["levels"].size(); ++i)
+    CHECK(a["levels"][i]["pixels_md5"] == b["levels"][i]["pixels_md5"]);
   const auto refused = run_geostrip(scene.ndi(scene.dir / "x.tif") + " --format COG --overview-resampling cubic");
   CHECK(refused.exit_code == 2);
   CHECK_THAT(refused.output, Catch::Contains("nearest, average, rms or mode"));

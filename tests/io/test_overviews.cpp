@@ -212,7 +212,8 @@ TEST_CASE("mode levels take each window's most frequent value, by GDAL's tie rul
         for (std::int64_t c = 0; c < level.cols; ++c) {
           CHECK(std::memcmp(&level.at(r, c), &other.at(r, c), sizeof(float)) == 0);
           if (level.at(r, c) != expected(static_cast<int>(k) + 1, r, c))
-            FAIL_CHECK("level " << k + 1 << " " << r << "," << c << (pixels == &classes ? " of classes" : " of the field"));
+            FAIL_CHECK("level " << k + 1 << " " << r << "," << c
+                                << (pixels == &classes ? " of classes" : " of the field"));
         }
     }
   }
