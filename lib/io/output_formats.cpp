@@ -34,13 +34,9 @@ constexpr const char* kFormats =
 
 // The CRC-32 of what `fd` holds from its position on, read through in parts.
 std::uint32_t crc32_of_file(int fd, const std::string& path) {
-  std::vector<std::byte> buffer(1 << 20);
   std::uint32_t crc = 0;
-  for (ssize_t n; (n = ::read(fd, buffer.data(), buffer.size())) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(path + ": cannot read: " + std::strerror(errno));
-    crc = crc32_of(std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(n)), crc);
-  }
+  if (const int error = read_through(fd, [&](std::span<const std::byte> part) { crc = crc32_of(part, crc); }))
+    throw Error(path + ": cannot read: " + std::strerror(error));
   return crc;
 }
 

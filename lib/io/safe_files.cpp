@@ -116,14 +116,20 @@ int write_all(int fd, std::span<const std::byte> bytes) {
   return 0;
 }
 
-int read_all(int fd, std::string& into) {
-  char buffer[65536];
-  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) != 0;) {
+int read_through(int fd, const std::function<void(std::span<const std::byte>)>& take) {
+  std::vector<std::byte> buffer(1 << 20);
+  for (ssize_t n; (n = ::read(fd, buffer.data(), buffer.size())) != 0;) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return errno;
-    into.append(buffer, static_cast<std::size_t>(n));
+    take(std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(n)));
   }
   return 0;
+}
+
+int read_all(int fd, std::string& into) {
+  return read_through(fd, [&](std::span<const std::byte> part) {
+    into.append(reinterpret_cast<const char*>(part.data()), part.size());
+  });
 }
 
 void remove_leftover(const std::string& path) {

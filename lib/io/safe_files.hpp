@@ -6,6 +6,8 @@
 // the path.
 #include <sys/types.h>
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -66,8 +68,10 @@ std::optional<UniqueFd> open_regular_file(const std::string& path, int flags);
 // that failed (ENOSPC for one that wrote nothing).
 int write_all(int fd, std::span<const std::byte> bytes);
 
-// Appends all that `fd` holds from its position on to `into`: 0, or the
-// errno of the read that failed.
+// Gives `take` all that `fd` holds from its position on, part by part: 0, or
+// the errno of the read that failed.
+int read_through(int fd, const std::function<void(std::span<const std::byte>)>& take);
+// Appends all that `fd` holds from its position on to `into`, as read_through().
 int read_all(int fd, std::string& into);
 
 // Removes a regular file left at `path` by an earlier run; nothing there is
