@@ -17,6 +17,11 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// The lattice's reach for nearest's exact picks, in source pixels: a point
+// closer to a pixel edge than about twice this is transformed exactly, so it
+// is a trade between nodes and such points, both few at 1/64.
+constexpr double kPickLatticeError = 1.0 / 64;
+
 // GDAL rounds a kernel's scale near 1/N to exactly 1/N (gdalwarpkernel.cpp);
 // so do we, once, for the whole file.
 double snapped_scale(double scale) {
@@ -30,7 +35,7 @@ double snapped_scale(double scale) {
 // are the run's): its georeference and its lattice step.
 std::string geometry_of(const MosaicFile& file) {
   const Georeference& g = file.info.georef;
-  std::string key = fmt::format("step {}|", file.lattice_step);
+  std::string key = fmt::format("step {}{}|", file.lattice_step, file.exact_picks ? " exact picks" : "");
   if (g.transform) {
     key += fmt::format("gt {:a}", fmt::join(*g.transform, " ")) + "|" + g.crs_wkt;
   } else if (!g.gcps.empty()) {
@@ -45,7 +50,8 @@ std::string geometry_of(const MosaicFile& file) {
 // Where a file that is not on the grid's pixels may paint, and its scale:
 // its outline transformed exactly onto the grid, grown by the resampling
 // kernel's reach.
-Region warped_footprint(MosaicFile& file, const Grid& grid, const GridRequest& request, int radius) {
+Region warped_footprint(MosaicFile& file, const Grid& grid, const GridRequest& request,
+                        const ResamplingMethod& method) {
   const std::string& path = file.info.file.path;
   const GdalDataset dataset = open_raster(path);
   const GridTransformer transformer(*dataset, path, grid.georef.crs_wkt, grid.georef.transform, request);
@@ -81,7 +87,7 @@ Region warped_footprint(MosaicFile& file, const Grid& grid, const GridRequest& r
       ymax = std::max(ymax, y[i]);
     }
   if (!(xmin <= xmax && ymin <= ymax)) return {};
-  const double margin = std::ceil(radius * std::max({file.scale.x, file.scale.y, 1.0})) + 1;
+  const double margin = std::ceil(method.radius * std::max({file.scale.x, file.scale.y, 1.0})) + 1;
   const auto clamp = [](double v, std::int64_t hi) {
     return static_cast<std::int64_t>(std::clamp(v, 0.0, static_cast<double>(hi)));
   };
@@ -89,7 +95,12 @@ Region warped_footprint(MosaicFile& file, const Grid& grid, const GridRequest& r
       .rows = {clamp(std::floor(ymin - margin), grid.size.rows), clamp(std::ceil(ymax + margin), grid.size.rows)},
       .cols = {clamp(std::floor(xmin - margin), grid.size.cols), clamp(std::ceil(xmax + margin), grid.size.cols)}};
   if (empty(footprint)) return {};
-  file.lattice_step = lattice_step(transformer.arg(), footprint, request.transform_error);
+  if (request.transform_error > 0) {
+    file.lattice_step = lattice_step(transformer.arg(), footprint, request.transform_error);
+  } else if (method.algorithm == GRA_NearestNeighbour) {
+    file.lattice_step = lattice_step(transformer.arg(), footprint, kPickLatticeError);
+    file.exact_picks = true;
+  }
   file.geometry = geometry_of(file);
   return footprint;
 }
@@ -219,7 +230,7 @@ Mosaic make_mosaic(const std::string& input, std::vector<InputInfo> files, const
       footprint = intersection({.rows = {row0, row0 + file.info.size.rows}, .cols = {col0, col0 + file.info.size.cols}},
                                {.rows = all_rows, .cols = all_cols});
     } else {
-      footprint = warped_footprint(file, grid, request, method.radius);
+      footprint = warped_footprint(file, grid, request, method);
     }
     footprints.push_back(empty(footprint) ? Region{} : footprint);
     painted.push_back(std::move(file));
@@ -265,7 +276,9 @@ OpenFiles::File& OpenFiles::get(const Mosaic& mosaic, std::size_t index) {
     options->eWorkingDataType = GDT_Float64;
     options->eResampleAlg = mosaic.algorithm;
     open.lattice = std::make_unique<LatticeTransform>(LatticeTransform{
-        .exact = open.transformer->arg(), .step = file.lattice_step, .cache = &transforms_, .geometry = file.geometry});
+        .exact = open.transformer->arg(), .step = file.lattice_step,
+                                        .exact_picks = file.exact_picks,
+                                        .cache = &transforms_, .geometry = file.geometry});
     options->pfnTransformer = lattice_transform;
     options->pTransformerArg = open.lattice.get();
     const auto one = [](double value) {

@@ -29,9 +29,11 @@ struct MosaicFile {
   // resampling kernels widen with it, and a kernel must not depend on which
   // block asked (GDAL measures it per window unless told, as XSCALE/YSCALE).
   Resolution scale{.x = 1, .y = 1};
-  // With --transform-error: exact transforms every `lattice_step` grid
-  // columns, linear between (1: every pixel exact).
+  // Exact transforms every `lattice_step` grid columns, linear between (1:
+  // every pixel exact): with --transform-error, or for nearest with
+  // `exact_picks` (LatticeTransform), which keeps every pick exact.
   int lattice_step = 1;
+  bool exact_picks = false;
   // What decides its transform onto the grid (CRS and geotransform, GCPs or
   // RPCs, lattice step): files alike share transformed rows.
   std::string geometry;

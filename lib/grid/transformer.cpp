@@ -42,35 +42,81 @@ bool one_row(int count, const double* x, const double* y) {
   return count > 0;
 }
 
-}  // namespace
+// How close a nearest pick's source coordinate may come to a pixel edge
+// before it is transformed exactly, beyond the interpolation's own bound:
+// room for GDAL's 1e-10 nudge and for rounding in the interpolation.
+constexpr double kEdgeSlack = 1e-6;
 
-namespace {
+// Whether `coordinate` lies within `bound` of an integer (a pixel edge).
+bool near_edge(double coordinate, double bound) {
+  if (!(std::abs(coordinate) < 0x1p52)) return true;  // no fraction left, or NaN: decide exactly
+  const double fraction = std::abs(coordinate - static_cast<double>(static_cast<std::int64_t>(coordinate)));
+  return fraction <= bound || fraction >= 1 - bound;
+}
 
 // `count` points of one row through the lattice of `lattice`.
 void interpolate_row(const LatticeTransform& lattice, int count, double* x, double* y, double* z, int* ok) {
-  // Nodes at phase + k * step, phase the fraction every x of the row shares.
-  const double step = lattice.step;
+  // Nodes at phase + k * step, phase the fraction every x of the row shares;
+  // with exact picks also at each segment's middle, where a line strays most
+  // from a smooth curve: that distance, doubled, bounds it over the segment.
+  // Columns are whole numbers and the step a power of two, so a point's
+  // segment and place in it are exact.
+  const int per_segment = lattice.exact_picks ? 2 : 1;
+  const std::int64_t step = lattice.step;
+  const double spacing = static_cast<double>(step) / per_segment;
   const double phase = x[0] - std::floor(x[0]);
-  const auto first = static_cast<std::int64_t>(std::floor((x[0] - phase) / step));
-  const auto last = static_cast<std::int64_t>(std::floor((x[count - 1] - phase) / step)) + 1;
-  const std::size_t nodes = static_cast<std::size_t>(last - first + 1);
+  const auto column0 = static_cast<std::int64_t>(x[0] - phase);
+  const auto segment_of = [step](std::int64_t column) {
+    return column >= 0 ? column / step : -((-column + step - 1) / step);
+  };
+  const std::int64_t first = segment_of(column0), last = segment_of(column0 + count - 1) + 1;
+  const std::size_t nodes = static_cast<std::size_t>(last - first) * per_segment + 1;
   std::vector<double> nx(nodes), ny(nodes, y[0]), nz(nodes, 0.0);
   std::vector<int> nok(nodes);
-  for (std::size_t k = 0; k < nodes; ++k) nx[k] = phase + static_cast<double>(first + static_cast<std::int64_t>(k)) * step;
+  for (std::size_t k = 0; k < nodes; ++k)
+    nx[k] = phase + static_cast<double>(first * per_segment + static_cast<std::int64_t>(k)) * spacing;
   GDALGenImgProjTransform(lattice.exact, TRUE, static_cast<int>(nodes), nx.data(), ny.data(), nz.data(), nok.data());
-  for (int i = 0; i < count; ++i) {
-    const double position = (x[i] - phase) / step;
-    const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(std::floor(position)) - first);
-    const double t = position - std::floor(position);
-    if (nok[k] && nok[k + 1]) {
-      x[i] = nx[k] + t * (nx[k + 1] - nx[k]);
-      y[i] = ny[k] + t * (ny[k + 1] - ny[k]);
-      z[i] = nz[k] + t * (nz[k + 1] - nz[k]);
-      ok[i] = TRUE;
-    } else {
-      z[i] = 0;
-      GDALGenImgProjTransform(lattice.exact, TRUE, 1, x + i, y + i, z + i, ok + i);
+  std::vector<int> exact;  // points transformed exactly, in one call
+  const double per_step = 1.0 / static_cast<double>(step);
+  // Segment by segment: `a` its first node, `into` the first point's column past it.
+  int i = 0;
+  for (std::size_t a = 0, into = static_cast<std::size_t>(column0 - first * step); i < count; a += per_segment, into = 0) {
+    const std::size_t b = a + per_segment, middle = a + per_segment / 2;
+    const int end = std::min(count, i + static_cast<int>(static_cast<std::size_t>(step) - into));
+    if (!(nok[a] && nok[b] && nok[middle])) {
+      for (; i < end; ++i) exact.push_back(i);
+      continue;
     }
+    const double dx = nx[b] - nx[a], dy = ny[b] - ny[a], dz = nz[b] - nz[a];
+    // How far from a pixel edge a pick is safe (with exact picks).
+    const double edge_x = 2 * std::abs(nx[a] + dx / 2 - nx[middle]) + kEdgeSlack;
+    const double edge_y = 2 * std::abs(ny[a] + dy / 2 - ny[middle]) + kEdgeSlack;
+    for (; i < end; ++i, ++into) {
+      const double t = static_cast<double>(into) * per_step;
+      const double sx = nx[a] + t * dx, sy = ny[a] + t * dy;
+      if (lattice.exact_picks && (near_edge(sx, edge_x) || near_edge(sy, edge_y))) {
+        exact.push_back(i);
+        continue;
+      }
+      x[i] = sx;
+      y[i] = sy;
+      z[i] = nz[a] + t * dz;
+      ok[i] = TRUE;
+    }
+  }
+  if (exact.empty()) return;
+  std::vector<double> ex(exact.size()), ey(exact.size()), ez(exact.size(), 0.0);
+  std::vector<int> eok(exact.size());
+  for (std::size_t k = 0; k < exact.size(); ++k) {
+    ex[k] = x[exact[k]];
+    ey[k] = y[exact[k]];
+  }
+  GDALGenImgProjTransform(lattice.exact, TRUE, static_cast<int>(exact.size()), ex.data(), ey.data(), ez.data(), eok.data());
+  for (std::size_t k = 0; k < exact.size(); ++k) {
+    x[exact[k]] = ex[k];
+    y[exact[k]] = ey[k];
+    z[exact[k]] = ez[k];
+    ok[exact[k]] = eok[k];
   }
 }
 

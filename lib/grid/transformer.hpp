@@ -62,9 +62,16 @@ class TransformCache {
 // position alone, never on the row segment a block asked for. Anything
 // else, and a point next to a lattice node that failed, is transformed
 // exactly. Rows go through `cache`, when given, under `geometry`.
+//
+// With `exact_picks`, a point whose interpolated source column or row could
+// lie on the other side of a pixel edge than its exact one is transformed
+// exactly (the bound: twice the line's distance from the exact transform at
+// its segment's middle): every pick nearest-neighbour makes, and every
+// source window, is the exact transform's.
 struct LatticeTransform {
   void* exact = nullptr;  // a GDALGenImgProjTransform argument
   int step = 1;
+  bool exact_picks = false;
   TransformCache* cache = nullptr;
   std::string geometry;
 };

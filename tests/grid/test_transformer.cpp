@@ -69,3 +69,29 @@ TEST_CASE("the lattice transform stays within its error and does not depend on t
   }
   CHECK(lattice_step(zones.exact->arg(), {.rows = {0, 2000}, .cols = {0, 2000}}, 0) == 1);
 }
+
+TEST_CASE("with exact picks the lattice picks every source pixel the exact transform picks", "[grid]") {
+  ZoneToZone zones;
+  // A coarse lattice, so that interpolated coordinates do stray across pixel
+  // edges and only the exact picks keep nearest's choice.
+  LatticeTransform lattice{.exact = zones.exact->arg(), .step = 64, .exact_picks = true};
+  // GDAL's nearest: the source pixel a coordinate falls in, nudged by 1e-10.
+  const auto pick = [](double coordinate) { return std::floor(coordinate + 1e-10); };
+  const int count = 1900;
+  std::size_t points = 0, interpolated = 0, different = 0;
+  for (double row = 0.5; row < 2000; row += 7) {
+    std::vector<double> x = row_of(50.5, count), y(count, row), z(count, 0.0);
+    std::vector<double> ex = x, ey = y, ez = z;
+    std::vector<int> ok(count), eok(count);
+    lattice_transform(&lattice, TRUE, count, x.data(), y.data(), z.data(), ok.data());
+    GDALGenImgProjTransform(zones.exact->arg(), TRUE, count, ex.data(), ey.data(), ez.data(), eok.data());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      REQUIRE(ok[i] == eok[i]);
+      ++points;
+      interpolated += x[i] != ex[i] || y[i] != ey[i];
+      different += pick(x[i]) != pick(ex[i]) || pick(y[i]) != pick(ey[i]);
+    }
+  }
+  CHECK(interpolated > points * 9 / 10);  // mostly interpolated: few points cost an exact transform
+  CHECK(different == 0);
+}

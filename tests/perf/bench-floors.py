@@ -108,6 +108,8 @@ def make_inputs(geostrip, folder, size, slc_size, dates_size):
         ("hillshade", ["hillshade", "-i", f"dem={dem}"], [dem], ("gdaldem", [gdaldem("hillshade", dem, "peer.tif")])),
         ("slope", ["slope", "-i", f"dem={dem}"], [dem], ("gdaldem", [gdaldem("slope", dem, "peer.tif")])),
         ("multilook 4x4", ["multilook", "-i", f"src={b04}", "--looks", "4x4"], [b04], None),
+        ("ndi, mosaic of 2x2 tiles in two UTM zones, nearest",
+         ["ndi", "-i", f"a=@{tiles['B08']}", "-i", f"b=@{tiles['B04']}"], tile_files, None),
         ("ndi, mosaic of 2x2 tiles in two UTM zones, bilinear",
          ["ndi", "-i", f"a=@{tiles['B08']}", "-i", f"b=@{tiles['B04']}", "--resampling", "bilinear"], tile_files, None),
         ("ndi --format COG", ["ndi", "-i", f"a={b08}", "-i", f"b={b04}", "--format", "COG"], [b08, b04],
