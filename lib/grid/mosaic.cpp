@@ -131,15 +131,20 @@ class MosaicReader final : public RowReader {
     for (const std::size_t i : mosaic_.footprints.meeting(region)) {
       const Region part = intersection(region, mosaic_.footprints[i]);
       const auto part_cols = static_cast<std::size_t>(part.cols.rows());
-      layer.assign(static_cast<std::size_t>(part.rows.rows()) * part_cols, kNaN);
       const auto at = [&](std::int64_t r) {
         return static_cast<std::size_t>(r - region.rows.begin) * cols +
                static_cast<std::size_t>(part.cols.begin - region.cols.begin);
       };
+      // Painted over, across whole rows: straight into them.
+      if (over && part.cols == region.cols) {
+        paint(i, part, painted.data() + at(part.rows.begin));
+        continue;
+      }
+      layer.assign(static_cast<std::size_t>(part.rows.rows()) * part_cols, kNaN);
       for (std::int64_t r = part.rows.begin; over && r < part.rows.end; ++r)
         std::copy_n(painted.begin() + static_cast<std::ptrdiff_t>(at(r)), part_cols,
                     layer.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(r - part.rows.begin) * part_cols));
-      paint(i, part, layer);
+      paint(i, part, layer.data());
       for (std::int64_t r = part.rows.begin; r < part.rows.end; ++r) {
         const double* from = layer.data() + static_cast<std::size_t>(r - part.rows.begin) * part_cols;
         for (std::size_t c = 0; c < part_cols; ++c)
@@ -170,7 +175,7 @@ class MosaicReader final : public RowReader {
 
   // Paints file `i` onto `part` of the grid held in `layer` (NaN: no value
   // yet): its valid pixels replace, or blend into, what is there.
-  void paint(std::size_t i, const Region& part, std::vector<double>& layer) const {
+  void paint(std::size_t i, const Region& part, double* layer) const {
     const MosaicFile& file = mosaic_.files[i];
     OpenFiles::File& open = open_.get(mosaic_, i);
     const int cols = static_cast<int>(part.cols.rows()), rows = static_cast<int>(part.rows.rows());
@@ -178,7 +183,7 @@ class MosaicReader final : public RowReader {
     CPLErr status = CE_None;
     if (file.offset) {
       const auto [row0, col0] = *file.offset;
-      std::vector<double> pixels(layer.size());
+      std::vector<double> pixels(static_cast<std::size_t>(cols) * static_cast<std::size_t>(rows));
       status = open.dataset->GetRasterBand(file.info.file.band)
                    ->RasterIO(GF_Read, static_cast<int>(part.cols.begin - col0), static_cast<int>(part.rows.begin - row0),
                               cols, rows, pixels.data(), cols, rows, GDT_Float64, 0, 0, nullptr);
@@ -187,7 +192,7 @@ class MosaicReader final : public RowReader {
         if (!std::isnan(pixels[k]) && !(nodata && pixels[k] == *nodata)) layer[k] = pixels[k];
     } else {
       status = open.warp->WarpRegionToBuffer(static_cast<int>(part.cols.begin), static_cast<int>(part.rows.begin),
-                                             cols, rows, layer.data(), GDT_Float64);
+                                             cols, rows, layer, GDT_Float64);
     }
     if (status != CE_None)
       throw Error(fmt::format("{}: painting it onto rows {}-{} of the output grid failed: {}", file.info.file.path,
@@ -275,10 +280,11 @@ OpenFiles::File& OpenFiles::get(const Mosaic& mosaic, std::size_t index) {
     options->panDstBands[0] = 1;
     options->eWorkingDataType = GDT_Float64;
     options->eResampleAlg = mosaic.algorithm;
-    open.lattice = std::make_unique<LatticeTransform>(LatticeTransform{
-        .exact = open.transformer->arg(), .step = file.lattice_step,
-                                        .exact_picks = file.exact_picks,
-                                        .cache = &transforms_, .geometry = file.geometry});
+    open.lattice = std::make_unique<LatticeTransform>(LatticeTransform{.exact = open.transformer->arg(),
+                                                                       .step = file.lattice_step,
+                                                                       .exact_picks = file.exact_picks,
+                                                                       .cache = &transforms_,
+                                                                       .geometry = file.geometry});
     options->pfnTransformer = lattice_transform;
     options->pTransformerArg = open.lattice.get();
     const auto one = [](double value) {
