@@ -17,11 +17,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The lattice's reach for nearest's exact picks, in source pixels: a point
-// closer to a pixel edge than about twice this is transformed exactly, so it
-// is a trade between nodes and such points, both few at 1/64.
-constexpr double kPickLatticeError = 1.0 / 64;
-
 // GDAL rounds a kernel's scale near 1/N to exactly 1/N (gdalwarpkernel.cpp);
 // so do we, once, for the whole file.
 double snapped_scale(double scale) {
@@ -98,7 +93,7 @@ Region warped_footprint(MosaicFile& file, const Grid& grid, const GridRequest& r
   if (request.transform_error > 0) {
     file.lattice_step = lattice_step(transformer.arg(), footprint, request.transform_error);
   } else if (method.algorithm == GRA_NearestNeighbour) {
-    file.lattice_step = lattice_step(transformer.arg(), footprint, kPickLatticeError);
+    file.lattice_step = exact_picks_step(transformer.arg(), footprint);
     file.exact_picks = true;
   }
   file.geometry = geometry_of(file);

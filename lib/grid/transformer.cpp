@@ -57,60 +57,60 @@ bool near_edge(double coordinate, double bound) {
 // `count` points of one row through the lattice of `lattice`.
 void interpolate_row(const LatticeTransform& lattice, int count, double* x, double* y, double* z, int* ok) {
   // Nodes at phase + k * step, phase the fraction every x of the row shares;
-  // with exact picks also at each segment's middle, where a line strays most
-  // from a smooth curve: that distance, doubled, bounds it over the segment.
-  // Columns are whole numbers and the step a power of two, so a point's
-  // segment and place in it are exact.
+  // with exact picks also at each segment's middle. Columns are whole
+  // numbers and the step a power of two, so a point's segment and place in
+  // it are exact.
+  const double x0 = x[0], row_y = y[0];  // the row: x0, x0 + 1, ... at row_y
   const int per_segment = lattice.exact_picks ? 2 : 1;
-  const std::int64_t step = lattice.step;
+  const int step = lattice.step;
   const double spacing = static_cast<double>(step) / per_segment;
-  const double phase = x[0] - std::floor(x[0]);
-  const auto column0 = static_cast<std::int64_t>(x[0] - phase);
+  const double phase = x0 - std::floor(x0);
+  const auto column0 = static_cast<std::int64_t>(x0 - phase);
   const auto segment_of = [step](std::int64_t column) {
     return column >= 0 ? column / step : -((-column + step - 1) / step);
   };
   const std::int64_t first = segment_of(column0), last = segment_of(column0 + count - 1) + 1;
   const std::size_t nodes = static_cast<std::size_t>(last - first) * per_segment + 1;
-  std::vector<double> nx(nodes), ny(nodes, y[0]), nz(nodes, 0.0);
+  std::vector<double> nx(nodes), ny(nodes, row_y), nz(nodes, 0.0);
   std::vector<int> nok(nodes);
   for (std::size_t k = 0; k < nodes; ++k)
     nx[k] = phase + static_cast<double>(first * per_segment + static_cast<std::int64_t>(k)) * spacing;
   GDALGenImgProjTransform(lattice.exact, TRUE, static_cast<int>(nodes), nx.data(), ny.data(), nz.data(), nok.data());
   std::vector<int> exact;  // points transformed exactly, in one call
-  const double per_step = 1.0 / static_cast<double>(step);
+  const double per_step = 1.0 / step;
   // Segment by segment: `a` its first node, `into` the first point's column past it.
   int i = 0;
-  for (std::size_t a = 0, into = static_cast<std::size_t>(column0 - first * step); i < count; a += per_segment, into = 0) {
+  for (std::size_t a = 0; i < count; a += per_segment) {
+    const int into = i == 0 ? static_cast<int>(column0 - first * step) : 0;
+    const int begin = i, end = std::min(count, i + step - into);
     const std::size_t b = a + per_segment, middle = a + per_segment / 2;
-    const int end = std::min(count, i + static_cast<int>(static_cast<std::size_t>(step) - into));
     if (!(nok[a] && nok[b] && nok[middle])) {
       for (; i < end; ++i) exact.push_back(i);
       continue;
     }
     const double dx = nx[b] - nx[a], dy = ny[b] - ny[a], dz = nz[b] - nz[a];
-    // How far from a pixel edge a pick is safe (with exact picks).
-    const double edge_x = 2 * std::abs(nx[a] + dx / 2 - nx[middle]) + kEdgeSlack;
-    const double edge_y = 2 * std::abs(ny[a] + dy / 2 - ny[middle]) + kEdgeSlack;
-    for (; i < end; ++i, ++into) {
-      const double t = static_cast<double>(into) * per_step;
-      const double sx = nx[a] + t * dx, sy = ny[a] + t * dy;
-      if (lattice.exact_picks && (near_edge(sx, edge_x) || near_edge(sy, edge_y))) {
-        exact.push_back(i);
-        continue;
-      }
-      x[i] = sx;
-      y[i] = sy;
+    for (int k = into; i < end; ++i, ++k) {
+      const double t = k * per_step;
+      x[i] = nx[a] + t * dx;
+      y[i] = ny[a] + t * dy;
       z[i] = nz[a] + t * dz;
       ok[i] = TRUE;
     }
+    if (!lattice.exact_picks) continue;
+    // A smooth curve strays from its chord as a parabola, 4t(1-t) times its
+    // distance at the middle: twice that is how close to a pixel edge a pick
+    // may come.
+    const double middle_x = std::abs(nx[a] + dx / 2 - nx[middle]), middle_y = std::abs(ny[a] + dy / 2 - ny[middle]);
+    for (int j = begin, k = into; j < end; ++j, ++k) {
+      const double t = k * per_step, reach = 8 * t * (1 - t);
+      if (near_edge(x[j], reach * middle_x + kEdgeSlack) || near_edge(y[j], reach * middle_y + kEdgeSlack))
+        exact.push_back(j);
+    }
   }
   if (exact.empty()) return;
-  std::vector<double> ex(exact.size()), ey(exact.size()), ez(exact.size(), 0.0);
+  std::vector<double> ex(exact.size()), ey(exact.size(), row_y), ez(exact.size(), 0.0);
   std::vector<int> eok(exact.size());
-  for (std::size_t k = 0; k < exact.size(); ++k) {
-    ex[k] = x[exact[k]];
-    ey[k] = y[exact[k]];
-  }
+  for (std::size_t k = 0; k < exact.size(); ++k) ex[k] = x0 + exact[k];
   GDALGenImgProjTransform(lattice.exact, TRUE, static_cast<int>(exact.size()), ex.data(), ey.data(), ez.data(), eok.data());
   for (std::size_t k = 0; k < exact.size(); ++k) {
     x[exact[k]] = ex[k];
@@ -187,12 +187,17 @@ int lattice_transform(void* arg, int dst_to_src, int count, double* x, double* y
   return TRUE;
 }
 
-int lattice_step(void* exact, const Region& region, double error) {
-  if (error <= 0 || empty(region)) return 1;
+namespace {
+
+// The largest power of two up to `max_step` whose linear interpolation
+// between exact columns that far apart stays within `tolerance(step)`
+// source pixels of the exact transform, or 1.
+template <class Tolerance>
+int largest_step(void* exact, const Region& region, int max_step, Tolerance tolerance) {
   // Linear interpolation strays most midway between nodes: compare it with
   // the exact transform there, on rows and segments spread over the region.
-  constexpr int kRows = 17, kSegments = 33, kMaxStep = 64;
-  for (int step = kMaxStep; step >= 2; step /= 2) {
+  constexpr int kRows = 17, kSegments = 33;
+  for (int step = max_step; step >= 2; step /= 2) {
     std::vector<double> x, y;
     for (int i = 0; i < kRows; ++i)
       for (int j = 0; j < kSegments; ++j) {
@@ -208,6 +213,7 @@ int lattice_step(void* exact, const Region& region, double error) {
     std::vector<double> z(x.size(), 0.0);
     std::vector<int> ok(x.size());
     GDALGenImgProjTransform(exact, TRUE, static_cast<int>(x.size()), x.data(), y.data(), z.data(), ok.data());
+    const double error = tolerance(step);
     bool within = true;
     for (std::size_t k = 0; k + 2 < x.size() && within; k += 3)
       within = !(ok[k] && ok[k + 1] && ok[k + 2]) ||
@@ -215,6 +221,21 @@ int lattice_step(void* exact, const Region& region, double error) {
     if (within) return step;
   }
   return 1;
+}
+
+}  // namespace
+
+int lattice_step(void* exact, const Region& region, double error) {
+  if (error <= 0 || empty(region)) return 1;
+  return largest_step(exact, region, 64, [error](int) { return error; });
+}
+
+int exact_picks_step(void* exact, const Region& region) {
+  if (empty(region)) return 1;
+  // A point costs 2/step exact transforms for the nodes and middles, and
+  // about 5 times the middles' distance from the chord for the picks near an
+  // edge: the two are about equal where that distance is 1/(4 step).
+  return largest_step(exact, region, 1024, [](int step) { return 0.25 / step; });
 }
 
 std::string crs_wkt_of(const std::string& user_input, const std::string& option) {

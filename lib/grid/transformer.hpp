@@ -65,9 +65,10 @@ class TransformCache {
 //
 // With `exact_picks`, a point whose interpolated source column or row could
 // lie on the other side of a pixel edge than its exact one is transformed
-// exactly (the bound: twice the line's distance from the exact transform at
-// its segment's middle): every pick nearest-neighbour makes, and every
-// source window, is the exact transform's.
+// exactly (the bound: twice the parabola through the line's distance from
+// the exact transform at its segment's middle): every pick
+// nearest-neighbour makes, and every source window, is the exact
+// transform's.
 struct LatticeTransform {
   void* exact = nullptr;  // a GDALGenImgProjTransform argument
   int step = 1;
@@ -82,6 +83,11 @@ int lattice_transform(void* arg, int dst_to_src, int count, double* x, double* y
 // columns of `region` (sampled), or 1 (exact). `exact` maps grid pixels to
 // source pixels (GDALGenImgProjTransform).
 int lattice_step(void* exact, const Region& region, double error);
+
+// The lattice step (of 1024, 512, ..., 2) for exact picks over `region`
+// that makes the fewest exact transforms: the nodes and middles against the
+// points near a pixel edge; 1 where the transform is not smooth enough.
+int exact_picks_step(void* exact, const Region& region);
 
 // The WKT of a CRS the user named (EPSG:32633, a WKT, a PROJ
 // string, a file); throws UsageError naming `option`.
