@@ -63,6 +63,30 @@ void check_close(const std::string& ours, const std::string& theirs, double rela
   CHECK(off == 0);
 }
 
+// A mosaic of 2x2 tiles of a `size` scene across two UTM zones, copied by
+// expr with `method` and `options`, against gdalwarp -et 0 with `method`
+// and `warp_options` onto the same grid: within `relative`.
+void check_two_zone_mosaic(const std::string& size, const std::string& method, const std::string& options,
+                           const std::string& warp_options, double relative) {
+  TempDir dir;
+  const std::string scene = dir / "scene";
+  REQUIRE(run_geostrip("synth s2 -o " + scene + " --size " + size + " --tiles 2x2 --overlap 8 --utm-split").exit_code ==
+          0);
+  const std::string ours = dir / "mosaic.tif", theirs = dir / "gdalwarp.tif";
+  const auto run = run_geostrip("run expr -i b=@" + scene + "/B08.tiles.txt --expr b -o " + ours + " --resampling " +
+                                method + " " + options);
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  std::string sources;
+  std::ifstream list(scene + "/B08.tiles.txt");
+  for (std::string line; std::getline(list, line);) sources += " " + line;
+  const auto reference = run_command("/usr/bin/python3 " + kWarpOnto + " " + ours + " " + theirs + " " + method +
+                                     " Float32" + warp_options + sources);
+  INFO(reference.output);
+  REQUIRE(reference.exit_code == 0);
+  check_close(ours, theirs, relative);
+}
+
 }  // namespace
 
 TEST_CASE("a mosaic of two overlapping pieces of one raster equals it, for every mosaic rule", "[grid]") {
@@ -91,46 +115,17 @@ TEST_CASE("a mosaic of 400 tiles runs under ulimit -n 128 and equals the raster"
 }
 
 TEST_CASE("a mosaic across two UTM zones equals gdalwarp -et 0 with bilinear resampling", "[grid]") {
-  TempDir dir;
-  const std::string scene = dir / "scene";
-  REQUIRE(run_geostrip("synth s2 -o " + scene + " --size 500x600 --tiles 2x2 --overlap 8 --utm-split").exit_code == 0);
-  const std::string ours = dir / "mosaic.tif", theirs = dir / "gdalwarp.tif";
-  const auto run = run_geostrip("run expr -i b=@" + scene + "/B08.tiles.txt --expr b -o " + ours +
-                                " --resampling bilinear --block-rows 37");
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  std::string sources;
-  std::ifstream list(scene + "/B08.tiles.txt");
-  for (std::string line; std::getline(list, line);) sources += " " + line;
   // GDAL widens a kernel by the ratio of the chunk it warps to the source
   // window that chunk needs, which differs per chunk (and per tile of a
   // mosaic); geostrip fixes it per file, at the file's own scale (about 1
   // here), and gdalwarp is told the same.
-  const auto reference = run_command("/usr/bin/python3 " + kWarpOnto + " " + ours + " " + theirs +
-                                     " bilinear Float32 -wo XSCALE=1 -wo YSCALE=1" + sources);
-  INFO(reference.output);
-  REQUIRE(reference.exit_code == 0);
-  check_close(ours, theirs, 1e-5);
+  check_two_zone_mosaic("500x600", "bilinear", "--block-rows 37", " -wo XSCALE=1 -wo YSCALE=1", 1e-5);
 }
 
 TEST_CASE("a mosaic across two UTM zones equals gdalwarp -et 0 with nearest resampling, pixel for pixel", "[grid]") {
-  TempDir dir;
-  const std::string scene = dir / "scene";
-  REQUIRE(run_geostrip("synth s2 -o " + scene + " --size 900x1000 --tiles 2x2 --overlap 8 --utm-split").exit_code == 0);
-  const std::string ours = dir / "mosaic.tif", theirs = dir / "gdalwarp.tif";
   // Nearest interpolates coordinates between exact ones on a lattice and
   // transforms exactly only where a pick could differ: the picks are exact.
-  const auto run = run_geostrip("run expr -i b=@" + scene + "/B08.tiles.txt --expr b -o " + ours +
-                                " --block-rows 37 --threads 2");
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  std::string sources;
-  std::ifstream list(scene + "/B08.tiles.txt");
-  for (std::string line; std::getline(list, line);) sources += " " + line;
-  const auto reference = run_command("/usr/bin/python3 " + kWarpOnto + " " + ours + " " + theirs + " near Float32" + sources);
-  INFO(reference.output);
-  REQUIRE(reference.exit_code == 0);
-  check_close(ours, theirs, 0);
+  check_two_zone_mosaic("900x1000", "near", "--block-rows 37 --threads 2", "", 0);
 }
 
 TEST_CASE("a chosen grid (--grid FILE) has FILE's size and geotransform", "[grid]") {
