@@ -81,12 +81,14 @@ TEST_CASE("a mosaic across two UTM zones, resampled, is identical on 3 virtual n
   TempDir dir;
   const std::string scene = dir / "scene";
   REQUIRE(run_geostrip("synth s2 -o " + scene + " --size 400x500 --tiles 2x3 --overlap 6 --utm-split").exit_code == 0);
-  // A plain mosaic; a focal operation whose halo rows are resampled rows too;
-  // a 20 m band made from a 10 m one, on the 10 m grid of another input.
+  // A plain mosaic, bilinear and nearest (exact picks on a lattice); a focal
+  // operation whose halo rows are resampled rows too; a 20 m band made from
+  // a 10 m one, on the 10 m grid of another input.
   const std::string coarse = dir / "coarse.tif";
   REQUIRE(run_command("gdal_translate -q -tr 20 20 -r average " + scene + "/B04.tif " + coarse).exit_code == 0);
   const std::vector<std::string> runs{
       "ndi -i a=@" + scene + "/B08.tiles.txt -i b=@" + scene + "/B04.tiles.txt --resampling bilinear",
+      "ndi -i a=@" + scene + "/B08.tiles.txt -i b=@" + scene + "/B04.tiles.txt",
       "mean -i src=@" + scene + "/B08.tiles.txt --window 5x5 --resampling cubic --mosaic max",
       "ndi -i a=" + scene + "/B08.tif -i b=" + coarse + " --resampling b=bilinear",
       "expr -i b=@" + scene + "/B04.tiles.txt --expr b --resampling lanczos --transform-error 0.05"};
