@@ -45,32 +45,34 @@ def main():
     results = []
 
     def add(tool, seconds, rss, parts, same):
-        """`same`: the geostrip row at the same method and precision."""
-        results.append({"tool": tool, "seconds": seconds, "rss": rss, "parts": parts,
-                        "same": same if same is not None else len(results)})
+        """`same`: the index of the geostrip row at the same method and precision."""
+        results.append({"tool": tool, "seconds": seconds, "rss": rss, "parts": parts, "same": same})
         print(f"  {tool:58} {seconds:7.2f} s  {rss / 2**20:6.0f} MiB  ({' + '.join(f'{p:.2f}' for p in parts)})")
 
     ndi = [geostrip, "run", "ndi", "-i", "a=@scene/B08.tiles.txt", "-i", "b=@scene/B04.tiles.txt",
            "--threads", "2", "--progress", "none"]
+    # The grid gdalwarp is given: geostrip's, from its first run's report.
     report = None
-    for method, precisions in (("bilinear", (("exact", []), ("--transform-error 0.125", ["--transform-error", "0.125"]))),
-                               ("near", (("exact picks", []),))):
-        geostrip_rows = {}
-        for label, extra in precisions:
-            command = ndi + ["--resampling", method, "-o", "geostrip.tif", "--report", "geostrip.json", *extra]
+    # Each method's precisions: geostrip's label and options, and gdalwarp's at the same precision.
+    cases = (("bilinear", (("exact", [], "-et 0", ["-et", "0"]),
+                           ("--transform-error 0.125", ["--transform-error", "0.125"], "default -et 0.125", []))),
+             ("near", (("exact picks", [], "-et 0", ["-et", "0"]),)))
+    for method, precisions in cases:
+        for label, extra, warp_label, et in precisions:
+            same = len(results)
+            command = ndi + ["--resampling", method, "-o", "geostrip.tif", *extra]
+            if report is None:
+                command += ["--report", "geostrip.json"]
             s, rss, parts = median([command], args.repeats, ["geostrip.tif"])
-            geostrip_rows[label] = len(results)
-            add(f"geostrip ndi of the mosaics, {method}, {label}", s, rss, parts, None)
-            report = report or json.load(open("geostrip.json"))
-        grid = report["grid"]
-        t = grid["geotransform"]
-        te = [str(t[0]), str(t[3] + grid["rows"] * t[5]), str(t[0] + grid["cols"] * t[1]), str(t[3])]
-        tr = [str(t[1]), str(-t[5])]
-        co = sum((["-co", o] for o in BYTE_CO), [])
-        gdalwarp_precisions = [("-et 0", ["-et", "0"], geostrip_rows["exact" if method == "bilinear" else "exact picks"])]
-        if method == "bilinear":
-            gdalwarp_precisions.append(("default -et 0.125", [], geostrip_rows["--transform-error 0.125"]))
-        for label, et, same in gdalwarp_precisions:
+            add(f"geostrip ndi of the mosaics, {method}, {label}", s, rss, parts, same)
+            if report is None:
+                report = json.load(open("geostrip.json"))
+                grid = report["grid"]
+                t = grid["geotransform"]
+                te = [str(t[0]), str(t[3] + grid["rows"] * t[5]), str(t[0] + grid["cols"] * t[1]), str(t[3])]
+                tr = [str(t[1]), str(-t[5])]
+                co = sum((["-co", o] for o in BYTE_CO), [])
+
             def warp(tiles, out):
                 return ["gdalwarp", "-q", "-multi", "-wo", "NUM_THREADS=2", "-r", method, *et, "-t_srs",
                         grid["crs_wkt"], "-te", *te, "-tr", *tr, *co, "-overwrite", *tiles, out]
@@ -78,11 +80,11 @@ def main():
             then_ndi = [geostrip, "run", "ndi", "-i", "a=b08.tif", "-i", "b=b04.tif", "-o", "ndi-warped.tif",
                         "--threads", "2", "--progress", "none"]
             s, rss, parts = median([warp(b08, "b08.tif"), warp(b04, "b04.tif"), then_ndi], args.repeats, outputs)
-            add(f"gdalwarp -multi -r {method} ({label}) x2, then geostrip ndi", s, rss, parts, same)
+            add(f"gdalwarp -multi -r {method} ({warp_label}) x2, then geostrip ndi", s, rss, parts, same)
             calc = gdal_calc_ndi("b08.tif", "b04.tif", "calc.tif")
             s, rss, parts = median([warp(b08, "b08.tif"), warp(b04, "b04.tif"), calc], args.repeats,
                                    outputs[:2] + ["calc.tif"])
-            add(f"gdalwarp -multi -r {method} ({label}) x2, then gdal_calc.py", s, rss, parts, same)
+            add(f"gdalwarp -multi -r {method} ({warp_label}) x2, then gdal_calc.py", s, rss, parts, same)
 
     write_docs(docs, args, len(b08), report, results)
     if not args.work:
