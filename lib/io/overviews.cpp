@@ -134,32 +134,37 @@ void halve(const std::vector<Accumulator>& above, std::int64_t rows, std::int64_
     }
 }
 
+// Level 1 of rows `above` and `below` (`cols` level pixels), in halve()'s
+// order. Adding 0 for an invalid pixel leaves the sum's bits as skipping it
+// would (a sum from +0 is never -0), and the loop has no branch.
+template <bool kSquares, class T>
+void first_level(const T* above, const T* below, std::int64_t cols, const Validity<T>& valid, Accumulator* out) {
+  const auto term = [&](T v) {
+    const double x = static_cast<double>(valid(v) ? v : T{});
+    return kSquares ? x * x : x;
+  };
+  for (std::int64_t c = 0; c < cols; ++c) {
+    const T v[4] = {above[2 * c], above[2 * c + 1], below[2 * c], below[2 * c + 1]};
+    const int count = int{valid(v[0])} + int{valid(v[1])} + int{valid(v[2])} + int{valid(v[3])};
+    out[c] = {.sum = (((0.0 + term(v[0])) + term(v[1])) + term(v[2])) + term(v[3]), .count = static_cast<double>(count)};
+  }
+}
+
 // One tile, one band: its average or rms levels (into `levels`) and its apex.
 template <class T>
 Accumulator average_levels(const Plane<const T>& full, Region tile, const Validity<T>& valid,
                            const SummarySpec& spec, std::vector<BlockBuffer>& levels, int band) {
-  // Level 1 straight from the pixels, in halve()'s order. The levels'
-  // accumulators are the thread's own, kept from tile to tile.
+  // The levels' accumulators are the thread's own, kept from tile to tile.
   thread_local std::vector<Accumulator> level, next;
-  const bool squares = spec.resampling == OverviewResampling::Rms;
   std::int64_t rows = tile.rows.rows() / 2, cols = tile.cols.rows() / 2;
-  level.assign(static_cast<std::size_t>(rows * cols), Accumulator{});
+  level.resize(static_cast<std::size_t>(rows * cols));
   for (std::int64_t r = 0; r < rows; ++r) {
     const T* above = &full.at(tile.rows.begin + 2 * r, tile.cols.begin);
-    const T* below = above + full.cols;
     Accumulator* out = level.data() + r * cols;  // no level pixel where the tile is 1 wide
-    // Adding 0 for an invalid pixel leaves the sum's bits as skipping it
-    // would (a sum from +0 is never -0), and the loop has no branch.
-    for (std::int64_t c = 0; c < cols; ++c) {
-      double sum = 0, count = 0;
-      for (const T v : {above[2 * c], above[2 * c + 1], below[2 * c], below[2 * c + 1]}) {
-        const bool ok = valid(v);
-        const double x = static_cast<double>(v);
-        sum += ok ? (squares ? x * x : x) : 0.0;
-        count += ok ? 1.0 : 0.0;
-      }
-      out[c] = {.sum = sum, .count = count};
-    }
+    if (spec.resampling == OverviewResampling::Rms)
+      first_level<true>(above, above + full.cols, cols, valid, out);
+    else
+      first_level<false>(above, above + full.cols, cols, valid, out);
   }
   for (int k = 1; k <= spec.tile_levels(); ++k) {
     if (k > 1) {
