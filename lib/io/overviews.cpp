@@ -135,8 +135,10 @@ void halve(const std::vector<Accumulator>& above, std::int64_t rows, std::int64_
 }
 
 // Level 1 of rows `above` and `below` (`cols` level pixels), in halve()'s
-// order. Adding 0 for an invalid pixel leaves the sum's bits as skipping it
-// would (a sum from +0 is never -0), and the loop has no branch.
+// order. An invalid pixel counts as 0, replaced before it is widened, so
+// that the loop has no branch and no mask of doubles, and vectorizes;
+// adding 0 leaves the sum's bits as skipping it would (a sum from +0 is
+// never -0).
 template <bool kSquares, class T>
 void first_level(const T* above, const T* below, std::int64_t cols, const Validity<T>& valid, Accumulator* out) {
   const auto term = [&](T v) {
