@@ -158,7 +158,8 @@ def main():
         entry["decode"] = statistics.median(decode for [(decode, _)] in floors)
         entry["encode"] = statistics.median(encode for [(_, encode)] in floors)
         # The same with both cores busy: what one thread of the codec costs beside another.
-        entry["busy"] = statistics.median(sum(pair) for _ in range(args.repeats) for pair in floor_seconds(inputs, 2))
+        entry["busy"] = statistics.median(decode + encode for _ in range(args.repeats)
+                                          for decode, encode in floor_seconds(inputs, 2))
         output = entry[2]["report"]["decomposition"]
         entry["pixels"] = output["rows"] * output["cols"]
         _, entry["quarter_rss"], _ = median([[geostrip, "run", *quarter_op, "-o", "quarter.tif", "--threads", "2",
@@ -221,8 +222,8 @@ def write_floors(docs, args, results, slc_size, dates_size):
         "`gdal_translate` and the scipy mean encode on 2 threads, `gdal_calc.py`, `gdaldem` and numpy on one.",
         "",
         "| operation | output Mpixel | decode + encode (CPU s) | 1 thread (s) | / floor | 2 threads (s) | / floor | "
-        "/ floor, both cores busy | stages at 2 threads: read, compute, encode, write (s) | peak RSS at 2 threads | the same on a quarter of "
-        "the pixels: growth | the usual tool (s): geostrip at 2 threads is faster by |",
+        "/ floor, both cores busy | stages at 2 threads: read, compute, encode, write (s) | peak RSS at 2 threads | "
+        "the same on a quarter of the pixels: growth | the usual tool (s): geostrip at 2 threads is faster by |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
