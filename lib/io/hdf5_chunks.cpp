@@ -151,9 +151,12 @@ std::int64_t Hdf5Chunks::decode(hid_t dataset, std::int64_t chunk_row, std::int6
   std::vector<ChunkFilter> undo;  // the filters applied to this chunk, last first
   for (std::size_t i = layout_.filters.size(); i-- > 0;)
     if (!(skipped >> i & 1U)) undo.push_back(layout_.filters[i]);
-  // Its first rows only, when asked for fewer and no shuffle spans the chunk.
+  // Its first rows only, when asked for fewer, no shuffle spans the chunk
+  // and that is the cheaper.
   const bool shuffled = std::find(undo.begin(), undo.end(), ChunkFilter::Shuffle) != undo.end();
-  if (rows >= layout_.chunk_rows || shuffled) rows = layout_.chunk_rows;
+  const bool deflated = std::find(undo.begin(), undo.end(), ChunkFilter::Deflate) != undo.end();
+  if (rows >= layout_.chunk_rows || shuffled || (deflated && !inflating_first_rows_pays(rows, layout_.chunk_rows)))
+    rows = layout_.chunk_rows;
   const std::size_t wanted = static_cast<std::size_t>(rows * layout_.chunk_cols) * layout_.stored_bytes;
   scratch_.resize(std::max(scratch_.size(), chunk_bytes));
   // Each step from the last one's bytes into the other buffer; the last

@@ -144,10 +144,12 @@ std::int64_t TiffTiles::decode(std::int64_t chunk_row, std::int64_t chunk_col, s
   const std::size_t row_samples = static_cast<std::size_t>(layout_.chunk_cols) * static_cast<std::size_t>(layout_.samples);
   const std::size_t row_bytes = row_samples * layout_.sample_bytes;
   const std::size_t whole = static_cast<std::size_t>(chunk_rows) * row_bytes;
-  // Its first rows only, when asked for fewer; they are checked when the chunk is decoded whole.
-  const std::int64_t rows = std::min(chunk_rows, wanted_rows);
+  // Its first rows only, when asked for fewer and that is the cheaper; they
+  // are checked when the chunk is decoded whole.
+  const bool deflated = layout_.compression != COMPRESSION_NONE && layout_.compression != COMPRESSION_ZSTD;
+  const bool in_part = wanted_rows < chunk_rows && (!deflated || inflating_first_rows_pays(wanted_rows, chunk_rows));
+  const std::int64_t rows = in_part ? wanted_rows : chunk_rows;
   const std::size_t decoded = static_cast<std::size_t>(rows) * row_bytes;
-  const bool in_part = rows < chunk_rows;
   const std::uint64_t bytes = TIFFGetStrileByteCount(tiff_.get(), index);
   // DEFLATE and ZSTD grow what they cannot compress by far less than this.
   if (bytes == 0 || bytes > whole + whole / 8 + 4096) return 0;

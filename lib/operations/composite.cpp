@@ -9,6 +9,7 @@
 #include <complex>
 #include <functional>
 #include <limits>
+#include <optional>
 
 #include "core/error.hpp"
 #include "kernels/kernel_args.hpp"
@@ -99,6 +100,20 @@ double sample(const KernelInput& input, std::size_t i) {
     return static_cast<double>(v);
 }
 
+// The value of T that equals `nodata` as a double (as is_nodata compares),
+// if one does; a nodata no T holds marks no pixel, and NaN is caught as v != v.
+template <class T>
+std::optional<T> stored_nodata(std::optional<double> nodata) {
+  if (!nodata || std::isnan(*nodata)) return std::nullopt;
+  const bool in_range = (*nodata >= static_cast<double>(std::numeric_limits<T>::lowest()) &&
+                         *nodata <= static_cast<double>(std::numeric_limits<T>::max())) ||
+                        (std::numeric_limits<T>::has_infinity && std::isinf(*nodata));
+  if (!in_range) return std::nullopt;
+  const T stored = static_cast<T>(*nodata);
+  if (static_cast<double>(stored) != *nodata) return std::nullopt;
+  return stored;
+}
+
 class CompositeKernel final : public Kernel {
  public:
   explicit CompositeKernel(const KernelArgs& args) : reduction_(parse_reduction(args.text("reduce"))) {
@@ -185,10 +200,13 @@ class CompositeKernel final : public Kernel {
       valid.fill(0);
       for (std::size_t k = 0; k < in.size(); ++k) {
         const T* v = in[k].pixels.band<T>(0).data + first;
-        const double nodata = in[k].nodata.value_or(std::numeric_limits<double>::quiet_NaN());
+        const std::optional<T> nodata = stored_nodata<T>(in[k].nodata);
+        const bool has_nodata = nodata.has_value();
+        const T stored = nodata.value_or(T{});
         T* lane = lanes.data() + k * kLanes;
-        for (std::size_t j = 0; j < count; ++j) {  // without branches, so it vectorizes
-          const bool invalid = (v[j] != v[j]) | (static_cast<double>(v[j]) == nodata);
+        // Compared in T, without branches, so that it vectorizes.
+        for (std::size_t j = 0; j < count; ++j) {
+          const bool invalid = (v[j] != v[j]) | (has_nodata & (v[j] == stored));
           lane[j] = invalid ? kLast : v[j];
           valid[j] += !invalid;
         }

@@ -146,7 +146,9 @@ TEST_CASE("composite refuses an unknown reduction and integer inputs with differ
   CHECK_NOTHROW(make_kernel(args));
 }
 
-TEST_CASE("picks of integer dates equal the sorted valid values, with every date valid or some not", "[kernels]") {
+TEST_CASE("picks of integer dates equal the sorted valid values, with every date valid or some not, and a nodata "
+          "no UInt16 holds marks none",
+          "[kernels]") {
   // 300 pixels of 7 UInt16 dates: runs of pixels with every date valid
   // beside pixels with nodata, and valid values of 65535, the largest
   // (which the invalid ones become to sort last).
@@ -155,39 +157,41 @@ TEST_CASE("picks of integer dates equal the sorted valid values, with every date
   std::vector<std::vector<double>> dates(kDateCount, std::vector<double>(kPixels));
   for (auto& date : dates)
     for (std::size_t i = 0; i < kPixels; ++i) date[i] = static_cast<double>(random() % 40);  // ties are common
-  for (std::size_t i = 0; i < kPixels; i += 37) dates[i % kDateCount][i] = 0;  // nodata
+  for (std::size_t i = 0; i < kPixels; i += 37) dates[i % kDateCount][i] = 0;  // nodata where 0 is declared
   for (std::size_t i = 0; i < kPixels; i += 5) dates[(i + 3) % kDateCount][i] = 65535;
   std::vector<std::string> names;
   for (std::size_t d = 0; d < kDateCount; ++d) names.push_back(fmt::format("d{}", d));
-  for (const char* reduce : {"median", "min", "max", "p10", "p90"}) {
-    KernelArgs args = test::kernel_args("composite", names, {{"reduce", {reduce}}});
-    args.input_types.assign(kDateCount, PixelType::UInt16);
-    args.input_nodata.assign(kDateCount, 0.0);
-    const auto kernel = make_kernel(args);
-    const KernelSpec& spec = kernel->spec();
-    REQUIRE(spec.output_type == PixelType::UInt16);
-    std::vector<BlockBuffer> buffers;
-    std::vector<KernelInput> inputs;
-    for (const auto& date : dates) {
-      BlockBuffer& b = buffers.emplace_back(spec.input_type, 1, RowBlock{0, 1}, static_cast<std::int64_t>(kPixels));
-      REQUIRE(spec.input_type == PixelType::UInt16);  // as stored: no conversion on reading
-      std::copy(date.begin(), date.end(), b.band<std::uint16_t>(0).data);
-    }
-    for (const BlockBuffer& b : buffers) inputs.push_back({b, 0.0});
-    BlockBuffer out(spec.output_type, 1, {0, 1}, static_cast<std::int64_t>(kPixels));
-    kernel->compute(inputs, {.raster = {1, static_cast<std::int64_t>(kPixels)}, .input = buffers[0].region()}, out);
-    for (std::size_t i = 0; i < kPixels; ++i) {
-      std::vector<double> valid;
-      for (const auto& date : dates)
-        if (date[i] != 0) valid.push_back(date[i]);
-      std::sort(valid.begin(), valid.end());
-      const std::string kind = reduce;
-      const std::size_t rank = kind == "min"      ? 1
-                               : kind == "max"    ? valid.size()
-                               : kind == "median" ? (valid.size() + 1) / 2
-                               : std::max<std::size_t>(1, ((kind == "p10" ? 10 : 90) * valid.size() + 99) / 100);
-      CAPTURE(reduce, i);
-      REQUIRE(out.band<std::uint16_t>(0).data[i] == valid[rank - 1]);
+  for (const double nodata : {0.0, -1.0}) {
+    for (const char* reduce : {"median", "min", "max", "p10", "p90"}) {
+      KernelArgs args = test::kernel_args("composite", names, {{"reduce", {reduce}}});
+      args.input_types.assign(kDateCount, PixelType::UInt16);
+      args.input_nodata.assign(kDateCount, nodata);
+      const auto kernel = make_kernel(args);
+      const KernelSpec& spec = kernel->spec();
+      REQUIRE(spec.output_type == PixelType::UInt16);
+      std::vector<BlockBuffer> buffers;
+      std::vector<KernelInput> inputs;
+      for (const auto& date : dates) {
+        BlockBuffer& b = buffers.emplace_back(spec.input_type, 1, RowBlock{0, 1}, static_cast<std::int64_t>(kPixels));
+        REQUIRE(spec.input_type == PixelType::UInt16);  // as stored: no conversion on reading
+        std::copy(date.begin(), date.end(), b.band<std::uint16_t>(0).data);
+      }
+      for (const BlockBuffer& b : buffers) inputs.push_back({b, nodata});
+      BlockBuffer out(spec.output_type, 1, {0, 1}, static_cast<std::int64_t>(kPixels));
+      kernel->compute(inputs, {.raster = {1, static_cast<std::int64_t>(kPixels)}, .input = buffers[0].region()}, out);
+      for (std::size_t i = 0; i < kPixels; ++i) {
+        std::vector<double> valid;
+        for (const auto& date : dates)
+          if (date[i] != nodata) valid.push_back(date[i]);
+        std::sort(valid.begin(), valid.end());
+        const std::string kind = reduce;
+        const std::size_t rank = kind == "min"      ? 1
+                                 : kind == "max"    ? valid.size()
+                                 : kind == "median" ? (valid.size() + 1) / 2
+                                 : std::max<std::size_t>(1, ((kind == "p10" ? 10 : 90) * valid.size() + 99) / 100);
+        CAPTURE(nodata, reduce, i);
+        REQUIRE(out.band<std::uint16_t>(0).data[i] == valid[rank - 1]);
+      }
     }
   }
 }
