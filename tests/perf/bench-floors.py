@@ -12,8 +12,8 @@ threads. The floor is also measured twice at once, one run on each core:
 what a thread of codec work costs here while the other core works too.
 Each operation runs at 1 and 2 threads on `geostrip synth` inputs (a --size
 Sentinel-2-like scene and DEM; an 8000x8000 SLC pair; 12 dates of
-4000x4000) and its median wall time over --repeats runs is divided by that
-floor, and by the time of the tool a user would otherwise pick
+4000x4000), each run followed by the floor's measurements, and its median
+wall time over --repeats runs is divided by that floor, and by the time of the tool a user would otherwise pick
 (tests/perf/peers.py) where there is one. Each also runs once on the same
 inputs made at a quarter of the pixels, for how its peak memory grows with
 the raster.
@@ -143,23 +143,29 @@ def main():
     results = []
     for (name, op, inputs, peer), (_, quarter_op, _, _) in zip(cases, quarter_cases):
         entry = {"case": name}
-        for threads in (1, 2):
-            output = f"out-{threads}.tif"
-            command = [geostrip, "run", *op, "-o", output, "--threads", str(threads), "--progress", "none",
-                       "--report", "report.json"]
-            seconds, rss, _ = median([command], args.repeats, [output])
-            report = json.load(open("report.json"))
-            entry[threads] = {"seconds": seconds, "rss": rss, "report": report, "bytes": os.path.getsize(output)}
+        # This VM's speed drifts over minutes by as much as 20%: each repeat runs geostrip at 1 and 2 threads
+        # and then the floor, alone and with both cores busy, back to back, so that a slow phase slows
+        # geostrip and its floor alike. The medians are over the repeats.
+        runs, floors, busy = {1: [], 2: []}, [], []
+        for _ in range(args.repeats):
+            for threads in (1, 2):
+                output = f"out-{threads}.tif"
+                command = [geostrip, "run", *op, "-o", output, "--threads", str(threads), "--progress", "none",
+                           "--report", "report.json"]
+                seconds, rss, _ = median([command], 1, [output])
+                runs[threads].append((seconds, rss, json.load(open("report.json")), os.path.getsize(output)))
+            floors += floor_seconds(inputs, 1)  # reads out-2.tif, the output to encode again
+            busy += floor_seconds(inputs, 2)  # what one thread of the codec costs beside another
+        for threads, measured in runs.items():
+            seconds, rss, report, size = sorted(measured, key=lambda run: run[0])[args.repeats // 2]
+            entry[threads] = {"seconds": seconds, "rss": statistics.median(run[1] for run in measured),
+                              "report": report, "bytes": size}
+        entry["decode"] = statistics.median(decode for decode, _ in floors)
+        entry["encode"] = statistics.median(encode for _, encode in floors)
+        entry["busy"] = statistics.median(decode + encode for decode, encode in busy)
         if peer:
             entry["peer"], commands = peer[0], peer[1]
             entry["peer_seconds"], _, _ = median(commands, args.repeats, ["peer.tif", "peer-calc.tif"])
-        # The floor's CPU seconds vary as much as the runs' on this VM: the median of as many.
-        floors = [floor_seconds(inputs, 1) for _ in range(args.repeats)]
-        entry["decode"] = statistics.median(decode for [(decode, _)] in floors)
-        entry["encode"] = statistics.median(encode for [(_, encode)] in floors)
-        # The same with both cores busy: what one thread of the codec costs beside another.
-        entry["busy"] = statistics.median(decode + encode for _ in range(args.repeats)
-                                          for decode, encode in floor_seconds(inputs, 2))
         output = entry[2]["report"]["decomposition"]
         entry["pixels"] = output["rows"] * output["cols"]
         _, entry["quarter_rss"], _ = median([[geostrip, "run", *quarter_op, "-o", "quarter.tif", "--threads", "2",
@@ -214,8 +220,9 @@ def write_floors(docs, args, results, slc_size, dates_size):
         "",
         "Produced by `tests/perf/bench-floors.py"
         + (f" --size {args.size}" if args.size != "8780x8780" else "")
-        + f"` (median of {args.repeats} runs, {os.cpu_count()} cores). Floor: GDAL's CPU seconds on one thread to "
-        "decode the inputs and to encode the output again (same tiles, codec and predictor; overviews included; "
+        + f"` (median of {args.repeats} runs, {os.cpu_count()} cores; each run at 1 and 2 threads followed by the "
+        "floor's measurements, so that this VM's slow phases slow both alike). Floor: GDAL's CPU seconds on one "
+        "thread to decode the inputs and to encode the output again (same tiles, codec and predictor; overviews included; "
         f"the median of {args.repeats} measurements), divided by the threads. Inputs from `geostrip synth`: a "
         f"{args.size} Sentinel-2-like scene and DEM, {slc_size} complex64 SLCs (HDF5) and {DATES} dates of "
         f"{dates_size}. The usual tool runs as a user would run it (`tests/perf/peers.py`): "
