@@ -13,10 +13,10 @@ what a thread of codec work costs here while the other core works too.
 Each operation runs at 1 and 2 threads on `geostrip synth` inputs (a --size
 Sentinel-2-like scene and DEM; an 8000x8000 SLC pair; 12 dates of
 4000x4000), each run followed by the floor's measurements, and its median
-wall time over --repeats runs is divided by that floor, and by the time of the tool a user would otherwise pick
-(tests/perf/peers.py) where there is one. Each also runs once on the same
-inputs made at a quarter of the pixels, for how its peak memory grows with
-the raster.
+wall time over --repeats runs is divided by that floor, and by the time of
+the tool a user would otherwise pick (tests/perf/peers.py) where there is
+one. Each also runs on the same inputs made at a quarter of the pixels,
+for how its peak memory grows with the raster.
 
 From the same runs, docs/perf/scaling.md: per operation the rate of one
 core (1 thread, encoding included), the compressed bytes per pixel and rank
@@ -222,10 +222,10 @@ def write_floors(docs, args, results, slc_size, dates_size):
         + (f" --size {args.size}" if args.size != "8780x8780" else "")
         + f"` (median of {args.repeats} runs, {os.cpu_count()} cores; each run at 1 and 2 threads followed by the "
         "floor's measurements, so that this VM's slow phases slow both alike). Floor: GDAL's CPU seconds on one "
-        "thread to decode the inputs and to encode the output again (same tiles, codec and predictor; overviews included; "
-        f"the median of {args.repeats} measurements), divided by the threads. Inputs from `geostrip synth`: a "
-        f"{args.size} Sentinel-2-like scene and DEM, {slc_size} complex64 SLCs (HDF5) and {DATES} dates of "
-        f"{dates_size}. The usual tool runs as a user would run it (`tests/perf/peers.py`): "
+        "thread to decode the inputs and to encode the output again (same tiles, codec and predictor; overviews "
+        f"included; the median of {args.repeats} measurements), divided by the threads. Inputs from "
+        f"`geostrip synth`: a {args.size} Sentinel-2-like scene and DEM, {slc_size} complex64 SLCs (HDF5) and "
+        f"{DATES} dates of {dates_size}. The usual tool runs as a user would run it (`tests/perf/peers.py`): "
         "`gdal_translate` and the scipy mean encode on 2 threads, `gdal_calc.py`, `gdaldem` and numpy on one.",
         "",
         "| operation | output Mpixel | decode + encode (CPU s) | 1 thread (s) | / floor | 2 threads (s) | / floor | "
