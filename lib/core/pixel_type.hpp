@@ -67,6 +67,19 @@ T nodata_pixel(std::optional<double> nodata) {
   return T{0};
 }
 
+// Whether a pixel of T holds data: it is not `nodata` (when there is one)
+// and not NaN. Without branches, so that loops over pixels vectorize.
+template <class T>
+struct Validity {
+  bool has_nodata = false;
+  T nodata{};
+  bool operator()(T v) const {
+    bool valid = !(has_nodata & (v == nodata));
+    if constexpr (std::is_floating_point_v<T>) valid = valid & !std::isnan(v);
+    return valid;
+  }
+};
+
 // Calls f(T{}) with the C++ type of a real pixel type.
 template <class F>
 decltype(auto) visit_real(PixelType type, F&& f) {

@@ -13,18 +13,7 @@ namespace geostrip {
 
 namespace {
 
-// Without branches, so that loops over pixels vectorize.
-template <class T>
-struct Validity {
-  bool has_nodata = false;
-  T nodata{};
-  bool operator()(T v) const {
-    bool valid = !(has_nodata & (v == nodata));
-    if constexpr (std::is_floating_point_v<T>) valid = valid & !std::isnan(v);
-    return valid;
-  }
-};
-
+// The output's own nodata, as its pixels hold it.
 template <class T>
 Validity<T> validity(const std::optional<double>& nodata) {
   return {.has_nodata = nodata.has_value(), .nodata = nodata ? to_pixel<T>(*nodata) : T{}};

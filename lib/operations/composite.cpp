@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <vector>
 
 #include "core/error.hpp"
 #include "kernels/kernel_args.hpp"
@@ -100,18 +101,19 @@ double sample(const KernelInput& input, std::size_t i) {
     return static_cast<double>(v);
 }
 
-// The value of T that equals `nodata` as a double (as is_nodata compares),
-// if one does; a nodata no T holds marks no pixel, and NaN is caught as v != v.
+// An input's validity as KernelInput::is_nodata decides it, compared in T:
+// its nodata is the value of T that equals it as a double, and a nodata
+// no T holds (NaN included, which v != v catches) marks no pixel.
 template <class T>
-std::optional<T> stored_nodata(std::optional<double> nodata) {
-  if (!nodata || std::isnan(*nodata)) return std::nullopt;
+Validity<T> input_validity(std::optional<double> nodata) {
+  if (!nodata || std::isnan(*nodata)) return {};
   const bool in_range = (*nodata >= static_cast<double>(std::numeric_limits<T>::lowest()) &&
                          *nodata <= static_cast<double>(std::numeric_limits<T>::max())) ||
                         (std::numeric_limits<T>::has_infinity && std::isinf(*nodata));
-  if (!in_range) return std::nullopt;
+  if (!in_range) return {};
   const T stored = static_cast<T>(*nodata);
-  if (static_cast<double>(stored) != *nodata) return std::nullopt;
-  return stored;
+  if (static_cast<double>(stored) != *nodata) return {};
+  return {.has_nodata = true, .nodata = stored};
 }
 
 class CompositeKernel final : public Kernel {
@@ -195,18 +197,17 @@ class CompositeKernel final : public Kernel {
                                                              : std::numeric_limits<T>::max();
     std::vector<T> lanes(in.size() * kLanes);
     std::array<std::uint32_t, kLanes> valid;
+    std::vector<Validity<T>> validity;
+    for (const KernelInput& input : in) validity.push_back(input_validity<T>(input.nodata));
     for (std::size_t first = 0; first < results.size(); first += kLanes) {
       const std::size_t count = std::min<std::size_t>(kLanes, results.size() - first);
       valid.fill(0);
       for (std::size_t k = 0; k < in.size(); ++k) {
         const T* v = in[k].pixels.band<T>(0).data + first;
-        const std::optional<T> nodata = stored_nodata<T>(in[k].nodata);
-        const bool has_nodata = nodata.has_value();
-        const T stored = nodata.value_or(T{});
+        const Validity<T> is_valid = validity[k];
         T* lane = lanes.data() + k * kLanes;
-        // Compared in T, without branches, so that it vectorizes.
-        for (std::size_t j = 0; j < count; ++j) {
-          const bool invalid = (v[j] != v[j]) | (has_nodata & (v[j] == stored));
+        for (std::size_t j = 0; j < count; ++j) {  // compared in T, without branches, so that it vectorizes
+          const bool invalid = !is_valid(v[j]);
           lane[j] = invalid ? kLast : v[j];
           valid[j] += !invalid;
         }
