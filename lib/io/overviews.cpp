@@ -63,40 +63,47 @@ void add(Accumulator& a, const Accumulator& b) {
 }
 
 // Statistics of one tile's valid pixels, row by row: two passes over a row
-// while it is in cache, on kLanes independent lanes (which the compiler
-// vectorizes), and the rows merged in order (Chan's formula).
+// while it is in cache, the rows merged in order (Chan's formula). The
+// first pass is one loop with one result a column, which the compiler
+// vectorizes: the row's valid values as doubles (0 for the others, summed
+// after on kLanes independent lanes), their count, and the tile's extremes
+// column by column, in T, an invalid pixel standing in as T's greatest (for
+// the minimum) or least (for the maximum), which is exact. (Reduced in the
+// same loop, in doubles, it did not vectorize.)
 template <class T>
 BandStats tile_stats(const Plane<const T>& full, Region tile, const Validity<T>& valid) {
   constexpr int kLanes = 4;
-  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  constexpr T kGreatest = std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity()
+                                                                : std::numeric_limits<T>::max();
+  constexpr T kLeast = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
+                                                             : std::numeric_limits<T>::lowest();
   const std::int64_t n = tile.cols.rows(), whole = n / kLanes * kLanes;
+  thread_local std::vector<double> values;
+  thread_local std::vector<T> low, high;
+  values.resize(static_cast<std::size_t>(n));
+  low.assign(static_cast<std::size_t>(n), kGreatest);
+  high.assign(static_cast<std::size_t>(n), kLeast);
   BandStats s;
   for (std::int64_t r = tile.rows.begin; r < tile.rows.end; ++r) {
     const T* row = &full.at(r, tile.cols.begin);
-    double count[kLanes] = {}, sum[kLanes] = {}, m2[kLanes] = {}, low[kLanes], high[kLanes];
-    std::fill_n(low, kLanes, kInfinity);
-    std::fill_n(high, kLanes, -kInfinity);
-    const auto take = [&](int lane, T v) {
+    std::int64_t count = 0;
+    for (std::int64_t c = 0; c < n; ++c) {
+      const T v = row[c];
       const bool ok = valid(v);
-      const double x = static_cast<double>(v);
-      count[lane] += ok ? 1.0 : 0.0;
-      sum[lane] += ok ? x : 0.0;
-      low[lane] = (ok & (x < low[lane])) ? x : low[lane];
-      high[lane] = (ok & (x > high[lane])) ? x : high[lane];
-    };
-    for (std::int64_t c = 0; c < whole; c += kLanes)
-      for (int lane = 0; lane < kLanes; ++lane) take(lane, row[c + lane]);
-    for (std::int64_t c = whole; c < n; ++c) take(0, row[c]);
-    BandStats line{.count = 0, .min = kInfinity, .max = -kInfinity, .mean = 0, .m2 = 0};
-    double total = 0;
-    for (int lane = 0; lane < kLanes; ++lane) {
-      line.count += count[lane];
-      total += sum[lane];
-      line.min = std::min(line.min, low[lane]);
-      line.max = std::max(line.max, high[lane]);
+      count += ok;
+      values[c] = static_cast<double>(ok ? v : T{});
+      const T for_low = ok ? v : kGreatest, for_high = ok ? v : kLeast;
+      low[c] = for_low < low[c] ? for_low : low[c];
+      high[c] = for_high > high[c] ? for_high : high[c];
     }
-    if (line.count == 0) continue;
-    line.mean = total / line.count;
+    if (count == 0) continue;
+    double sum[kLanes] = {}, m2[kLanes] = {};
+    for (std::int64_t c = 0; c < whole; c += kLanes)
+      for (int lane = 0; lane < kLanes; ++lane) sum[lane] += values[c + lane];
+    for (std::int64_t c = whole; c < n; ++c) sum[0] += values[c];
+    BandStats line{.count = static_cast<double>(count)};
+    for (int lane = 0; lane < kLanes; ++lane) line.mean += sum[lane];
+    line.mean /= line.count;
     const auto spread = [&](int lane, T v) {
       const double d = valid(v) ? static_cast<double>(v) - line.mean : 0.0;
       m2[lane] += d * d;
@@ -106,6 +113,10 @@ BandStats tile_stats(const Plane<const T>& full, Region tile, const Validity<T>&
     for (std::int64_t c = whole; c < n; ++c) spread(0, row[c]);
     for (int lane = 0; lane < kLanes; ++lane) line.m2 += m2[lane];
     s.merge(line);
+  }
+  if (s.count > 0) {
+    s.min = static_cast<double>(*std::min_element(low.begin(), low.end()));
+    s.max = static_cast<double>(*std::max_element(high.begin(), high.end()));
   }
   return s;
 }

@@ -142,6 +142,60 @@ TEST_CASE("merged statistics equal two passes over all the pixels", "[io]") {
   CHECK(merged.stddev() == Approx(std::sqrt(squares / count)).epsilon(1e-12));
 }
 
+TEST_CASE("statistics of integer tiles reach the type's limits and skip nodata and empty rows", "[io]") {
+  // Extremes are kept in the pixels' type, an invalid pixel standing in as
+  // the type's limits: valid pixels at those very limits must still count.
+  const RasterSize size{.rows = 40, .cols = 37};
+  BlockBuffer pixels(PixelType::UInt16, 1, RowBlock{0, size.rows}, size.cols);
+  const Plane<std::uint16_t> plane = pixels.band<std::uint16_t>(0);
+  constexpr std::uint16_t kClasses = 7;  // nodata
+  std::mt19937 random(11);
+  std::uniform_int_distribution<int> value(0, 65535);
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      plane.at(r, c) = r < 3 || c % 5 == 0 ? kClasses : static_cast<std::uint16_t>(value(random));
+  plane.at(20, 1) = 0;
+  plane.at(39, 36) = 65535;
+  const SummarySpec spec{.type = PixelType::UInt16, .bands = 1, .size = size, .tile = 16, .nodata = kClasses,
+                         .levels = {}, .resampling = OverviewResampling::Average, .stats = true};
+  std::vector<TileSummary> summaries;
+  std::vector<BlockBuffer> no_levels;
+  summarize_tiles(pixels, {0, size.rows}, spec, summaries, no_levels);
+  REQUIRE(summaries.size() == 9);  // 3 x 3 tiles
+  for (std::size_t t = 0; t < summaries.size(); ++t) {
+    const std::int64_t r0 = static_cast<std::int64_t>(t / 3) * 16, c0 = static_cast<std::int64_t>(t % 3) * 16;
+    double count = 0, lowest = INFINITY, highest = -INFINITY;
+    for (std::int64_t r = r0; r < std::min<std::int64_t>(r0 + 16, size.rows); ++r)
+      for (std::int64_t c = c0; c < std::min<std::int64_t>(c0 + 16, size.cols); ++c)
+        if (plane.at(r, c) != kClasses) {
+          count += 1;
+          lowest = std::min<double>(lowest, plane.at(r, c));
+          highest = std::max<double>(highest, plane.at(r, c));
+        }
+    INFO("tile " << t);
+    CHECK(summaries[t].stats.count == count);
+    CHECK(summaries[t].stats.min == lowest);
+    CHECK(summaries[t].stats.max == highest);
+  }
+  BandStats merged;
+  for (const TileSummary& s : summaries) merged.merge(s.stats);
+  double count = 0, sum = 0, squares = 0;
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      if (plane.at(r, c) != kClasses) {
+        count += 1;
+        sum += plane.at(r, c);
+      }
+  for (std::int64_t r = 0; r < size.rows; ++r)
+    for (std::int64_t c = 0; c < size.cols; ++c)
+      if (plane.at(r, c) != kClasses) squares += std::pow(plane.at(r, c) - sum / count, 2);
+  CHECK(merged.count == count);
+  CHECK(merged.min == 0);
+  CHECK(merged.max == 65535);
+  CHECK(merged.mean == Approx(sum / count).epsilon(1e-12));
+  CHECK(merged.stddev() == Approx(std::sqrt(squares / count)).epsilon(1e-12));
+}
+
 TEST_CASE("every level equals its windows over the full resolution, and no block or chunk changes a bit", "[io]") {
   // Tiles of 16 and a raster of 300 rows: 4 tile levels and 1 made from the tiles' apexes.
   const RasterSize size{.rows = 300, .cols = 270};
