@@ -33,8 +33,8 @@ import statistics
 import subprocess
 
 from bench_support import MPI_ENV, PYTHON, median, setup, virtual_nodes
-from peers import (FLOAT_CO, NUMPY_INTERFEROGRAM, NUMPY_MEDIAN, SCIPY_MEAN, gdal_calc_ndi, gdal_translate_cog,
-                   gdaldem)
+from peers import (BYTE_CO, FLOAT_CO, NUMPY_INTERFEROGRAM, NUMPY_MEDIAN, SCIPY_MEAN, SCIPY_MEDIAN, gdal_calc_ndi,
+                   gdal_translate_cog, gdaldem)
 
 HH = "/science/LSAR/GSLC/grids/frequencyA/HH"
 DATES = 12
@@ -106,7 +106,8 @@ def make_inputs(geostrip, folder, size, slc_size, dates_size):
          gdal_calc),
         ("mean 9x9", ["mean", "-i", f"src={b04}", "--window", "9x9"], [b04],
          ("scipy uniform_filter (float32)", [[PYTHON, "-c", SCIPY_MEAN, b04, "peer.tif", ",".join(FLOAT_CO)]])),
-        ("median 5x5", ["median", "-i", f"src={b04}", "--window", "5x5"], [b04], None),
+        ("median 5x5", ["median", "-i", f"src={b04}", "--window", "5x5"], [b04],
+         ("scipy median_filter (nodata ignored)", [[PYTHON, "-c", SCIPY_MEDIAN, b04, "peer.tif", ",".join(BYTE_CO)]])),
         ("hillshade", ["hillshade", "-i", f"dem={dem}"], [dem], ("gdaldem", [gdaldem("hillshade", dem, "peer.tif")])),
         ("slope", ["slope", "-i", f"dem={dem}"], [dem], ("gdaldem", [gdaldem("slope", dem, "peer.tif")])),
         ("multilook 4x4", ["multilook", "-i", f"src={b04}", "--looks", "4x4"], [b04], None),
@@ -226,7 +227,8 @@ def write_floors(docs, args, results, slc_size, dates_size):
         f"included; the median of {args.repeats} measurements), divided by the threads. Inputs from "
         f"`geostrip synth`: a {args.size} Sentinel-2-like scene and DEM, {slc_size} complex64 SLCs (HDF5) and "
         f"{DATES} dates of {dates_size}. The usual tool runs as a user would run it (`tests/perf/peers.py`): "
-        "`gdal_translate` and the scipy mean encode on 2 threads, `gdal_calc.py`, `gdaldem` and numpy on one.",
+        "`gdal_translate` and the scipy mean and median encode on 2 threads, `gdal_calc.py`, `gdaldem` and numpy "
+        "on one.",
         "",
         "| operation | output Mpixel | decode + encode (CPU s) | 1 thread (s) | / floor | 2 threads (s) | / floor | "
         "/ floor, both cores busy | stages at 2 threads: read, compute, encode, write (s) | peak RSS at 2 threads | "

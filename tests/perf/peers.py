@@ -24,6 +24,22 @@ ds.GetRasterBand(1).WriteArray(out)
 ds = None
 """
 
+# scipy: a 5x5 median filter as a user would run it, on the input's type;
+# it ignores nodata and repeats the edge, which is less work than geostrip's
+# median of the valid pixels inside the raster.
+SCIPY_MEDIAN = """
+import sys
+from osgeo import gdal
+from scipy import ndimage
+gdal.UseExceptions()
+v = gdal.Open(sys.argv[1]).ReadAsArray()
+out = ndimage.median_filter(v, size=5, mode="nearest")
+ds = gdal.GetDriverByName("GTiff").Create(sys.argv[2], v.shape[1], v.shape[0], 1, gdal.GDT_UInt16,
+                                          sys.argv[3].split(",") + ["NUM_THREADS=2"])
+ds.GetRasterBand(1).WriteArray(out)
+ds = None
+"""
+
 # numpy: the median of a stack's valid values, in strips of one tile row.
 NUMPY_MEDIAN = r"""
 import sys, numpy as np
