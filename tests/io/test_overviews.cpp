@@ -101,6 +101,27 @@ float direct(const BlockBuffer& pixels, int k, std::int64_t r, std::int64_t c, O
   return static_cast<float>(rms ? std::sqrt(sum / count) : sum / count);
 }
 
+// Statistics of the pixels of `region` that are not `nodata`, in two plain
+// passes: count, extremes and mean, then the squared differences from it.
+template <class T>
+BandStats two_passes(const Plane<const T>& plane, Region region, T nodata) {
+  BandStats s{.count = 0, .min = INFINITY, .max = -INFINITY, .mean = 0, .m2 = 0};
+  double sum = 0;
+  for (std::int64_t r = region.rows.begin; r < region.rows.end; ++r)
+    for (std::int64_t c = region.cols.begin; c < region.cols.end; ++c)
+      if (const T v = plane.at(r, c); v != nodata) {
+        s.count += 1;
+        sum += static_cast<double>(v);
+        s.min = std::min<double>(s.min, v);
+        s.max = std::max<double>(s.max, v);
+      }
+  s.mean = sum / s.count;
+  for (std::int64_t r = region.rows.begin; r < region.rows.end; ++r)
+    for (std::int64_t c = region.cols.begin; c < region.cols.end; ++c)
+      if (const T v = plane.at(r, c); v != nodata) s.m2 += std::pow(static_cast<double>(v) - s.mean, 2);
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("overview sizes halve, rounded down, until one tile holds the smallest (GDAL's COG driver)", "[io]") {
@@ -121,25 +142,13 @@ TEST_CASE("merged statistics equal two passes over all the pixels", "[io]") {
   const Made made = make(pixels, spec_of(size, 16, OverviewResampling::Average), 32, 48);
   BandStats merged;
   for (const TileSummary& s : made.summaries) merged.merge(s.stats);
-  double count = 0, sum = 0, lowest = INFINITY, highest = -INFINITY;
-  const Plane<const float> full = pixels.band<float>(0);
-  for (std::int64_t r = 0; r < size.rows; ++r)
-    for (std::int64_t c = 0; c < size.cols; ++c)
-      if (full.at(r, c) != kNodata) {
-        count += 1;
-        sum += static_cast<double>(full.at(r, c));
-        lowest = std::min<double>(lowest, full.at(r, c));
-        highest = std::max<double>(highest, full.at(r, c));
-      }
-  double squares = 0;
-  for (std::int64_t r = 0; r < size.rows; ++r)
-    for (std::int64_t c = 0; c < size.cols; ++c)
-      if (full.at(r, c) != kNodata) squares += std::pow(static_cast<double>(full.at(r, c)) - sum / count, 2);
-  CHECK(merged.count == count);
-  CHECK(merged.min == lowest);
-  CHECK(merged.max == highest);
-  CHECK(merged.mean == Approx(sum / count).epsilon(1e-12));
-  CHECK(merged.stddev() == Approx(std::sqrt(squares / count)).epsilon(1e-12));
+  const BandStats expected =
+      two_passes(pixels.band<float>(0), {.rows = {0, size.rows}, .cols = {0, size.cols}}, kNodata);
+  CHECK(merged.count == expected.count);
+  CHECK(merged.min == expected.min);
+  CHECK(merged.max == expected.max);
+  CHECK(merged.mean == Approx(expected.mean).epsilon(1e-12));
+  CHECK(merged.stddev() == Approx(expected.stddev()).epsilon(1e-12));
 }
 
 TEST_CASE("statistics of integer tiles reach the type's limits and skip nodata and empty rows", "[io]") {
@@ -148,52 +157,38 @@ TEST_CASE("statistics of integer tiles reach the type's limits and skip nodata a
   const RasterSize size{.rows = 40, .cols = 37};
   BlockBuffer pixels(PixelType::UInt16, 1, RowBlock{0, size.rows}, size.cols);
   const Plane<std::uint16_t> plane = pixels.band<std::uint16_t>(0);
-  constexpr std::uint16_t kClasses = 7;  // nodata
+  constexpr std::uint16_t kMissing = 7;
   std::mt19937 random(11);
   std::uniform_int_distribution<int> value(0, 65535);
   for (std::int64_t r = 0; r < size.rows; ++r)
     for (std::int64_t c = 0; c < size.cols; ++c)
-      plane.at(r, c) = r < 3 || c % 5 == 0 ? kClasses : static_cast<std::uint16_t>(value(random));
+      plane.at(r, c) = r < 3 || c % 5 == 0 ? kMissing : static_cast<std::uint16_t>(value(random));
   plane.at(20, 1) = 0;
   plane.at(39, 36) = 65535;
-  const SummarySpec spec{.type = PixelType::UInt16, .bands = 1, .size = size, .tile = 16, .nodata = kClasses,
+  const SummarySpec spec{.type = PixelType::UInt16, .bands = 1, .size = size, .tile = 16, .nodata = kMissing,
                          .levels = {}, .resampling = OverviewResampling::Average, .stats = true};
   std::vector<TileSummary> summaries;
   std::vector<BlockBuffer> no_levels;
   summarize_tiles(pixels, {0, size.rows}, spec, summaries, no_levels);
   REQUIRE(summaries.size() == 9);  // 3 x 3 tiles
+  const Plane<const std::uint16_t> read = std::as_const(pixels).band<std::uint16_t>(0);
   for (std::size_t t = 0; t < summaries.size(); ++t) {
     const std::int64_t r0 = static_cast<std::int64_t>(t / 3) * 16, c0 = static_cast<std::int64_t>(t % 3) * 16;
-    double count = 0, lowest = INFINITY, highest = -INFINITY;
-    for (std::int64_t r = r0; r < std::min<std::int64_t>(r0 + 16, size.rows); ++r)
-      for (std::int64_t c = c0; c < std::min<std::int64_t>(c0 + 16, size.cols); ++c)
-        if (plane.at(r, c) != kClasses) {
-          count += 1;
-          lowest = std::min<double>(lowest, plane.at(r, c));
-          highest = std::max<double>(highest, plane.at(r, c));
-        }
+    const BandStats tile = two_passes(read, {.rows = {r0, std::min<std::int64_t>(r0 + 16, size.rows)},
+                                             .cols = {c0, std::min<std::int64_t>(c0 + 16, size.cols)}}, kMissing);
     INFO("tile " << t);
-    CHECK(summaries[t].stats.count == count);
-    CHECK(summaries[t].stats.min == lowest);
-    CHECK(summaries[t].stats.max == highest);
+    CHECK(summaries[t].stats.count == tile.count);
+    CHECK(summaries[t].stats.min == tile.min);
+    CHECK(summaries[t].stats.max == tile.max);
   }
   BandStats merged;
   for (const TileSummary& s : summaries) merged.merge(s.stats);
-  double count = 0, sum = 0, squares = 0;
-  for (std::int64_t r = 0; r < size.rows; ++r)
-    for (std::int64_t c = 0; c < size.cols; ++c)
-      if (plane.at(r, c) != kClasses) {
-        count += 1;
-        sum += plane.at(r, c);
-      }
-  for (std::int64_t r = 0; r < size.rows; ++r)
-    for (std::int64_t c = 0; c < size.cols; ++c)
-      if (plane.at(r, c) != kClasses) squares += std::pow(plane.at(r, c) - sum / count, 2);
-  CHECK(merged.count == count);
+  const BandStats expected = two_passes(read, {.rows = {0, size.rows}, .cols = {0, size.cols}}, kMissing);
+  CHECK(merged.count == expected.count);
   CHECK(merged.min == 0);
   CHECK(merged.max == 65535);
-  CHECK(merged.mean == Approx(sum / count).epsilon(1e-12));
-  CHECK(merged.stddev() == Approx(std::sqrt(squares / count)).epsilon(1e-12));
+  CHECK(merged.mean == Approx(expected.mean).epsilon(1e-12));
+  CHECK(merged.stddev() == Approx(expected.stddev()).epsilon(1e-12));
 }
 
 TEST_CASE("every level equals its windows over the full resolution, and no block or chunk changes a bit", "[io]") {
