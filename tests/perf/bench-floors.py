@@ -33,8 +33,8 @@ import statistics
 import subprocess
 
 from bench_support import MPI_ENV, PYTHON, median, setup, virtual_nodes
-from peers import (BYTE_CO, FLOAT_CO, NUMPY_INTERFEROGRAM, NUMPY_MEDIAN, SCIPY_MEAN, SCIPY_MEDIAN, gdal_calc_ndi,
-                   gdal_translate_cog, gdaldem)
+from peers import (FLOAT_CO, INTEGER_CO, NUMPY_INTERFEROGRAM, NUMPY_MEDIAN, SCIPY_MEAN, SCIPY_MEDIAN,
+                   gdal_calc_ndi, gdal_translate_cog, gdaldem)
 
 HH = "/science/LSAR/GSLC/grids/frequencyA/HH"
 DATES = 12
@@ -107,7 +107,8 @@ def make_inputs(geostrip, folder, size, slc_size, dates_size):
         ("mean 9x9", ["mean", "-i", f"src={b04}", "--window", "9x9"], [b04],
          ("scipy uniform_filter (float32)", [[PYTHON, "-c", SCIPY_MEAN, b04, "peer.tif", ",".join(FLOAT_CO)]])),
         ("median 5x5", ["median", "-i", f"src={b04}", "--window", "5x5"], [b04],
-         ("scipy median_filter (nodata ignored)", [[PYTHON, "-c", SCIPY_MEDIAN, b04, "peer.tif", ",".join(BYTE_CO)]])),
+         ("scipy median_filter (nodata ignored)",
+          [[PYTHON, "-c", SCIPY_MEDIAN, b04, "peer.tif", ",".join(INTEGER_CO)]])),
         ("hillshade", ["hillshade", "-i", f"dem={dem}"], [dem], ("gdaldem", [gdaldem("hillshade", dem, "peer.tif")])),
         ("slope", ["slope", "-i", f"dem={dem}"], [dem], ("gdaldem", [gdaldem("slope", dem, "peer.tif")])),
         ("multilook 4x4", ["multilook", "-i", f"src={b04}", "--looks", "4x4"], [b04], None),

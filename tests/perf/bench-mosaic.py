@@ -29,7 +29,7 @@ import shutil
 import subprocess
 
 from bench_support import median, setup
-from peers import BYTE_CO, gdal_calc_ndi
+from peers import INTEGER_CO, gdal_calc_ndi
 
 
 def main():
@@ -71,7 +71,7 @@ def main():
                 t = grid["geotransform"]
                 te = [str(t[0]), str(t[3] + grid["rows"] * t[5]), str(t[0] + grid["cols"] * t[1]), str(t[3])]
                 tr = [str(t[1]), str(-t[5])]
-                co = sum((["-co", o] for o in BYTE_CO), [])
+                co = sum((["-co", o] for o in INTEGER_CO), [])
 
             def warp(tiles, out):
                 return ["gdalwarp", "-q", "-multi", "-wo", "NUM_THREADS=2", "-r", method, *et, "-t_srs",

@@ -3,7 +3,8 @@ programs (each its own process, timed with its reads and writes) and the
 creation options that give their outputs geostrip's codec."""
 
 FLOAT_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
-BYTE_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"]
+# Integer samples (Byte, UInt16) take predictor 2, floats 3, as geostrip writes them.
+INTEGER_CO = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"]
 
 # scipy: a 9x9 mean of the valid pixels (the sum of values over the count of valid ones).
 SCIPY_MEAN = """
@@ -97,5 +98,5 @@ def gdal_translate_cog(source, output):
 
 def gdaldem(mode, dem, output):
     """gdaldem hillshade or slope with -compute_edges, geostrip's codec (Byte or Float32 output)."""
-    options = BYTE_CO if mode == "hillshade" else FLOAT_CO
+    options = INTEGER_CO if mode == "hillshade" else FLOAT_CO
     return ["gdaldem", mode, dem, output, "-compute_edges", "-q", *sum((["-co", o] for o in options), [])]

@@ -25,7 +25,7 @@ import tempfile
 import time
 
 from bench_support import MPI_ENV, virtual_nodes
-from peers import BYTE_CO, FLOAT_CO, SCIPY_MEAN, gdal_calc_ndi, gdaldem
+from peers import FLOAT_CO, INTEGER_CO, SCIPY_MEAN, gdal_calc_ndi, gdaldem
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -166,7 +166,7 @@ def main():
     s, rss, _ = median_run(["gdal_calc.py", "-A", "scene/B04.tif", "-B", "scene/B03.tif", "-C", "scene/B02.tif",
                             "--outfile=rgbcalc.tif", "--type=Byte", "--quiet",
                             f"--calc={calc.format('A')}", f"--calc={calc.format('B')}", f"--calc={calc.format('C')}",
-                            *sum((["--co", o] for o in BYTE_CO), [])], repeats, "rgbcalc.tif")
+                            *sum((["--co", o] for o in INTEGER_CO), [])], repeats, "rgbcalc.tif")
     add("rgb", "gdal_calc.py (RGB, no alpha)", s, rss)
 
     print("hillshade and slope")
