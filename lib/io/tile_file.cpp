@@ -28,7 +28,7 @@ namespace {
 constexpr std::size_t kAlignment = 4096;
 constexpr std::size_t kStagingBytes = std::size_t{2} << 20;  // a multiple of kAlignment
 
-constexpr std::uint16_t kTileOffsets = 324, kTileByteCounts = 325, kGdalMetadata = 42112;
+constexpr std::uint16_t kTileOffsets = 324, kTileByteCounts = 325, kGdalMetadata = 42112, kGdalNodata = 42113;
 // A header larger than this is not one GDAL wrote.
 constexpr std::uint64_t kMaxHeaderBytes = std::uint64_t{1} << 30;
 
@@ -70,13 +70,21 @@ std::string write_error(int error) {
   return std::strerror(error);
 }
 
+// Where a directory's entry for a tag lies: its count, then its value field.
+struct TagEntry {
+  std::uint64_t count_position = 0, value_position = 0;
+  std::uint64_t count = 0;
+};
+
 // The layout of a TIFF that TileFile needs: each directory's tile index (both
 // arrays and the number of tiles), the first one's GDAL metadata, and
-// whether its tiles are framed.
+// whether its tiles are framed; and every directory's GDAL nodata tag.
 struct TileIndex {
   std::vector<TileFile::Directory> directories;
   TileFile::Field metadata;  // the first directory's
   bool leaders = false;
+  bool big = false;  // BigTIFF: 8-byte counts and value fields, else 4
+  std::vector<TagEntry> nodata;
 };
 
 // A header of GDAL's COG layout declares, in its "ghost area" after the TIFF
@@ -86,8 +94,10 @@ constexpr std::string_view kLeaders = "BLOCK_LEADER=SIZE_AS_UINT4";
 
 class DirectoryReader {
  public:
-  DirectoryReader(int fd, const std::string& path, std::uint64_t file_size)
-      : fd_(fd), path_(path), file_size_(file_size) {}
+  // `read` gives `size` bytes at `offset` of a file of `file_size`, or fewer when it cannot.
+  using Read = std::function<std::vector<std::byte>(std::uint64_t offset, std::size_t size)>;
+  DirectoryReader(Read read, const std::string& path, std::uint64_t file_size)
+      : read_(std::move(read)), path_(path), file_size_(file_size) {}
 
   TileIndex read() {
     const auto header = bytes(0, 16);
@@ -96,6 +106,7 @@ class DirectoryReader {
     if (version != 42 && version != 43) fail("not a TIFF");
     big_ = version == 43;
     TileIndex index;
+    index.big = big_;
     index.leaders = declares_leaders();
     std::uint64_t directory = little_endian(&header[big_ ? 8 : 4], field_bytes());
     while (directory != 0) {
@@ -130,6 +141,13 @@ class DirectoryReader {
     for (std::uint64_t e = 0; e < entries; ++e) {
       const std::byte* entry = &table[e * entry_bytes];
       const auto tag = little_endian(entry, 2);
+      if (tag == kGdalNodata) {
+        const std::uint64_t count_position = first_entry + e * entry_bytes + 4;
+        index.nodata.push_back({.count_position = count_position,
+                                .value_position = count_position + field_bytes(),
+                                .count = little_endian(entry + 4, field_bytes())});
+        continue;
+      }
       if (tag != kTileOffsets && tag != kTileByteCounts && !(tag == kGdalMetadata && first)) continue;
       const auto type = little_endian(entry + 2, 2);
       const std::size_t element_bytes = tag == kGdalMetadata ? ascii_width(type) : element_width(type);
@@ -155,9 +173,8 @@ class DirectoryReader {
 
   std::vector<std::byte> bytes(std::uint64_t offset, std::uint64_t size) {
     if (offset > file_size_ || size > file_size_ - offset) fail("truncated TIFF");
-    std::vector<std::byte> buffer(static_cast<std::size_t>(size));
-    if (::pread(fd_, buffer.data(), buffer.size(), static_cast<off_t>(offset)) != static_cast<ssize_t>(size))
-      fail("truncated TIFF");
+    std::vector<std::byte> buffer = read_(offset, static_cast<std::size_t>(size));
+    if (buffer.size() != size) fail("truncated TIFF");
     return buffer;
   }
   std::size_t element_width(std::uint64_t type) {
@@ -173,7 +190,7 @@ class DirectoryReader {
   [[noreturn]] void fail(const std::string& what) { throw Error(path_ + ": cannot place tiles in it: " + what); }
 
   static constexpr std::size_t kMaxDirectories = 64;
-  int fd_;
+  Read read_;
   const std::string& path_;
   std::uint64_t file_size_;
   bool big_ = false;
@@ -196,6 +213,32 @@ std::uint32_t tile_checksum(const std::vector<TileEntry>& entries, const std::ve
   return crc;
 }
 
+void replace_nodata_tags(std::span<std::byte> tiff, std::string_view stand_in, std::string_view text,
+                         const std::string& path) {
+  const auto read = [&](std::uint64_t offset, std::size_t size) {
+    const auto from = tiff.begin() + static_cast<std::ptrdiff_t>(offset);
+    return std::vector<std::byte>(from, from + static_cast<std::ptrdiff_t>(std::min(size, tiff.size() - offset)));
+  };
+  const TileIndex index = DirectoryReader(read, path, tiff.size()).read();
+  const std::size_t field = index.big ? 8 : 4;
+  if (text.size() >= field) throw Error(path + ": internal error: nodata " + std::string(text) + " does not fit");
+  // A value is a C string: its count includes the NUL, and zeros fill its field.
+  const auto value_field = [&](std::string_view value) {
+    std::vector<std::byte> bytes(field, std::byte{0});
+    std::memcpy(bytes.data(), value.data(), value.size());
+    return bytes;
+  };
+  const std::vector<std::byte> before = value_field(stand_in), after = value_field(text);
+  for (const TagEntry& entry : index.nodata) {
+    const auto value = tiff.subspan(entry.value_position, field);
+    if (entry.count != stand_in.size() + 1 || !std::equal(value.begin(), value.end(), before.begin()))
+      throw Error(path + ": internal error: GDAL's nodata tag is not " + std::string(stand_in));
+    for (std::size_t b = 0; b < field; ++b)
+      tiff[entry.count_position + b] = static_cast<std::byte>((text.size() + 1) >> (8 * b));
+    std::copy(after.begin(), after.end(), value.begin());
+  }
+}
+
 TileFile::TileFile(std::string path) : TileFile(UniqueFd(), std::move(path)) {}
 
 TileFile::TileFile(UniqueFd file, std::string path)
@@ -208,7 +251,13 @@ TileFile::TileFile(UniqueFd file, std::string path)
   struct stat status {};
   if (::fstat(index_fd_.get(), &status) != 0) throw Error(path_ + ": cannot open: " + std::strerror(errno));
   size_ = static_cast<std::uint64_t>(status.st_size);
-  TileIndex index = DirectoryReader(index_fd_.get(), path_, size_).read();
+  const auto read = [fd = index_fd_.get()](std::uint64_t offset, std::size_t size) {
+    std::vector<std::byte> buffer(size);
+    const ssize_t n = ::pread(fd, buffer.data(), size, static_cast<off_t>(offset));
+    buffer.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
+    return buffer;
+  };
+  TileIndex index = DirectoryReader(read, path_, size_).read();
   directories_ = std::move(index.directories);
   metadata_ = index.metadata;
   leaders_ = index.leaders;

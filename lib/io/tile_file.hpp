@@ -47,6 +47,13 @@ struct TileRowLayout {
   std::uint64_t end = 0;
 };
 
+// Writes every directory's GDAL nodata tag (TIFFTAG_GDAL_NODATA) of the
+// TIFF held in `tiff` as `text`, in place: each must hold `stand_in` in its
+// entry's own value field, and `text` must fit there too (3 characters,
+// BigTIFF 7). Throws Error naming `path`.
+void replace_nodata_tags(std::span<std::byte> tiff, std::string_view stand_in, std::string_view text,
+                         const std::string& path);
+
 class TileFile {
  public:
   // Opens PATH, a tiled little-endian TIFF or BigTIFF, for reading and

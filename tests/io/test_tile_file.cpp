@@ -11,7 +11,9 @@
 #include <fstream>
 #include <numeric>
 #include <random>
+#include <tuple>
 
+#include <fmt/core.h>
 #include <zlib.h>
 
 #include "core/error.hpp"
@@ -232,4 +234,66 @@ TEST_CASE("the tile index reads back as written, the header's checksum ignores i
   CHECK_FALSE(TileFile(path).header_checksum(test::file_text(path).size() + 1));
   CHECK_THROWS_WITH(TileFile(path).read({test::file_text(path).size() - 2, 10}), Catch::Contains("beyond its end"));
   CHECK_THROWS_WITH(TileFile(path).entries(0, 100), Catch::Contains("not in its index"));
+}
+
+namespace {
+
+// The header GDAL makes in COG's layout (every directory first, no tile) of
+// a 1100x1100 raster of `type` with two overviews and nodata `nodata`.
+std::vector<std::byte> gdal_header(const char* type, const std::string& nodata, const char* bigtiff) {
+  init_gdal();
+  const auto vrt = [&](int size, const std::string& overviews) {
+    return fmt::format(R"(<VRTDataset rasterXSize="{0}" rasterYSize="{0}"><VRTRasterBand dataType="{1}" band="1">)"
+                       R"(<NoDataValue>{2}</NoDataValue>{3}</VRTRasterBand></VRTDataset>)",
+                       size, type, nodata, overviews);
+  };
+  std::string overviews;
+  for (const int size : {550, 275}) {
+    const std::string level = fmt::format("/vsimem/test-header-level-{}.vrt", size);
+    const std::string xml = vrt(size, "");
+    VSIFCloseL(VSIFileFromMemBuffer(level.c_str(), reinterpret_cast<GByte*>(CPLStrdup(xml.c_str())), xml.size(), TRUE));
+    overviews +=
+        fmt::format("<Overview><SourceFilename>{}</SourceFilename><SourceBand>1</SourceBand></Overview>", level);
+  }
+  const GdalDataset source(static_cast<GDALDataset*>(GDALOpen(vrt(1100, overviews).c_str(), GA_ReadOnly)));
+  REQUIRE(source);
+  CPLStringList options;
+  for (const auto* option : {"TILED=YES", "COMPRESS=DEFLATE", "SPARSE_OK=TRUE", "COPY_SRC_OVERVIEWS=YES"})
+    options.AddString(option);
+  options.SetNameValue("BIGTIFF", bigtiff);
+  const char* name = "/vsimem/test-header.tif";
+  GdalDataset(GetGDALDriverManager()->GetDriverByName("GTiff")->CreateCopy(name, source.get(), FALSE, options.List(),
+                                                                           nullptr, nullptr))
+      .reset();
+  vsi_l_offset length = 0;
+  GByte* bytes = VSIGetMemFileBuffer(name, &length, TRUE);
+  REQUIRE(bytes);
+  const auto* first = reinterpret_cast<const std::byte*>(bytes);
+  std::vector<std::byte> header(first, first + length);
+  CPLFree(bytes);
+  return header;
+}
+
+}  // namespace
+
+TEST_CASE("nodata tags written in place give the header GDAL makes with that nodata, in TIFF and BigTIFF", "[io]") {
+  const auto [type, nodata, bigtiff] = GENERATE(std::tuple{"Float32", "nan", "NO"}, std::tuple{"Byte", "255", "NO"},
+                                                std::tuple{"Float32", "nan", "YES"},
+                                                std::tuple{"Int16", "-9999", "YES"});
+  CAPTURE(type, nodata, bigtiff);
+  std::vector<std::byte> header = gdal_header(type, "0", bigtiff);
+  const std::vector<std::byte> expected = gdal_header(type, nodata, bigtiff);
+  REQUIRE(header.size() == expected.size());
+  CHECK(header != expected);
+  replace_nodata_tags(header, "0", nodata, "out.tif");
+  CHECK(header == expected);
+}
+
+TEST_CASE("nodata tags that do not hold the stand-in, or a text too long for the entry, are refused", "[io]") {
+  std::vector<std::byte> header = gdal_header("Float32", "5", "NO");
+  const std::vector<std::byte> made = header;
+  CHECK_THROWS_WITH(replace_nodata_tags(header, "0", "nan", "out.tif"),
+                    Catch::Contains("out.tif") && Catch::Contains("not 0"));
+  CHECK_THROWS_WITH(replace_nodata_tags(header, "5", "-9999", "out.tif"), Catch::Contains("does not fit"));
+  CHECK(header == made);
 }
