@@ -37,7 +37,7 @@ class AveragePixel {
         root_(resampling == OverviewResampling::Rms),
         replaces_(nodata.has_value() && !root_),
         replacement_(replacement(nodata)) {}
-  T operator()(const Accumulator& a) const {
+  [[gnu::always_inline]] T operator()(const Accumulator& a) const {
     const double mean = a.count > 0 ? a.sum / a.count : 0.0;
     const T value = to_pixel<T>(root_ ? std::sqrt(mean) : mean);
     const T kept = (replaces_ & (value == empty_)) ? replacement_ : value;
@@ -57,7 +57,7 @@ class AveragePixel {
   T replacement_;
 };
 
-void add(Accumulator& a, const Accumulator& b) {
+[[gnu::always_inline]] inline void add(Accumulator& a, const Accumulator& b) {
   a.sum += b.sum;
   a.count += b.count;
 }
@@ -71,7 +71,8 @@ void add(Accumulator& a, const Accumulator& b) {
 // the minimum) or least (for the maximum), which is exact. (Reduced in the
 // same loop, in doubles, it did not vectorize.)
 template <class T>
-BandStats tile_stats(const Plane<const T>& full, Region tile, const Validity<T>& valid) {
+[[gnu::always_inline]] inline BandStats tile_stats_as(const Plane<const T>& full, Region tile,
+                                                      const Validity<T>& valid) {
   constexpr int kLanes = 4;
   constexpr T kGreatest = std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity()
                                                                 : std::numeric_limits<T>::max();
@@ -123,7 +124,8 @@ BandStats tile_stats(const Plane<const T>& full, Region tile, const Validity<T>&
 
 // Level pixels from windows of 2 x 2 accumulators of the level above, in a
 // fixed order (top left, top right, bottom left, bottom right).
-void halve(const std::vector<Accumulator>& above, std::int64_t rows, std::int64_t cols, std::vector<Accumulator>& below) {
+[[gnu::always_inline]] inline void halve(const std::vector<Accumulator>& above, std::int64_t rows, std::int64_t cols,
+                                         std::vector<Accumulator>& below) {
   const std::int64_t half_rows = rows / 2, half_cols = cols / 2;
   below.assign(static_cast<std::size_t>(half_rows * half_cols), Accumulator{});
   for (std::int64_t r = 0; r < half_rows; ++r)
@@ -140,7 +142,8 @@ void halve(const std::vector<Accumulator>& above, std::int64_t rows, std::int64_
 // adding 0 leaves the sum's bits as skipping it would (a sum from +0 is
 // never -0).
 template <bool kSquares, class T>
-void first_level(const T* above, const T* below, std::int64_t cols, const Validity<T>& valid, Accumulator* out) {
+[[gnu::always_inline]] inline void first_level(const T* above, const T* below, std::int64_t cols,
+                                               const Validity<T>& valid, Accumulator* out) {
   const auto term = [&](T v) {
     const double x = static_cast<double>(valid(v) ? v : T{});
     return kSquares ? x * x : x;
@@ -154,8 +157,9 @@ void first_level(const T* above, const T* below, std::int64_t cols, const Validi
 
 // One tile, one band: its average or rms levels (into `levels`) and its apex.
 template <class T>
-Accumulator average_levels(const Plane<const T>& full, Region tile, const Validity<T>& valid,
-                           const SummarySpec& spec, std::vector<BlockBuffer>& levels, int band) {
+[[gnu::always_inline]] inline Accumulator average_levels_as(const Plane<const T>& full, Region tile,
+                                                            const Validity<T>& valid, const SummarySpec& spec,
+                                                            std::vector<BlockBuffer>& levels, int band) {
   // The levels' accumulators are the thread's own, kept from tile to tile.
   thread_local std::vector<Accumulator> level, next;
   std::int64_t rows = tile.rows.rows() / 2, cols = tile.cols.rows() / 2;
@@ -186,6 +190,31 @@ Accumulator average_levels(const Plane<const T>& full, Region tile, const Validi
   }
   return rows == 1 && cols == 1 ? level.front() : Accumulator{};
 }
+
+// The statistics and average levels of a tile, for each pixel type, in AVX2
+// where the CPU has it: twice the lanes of x86-64's baseline SSE2, half the
+// instructions (an NDVI COG of 16.7 Mpixel: 0.28 G against 0.53 G) and the
+// same bits, as AVX2 brings no FMA to contract into and nothing reorders a
+// sum. One function a type: clang clones no templates.
+#define GEOSTRIP_SUMMARY_FOR(T)                                                                                     \
+  [[gnu::target_clones("avx2", "default")]] BandStats tile_stats(const Plane<const T>& full, Region tile,           \
+                                                                 const Validity<T>& valid) {                        \
+    return tile_stats_as(full, tile, valid);                                                                       \
+  }                                                                                                                 \
+  [[gnu::target_clones("avx2", "default")]] Accumulator average_levels(                                            \
+      const Plane<const T>& full, Region tile, const Validity<T>& valid, const SummarySpec& spec,                  \
+      std::vector<BlockBuffer>& levels, int band) {                                                                 \
+    return average_levels_as(full, tile, valid, spec, levels, band);                                               \
+  }
+GEOSTRIP_SUMMARY_FOR(std::uint8_t)
+GEOSTRIP_SUMMARY_FOR(std::int8_t)
+GEOSTRIP_SUMMARY_FOR(std::uint16_t)
+GEOSTRIP_SUMMARY_FOR(std::int16_t)
+GEOSTRIP_SUMMARY_FOR(std::uint32_t)
+GEOSTRIP_SUMMARY_FOR(std::int32_t)
+GEOSTRIP_SUMMARY_FOR(float)
+GEOSTRIP_SUMMARY_FOR(double)
+#undef GEOSTRIP_SUMMARY_FOR
 
 // The mode of `values` (a window's valid values in row-major order) as GDAL
 // picks it: the value whose count first exceeds every count before it, that
