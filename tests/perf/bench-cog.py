@@ -30,15 +30,18 @@ and the same geostrip runs for an RGB composite (rgb of B04, B03,
 B02: Byte, nearest overviews), where the overview level matters most.
 
 Median wall seconds and peak RSS of --repeats runs go to docs/perf/cog.md;
-geostrip's runs of one operation take turns.
+geostrip's runs of one operation take turns. Then the plain NDVI and its COG
+run in turn 4 x --repeats times more: the median of each pair's ratio holds
+on a machine whose speed drifts from second to second.
 Not part of ctest: speed is measured, not asserted.
 """
 import json
 import os
 import shutil
+import statistics
 import subprocess
 
-from bench_support import interleaved, median, setup
+from bench_support import interleaved, median, setup, timed
 from peers import gdal_calc_ndi, gdal_translate_cog
 
 
@@ -113,10 +116,29 @@ def main():
             add("addo", "gdaladdo -r average on geostrip's plain output (after cp)",
                 [["cp", "ndi-plain.tif", "addo.tif"], addo], "addo.tif", env={"GDAL_NUM_THREADS": "2"})
 
+    ratios = paired_ratios((ndi + ["-o", "ndi-plain.tif"], "ndi-plain.tif"),
+                           (ndi + ["-o", "cog.tif", "--format", "COG"], "cog.tif"), 4 * args.repeats)
+    low, _, high = statistics.quantiles(ratios, n=4)
+    print(f"  ndi COG / plain in {len(ratios)} pairs: median {statistics.median(ratios):.3f}, quartiles {low:.3f} "
+          f"and {high:.3f}")
     reports = {key: json.load(open(f"{key}.json")) for key in ("ndi-cog", "ndi-plain", "rgb-cog", "rgb-plain")}
-    write_docs(docs, args, reports, results)
+    write_docs(docs, args, reports, results, ratios)
     if not args.work:
         shutil.rmtree(work)
+
+
+def paired_ratios(first, second, pairs):
+    """The wall seconds of `second` over those of `first` (each a command and
+    its output, removed before it runs) in `pairs` runs of the two in turn, sorted."""
+    ratios = []
+    for _ in range(pairs):
+        seconds = []
+        for command, output in (first, second):
+            if os.path.exists(output):
+                os.remove(output)
+            seconds.append(timed(command)[0])
+        ratios.append(seconds[1] / seconds[0])
+    return sorted(ratios)
 
 
 def equal_level_floor(plain, cog):
@@ -133,7 +155,7 @@ def equal_level_floor(plain, cog):
     return (cpu + extra * stages["encode"]) / cpu, extra
 
 
-def write_docs(docs, args, reports, results):
+def write_docs(docs, args, reports, results, paired):
     lines = [
         "# A publishable NDVI: COG with overviews and statistics",
         "",
@@ -171,8 +193,12 @@ def write_docs(docs, args, reports, results):
             f"(`--overview-level 1`) {zstd1['seconds'] / plain['seconds']:.2f}x, for "
             f"{100 * (zstd1['overview_bytes'] / cog['overview_bytes'] - 1):+.1f}% overview bytes. The overviews are "
             f"{100 * extra:.0f}% more tiles than the full resolution: at the full resolution's level, with no other "
-            f"cost at all, the plain run's stages would make COG {floor:.2f}x. Stages (summed over threads; write "
-            "is rank 0's writer thread):",
+            f"cost at all, the plain run's stages would make COG {floor:.2f}x."
+            + (f" In {len(paired)} further runs of the plain GeoTIFF and the COG in turn, the COG took "
+               f"{statistics.median(paired):.2f}x the plain run's time (the median of the pairs' ratios; quartiles "
+               f"{statistics.quantiles(paired, n=4)[0]:.2f}x and {statistics.quantiles(paired, n=4)[2]:.2f}x)."
+               if name == "ndi" else "")
+            + " Stages (summed over threads; write is rank 0's writer thread):",
             "",
             "| stage | COG | plain |",
             "|---|---|---|",
