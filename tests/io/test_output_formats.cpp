@@ -41,6 +41,7 @@ json check_cog(const std::string& path, const std::string& method, double tolera
   for (std::size_t i = 0; i < view["levels"].size(); ++i) {
     const json& level = view["levels"][i];
     CHECK(level["size"] == view["cog_sizes"][i]);
+    for (std::size_t b = 0; b < view["bands"].size(); ++b) CHECK(level["nodata"][b] == view["bands"][b]["nodata"]);
     if (!level["divides"]) continue;
     ++divides;
     CHECK(level["max_difference"].get<double>() <= tolerance);
@@ -92,6 +93,7 @@ TEST_CASE("ndi --format COG of 4392x4392: valid COG, overviews and statistics eq
   const json view = check_cog(out, "average", 1e-6);
   CHECK(view["levels"].size() == 4);
   CHECK(view["bands"][0]["description"] == "ndi");
+  CHECK(view["bands"][0]["nodata"] == "nan");  // in every directory (check_cog)
   check_statistics(view["bands"][0]);
   for (const fs::directory_entry& entry : fs::directory_iterator(scene.dir.path()))
     CHECK_THAT(entry.path().string(), !Catch::Contains(".partial"));
@@ -149,6 +151,7 @@ TEST_CASE("mode overviews of a class map equal GDAL's mode, whatever the threads
     REQUIRE(result.exit_code == 0);
   }
   const json a = check_cog(two, "mode", 0), b = gdal_view(one, "mode");
+  CHECK(a["bands"][0]["nodata"] == "255.0");  // expr's Byte nodata, in every directory (check_cog)
   REQUIRE(a["levels"].size() == b["levels"].size());
   for (std::size_t i = 0; i < a["levels"].size(); ++i)
     CHECK(a["levels"][i]["pixels_md5"] == b["levels"][i]["pixels_md5"]);

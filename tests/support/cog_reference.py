@@ -75,6 +75,8 @@ for i in range(first.GetOverviewCount()):
     codec = first.GetOverview(i).GetDataset().GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE")
     level = {"size": [w, h], "compression": codec, "tile_bytes": tile_bytes(first.GetOverview(i)),
              "pixels_md5": pixels.hexdigest(),
+             "nodata": [str(with_overviews.GetRasterBand(b).GetOverview(i).GetNoDataValue())
+                        for b in range(1, full.RasterCount + 1)],
              "divides": width % w == 0 and height % h == 0 and width // w == height // h}
     if level["divides"]:
         reference = gdal.Translate("", full, format="MEM", width=w, height=h, resampleAlg=method)
@@ -112,7 +114,7 @@ for b in range(1, full.RasterCount + 1):
     described = with_overviews.GetRasterBand(b)
     stored = {key[len("STATISTICS_"):].lower(): float(value)
               for key, value in described.GetMetadata().items() if key.startswith("STATISTICS_")}
-    bands.append({"description": described.GetDescription(),
+    bands.append({"description": described.GetDescription(), "nodata": str(described.GetNoDataValue()),
                   "color": gdal.GetColorInterpretationName(described.GetColorInterpretation()),
                   "stored": stored,
                   "gdal": None if computed is None else
