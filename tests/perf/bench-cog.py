@@ -41,7 +41,7 @@ import shutil
 import statistics
 import subprocess
 
-from bench_support import interleaved, median, setup, timed
+from bench_support import interleaved, median, setup, turns
 from peers import gdal_calc_ndi, gdal_translate_cog
 
 
@@ -116,8 +116,8 @@ def main():
             add("addo", "gdaladdo -r average on geostrip's plain output (after cp)",
                 [["cp", "ndi-plain.tif", "addo.tif"], addo], "addo.tif", env={"GDAL_NUM_THREADS": "2"})
 
-    ratios = paired_ratios((ndi + ["-o", "ndi-plain.tif"], "ndi-plain.tif"),
-                           (ndi + ["-o", "cog.tif", "--format", "COG"], "cog.tif"), 4 * args.repeats)
+    ratios = paired_ratios(([ndi + ["-o", "ndi-plain.tif"]], ["ndi-plain.tif"]),
+                           ([ndi + ["-o", "cog.tif", "--format", "COG"]], ["cog.tif"]), 4 * args.repeats)
     low, _, high = statistics.quantiles(ratios, n=4)
     print(f"  ndi COG / plain in {len(ratios)} pairs: median {statistics.median(ratios):.3f}, quartiles {low:.3f} "
           f"and {high:.3f}")
@@ -128,17 +128,11 @@ def main():
 
 
 def paired_ratios(first, second, pairs):
-    """The wall seconds of `second` over those of `first` (each a command and
-    its output, removed before it runs) in `pairs` runs of the two in turn, sorted."""
-    ratios = []
-    for _ in range(pairs):
-        seconds = []
-        for command, output in (first, second):
-            if os.path.exists(output):
-                os.remove(output)
-            seconds.append(timed(command)[0])
-        ratios.append(seconds[1] / seconds[0])
-    return sorted(ratios)
+    """The wall seconds of job `second` over those of job `first` (each
+    commands and outputs, as turns() takes them) in `pairs` runs of the two
+    in turn, sorted."""
+    totals, _, _ = turns([first, second], pairs)
+    return sorted(b / a for a, b in zip(*totals))
 
 
 def equal_level_floor(plain, cog):
@@ -176,6 +170,7 @@ def write_docs(docs, args, reports, results, paired):
                      f"{' + '.join(f'{p:.2f}' for p in r['parts'])} | {r['bytes'] / 2**20:.1f} MiB | "
                      f"{r['overview_bytes'] / 2**20:.1f} MiB | {'yes' if r['valid_cog'] else 'no'} | "
                      f"{r['seconds'] / base['seconds']:.2f}x |")
+    low, _, high = statistics.quantiles(paired, n=4)
     for name in ("ndi", "rgb"):
         cog, cog6, plain = results[f"{name} cog"], results[f"{name} cog 6"], results[f"{name} plain"]
         zstd, zstd1 = results[f"{name} cog zstd"], results[f"{name} cog zstd 1"]
@@ -196,7 +191,7 @@ def write_docs(docs, args, reports, results, paired):
             f"cost at all, the plain run's stages would make COG {floor:.2f}x."
             + (f" In {len(paired)} further runs of the plain GeoTIFF and the COG in turn, the COG took "
                f"{statistics.median(paired):.2f}x the plain run's time (the median of the pairs' ratios; quartiles "
-               f"{statistics.quantiles(paired, n=4)[0]:.2f}x and {statistics.quantiles(paired, n=4)[2]:.2f}x)."
+               f"{low:.2f}x and {high:.2f}x)."
                if name == "ndi" else "")
             + " Stages (summed over threads; write is rank 0's writer thread):",
             "",

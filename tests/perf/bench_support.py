@@ -42,9 +42,10 @@ def median(commands, repeats, outputs, env=None):
     return interleaved([(commands, outputs)], repeats, env)[0]
 
 
-def interleaved(jobs, repeats, env=None):
-    """median() of each job (commands, outputs), the jobs taking turns in
-    every repeat, so that a machine whose speed drifts slows them alike."""
+def turns(jobs, repeats, env=None):
+    """Each job (commands, outputs) run `repeats` times, the jobs taking turns
+    in every repeat (each time without `outputs`): for each job, every
+    repeat's summed wall seconds, peak RSS and the seconds of its commands."""
     totals, peaks, parts = ([[] for _ in jobs] for _ in range(3))
     for _ in range(repeats):
         for j, (commands, outputs) in enumerate(jobs):
@@ -55,6 +56,13 @@ def interleaved(jobs, repeats, env=None):
             totals[j].append(sum(s for s, _ in runs))
             peaks[j].append(max(r for _, r in runs))
             parts[j].append([s for s, _ in runs])
+    return totals, peaks, parts
+
+
+def interleaved(jobs, repeats, env=None):
+    """median() of each job (commands, outputs), the jobs taking turns in
+    every repeat, so that a machine whose speed drifts slows them alike."""
+    totals, peaks, parts = turns(jobs, repeats, env)
     results = []
     for j in range(len(jobs)):
         best = sorted(range(repeats), key=lambda i: totals[j][i])[repeats // 2]
