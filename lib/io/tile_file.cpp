@@ -83,7 +83,7 @@ struct TileIndex {
   std::vector<TileFile::Directory> directories;
   TileFile::Field metadata;  // the first directory's
   bool leaders = false;
-  bool big = false;  // BigTIFF: 8-byte counts and value fields, else 4
+  std::size_t field_bytes = 4;  // of an entry's count and value field: 8 in BigTIFF
   std::vector<TagEntry> nodata;
 };
 
@@ -106,7 +106,7 @@ class DirectoryReader {
     if (version != 42 && version != 43) fail("not a TIFF");
     big_ = version == 43;
     TileIndex index;
-    index.big = big_;
+    index.field_bytes = field_bytes();
     index.leaders = declares_leaders();
     std::uint64_t directory = little_endian(&header[big_ ? 8 : 4], field_bytes());
     while (directory != 0) {
@@ -220,7 +220,7 @@ void replace_nodata_tags(std::span<std::byte> tiff, std::string_view stand_in, s
     return std::vector<std::byte>(from, from + static_cast<std::ptrdiff_t>(std::min(size, tiff.size() - offset)));
   };
   const TileIndex index = DirectoryReader(read, path, tiff.size()).read();
-  const std::size_t field = index.big ? 8 : 4;
+  const std::size_t field = index.field_bytes;
   if (text.size() >= field) throw Error(path + ": internal error: nodata " + std::string(text) + " does not fit");
   // A value is a C string: its count includes the NUL, and zeros fill its field.
   const auto value_field = [&](std::string_view value) {
