@@ -11,5 +11,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libgdal-dev gdal-bin python3-gdal python3-numpy python3-h5py \
   libopenmpi-dev openmpi-bin libhdf5-dev \
   catch2 libcli11-dev libfmt-dev nlohmann-json3-dev libmuparser-dev \
-  libtiff-dev libgeotiff-dev libdeflate-dev libzstd-dev zlib1g-dev \
+  libtiff-dev libgeotiff-dev libdeflate-dev libisal-dev libzstd-dev zlib1g-dev \
   slurm-wlm munge >/dev/null

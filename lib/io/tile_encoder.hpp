@@ -1,8 +1,9 @@
 #pragma once
 // Encodes whole tile rows of an output into GeoTIFF tiles, on the rank that
-// computed them, with libtiff's codecs and TIFF's predictors: the bytes are
-// the ones libtiff would write into the file, so rank 0 only places them
-// (GeoTiffWriter). Pure functions of the pixels: any thread may call them.
+// computed them, with TIFF's predictors and libtiff's codecs (DEFLATE's
+// level 1: igzip's, io/igzip.hpp): the bytes are the tiles as the file
+// holds them, so rank 0 only places them (GeoTiffWriter). Pure functions of
+// the pixels: any thread may call them.
 #include <cstddef>
 #include <cstdint>
 #include <optional>

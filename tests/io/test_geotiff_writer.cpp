@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 
 #include <fmt/core.h>
@@ -219,8 +220,15 @@ TEST_CASE("tiles encoded apart and placed as they are read back as the same pixe
     int bands;
     ColorModel color;
     Codec codec;
+    std::optional<int> level = {};
+    int distinct_bytes = 16;  // compressible, not constant; 256: incompressible, stored
   };
   const Case cases[] = {{PixelType::Float32, 1, ColorModel::Gray, Codec::Deflate},
+                        // DEFLATE's level 1 is igzip's, not libtiff's
+                        {PixelType::Float32, 1, ColorModel::Gray, Codec::Deflate, 1},
+                        {PixelType::Byte, 4, ColorModel::RGBA, Codec::Deflate, 1},
+                        {PixelType::UInt16, 1, ColorModel::Gray, Codec::Deflate, 1, 256},
+                        {PixelType::Float64, 2, ColorModel::Gray, Codec::Deflate, 1, 1},
                         {PixelType::UInt16, 1, ColorModel::Gray, Codec::Zstd},
                         {PixelType::Byte, 4, ColorModel::RGBA, Codec::Lzw},
                         {PixelType::Int16, 2, ColorModel::Gray, Codec::Deflate},
@@ -232,16 +240,19 @@ TEST_CASE("tiles encoded apart and placed as they are read back as the same pixe
   TempDir dir;
   const RasterSize size{100, 70};  // neither a multiple of the 32-pixel tiles
   for (const Case& c : cases) {
-    INFO(name_of(c.type) << " x" << c.bands << " " << codec_name(c.codec));
-    const std::string path = dir / fmt::format("{}x{}-{}.tif", name_of(c.type), c.bands, codec_name(c.codec));
+    INFO(name_of(c.type) << " x" << c.bands << " " << codec_name(c.codec) << " level " << c.level.value_or(0)
+                         << ", " << c.distinct_bytes << " distinct bytes");
+    const std::string path = dir / fmt::format("{}x{}-{}-{}-{}.tif", name_of(c.type), c.bands, codec_name(c.codec),
+                                               c.level.value_or(0), c.distinct_bytes);
     WriteOptions options;
     options.codec = c.codec;
+    options.level = c.level;
     options.tile = 32;
     const OutputSpec spec{path, size, kUtm, c.type, c.bands, c.color, {}, {}};
     BlockBuffer whole(c.type, c.bands, {0, size.rows}, size.cols);
     std::mt19937 random(7);
     for (std::size_t i = 0; i < whole.band_bytes() * static_cast<std::size_t>(c.bands); ++i)
-      whole.band_data(0)[i] = static_cast<std::byte>(random() % 16);  // compressible, not constant
+      whole.band_data(0)[i] = static_cast<std::byte>(random() % c.distinct_bytes);
     const RowBlocks by_tile = split_rows(size.rows, 32);
     std::vector<RowBlock> tile_rows(by_tile.begin(), by_tile.end());
     std::shuffle(tile_rows.begin(), tile_rows.end(), random);

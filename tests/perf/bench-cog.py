@@ -9,8 +9,8 @@ default) as a COG with overviews (average) and statistics, DEFLATE with
 predictor 3, 512-pixel tiles. Compared, at 2 threads:
 
   geostrip --format COG       the whole job in one run (overview tiles at
-                              DEFLATE level 1 for NDVI, 4 for RGB: geostrip's
-                              defaults)
+                              DEFLATE level 1, igzip's, for NDVI, 4 for RGB:
+                              geostrip's defaults)
   ... --overview-level 6      overview tiles at the full resolution's level,
                               as GDAL's COG driver makes them
   ... --overview-compress zstd
@@ -210,9 +210,11 @@ def write_docs(docs, args, reports, results, paired):
         f"{(plain['seconds'] + addo['seconds']) / results['ndi cog']['seconds']:.2f}x the COG made in one pass, and "
         "the file is not a COG.",
         "",
-        "Most of COG's extra cost is DEFLATE: the overviews' tiles, of averaged pixels that compress worse than the "
-        "full resolution's. geostrip encodes them at level 1 by default for samples wider than a byte, whose low "
-        "bytes of noise no level compresses, and at level 4 for bytes (`--overview-level`; the user guide's "
+        "COG's extra cost is the overviews' tiles, a third more pixels to encode, of averaged pixels that compress "
+        "worse than the full resolution's, and the levels and statistics made from every pixel. geostrip encodes "
+        "overview tiles at level 1 by default for samples wider than a byte, whose low bytes of noise no level "
+        "compresses, with igzip, the fastest DEFLATE encoder, and at level 4 for bytes (`--overview-level`; the "
+        "user guide's "
         "\"Overview level\" has the table). gdal_translate -of COG "
         "reads the intermediate GeoTIFF again, computes every level and statistics in further passes and writes the "
         "file once more; gdaladdo reads geostrip's file again and appends overviews after its full resolution "

@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 """What a DEFLATE level costs overview tiles: time and bytes by sample type.
 
-    tests/perf/overview-levels.py [--geostrip build/apps/geostrip] [--size 4096x4096] [--work DIR]
+    tests/perf/overview-levels.py [--geostrip build/apps/geostrip]
+        [--bench-tiles build/tests/geostrip_bench_tiles] [--size 4096x4096] [--work DIR]
 
 Makes NDVI (Float32), RGB (Byte RGBA), slope (Float32), hillshade (Byte), a
 DEM (Float32) and a band (UInt16) with geostrip, takes each one's first
 overview as GDAL makes it (gdal_translate -outsize 50% 50%, average; nearest
-for RGB), and encodes it again with GDAL on one thread as geostrip encodes
-overview tiles (512-pixel tiles, DEFLATE, predictor 2 or 3) at levels 1, 4
-and 6: the CPU nanoseconds a pixel (best of 3) and the bytes against level 4.
-The user guide's "Overview level" quotes this table.
+for RGB), and encodes it with geostrip's own tile encoder on one thread
+(geostrip_bench_tiles: 512-pixel tiles, DEFLATE, predictor 2 or 3) at levels
+1 (igzip's), 4 and 6 (libdeflate's), and with GDAL at its level 1
+(libdeflate's, as geostrip's level 1 was): the CPU nanoseconds a pixel (best
+of 3) and the bytes against level 4. The user guide's "Overview level"
+quotes this table.
 """
 import argparse
 import os
@@ -20,11 +23,11 @@ import time
 from osgeo import gdal
 
 gdal.UseExceptions()
-LEVELS = (1, 4, 6)
+LEVELS = (1, 4, 6)  # geostrip's
 
 
-def encode_seconds(source, level, predictor):
-    """CPU seconds and bytes of `source` encoded at DEFLATE `level`, best of 3."""
+def gdal_encode_seconds(source, level, predictor):
+    """CPU seconds and bytes of `source` encoded by GDAL at DEFLATE `level`, best of 3."""
     options = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", f"PREDICTOR={predictor}",
                f"ZLEVEL={level}", "NUM_THREADS=1"]
     best = None
@@ -41,6 +44,7 @@ def encode_seconds(source, level, predictor):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--geostrip", default="build/apps/geostrip")
+    parser.add_argument("--bench-tiles", default="build/tests/geostrip_bench_tiles")
     parser.add_argument("--size", default="4096x4096")
     parser.add_argument("--work", default=None)
     args = parser.parse_args()
@@ -65,20 +69,25 @@ def main():
         full[name] = os.path.join(work, name.replace(" ", "-") + ".tif")
         run(geostrip, "run", *operation, "-o", full[name], "--progress", "none", "--overwrite", "--no-resume")
 
-    print("| pixels | " + " | ".join(f"level {level}: ns a pixel, bytes" for level in LEVELS) + " |")
-    print("|---|" + "---|" * len(LEVELS))
+    print("| pixels | " + " | ".join(f"level {level}" for level in LEVELS) + " | GDAL's level 1 (libdeflate) |")
+    print("|---|" + "---|" * (len(LEVELS) + 1))
+    overview_path = os.path.join(work, "overview.tif")
     for name, path in full.items():
         method = "nearest" if name == "Byte RGBA" else "average"
-        overview = gdal.Translate("/vsimem/overview.tif", path, widthPct=50, heightPct=50, resampleAlg=method)
+        overview = gdal.Translate(overview_path, path, widthPct=50, heightPct=50, resampleAlg=method)
         pixels = overview.RasterXSize * overview.RasterYSize
         predictor = 3 if "Float" in name else 2
-        results = {level: encode_seconds(overview, level, predictor) for level in LEVELS}
+        overview.FlushCache()  # for geostrip_bench_tiles to read
+        lines = subprocess.run([args.bench_tiles, overview_path, *map(str, LEVELS)], check=True,
+                               capture_output=True, text=True).stdout.split("\n")
+        results = {int(level): (float(ns), int(size)) for level, ns, size in (line.split() for line in lines if line)}
+        seconds, size = gdal_encode_seconds(overview, 1, predictor)
+        results["gdal"] = (seconds / pixels * 1e9, size)
         base = results[4][1]
-        cells = [f"{seconds / pixels * 1e9:.1f}, {100 * (size / base - 1):+.1f}%" for seconds, size in results.values()]
+        cells = [f"{ns:.1f}, {100 * (size / base - 1):+.1f}%" for ns, size in results.values()]
         print(f"| {name} | " + " | ".join(cells) + " |")
         overview = None
-        gdal.Unlink("/vsimem/overview.tif")
-
+        os.remove(overview_path)
 
 if __name__ == "__main__":
     main()
