@@ -50,18 +50,27 @@ json read_receipt(const std::string& output) {
   return json::parse(text, nullptr, false);
 }
 
-// GDAL's `driver` makes `made` from the GeoTIFF `source`. Throws Error.
-void translate(const std::string& source, const fs::path& made, const std::string& driver) {
-  const std::vector<std::string> arguments{"-of", driver};
+// gdal_translate ARGUMENTS FROM PATH ("" for a VRT in memory); null when GDAL fails.
+GdalDataset gdal_translate(const std::string& path, GDALDataset* from, const std::vector<std::string>& arguments) {
   std::vector<char*> argv;
   for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
   argv.push_back(nullptr);
   GDALTranslateOptions* options = GDALTranslateOptionsNew(argv.data(), nullptr);
+  GdalDataset made(GDALDataset::FromHandle(GDALTranslate(path.c_str(), GDALDataset::ToHandle(from), options, nullptr)));
+  GDALTranslateOptionsFree(options);
+  return made;
+}
+
+// GDAL's `driver` makes `made` from the GeoTIFF `source`. Throws Error.
+void translate(const std::string& source, const fs::path& made, const std::string& driver) {
   GdalDataset from = open_raster(source);
   CPLErrorReset();
-  GdalDataset converted(
-      GDALDataset::FromHandle(GDALTranslate(made.c_str(), GDALDataset::ToHandle(from.get()), options, nullptr)));
-  GDALTranslateOptionsFree(options);
+  // The GeoTIFF's tile record describes the GeoTIFF alone (OUTPUT's receipt
+  // records OUTPUT's files): what is converted is a view of it without.
+  GdalDataset view = gdal_translate("", from.get(), {"-of", "VRT"});
+  if (!view) throw Error(gdal_error_or("GDAL failed"));
+  view->SetMetadataItem(kTilesKey, nullptr);
+  GdalDataset converted = gdal_translate(made.string(), view.get(), {"-of", driver});
   if (!converted) throw Error(gdal_error_or("GDAL failed"));
   // A driver that cannot hold the pixels' type converts them with a warning: never silently.
   const GDALDataType type = from->GetRasterBand(1)->GetRasterDataType(),

@@ -307,6 +307,12 @@ TEST_CASE("netCDF by --format has the GeoTIFF's pixels, and an unknown format is
   REQUIRE(result.exit_code == 0);
   CHECK(Dataset(nc)->GetDriver()->GetDescription() == std::string("netCDF"));
   CHECK(read_raw(nc) == read_raw(tif));
+  // The job's fingerprint travels; the GeoTIFF's record of its own tiles does not.
+  const Dataset converted(nc);
+  std::string metadata;
+  for (char** item = converted->GetMetadata(); item && *item; ++item) metadata += std::string(*item) + "\n";
+  INFO(metadata);
+  CHECK_THAT(metadata, Catch::Contains("GEOSTRIP_FINGERPRINT=") && !Catch::Contains("GEOSTRIP_TILES"));
   for (const fs::directory_entry& entry : fs::directory_iterator(scene.dir.path()))
     CHECK_THAT(entry.path().string(), !Catch::Contains(".partial"));
   // PNG holds no Float32 (GDAL would write Byte, with a warning): the conversion fails, and nothing stays behind.
