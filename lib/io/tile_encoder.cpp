@@ -67,7 +67,7 @@ void fill_tile(const TileSource& block, std::int64_t r0, std::int64_t c0, int ed
   const std::int64_t rows = std::min<std::int64_t>(edge, block.rows.rows() - r0);
   const std::int64_t cols = std::min<std::int64_t>(edge, block.cols - c0);
   const std::size_t tile_row = pixel * static_cast<std::size_t>(edge);
-  std::memset(tile, 0, tile_row * static_cast<std::size_t>(edge));
+  if (rows < edge || cols < edge) std::memset(tile, 0, tile_row * static_cast<std::size_t>(edge));  // an edge tile
   for (std::int64_t r = 0; r < rows; ++r) {
     std::byte* out = tile + static_cast<std::size_t>(r) * tile_row;
     for (int b = 0; b < bands; ++b) {
