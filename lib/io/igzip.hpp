@@ -1,8 +1,9 @@
 #pragma once
 // DEFLATE in zlib's wrapping (TIFF's Adobe Deflate) by ISA-L's igzip, the
-// fastest DEFLATE encoder Debian has: 2-5x libdeflate's fastest level on
-// samples wider than a byte, for 0-3% more bytes (docs/user-guide.md,
-// "Overview level"). Any zlib reader decodes it.
+// fastest DEFLATE encoder Debian has: 3-4x libdeflate's fastest level on
+// samples wider than a byte, for 1-2.5% more bytes (docs/user-guide.md,
+// "Overview level"). Any zlib reader decodes it; its bytes do not depend on
+// the hash tables' previous contents.
 #include <cstddef>
 #include <cstdint>
 #include <span>

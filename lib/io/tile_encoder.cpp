@@ -22,8 +22,8 @@ namespace {
 constexpr int kDeflateLevel = 6;
 constexpr int kZstdLevel = 9;
 // Overviews are previews, made again from the full resolution whenever it
-// changes: at these levels their tiles cost 1.3-5x less time than at the
-// defaults above, for 0-8% more bytes (docs/user-guide.md, "Overview level").
+// changes: at these levels their tiles cost 2.5-8x less time than at the
+// defaults above, for 1-9% more bytes (docs/user-guide.md, "Overview level").
 // Samples wider than a byte have low bytes of noise, which DEFLATE stores as
 // literals at any level: level 1 (igzip's) costs them 0-4% more bytes than
 // level 4, not the 10-17% it costs 8-bit samples, for a quarter of the time.

@@ -324,6 +324,20 @@ TEST_CASE("encoded tiles are the bytes GDAL writes for the same pixels and codec
   }
 }
 
+TEST_CASE("DEFLATE level 1 tiles are the same bytes on one thread or several, whatever a thread encoded before",
+          "[io]") {
+  const RasterSize size{96, 100};  // 3 x 4 tiles of 32, the last column partly outside
+  BlockBuffer block(PixelType::Float32, 1, {0, size.rows}, size.cols);
+  std::mt19937 random(5);
+  for (std::size_t i = 0; i < block.band_bytes(); ++i) block.band_data(0)[i] = static_cast<std::byte>(random() % 16);
+  const TileFormat format{.type = PixelType::Float32, .bands = 1, .cols = size.cols, .tile = 32,
+                          .codec = Codec::Deflate, .level = 1};
+  const EncodedRows one = encode_tiles(block, format, 1);  // one encoder for all 12 tiles, in turn
+  const EncodedRows five = encode_tiles(block, format, 5);  // five, each starting at another tile
+  CHECK(one.pieces == five.pieces);
+  CHECK(one.crcs == five.crcs);
+}
+
 TEST_CASE("a finished output records its size and tiles' checksum, and tells when it is no longer whole", "[io]") {
   TempDir dir;
   const std::string path = dir / "out.tif";
