@@ -547,6 +547,8 @@ RunSummary run(const RunRequest& request, const Team& team) {
   std::optional<GeoTiffWriter> writer;
   collectively(team.comm, me.host, [&] {
     if (!root) return;
+    // A format that refuses OUTPUT's name or pixels fails now, not after the work.
+    if (converts) check_conversion(request.output, request.engine.convert_to, output.type, output.bands, output.georef);
     WriteOptions write = request.engine.write;
     write.overwrite = write.overwrite || converts;  // the converted GeoTIFF is this run's own
     write.encode_threads = me.threads;  // idle while the writer encodes the last rows

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -61,13 +62,12 @@ GdalDataset gdal_translate(const std::string& path, GDALDataset* from, const std
   return made;
 }
 
-// GDAL's `driver` makes `made` from the GeoTIFF `source`. Throws Error.
-void translate(const std::string& source, const fs::path& made, const std::string& driver) {
-  GdalDataset from = open_raster(source);
+// GDAL's `driver` makes `made` from `from`. Throws Error.
+void translate(GDALDataset* from, const fs::path& made, const std::string& driver) {
   CPLErrorReset();
   // The GeoTIFF's tile record describes the GeoTIFF alone (OUTPUT's receipt
   // records OUTPUT's files): what is converted is a view of it without.
-  GdalDataset view = gdal_translate("", from.get(), {"-of", "VRT"});
+  GdalDataset view = gdal_translate("", from, {"-of", "VRT"});
   if (!view) throw Error(gdal_error_or("GDAL failed"));
   view->SetMetadataItem(kTilesKey, nullptr);
   GdalDataset converted = gdal_translate(made.string(), view.get(), {"-of", driver});
@@ -114,6 +114,28 @@ void move_beside(const fs::path& stage, const std::string& output, bool overwrit
   for (const fs::path& each : names) rename_into_place(stage / each, folder / each, overwrite);
 }
 
+// Runs `make` with OUTPUT's path in conversion_directory(), made anew: GDAL
+// names a format's other files after the one it is given (ENVI's x.hdr for
+// x.envi), so each is named there as gdal_translate names it. On an error
+// removes the directory and throws naming OUTPUT and the driver, and OUTPUT
+// where GDAL's message names its path in the directory.
+void in_stage(const std::string& output, const std::string& driver, const std::function<void(const fs::path&)>& make) {
+  const std::string stage = conversion_directory(output);
+  const std::string made = (fs::path(stage) / fs::path(output).filename()).string();
+  remove_leftover_directory(stage);
+  if (::mkdir(stage.c_str(), 0777) != 0) throw Error(stage + ": cannot create: " + std::strerror(errno));
+  try {
+    make(made);
+  } catch (const std::exception& error) {
+    std::error_code ignored;
+    fs::remove_all(stage, ignored);
+    std::string what = error.what();
+    for (std::size_t at = what.find(made); at != std::string::npos; at = what.find(made, at + output.size()))
+      what.replace(at, made.size(), output);
+    throw Error(output + ": converting to " + driver + " failed: " + what);
+  }
+}
+
 }  // namespace
 
 OutputFormat parse_output_format(const std::string& name) {
@@ -139,27 +161,34 @@ std::string conversion_source_path(const std::string& output) { return output + 
 
 std::string conversion_directory(const std::string& output) { return partial_path(output) + ".d"; }
 
+void check_conversion(const std::string& output, const std::string& driver, PixelType type, int bands,
+                      const Georeference& georef) {
+  GdalDataset sample(GetGDALDriverManager()->GetDriverByName("MEM")->Create("", 1, 1, bands, to_gdal(type), nullptr));
+  if (!sample) throw Error(gdal_error_or("GDAL cannot make a raster in memory"));
+  if (georef.transform) {
+    GeoTransform transform = *georef.transform;  // GDAL takes it non-const
+    sample->SetGeoTransform(transform.data());
+  }
+  if (!georef.crs_wkt.empty()) sample->SetProjection(georef.crs_wkt.c_str());
+  in_stage(output, driver, [&](const fs::path& made) { translate(sample.get(), made, driver); });
+  std::error_code ignored;
+  fs::remove_all(conversion_directory(output), ignored);
+}
+
 void convert_output(const std::string& source, const std::string& output, const std::string& driver,
                     const std::string& fingerprint, bool overwrite) {
-  // GDAL names a format's other files after the one it is given (ENVI's x.hdr
-  // for x.envi): made under OUTPUT's own name in a directory beside it, each
-  // is named as gdal_translate names it, and none is at its final name
-  // before all are synced.
-  const std::string stage = conversion_directory(output);
-  remove_leftover_directory(stage);
-  if (::mkdir(stage.c_str(), 0777) != 0) throw Error(stage + ": cannot create: " + std::strerror(errno));
   try {
-    translate(source, fs::path(stage) / fs::path(output).filename(), driver);
-    sync_tree(stage);
-    write_receipt(stage, output, fingerprint);
-    move_beside(stage, output, overwrite);
-  } catch (const std::exception& error) {
-    std::error_code ignored;
-    fs::remove_all(stage, ignored);
+    in_stage(output, driver, [&](const fs::path& made) {
+      translate(open_raster(source).get(), made, driver);
+      sync_tree(made.parent_path());
+      write_receipt(made.parent_path(), output, fingerprint);
+      move_beside(made.parent_path(), output, overwrite);
+    });
+  } catch (const Error&) {
     for (const std::string& file : {source, sidecar_path(source)}) ::unlink(file.c_str());
-    throw Error(output + ": converting to " + driver + " failed: " + error.what());
+    throw;
   }
-  ::rmdir(stage.c_str());
+  ::rmdir(conversion_directory(output).c_str());
   ::unlink(source.c_str());
   ::unlink(sidecar_path(source).c_str());
 }

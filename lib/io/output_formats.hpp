@@ -4,6 +4,9 @@
 #include <optional>
 #include <string>
 
+#include "core/pixel_type.hpp"
+#include "geometry/georeference.hpp"
+
 namespace geostrip {
 
 struct OutputFormat {
@@ -24,6 +27,14 @@ std::string conversion_source_path(const std::string& output);
 
 // Where the conversion is made: OUTPUT.partial.d, a directory beside OUTPUT.
 std::string conversion_directory(const std::string& output);
+
+// Rank 0, before any work: whether GDAL's `driver` takes OUTPUT's name and
+// a raster of `type` and `bands` with that georeference, as convert_output()
+// will give it, tried on a 1x1 raster in conversion_directory(), then
+// removed. Throws Error as convert_output() does: a name the driver refuses
+// (ENVI's x.hdr), a type it cannot hold (PNG's Float32).
+void check_conversion(const std::string& output, const std::string& driver, PixelType type, int bands,
+                      const Georeference& georef);
 
 // Rank 0, at the end: converts the finished GeoTIFF `source` into OUTPUT with
 // GDAL's `driver`, under OUTPUT's name in conversion_directory(), so that

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <complex>
 #include <filesystem>
+#include <tuple>
 
 #include "support/hdf5_file.hpp"
 #include "support/test_support.hpp"
@@ -26,6 +27,13 @@ struct Fixture {
     return run_geostrip("run ndi -i a=" + a + " -i b=" + b + " -o " + output() + " " + extra);
   }
   bool nothing_at_output() const { return !fs::exists(output()) && !fs::exists(output() + ".partial"); }
+  // A 600x300 scene of 64-pixel tiles whose B04 is cut in half: its scene directory.
+  std::string scene_with_half_b04() const {
+    const std::string scene = dir / "big";
+    REQUIRE(run_geostrip("synth s2 -o " + scene + " --size 600x300 --tile 64 --compress none").exit_code == 0);
+    fs::resize_file(scene + "/B04.tif", fs::file_size(scene + "/B04.tif") / 2);
+    return scene;
+  }
 };
 
 }  // namespace
@@ -47,14 +55,27 @@ TEST_CASE("a file that is not a raster is named", "[cli]") {
 
 TEST_CASE("a truncated GeoTIFF fails when its missing tiles are read, leaving no output", "[cli]") {
   Fixture f;
-  const std::string scene = f.dir / "big";
-  REQUIRE(run_geostrip("synth s2 -o " + scene + " --size 600x300 --tile 64 --compress none").exit_code == 0);
-  const std::string cut = scene + "/B04.tif";
-  fs::resize_file(cut, fs::file_size(cut) / 2);
+  const std::string scene = f.scene_with_half_b04(), cut = scene + "/B04.tif";
   const auto result = run_geostrip("run ndi -i a=" + scene + "/B08.tif -i b=" + cut + " -o " + f.output() +
                                    " --block-rows 50 --threads 2");
   check_one_line_error(result, {cut, "reading rows"});
   CHECK(f.nothing_at_output());
+}
+
+TEST_CASE("a format that refuses the output's name or pixels fails before any work, naming the output", "[cli]") {
+  Fixture f;
+  // A run that got to its work would fail reading the cut B04 (the test above); these fail first.
+  const std::string scene = f.scene_with_half_b04(), cut = scene + "/B04.tif";
+  const std::string png = f.dir / "ndvi.png", header = f.dir / "ndvi.hdr";
+  for (const auto& [output, format, why] : {std::tuple{png, "PNG", "holds no Float32"},
+                                            std::tuple{header, "ENVI", "the data file should be selected"}}) {
+    const auto result = run_geostrip("run ndi -i a=" + scene + "/B08.tif -i b=" + cut + " -o " + output +
+                                     " --format " + format + " --block-rows 50");
+    check_one_line_error(result, {output, std::string("converting to ") + format + " failed", why});
+    CHECK_THAT(result.output, !Catch::Contains("reading rows") && !Catch::Contains(".partial"));
+  }
+  for (const fs::directory_entry& entry : fs::directory_iterator(f.dir.path()))
+    CHECK_THAT(entry.path().filename().string(), !Catch::StartsWith("ndvi"));
 }
 
 TEST_CASE("inputs on grids that cannot be resampled are refused, naming the files and the property", "[cli]") {
